@@ -1,0 +1,118 @@
+"""Writes about users and roles in the current community."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from core_apps.accounts.models import User
+from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from pista.errors import ApplicationError
+from pista.tasks import task_enqueue_on_commit
+
+if TYPE_CHECKING:
+    from tenants.models import Community
+
+
+class InvalidEmail(ApplicationError):
+    default_code = "invalid_email"
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = [
+        perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            codename__in={codename for _app, codename in wanted}
+        )
+        if (perm.content_type.app_label, perm.codename) in wanted
+    ]
+    return found
+
+
+def _page_and_collection_permissions(group: Group, role: Role) -> None:
+    """Give editing roles Wagtail's tree permissions on the root page and collection."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    page_actions = {
+        Role.OWNER: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
+        Role.ADMIN: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
+        Role.ORGANIZER: ["add_page", "change_page"],
+    }.get(role, [])
+    root = Page.get_first_root_node()
+    collection = Collection.get_first_root_node()
+    for codename in page_actions:
+        perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
+    if page_actions and collection is not None:
+        for codename in ["add_image", "change_image", "choose_image"]:
+            perm = Permission.objects.filter(codename=codename).first()
+            if perm:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=perm
+                )
+        for codename in ["add_document", "change_document", "choose_document"]:
+            perm = Permission.objects.filter(codename=codename).first()
+            if perm:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=perm
+                )
+
+
+@transaction.atomic
+def roles_sync() -> list[Group]:
+    """Create or update one group per role with its permissions (idempotent)."""
+    groups = []
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(names))
+        _page_and_collection_permissions(group, role)
+        groups.append(group)
+    return groups
+
+
+def user_role_grant(*, user: User, role: Role) -> None:
+    """Give a user a role; staff roles also open the CMS (``is_staff``)."""
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    if role in STAFF_ROLES and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def user_roles(*, user: User) -> set[Role]:
+    names = set(user.groups.values_list("name", flat=True))
+    return {role for role in Role if role.value in names}
+
+
+@transaction.atomic
+def owner_create(*, email: str, password: str | None, community: Community) -> User:
+    """Create the community's owner.
+
+    With a password (demo data) the address counts as verified; without one the
+    owner gets an email with a link to set their password. Raises InvalidEmail.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidEmail(f"Invalid owner email {email!r}.") from exc
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": password is not None}
+    )
+    user_role_grant(user=user, role=Role.OWNER)
+    user_role_grant(user=user, role=Role.MEMBER)
+    if password is None:
+        from core_apps.accounts.tasks import owner_invitation_send_task
+
+        task_enqueue_on_commit(owner_invitation_send_task, user_id=user.pk)
+    return user

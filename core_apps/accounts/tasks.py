@@ -1,0 +1,39 @@
+"""Background work for accounts."""
+
+from __future__ import annotations
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from core_apps.accounts.models import User
+from pista.celery import app
+from pista.tasks import CommunityTask
+
+
+@app.task(base=CommunityTask, queue="mail")
+def owner_invitation_send_task(*, user_id: int) -> None:
+    """Email a new community owner a link to set their password."""
+    from tenants.selectors import community_current, community_url
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    community = community_current()
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    send_mail(
+        subject=f"Your new community {community.name} on Pista",
+        message=(
+            f"Welcome! {community.name} is ready.\n\n"
+            f"Set your password to sign in: {community_url(community=community)}{path}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

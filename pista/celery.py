@@ -1,0 +1,20 @@
+"""The Celery app. Tasks carry their tenant's schema (tenant-schemas-celery)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
+
+
+class PistaCelery(TenantAwareCeleryApp, Celery):
+    """Celery app whose ``send_task`` stamps the current schema on every task."""
+
+
+app = PistaCelery("pista")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues_names = None
+app.autodiscover_tasks()

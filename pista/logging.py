@@ -1,0 +1,16 @@
+"""Log records carry the tenant schema and the request id."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection
+
+from pista.request_id import current_request_id
+
+
+class RequestContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.tenant = getattr(connection, "schema_name", "-")
+        record.request_id = current_request_id() or "-"
+        return True

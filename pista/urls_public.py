@@ -1,0 +1,13 @@
+"""URLs of the platform host (public schema): the platform site and operator admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from pista import views
+
+admin.site.site_header = "Pista operator console"
+
+urlpatterns = [
+    path("", views.platform_home, name="platform-home"),
+    path("admin/", admin.site.urls),
+]

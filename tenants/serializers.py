@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tenants.models import Community
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    primary_domain = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Community
+        fields = ["name", "slug", "language", "currency", "time_zone", "primary_domain"]
+
+    def get_primary_domain(self, community: Community) -> str | None:
+        from tenants.selectors import community_primary_domain
+
+        return community_primary_domain(community=community)

@@ -1,0 +1,259 @@
+"""Provisioning and life cycle of communities.
+
+Both ``create_community`` and ``seed_demo`` go through ``community_create``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from cms.services import site_provision
+from core_apps.accounts.services import owner_create
+from pista.errors import ApplicationError, Conflict
+from tenants.models import Community, Domain
+from tenants.template import template_schema_name, template_schema_refresh
+from tenants.validators import normalise_domain, validate_community_slug
+from themes.registry import THEME_NAMES
+
+# Cloning queues on shared helper types and the template must not change under
+# a clone: provisioning is serialised cluster-wide with this advisory lock.
+PROVISIONING_LOCK_KEY = 0x5049_5354  # "PIST"
+DOMAIN_CACHE_PREFIX = "tenants:domain:"
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class InvalidCommunity(ApplicationError):
+    default_code = "invalid_community"
+
+
+class CommunityTaken(Conflict):
+    default_code = "community_taken"
+
+
+@dataclass(frozen=True)
+class ProvisionedCommunity:
+    community: Community
+    domains: list[str]
+    owner_email: str
+
+
+def base_host() -> str:
+    """The platform's host name without port (``localhost`` in development)."""
+    return settings.PISTA_BASE_DOMAIN.split(":")[0].lower()
+
+
+def community_default_domain(slug: str) -> str:
+    return f"{slug}.{base_host()}"
+
+
+def schema_name_for_slug(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def domain_cache_key(host: str) -> str:
+    return f"{DOMAIN_CACHE_PREFIX}{host}"
+
+
+def domain_cache_forget(hosts: list[str]) -> None:
+    """Drop cached host → community lookups (kept under the public schema's keys)."""
+    with schema_context(get_public_schema_name()):
+        cache.delete_many([domain_cache_key(host) for host in hosts])
+
+
+@contextmanager
+def provisioning_lock() -> Iterator[None]:
+    """Hold the cluster-wide provisioning lock (a session-level advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [PROVISIONING_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PROVISIONING_LOCK_KEY])
+
+
+def _validate_new_community(
+    *, slug: str, name: str, domains: list[str], language: str, currency: str, time_zone: str
+) -> None:
+    try:
+        validate_community_slug(slug)
+    except ValidationError as exc:
+        raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
+    if not name.strip() or len(name) > 120:
+        raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidCommunity(
+            f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+            code="invalid_language",
+        )
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        raise InvalidCommunity(
+            f"Invalid currency {currency!r}: use an ISO 4217 code such as EUR.",
+            code="invalid_currency",
+        )
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidCommunity(
+            f"Unknown time zone {time_zone!r}.", code="invalid_time_zone"
+        ) from exc
+    schema = schema_name_for_slug(slug)
+    if (
+        Community.objects.filter(slug=slug).exists()
+        or Community.objects.filter(schema_name=schema).exists()
+    ):
+        raise CommunityTaken(f"The slug {slug!r} is already taken.", code="slug_taken")
+    taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
+    if taken or base_host() in domains:
+        raise CommunityTaken(
+            f"The domain {(taken or [base_host()])[0]!r} is already taken.", code="domain_taken"
+        )
+
+
+def community_create(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    extra_domain: str | None = None,
+    language: str = "en",
+    currency: str = "EUR",
+    time_zone: str = "Europe/Berlin",
+    owner_password: str | None = None,
+    theme: str = "salon",
+) -> ProvisionedCommunity:
+    """Provision a community: schema (cloned from the template), domains, Wagtail
+    site and home page, roles, and its owner.
+
+    Everything happens in one transaction, so a failure leaves nothing behind.
+    Raises InvalidCommunity for bad input and CommunityTaken for a taken slug or domain.
+    """
+    slug = slug.strip().lower()
+    owner_email = owner_email.strip().lower()
+    currency = currency.strip().upper()
+    try:
+        domains = [community_default_domain(slug)]
+        if extra_domain:
+            domains.append(normalise_domain(extra_domain))
+    except ValidationError as exc:
+        raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
+    if len(set(domains)) != len(domains):
+        raise InvalidCommunity("The extra domain repeats the default one.", code="invalid_domain")
+
+    with provisioning_lock():
+        # Migrations can't run inside the provisioning transaction, so the
+        # template is brought up to date first.
+        template_schema_refresh()
+        with transaction.atomic():
+            community = _community_create_locked(
+                slug=slug,
+                name=name,
+                owner_email=owner_email,
+                domains=domains,
+                language=language,
+                currency=currency,
+                time_zone=time_zone,
+                owner_password=owner_password,
+                theme=theme,
+            )
+        connection.set_schema_to_public()
+    domain_cache_forget(domains)
+    return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
+
+
+def _community_create_locked(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    domains: list[str],
+    language: str,
+    currency: str,
+    time_zone: str,
+    owner_password: str | None,
+    theme: str,
+) -> Community:
+    _validate_new_community(
+        slug=slug,
+        name=name,
+        domains=domains,
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+    )
+    if theme not in THEME_NAMES:
+        raise InvalidCommunity(
+            f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
+            code="invalid_theme",
+        )
+    community = Community.objects.create(
+        schema_name=schema_name_for_slug(slug),
+        slug=slug,
+        name=name.strip(),
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+        theme=theme,
+    )
+    community.create_schema(check_if_exists=False, verbosity=0)
+    primary, *others = domains
+    Domain.objects.create(domain=primary, tenant=community, is_primary=True)
+    for host in others:
+        Domain.objects.create(domain=host, tenant=community, is_primary=False)
+
+    with schema_context(community.schema_name):
+        site_provision(community=community, hostname=primary)
+        owner_create(email=owner_email, password=owner_password, community=community)
+    return community
+
+
+def community_set_status(*, community: Community, status: str) -> Community:
+    """Suspend or reactivate a community; its data stays either way."""
+    if status not in Community.Status.values:
+        raise InvalidCommunity(f"Unknown status {status!r}.", code="invalid_status")
+    community.status = status
+    community.save(update_fields=["status"])
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    return community
+
+
+def platform_tenant_ensure() -> Community:
+    """Make sure the public tenant (the platform site) exists with the base host."""
+    public = get_public_schema_name()
+    community, _created = Community.objects.get_or_create(
+        schema_name=public,
+        defaults={"slug": "platform", "name": "Pista"},
+    )
+    Domain.objects.get_or_create(
+        domain=base_host(), defaults={"tenant": community, "is_primary": True}
+    )
+    return community
+
+
+def template_prepare() -> bool:
+    """Bring the template schema up to date (run after every deploy's migrations)."""
+    with provisioning_lock():
+        changed = template_schema_refresh()
+        connection.set_schema_to_public()
+    return changed
+
+
+__all__ = [
+    "CommunityTaken",
+    "InvalidCommunity",
+    "ProvisionedCommunity",
+    "community_create",
+    "community_set_status",
+    "platform_tenant_ensure",
+    "template_prepare",
+    "template_schema_name",
+]
