@@ -9,6 +9,7 @@ on the first connection, never at settings import.
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def embedded_server_ensure(base_dir: Path) -> None:
     with _lock:
         if _started:
             return
-        import pgserver
+        with warnings.catch_warnings():
+            # pgserver asks platformdirs for a runtime dir it never uses here.
+            warnings.simplefilter("ignore")
+            import pgserver
 
         data_dir = embedded_data_dir(base_dir)
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
@@ -14,7 +15,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-TESTING = env.bool("PISTA_TESTING", default=False)
+# pytest imports these settings itself; anything else can set PISTA_TESTING.
+TESTING = env.bool("PISTA_TESTING", default="pytest" in sys.modules)
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
     default="insecure-development-key-set-DJANGO_SECRET_KEY-in-production-0123456789",
@@ -148,6 +150,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "pista.db"
+# Lets a helper process (the test suite's Celery worker) use the test database.
+DATABASES["default"]["NAME"] = env.str("PISTA_DATABASE_NAME", default=DATABASES["default"]["NAME"])
 # Persistent connections: one per process and thread, not one per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -185,8 +189,9 @@ CACHES["renditions"] = {**CACHES["default"], "TIMEOUT": 600}
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-# Without Redis, tasks run in the calling process (the embedded default).
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without Redis, tasks run in the calling process (the embedded default); the
+# test suite runs them eagerly too, except where a test drives a real worker.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ["default", "mail", "webhooks", "payments"]

@@ -34,8 +34,16 @@ DEMO_COMMUNITIES = [
     DemoCommunity("swing", "Swing Out London", "studio", "en", "GBP", "Europe/London"),
 ]
 
-# Functions (community) -> None run inside each demo community's schema.
+# Functions (community) -> None run inside each demo community's schema, in
+# registration order. Apps register theirs from AppConfig.ready().
 DEMO_SEEDERS: list[Callable[[Community], None]] = []
+
+
+def demo_seeder(func: Callable[[Community], None]) -> Callable[[Community], None]:
+    """Register an app's idempotent demo-data function."""
+    if func not in DEMO_SEEDERS:
+        DEMO_SEEDERS.append(func)
+    return func
 
 
 def demo_owner_email(slug: str) -> str:

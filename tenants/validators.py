@@ -10,46 +10,13 @@ from django.utils.translation import gettext as _
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 DOMAIN_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
-# Host labels the platform keeps for itself or that would confuse people.
+# Host labels the platform keeps for itself or that would confuse people, and
+# slugs whose schema name PostgreSQL or Pista already uses.
 RESERVED_SLUGS = frozenset(
-    [
-        "www",
-        "api",
-        "admin",
-        "public",
-        "app",
-        "apps",
-        "assets",
-        "auth",
-        "billing",
-        "blog",
-        "cdn",
-        "cms",
-        "community",
-        "communities",
-        "dashboard",
-        "dev",
-        "docs",
-        "help",
-        "mail",
-        "media",
-        "metrics",
-        "ops",
-        "operator",
-        "platform",
-        "pista",
-        "root",
-        "signup",
-        "static",
-        "status",
-        "support",
-        "system",
-        "template",
-        "test",
-        "pista_template",
-        "healthz",
-        "readyz",
-    ]
+    "www api admin public app apps assets auth billing blog cdn cms community communities "
+    "dashboard dev docs help mail media metrics ops operator platform pista root signup "
+    "static status support system template test healthz readyz information-schema "
+    "pista-template".split()
 )
 
 
@@ -64,7 +31,7 @@ def validate_community_slug(slug: str) -> None:
             % {"slug": slug},
             code="invalid_slug",
         )
-    if slug in RESERVED_SLUGS or slug.startswith("pg-"):
+    if slug in RESERVED_SLUGS or slug.startswith("pg-"):  # pg_* schemas are PostgreSQL's
         raise ValidationError(
             _("The slug %(slug)r is reserved.") % {"slug": slug}, code="reserved_slug"
         )

@@ -1,0 +1,64 @@
+# Pista — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
+
+.PHONY: install run migrate seed worker test test-fast lint format bench chromium clean-db help
+
+help:
+	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
+	@echo "make test   - the whole test suite"
+	@echo "make lint   - ruff check, ruff format --check, mypy on services/selectors"
+	@echo "make bench  - every benchmark under bench/"
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
+	$(VENV)/bin/uv pip sync --python $(PY) -q requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(PY) manage.py migrate_all --verbosity 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Pista is starting on http://localhost:8000/ (platform site)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 0.0.0.0:8000
+
+worker: install
+	$(VENV)/bin/celery -A pista worker -l info -Q default,mail,webhooks,payments
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $$(git ls-files '*services.py' '*selectors.py' '*services/*.py' '*selectors/*.py')
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean-db:
+	-$(PY) -c "import pgserver, pathlib; pgserver.get_server(pathlib.Path('.pista/pg')).cleanup()" 2>/dev/null
+	rm -rf .pista/pg

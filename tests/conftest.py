@@ -1,0 +1,97 @@
+"""Test fixtures shared by the whole suite.
+
+Two communities, ``alpha`` and ``beta``, are provisioned once per session (from
+the template schema, like production) and committed; each test then runs inside
+a transaction that is rolled back. Requests reach a community through its host.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tenants.models import Community
+
+PASSWORD = "correct-horse-battery-42"
+
+
+def services_required() -> bool:
+    return os.environ.get("PISTA_REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason: str) -> None:
+    """Skip a test whose real service is missing, or fail when CI requires it."""
+    if services_required():
+        pytest.fail(f"{reason} (PISTA_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: PT004
+    from tenants.services import community_create, platform_tenant_ensure
+
+    with django_db_blocker.unblock():
+        platform_tenant_ensure()
+        for slug, name in [("alpha", "Alpha Salsa"), ("beta", "Beta Tango")]:
+            if not Community.objects.filter(slug=slug).exists():
+                community_create(
+                    slug=slug,
+                    name=name,
+                    owner_email=f"owner@{slug}.example",
+                    owner_password=PASSWORD,
+                )
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public_schema() -> Iterator[None]:
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def community_a(db) -> Community:
+    return Community.objects.get(slug="alpha")
+
+
+@pytest.fixture
+def community_b(db) -> Community:
+    return Community.objects.get(slug="beta")
+
+
+def community_host(community: Community) -> str:
+    return community.domains.get(is_primary=True).domain
+
+
+@pytest.fixture
+def client_a(community_a) -> Client:
+    return Client(HTTP_HOST=community_host(community_a))
+
+
+@pytest.fixture
+def client_b(community_b) -> Client:
+    return Client(HTTP_HOST=community_host(community_b))
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST=settings.PISTA_BASE_DOMAIN.split(":")[0])
+
+
+@pytest.fixture
+def in_a(community_a) -> Iterator[Community]:
+    """Run the test body inside community A's schema."""
+    with schema_context(community_a.schema_name):
+        yield community_a
+
+
+@pytest.fixture
+def in_b(community_b) -> Iterator[Community]:
+    with schema_context(community_b.schema_name):
+        yield community_b
