@@ -172,7 +172,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pista"),
+            # Per database, so test runs against different databases never share keys.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"pista:{DATABASES['default']['NAME']}"),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
             **_TENANT_KEYS,
         }
@@ -307,6 +308,8 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

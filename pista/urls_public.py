@@ -11,3 +11,6 @@ urlpatterns = [
     path("", views.platform_home, name="platform-home"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "pista.error_views.page_not_found"
+handler500 = "pista.error_views.server_error"

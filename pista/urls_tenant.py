@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,15 +23,5 @@ if settings.DEBUG:
 urlpatterns += [path("", include(wagtail_urls))]
 
 
-def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
-    return render(request, "404.html", status=404)
-
-
-def handler500(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": "server_error", "detail": "An unexpected error occurred."}, status=500
-        )
-    return render(request, "500.html", status=500)
+handler404 = "pista.error_views.page_not_found"
+handler500 = "pista.error_views.server_error"

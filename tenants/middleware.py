@@ -21,6 +21,11 @@ class CommunityMiddleware(TenantMainMiddleware):
     a suspended community answers 503 and keeps its data.
     """
 
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        """The request's host name, lower-cased, without port (``www.`` is not special)."""
+        return request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
+
     def get_tenant(self, domain_model: type[Domain], hostname: str) -> Community:
         key = domain_cache_key(hostname)
         # Domain lookups are platform data: keyed under the public schema.

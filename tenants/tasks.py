@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.db import connection
@@ -24,4 +25,5 @@ def community_stats_task() -> dict[str, Any]:
         "community": community.name,
         "users": User.objects.count(),
         "pages": Page.objects.filter(depth__gt=1).count(),
+        "worker_pid": os.getpid(),
     }

@@ -1,0 +1,40 @@
+"""Error pages shared by the platform and community URLconfs.
+
+API paths get JSON; a database outage gets a plain 503 instead of a 500.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import DatabaseError, InterfaceError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError | InterfaceError):
+        if _wants_json(request):
+            return JsonResponse(
+                {"code": "unavailable", "detail": "The service is temporarily unavailable."},
+                status=503,
+            )
+        # No context processors: they might touch the database that is down.
+        return HttpResponse(render_to_string("503_unavailable.html"), status=503)
+    if _wants_json(request):
+        return JsonResponse(
+            {"code": "server_error", "detail": "An unexpected error occurred."}, status=500
+        )
+    return HttpResponse(render_to_string("500.html"), status=500)

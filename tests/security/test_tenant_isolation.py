@@ -1,0 +1,69 @@
+"""Isolation between two communities, across ORM, HTTP, cache and Celery."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django_tenants.utils import schema_context
+from wagtail.models import Page
+
+from cms.models import HomePage, StandardPage
+from core_apps.accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+
+def test_user_of_a_cannot_log_in_on_bs_host(community_a, community_b, client_a, client_b):
+    with schema_context(community_a.schema_name):
+        UserFactory(email="only-in-a@example.org")
+    credentials = {"login": "only-in-a@example.org", "password": PASSWORD}
+
+    assert client_a.post("/accounts/login/", credentials).status_code == 302
+    assert "_auth_user_id" in client_a.session
+
+    response = client_b.post("/accounts/login/", credentials)
+    assert response.status_code == 200  # the form again, with an error
+    assert "_auth_user_id" not in client_b.session
+    assert b"not correct" in response.content
+
+
+def test_session_of_a_replayed_on_bs_host_is_anonymous(community_a, client_a, client_b):
+    with schema_context(community_a.schema_name):
+        UserFactory(email="replay@example.org")
+    client_a.post("/accounts/login/", {"login": "replay@example.org", "password": PASSWORD})
+    session_cookie = client_a.cookies["sessionid"].value
+    client_b.cookies["sessionid"] = session_cookie
+    response = client_b.get("/cms/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_data_created_in_a_is_invisible_in_b_by_orm(community_a, community_b):
+    with schema_context(community_a.schema_name):
+        UserFactory(email="private@example.org")
+        assert User.objects.filter(email="private@example.org").exists()
+    with schema_context(community_b.schema_name):
+        assert not User.objects.filter(email="private@example.org").exists()
+
+
+def test_page_published_in_a_is_not_served_on_bs_host(community_a, client_a, client_b):
+    with schema_context(community_a.schema_name):
+        home = HomePage.objects.get()
+        page = StandardPage(title="Secret milonga", slug="secret-milonga", body="<p>Hidden</p>")
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        assert Page.objects.filter(slug="secret-milonga").exists()
+
+    assert client_a.get("/secret-milonga/").status_code == 200
+    response = client_b.get("/secret-milonga/")
+    assert response.status_code == 404
+    assert b"Secret milonga" not in response.content
+
+
+def test_cache_value_set_under_a_is_a_miss_under_b(community_a, community_b):
+    with schema_context(community_a.schema_name):
+        cache.set("greeting", "hola from A", 60)
+        assert cache.get("greeting") == "hola from A"
+    with schema_context(community_b.schema_name):
+        assert cache.get("greeting") is None
+        cache.set("greeting", "hallo from B", 60)
+    with schema_context(community_a.schema_name):
+        assert cache.get("greeting") == "hola from A"
