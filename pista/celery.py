@@ -16,5 +16,4 @@ class PistaCelery(TenantAwareCeleryApp, Celery):
 
 app = PistaCelery("pista")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues_names = None
 app.autodiscover_tasks()

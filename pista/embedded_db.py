@@ -51,7 +51,7 @@ def embedded_server_ensure(base_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(data_dir, cleanup_mode=None)
         exists = server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 constant
         ).strip()
         if "1 row" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")

@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.CommunityRedirectMiddleware",
 ]
 
 TEMPLATES = [
@@ -173,7 +173,9 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
             # Per database, so test runs against different databases never share keys.
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"pista:{DATABASES['default']['NAME']}"),
+            "KEY_PREFIX": env.str(
+                "CACHE_KEY_PREFIX", default=f"pista:{DATABASES['default']['NAME']}"
+            ),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
             **_TENANT_KEYS,
         }
@@ -195,7 +197,12 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or No
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ["default", "mail", "webhooks", "payments"]
+# Queues: default, mail, webhooks, payments — routed by task name.
+CELERY_TASK_ROUTES = {
+    "*_send_task": {"queue": "mail"},
+    "*webhook*": {"queue": "webhooks"},
+    "*payment*": {"queue": "payments"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

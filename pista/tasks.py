@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
 
 from pista.errors import ApplicationError
+from pista.tenancy import current_schema, in_public_schema
 
 
 class WrongSchema(ApplicationError):
@@ -25,7 +24,7 @@ class CommunityTask(TenantTask):
     abstract = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if connection.schema_name == get_public_schema_name():
+        if in_public_schema():
             raise WrongSchema(f"Task {self.name} must run in a community schema, not public.")
         return super().__call__(*args, **kwargs)
 
@@ -36,7 +35,7 @@ def task_enqueue_on_commit(task: Any, /, **kwargs: Any) -> None:
     from django.db import transaction
     from django_tenants.utils import schema_context
 
-    schema = connection.schema_name
+    schema = current_schema()
 
     def enqueue() -> None:
         with schema_context(schema):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
+from pista.tenancy import current_schema
 from tenants.models import Community
 
 
@@ -45,5 +46,5 @@ def community_current() -> Community:
     if isinstance(tenant, Community):
         return tenant
     return Community.objects.exclude(schema_name=get_public_schema_name()).get(
-        schema_name=connection.schema_name
+        schema_name=current_schema()
     )

@@ -16,3 +16,9 @@ class CommunitySerializer(serializers.ModelSerializer):
         from tenants.selectors import community_primary_domain
 
         return community_primary_domain(community=community)
+
+
+class CommunityUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    language = serializers.CharField(max_length=8, required=False)
+    time_zone = serializers.CharField(max_length=64, required=False)

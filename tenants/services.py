@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from cms.services import site_provision
+from core_apps.accounts.models import User
 from core_apps.accounts.services import owner_create
-from pista.errors import ApplicationError, Conflict
+from pista.errors import ApplicationError, Conflict, PermissionDenied
+from pista.tenancy import public_schema_activate
 from tenants.models import Community, Domain
 from tenants.template import template_schema_name, template_schema_refresh
 from tenants.validators import normalise_domain, validate_community_slug
@@ -81,6 +83,15 @@ def provisioning_lock() -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [PROVISIONING_LOCK_KEY])
 
 
+def _time_zone_validate(time_zone: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidCommunity(
+            f"Unknown time zone {time_zone!r}.", code="invalid_time_zone"
+        ) from exc
+
+
 def _validate_new_community(
     *, slug: str, name: str, domains: list[str], language: str, currency: str, time_zone: str
 ) -> None:
@@ -100,12 +111,7 @@ def _validate_new_community(
             f"Invalid currency {currency!r}: use an ISO 4217 code such as EUR.",
             code="invalid_currency",
         )
-    try:
-        zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidCommunity(
-            f"Unknown time zone {time_zone!r}.", code="invalid_time_zone"
-        ) from exc
+    _time_zone_validate(time_zone)
     schema = schema_name_for_slug(slug)
     if (
         Community.objects.filter(slug=slug).exists()
@@ -165,7 +171,7 @@ def community_create(
                 owner_password=owner_password,
                 theme=theme,
             )
-        connection.set_schema_to_public()
+        public_schema_activate()
     domain_cache_forget(domains)
     return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
 
@@ -243,7 +249,7 @@ def template_prepare() -> bool:
     """Bring the template schema up to date (run after every deploy's migrations)."""
     with provisioning_lock():
         changed = template_schema_refresh()
-        connection.set_schema_to_public()
+        public_schema_activate()
     return changed
 
 
@@ -257,3 +263,39 @@ __all__ = [
     "template_prepare",
     "template_schema_name",
 ]
+
+
+def community_settings_update(
+    *,
+    community: Community,
+    actor: User,
+    name: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
+) -> Community:
+    """Change a community's name, default language or time zone.
+
+    Only its owners and admins may. Raises PermissionDenied, InvalidCommunity.
+    """
+    from core_apps.accounts.roles import Role
+    from core_apps.accounts.services import user_roles
+
+    if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
+        raise PermissionDenied("Only the community's owners and admins can change its settings.")
+    if name is not None:
+        if not name.strip() or len(name) > 120:
+            raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+        community.name = name.strip()
+    if language is not None:
+        if language not in SUPPORTED_LANGUAGES:
+            raise InvalidCommunity(
+                f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+                code="invalid_language",
+            )
+        community.language = language
+    if time_zone is not None:
+        _time_zone_validate(time_zone)
+        community.time_zone = time_zone
+    community.save(update_fields=["name", "language", "time_zone"])
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    return community

@@ -33,7 +33,7 @@ def service_unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: PT004
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
     from tenants.services import community_create, platform_tenant_ensure
 
     with django_db_blocker.unblock():
@@ -95,3 +95,14 @@ def in_a(community_a) -> Iterator[Community]:
 def in_b(community_b) -> Iterator[Community]:
     with schema_context(community_b.schema_name):
         yield community_b
+
+
+def login(
+    client: Client, community: Community, user=None, *, email: str = "", password: str = PASSWORD
+) -> None:
+    """Log ``client`` in on ``community``'s host (sessions live in its schema)."""
+    with schema_context(community.schema_name):
+        if user is not None:
+            client.force_login(user)
+        else:
+            assert client.login(email=email, password=password), f"login failed for {email}"

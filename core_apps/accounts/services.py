@@ -49,18 +49,21 @@ def _page_and_collection_permissions(group: Group, role: Role) -> None:
         perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
     if page_actions and collection is not None:
-        for codename in ["add_image", "change_image", "choose_image"]:
-            perm = Permission.objects.filter(codename=codename).first()
-            if perm:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=collection, permission=perm
-                )
-        for codename in ["add_document", "change_document", "choose_document"]:
-            perm = Permission.objects.filter(codename=codename).first()
-            if perm:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=collection, permission=perm
-                )
+        media_permissions = Permission.objects.filter(
+            content_type__app_label__in=["wagtailimages", "wagtaildocs"],
+            codename__in=[
+                "add_image",
+                "change_image",
+                "choose_image",
+                "add_document",
+                "change_document",
+                "choose_document",
+            ],
+        )
+        for media_permission in media_permissions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=media_permission
+            )
 
 
 @transaction.atomic

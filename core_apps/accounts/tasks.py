@@ -12,7 +12,7 @@ from pista.celery import app
 from pista.tasks import CommunityTask
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def owner_invitation_send_task(*, user_id: int) -> None:
     """Email a new community owner a link to set their password."""
     from tenants.selectors import community_current, community_url

@@ -37,8 +37,16 @@ def worker_queue(django_db_setup) -> Iterator[str]:
     celery = Path(sys.executable).with_name("celery")
     worker = subprocess.Popen(
         [
-            str(celery), "-A", "pista", "worker", "--pool=solo", "--queues", queue,
-            "--without-heartbeat", "--without-gossip", "--without-mingle",
+            str(celery),
+            "-A",
+            "pista",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
             "--loglevel=WARNING",
         ],
         env=env,

@@ -39,8 +39,13 @@ def test_create_community_prints_contract_json_and_refuses_to_repeat(
     django_db_blocker.unblock()
     try:
         created = run_command(
-            "create_community", "--slug", "lindy", "--name", "Lindy Leeds",
-            "--owner-email", "a@b.example",
+            "create_community",
+            "--slug",
+            "lindy",
+            "--name",
+            "Lindy Leeds",
+            "--owner-email",
+            "a@b.example",
         )
         assert created.returncode == 0, created.stderr
         lines = created.stdout.strip().splitlines()
@@ -54,11 +59,18 @@ def test_create_community_prints_contract_json_and_refuses_to_repeat(
             assert set(owner.groups.values_list("name", flat=True)) >= {"owner", "member"}
 
         repeated = run_command(
-            "create_community", "--slug", "lindy", "--name", "Again",
-            "--owner-email", "c@d.example",
+            "create_community",
+            "--slug",
+            "lindy",
+            "--name",
+            "Again",
+            "--owner-email",
+            "c@d.example",
         )
         assert repeated.returncode != 0
-        assert repeated.stderr.strip().splitlines() == ["CommandError: The slug 'lindy' is already taken."]
+        assert repeated.stderr.strip().splitlines() == [
+            "CommandError: The slug 'lindy' is already taken."
+        ]
         assert Community.objects.get(slug="lindy").name == "Lindy Leeds"
     finally:
         community = Community.objects.filter(slug="lindy").first()
@@ -95,8 +107,15 @@ def test_taken_domain_is_refused_and_creates_nothing(db, community_a):
     taken = community_a.domains.get(is_primary=True).domain
     with pytest.raises(CommandError, match="already taken"):
         call_command(
-            "create_community", "--slug", "newcomer", "--name", "N",
-            "--owner-email", "n@y.example", "--domain", taken,
+            "create_community",
+            "--slug",
+            "newcomer",
+            "--name",
+            "N",
+            "--owner-email",
+            "n@y.example",
+            "--domain",
+            taken,
         )
     assert not Community.objects.filter(slug="newcomer").exists()
     assert not schema_exists("newcomer")
@@ -129,5 +148,11 @@ def test_new_community_gets_site_home_page_and_roles(in_a, community_a):
     assert site.hostname == "alpha.localhost"
     assert site.root_page.title == community_a.name
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "owner", "admin", "organizer", "teacher", "venue manager", "moderator", "member",
+        "owner",
+        "admin",
+        "organizer",
+        "teacher",
+        "venue manager",
+        "moderator",
+        "member",
     }
