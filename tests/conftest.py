@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -53,6 +54,16 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
 def _back_to_public_schema() -> Iterator[None]:
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: rolled-back rows must not live on there."""
+    location = settings.CACHES["default"].get("LOCATION")
+    if settings.REDIS_URL and location == settings.CELERY_BROKER_URL:
+        pytest.fail("Set CACHE_REDIS_URL to another Redis database than the broker's for tests.")
+    cache.clear()
+    yield
 
 
 @pytest.fixture
