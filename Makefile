@@ -30,7 +30,6 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Pista is starting on http://localhost:8000/ (platform site)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 0.0.0.0:8000
 
@@ -57,7 +56,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean-db:
 	-$(PY) -c "import pgserver, pathlib; pgserver.get_server(pathlib.Path('.pista/pg')).cleanup()" 2>/dev/null

@@ -48,3 +48,40 @@ def community_current() -> Community:
     return Community.objects.exclude(schema_name=get_public_schema_name()).get(
         schema_name=current_schema()
     )
+
+
+def schemas_behind_migrations() -> list[str]:
+    """The public schema and community schemas that miss any known migration.
+
+    A schema without a ``django_migrations`` table (a brand-new database) counts
+    as behind.
+    """
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    public = get_public_schema_name()
+    schemas = (
+        [
+            public,
+            *Community.objects.exclude(schema_name=public).values_list("schema_name", flat=True),
+        ]
+        if _table_exists(public, "tenants_community")
+        else [public]
+    )
+    behind = []
+    with connection.cursor() as cursor:
+        for schema in schemas:
+            if not _table_exists(schema, "django_migrations"):
+                behind.append(schema)
+                continue
+            cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')  # noqa: S608
+            if not known <= {(app, name) for app, name in cursor.fetchall()}:
+                behind.append(schema)
+    return behind
+
+
+def _table_exists(schema: str, table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}".{table}'])
+        row = cursor.fetchone()
+    return bool(row and row[0])

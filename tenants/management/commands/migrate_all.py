@@ -1,4 +1,8 @@
-"""``migrate_all``: migrate the public schema, the template, then every community."""
+"""``migrate_all``: migrate the public schema, the template, then every community.
+
+Schemas that already have every migration applied are skipped, so a second
+``make run`` doesn't pay for a full ``migrate_schemas`` pass.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django_tenants.utils import get_public_schema_name
 
+from tenants.selectors import schemas_behind_migrations
 from tenants.services import platform_tenant_ensure, template_prepare
 
 
@@ -20,14 +26,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        behind = schemas_behind_migrations()
+        public = get_public_schema_name()
+        if public in behind:
+            call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         platform_tenant_ensure()
         if template_prepare():
             self.stdout.write("Template schema rebuilt.")
-        call_command(
-            "migrate_schemas",
-            tenant=True,
-            interactive=False,
-            verbosity=verbosity,
-            executor=options["executor"],
-        )
+        communities_behind = [schema for schema in behind if schema != public]
+        if len(communities_behind) == 1:
+            call_command(
+                "migrate_schemas",
+                schema_name=communities_behind[0],
+                interactive=False,
+                verbosity=verbosity,
+            )
+        elif communities_behind:
+            call_command(
+                "migrate_schemas",
+                tenant=True,
+                interactive=False,
+                verbosity=verbosity,
+                executor=options["executor"],
+            )
