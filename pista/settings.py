@@ -210,6 +210,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
+# The pool is refilled by a Celery task, so it is off by default without Redis
+# (eager tasks would make the signup wait for the refill) and in tests.
+PISTA_SPARE_SCHEMAS = env.int("PISTA_SPARE_SCHEMAS", default=2 if REDIS_URL and not TESTING else 0)
+
 # Wagtail's background tasks run immediately, inside the request's tenant schema.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -57,3 +57,22 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SpareSchema(models.Model):
+    """A schema cloned ahead of time from the template, waiting for a signup.
+
+    Provisioning renames one (``ALTER SCHEMA … RENAME``) instead of cloning, so
+    a new community waits milliseconds. ``template_version`` identifies the set
+    of migrations the template had: spares of an older version are discarded.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    template_version = models.CharField(max_length=40, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return self.schema_name

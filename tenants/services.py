@@ -22,7 +22,13 @@ from core_apps.accounts.services import owner_create
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 from pista.tenancy import public_schema_activate
 from tenants.models import Community, Domain
-from tenants.template import template_schema_name, template_schema_refresh
+from tenants.spares import spare_schema_claim, spare_schemas_discard_stale
+from tenants.template import (
+    catalog_statistics_refresh,
+    schema_clone,
+    template_schema_name,
+    template_schema_refresh,
+)
 from tenants.validators import normalise_domain, validate_community_slug
 from themes.registry import THEME_NAMES
 
@@ -30,6 +36,7 @@ from themes.registry import THEME_NAMES
 # a clone: provisioning is serialised cluster-wide with this advisory lock.
 PROVISIONING_LOCK_KEY = 0x5049_5354  # "PIST"
 DOMAIN_CACHE_PREFIX = "tenants:domain:"
+CATALOG_ANALYZE_EVERY = 50
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -173,6 +180,12 @@ def community_create(
             )
         public_schema_activate()
     domain_cache_forget(domains)
+    if Community.objects.count() % CATALOG_ANALYZE_EVERY == 0:
+        catalog_statistics_refresh()
+    if settings.PISTA_SPARE_SCHEMAS:
+        from tenants.tasks import spare_schemas_refill_task
+
+        spare_schemas_refill_task.delay()
     return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
 
 
@@ -210,7 +223,8 @@ def _community_create_locked(
         time_zone=time_zone,
         theme=theme,
     )
-    community.create_schema(check_if_exists=False, verbosity=0)
+    if not spare_schema_claim(target=community.schema_name):
+        schema_clone(target=community.schema_name)
     primary, *others = domains
     Domain.objects.create(domain=primary, tenant=community, is_primary=True)
     for host in others:
@@ -250,6 +264,8 @@ def template_prepare() -> bool:
     with provisioning_lock():
         changed = template_schema_refresh()
         public_schema_activate()
+    if changed:
+        spare_schemas_discard_stale()
     return changed
 
 

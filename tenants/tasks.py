@@ -27,3 +27,11 @@ def community_stats_task() -> dict[str, Any]:
         "pages": Page.objects.filter(depth__gt=1).count(),
         "worker_pid": os.getpid(),
     }
+
+
+@app.task(ignore_result=True)
+def spare_schemas_refill_task() -> int:
+    """Top the pool of spare schemas back up (a platform task, public schema)."""
+    from tenants.spares import spare_schemas_refill
+
+    return spare_schemas_refill()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django_tenants.utils import get_public_schema_name
 
 from tenants.selectors import schemas_behind_migrations
 from tenants.services import platform_tenant_ensure, template_prepare
+from tenants.tasks import spare_schemas_refill_task
 
 
 class Command(BaseCommand):
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         platform_tenant_ensure()
         if template_prepare():
             self.stdout.write("Template schema rebuilt.")
+        if settings.PISTA_SPARE_SCHEMAS:
+            spare_schemas_refill_task.delay()
         communities_behind = [schema for schema in behind if schema != public]
         if len(communities_behind) == 1:
             call_command(
