@@ -1,7 +1,7 @@
 """URLs of the platform host (public schema): the platform site and operator admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from pista import views
 
@@ -10,6 +10,7 @@ admin.site.site_header = "Pista operator console"
 urlpatterns = [
     path("", views.platform_home, name="platform-home"),
     path("admin/", admin.site.urls),
+    path("", include("tenants.urls_public")),
 ]
 
 handler404 = "pista.error_views.page_not_found"

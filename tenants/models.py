@@ -21,6 +21,8 @@ class Community(TenantMixin):
     currency = models.CharField(max_length=3, default="EUR")
     time_zone = models.CharField(max_length=64, default="Europe/Berlin")
     theme = models.CharField(max_length=32, default="salon")
+    dance_styles = models.JSONField(default=list, blank=True)
+    theme_chosen = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     # Schemas are created by tenants.services (clone of the template schema),

@@ -85,3 +85,29 @@ def _table_exists(schema: str, table: str) -> bool:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}".{table}'])
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+def slug_availability(*, slug: str) -> tuple[bool, str, list[str]]:
+    """Whether ``slug`` can be used for a new community: (available, message,
+    suggestions). Suggestions are free slugs close to the one asked for."""
+    from django.core.exceptions import ValidationError
+
+    from tenants.validators import validate_community_slug
+
+    slug = slug.strip().lower()
+    try:
+        validate_community_slug(slug)
+    except ValidationError as exc:
+        return False, exc.messages[0], []
+    if not _slug_taken(slug):
+        return True, f"{slug} is available.", []
+    base = slug[:34].rstrip("-")
+    candidates = [f"{base}-club", f"{base}-dance", f"{base}-community"]
+    candidates += [f"{base}-{number}" for number in range(2, 6)]
+    taken = set(Community.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    suggestions = [candidate for candidate in candidates if candidate not in taken][:3]
+    return False, f"{slug} is already taken.", suggestions
+
+
+def _slug_taken(slug: str) -> bool:
+    return Community.objects.filter(slug=slug).exists()

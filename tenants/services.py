@@ -21,6 +21,7 @@ from core_apps.accounts.models import User
 from core_apps.accounts.services import owner_create
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 from pista.tenancy import public_schema_activate
+from tenants.dance_styles import DANCE_STYLE_CODES
 from tenants.models import Community, Domain
 from tenants.spares import spare_schema_claim, spare_schemas_discard_stale
 from tenants.template import (
@@ -142,7 +143,9 @@ def community_create(
     currency: str = "EUR",
     time_zone: str = "Europe/Berlin",
     owner_password: str | None = None,
+    owner_email_verified: bool | None = None,
     theme: str = "salon",
+    dance_styles: list[str] | None = None,
 ) -> ProvisionedCommunity:
     """Provision a community: schema (cloned from the template), domains, Wagtail
     site and home page, roles, and its owner.
@@ -176,7 +179,9 @@ def community_create(
                 currency=currency,
                 time_zone=time_zone,
                 owner_password=owner_password,
+                owner_email_verified=owner_email_verified,
                 theme=theme,
+                dance_styles=dance_styles or [],
             )
         public_schema_activate()
     domain_cache_forget(domains)
@@ -199,7 +204,9 @@ def _community_create_locked(
     currency: str,
     time_zone: str,
     owner_password: str | None,
+    owner_email_verified: bool | None,
     theme: str,
+    dance_styles: list[str],
 ) -> Community:
     _validate_new_community(
         slug=slug,
@@ -209,6 +216,11 @@ def _community_create_locked(
         currency=currency,
         time_zone=time_zone,
     )
+    unknown_styles = set(dance_styles) - DANCE_STYLE_CODES
+    if unknown_styles:
+        raise InvalidCommunity(
+            f"Unknown dance styles: {', '.join(sorted(unknown_styles))}.", code="invalid_styles"
+        )
     if theme not in THEME_NAMES:
         raise InvalidCommunity(
             f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
@@ -222,6 +234,7 @@ def _community_create_locked(
         currency=currency,
         time_zone=time_zone,
         theme=theme,
+        dance_styles=sorted(set(dance_styles)),
     )
     if not spare_schema_claim(target=community.schema_name):
         schema_clone(target=community.schema_name)
@@ -232,7 +245,12 @@ def _community_create_locked(
 
     with schema_context(community.schema_name):
         site_provision(community=community, hostname=primary)
-        owner_create(email=owner_email, password=owner_password, community=community)
+        owner_create(
+            email=owner_email,
+            password=owner_password,
+            community=community,
+            email_verified=owner_email_verified,
+        )
     return community
 
 
@@ -315,3 +333,44 @@ def community_settings_update(
     community.save(update_fields=["name", "language", "time_zone"])
     domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
     return community
+
+
+@dataclass(frozen=True)
+class CommunitySignup:
+    provisioned: ProvisionedCommunity
+    welcome_url: str
+
+
+def community_signup(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    password: str,
+    dance_styles: list[str],
+    language: str,
+    currency: str,
+    time_zone: str,
+) -> CommunitySignup:
+    """Self-service signup: provision the community with the visitor as owner
+    (email still to be verified) and a one-time link that signs them in on the
+    new host. Raises InvalidCommunity, CommunityTaken."""
+    from core_apps.accounts.services import login_token_issue
+    from tenants.selectors import community_url
+
+    provisioned = community_create(
+        slug=slug,
+        name=name,
+        owner_email=owner_email,
+        owner_password=password,
+        owner_email_verified=False,
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+        dance_styles=dance_styles,
+    )
+    token = login_token_issue(
+        schema=provisioned.community.schema_name, email=provisioned.owner_email
+    )
+    welcome_url = f"{community_url(community=provisioned.community)}/welcome/{token}/"
+    return CommunitySignup(provisioned=provisioned, welcome_url=welcome_url)

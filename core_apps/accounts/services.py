@@ -93,11 +93,14 @@ def user_roles(*, user: User) -> set[Role]:
 
 
 @transaction.atomic
-def owner_create(*, email: str, password: str | None, community: Community) -> User:
+def owner_create(
+    *, email: str, password: str | None, community: Community, email_verified: bool | None = None
+) -> User:
     """Create the community's owner.
 
-    With a password (demo data) the address counts as verified; without one the
-    owner gets an email with a link to set their password. Raises InvalidEmail.
+    Without a password the owner gets an email with a link to set one. An
+    operator-given password (demo data) counts the address as verified unless
+    ``email_verified`` says otherwise (self-service signup). Raises InvalidEmail.
     """
     from allauth.account.models import EmailAddress
 
@@ -110,7 +113,12 @@ def owner_create(*, email: str, password: str | None, community: Community) -> U
     if user is None:
         user = User.objects.create_user(email=email, password=password)
     EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"primary": True, "verified": password is not None}
+        user=user,
+        email=email,
+        defaults={
+            "primary": True,
+            "verified": password is not None if email_verified is None else email_verified,
+        },
     )
     user_role_grant(user=user, role=Role.OWNER)
     user_role_grant(user=user, role=Role.MEMBER)
@@ -118,4 +126,46 @@ def owner_create(*, email: str, password: str | None, community: Community) -> U
         from core_apps.accounts.tasks import owner_invitation_send_task
 
         task_enqueue_on_commit(owner_invitation_send_task, user_id=user.pk)
+    return user
+
+
+LOGIN_TOKEN_SALT = "pista.accounts.login-token"  # noqa: S105 - a salt, not a secret
+LOGIN_TOKEN_MAX_AGE_S = 120
+
+
+class InvalidLoginToken(ApplicationError):
+    default_code = "invalid_login_token"
+
+
+def login_token_issue(*, schema: str, email: str) -> str:
+    """A signed, short-lived, single-use token that logs ``email`` in on the
+    community whose schema is ``schema`` (used right after signup, when the
+    owner moves from the platform host to their community's host)."""
+    from django.core import signing
+    from django.utils.crypto import get_random_string
+
+    return signing.dumps(
+        {"schema": schema, "email": email, "nonce": get_random_string(16)},
+        salt=LOGIN_TOKEN_SALT,
+        compress=True,
+    )
+
+
+def login_token_redeem(*, token: str, schema: str) -> User:
+    """The user a login token stands for, in the current community. Each token
+    works once, on its own community only, for two minutes. Raises InvalidLoginToken."""
+    from django.core import signing
+    from django.core.cache import cache
+
+    try:
+        payload = signing.loads(token, salt=LOGIN_TOKEN_SALT, max_age=LOGIN_TOKEN_MAX_AGE_S)
+    except signing.BadSignature as exc:
+        raise InvalidLoginToken("This sign-in link is invalid or has expired.") from exc
+    if payload.get("schema") != schema:
+        raise InvalidLoginToken("This sign-in link belongs to another community.")
+    if not cache.add(f"login-token-used:{payload['nonce']}", True, LOGIN_TOKEN_MAX_AGE_S * 2):
+        raise InvalidLoginToken("This sign-in link has already been used.")
+    user = User.objects.filter(email=payload["email"], is_active=True).first()
+    if user is None:
+        raise InvalidLoginToken("This sign-in link is invalid or has expired.")
     return user

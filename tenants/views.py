@@ -1,0 +1,106 @@
+"""Signup on the platform host, welcome and onboarding on the community host."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core_apps.accounts.roles import Role
+from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
+from pista.errors import ApplicationError
+from pista.ratelimit import client_ip, rate_limit_exceeded
+from pista.tenancy import current_schema
+from tenants.forms import CommunitySignupForm
+from tenants.onboarding import onboarding_checklist
+from tenants.selectors import slug_availability
+from tenants.services import community_signup
+
+SIGNUPS_PER_IP_PER_HOUR = 5
+SLUG_CHECKS_PER_IP_PER_MINUTE = 60
+
+
+def community_signup_view(request: HttpRequest) -> HttpResponse:
+    """ "Start your community" on the platform site."""
+    form = CommunitySignupForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limit_exceeded(
+            scope="signup", key=client_ip(request), limit=SIGNUPS_PER_IP_PER_HOUR, window_s=3600
+        ):
+            form.add_error(None, _("Too many sign-ups from your network. Try again later."))
+            return render(request, "tenants/signup.html", {"form": form}, status=429)
+        if form.is_probably_automated():
+            form.add_error(None, _("Your submission could not be accepted. Please try again."))
+            return render(request, "tenants/signup.html", {"form": form}, status=400)
+        if form.is_valid():
+            try:
+                signup = community_signup(
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    owner_email=form.cleaned_data["owner_email"],
+                    password=form.cleaned_data["password"],
+                    dance_styles=form.cleaned_data["dance_styles"],
+                    language=form.cleaned_data["language"],
+                    currency=form.cleaned_data["currency"],
+                    time_zone=form.cleaned_data["time_zone"],
+                )
+            except ApplicationError as exc:
+                field = {
+                    "slug_taken": "slug",
+                    "invalid_slug": "slug",
+                    "reserved_slug": "slug",
+                    "invalid_email": "owner_email",
+                }.get(exc.code)
+                form.add_error(field, exc.message)
+            else:
+                return HttpResponseRedirect(signup.welcome_url)
+        return render(request, "tenants/signup.html", {"form": form}, status=400)
+    return render(request, "tenants/signup.html", {"form": form})
+
+
+@require_GET
+def slug_check_view(request: HttpRequest) -> JsonResponse:
+    """``?slug=…`` → ``{"available", "message", "suggestions"}`` for the signup form."""
+    if rate_limit_exceeded(
+        scope="slug-check", key=client_ip(request), limit=SLUG_CHECKS_PER_IP_PER_MINUTE, window_s=60
+    ):
+        return JsonResponse(
+            {"code": "throttled", "detail": _("Too many requests. Slow down.")}, status=429
+        )
+    available, message, suggestions = slug_availability(slug=request.GET.get("slug", ""))
+    return JsonResponse({"available": available, "message": message, "suggestions": suggestions})
+
+
+@require_GET
+def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Sign the new owner in on their community's host (one-time link) and send
+    the address-verification email."""
+    from allauth.account.models import EmailAddress
+
+    try:
+        user = login_token_redeem(token=token, schema=current_schema())
+    except InvalidLoginToken as exc:
+        messages.error(request, exc.message)
+        return redirect("account_login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    address = EmailAddress.objects.filter(user=user, primary=True, verified=False).first()
+    if address is not None:
+        address.send_confirmation(request, signup=True)
+    return redirect("onboarding")
+
+
+@login_required
+def onboarding_view(request: HttpRequest) -> HttpResponse:
+    community = request.tenant  # type: ignore[attr-defined]
+    if not user_roles(user=request.user) & {Role.OWNER, Role.ADMIN}:  # type: ignore[arg-type]
+        return render(request, "404.html", status=404)
+    items = onboarding_checklist(community=community)
+    return render(
+        request,
+        "tenants/onboarding.html",
+        {"items": items, "done": sum(item.done for item in items)},
+    )
