@@ -106,6 +106,7 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "pista.health.HealthCheckMiddleware",
+    "pista.metrics.MetricsMiddleware",
     "tenants.middleware.CommunityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
