@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as the web server saw it (proxy handling: see settings)."""
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The client's address. ``X-Forwarded-For`` counts only for the hops added by
+    the ``PISTA_TRUSTED_PROXY_COUNT`` proxies we run: entries further left are
+    whatever the client chose to send."""
+    # No REMOTE_ADDR only happens for requests built in-process.
+    remote = str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104
+    trusted = settings.PISTA_TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    return hops[-trusted] if len(hops) >= trusted else remote
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    return client_ip(request)
 
 
 def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> bool:

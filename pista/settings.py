@@ -45,6 +45,7 @@ ACCOUNT_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
 ]
 API_APPS = ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 WAGTAIL_APPS = [
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cms.middleware.CommunityRedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -222,6 +224,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -231,8 +234,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
+    {"NAME": "core_apps.accounts.password_validation.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core_apps.accounts.password_validation.BreachedPasswordValidator"},
+    {"NAME": "core_apps.accounts.password_validation.CommunityNameValidator"},
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -243,6 +248,22 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PISTA_SCHEME
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed-login throttling (django-axes), per account and per client address,
+# in each community's own tables. A lock lifts by itself after the cool-off and
+# failures during a lock don't extend it: an attacker can't lock a victim out
+# for good.
+AXES_FAILURE_LIMIT = env.int("PISTA_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("PISTA_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "core_apps.accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "pista.ratelimit.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_VERBOSE = False
+# How many reverse proxies in front of Pista append to X-Forwarded-For; with 0
+# the header is ignored (it is client-controlled).
+PISTA_TRUSTED_PROXY_COUNT = env.int("PISTA_TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 PASSWORD_HASHERS = (

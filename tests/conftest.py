@@ -112,8 +112,10 @@ def login(
     client: Client, community: Community, user=None, *, email: str = "", password: str = PASSWORD
 ) -> None:
     """Log ``client`` in on ``community``'s host (sessions live in its schema)."""
+    from core_apps.accounts.models import User
+
     with schema_context(community.schema_name):
-        if user is not None:
-            client.force_login(user)
-        else:
-            assert client.login(email=email, password=password), f"login failed for {email}"
+        if user is None:
+            user = User.objects.get(email=email)
+            assert user.check_password(password), f"wrong password for {email}"
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
