@@ -111,7 +111,7 @@ def occurrences_expand(
             return match.group(0)
         raw = match.group(1)
         fmt = "%Y%m%dT%H%M%S" if "T" in raw.upper() else "%Y%m%d"
-        local = datetime.strptime(raw.upper(), fmt)  # noqa: DTZ007 - made aware just below
+        local = datetime.strptime(raw.upper(), fmt)  # made aware just below
         if "T" not in raw.upper():
             local = local.replace(hour=23, minute=59, second=59)
         aware = local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
@@ -206,7 +206,7 @@ def _event_dates_sync(event: Event, occurrences: list[tuple[datetime, datetime]]
     date keeps its override while its occurrence still exists.
     """
     existing = {d.original_start: d for d in event.dates.all()}
-    wanted = {start: end for start, end in occurrences}
+    wanted = dict(occurrences)
     stale = [d.pk for start, d in existing.items() if start not in wanted]
     if stale:
         EventDate.objects.filter(pk__in=stale).delete()

@@ -86,10 +86,9 @@ def _roles_status(quotas: Iterable[Quota], left: int | None) -> dict[str, str]:
             decision = balance_decide(
                 rules=rules, leads=quota.sold_lead, follows=quota.sold_follow, role=role
             )
+            status = "available" if decision.admitted else "waitlist"
             if left == 0:
                 status = "sold out"
-            else:
-                status = "available" if decision.admitted else "waitlist"
             # With several balanced quotas, the strictest answer wins.
             if statuses.get(str(role)) in (None, "available"):
                 statuses[str(role)] = status

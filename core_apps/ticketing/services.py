@@ -60,7 +60,7 @@ def _permission_require(actor: User | None, perm: str) -> None:
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
-        raise ValidationError({field: messages for field, messages in errors.items()})
+        raise ValidationError(errors)
 
 
 def quota_rules(*, quota: Quota) -> BalanceRules:
@@ -170,6 +170,11 @@ _RESERVE_SQL = """
      WHERE id = %(id)s AND sold + %(n)s <= size
  RETURNING id, size, sold, sold_lead, sold_follow
 """
+_ROLE_PLURAL = {
+    DanceRole.LEAD: "leaders",
+    DanceRole.FOLLOW: "followers",
+    DanceRole.SWITCH: "switches",
+}
 _RULE_FIELDS = (
     "role_mode",
     "balance_policy",
@@ -230,7 +235,8 @@ def quotas_reserve(
                         if not decision.admitted:
                             waiting = decision.waitlist[0]
                             raise RoleImbalance(
-                                f"No place for {waiting}s right now: join the waitlist.",
+                                f"No place for {_ROLE_PLURAL[waiting]} right now: "
+                                "join the waitlist.",
                                 extra={"quota_id": quota_id, "role": str(waiting)},
                             )
                         leads += decision.leads

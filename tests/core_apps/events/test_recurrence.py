@@ -133,7 +133,7 @@ def test_a_moved_date_leaves_the_others_alone_and_survives_a_rule_change(in_a):
 
 def test_a_cancelled_date_stays_cancelled_while_the_other_dates_stay_scheduled(in_a):
     event = _series()
-    first, second, *rest = event.dates.all()
+    first, second, *_rest = event.dates.all()
     event_date_cancel(actor=None, event_date=second)
     event_update(actor=None, event=event, ends_at=datetime(2026, 10, 14, 21, 0, tzinfo=BERLIN))
     statuses = dict(event.dates.values_list("pk", "status"))
