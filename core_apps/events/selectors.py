@@ -33,7 +33,10 @@ class EventFilters:
 
 
 def events_visible(*, user: User | AnonymousUser | None) -> QuerySet[Event]:
-    """Published events this visitor may open (members-only ones for signed-in members)."""
+    """Events this visitor may open: published ones (members-only ones for
+    signed-in members); every event for organizers."""
+    if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
+        return Event.objects.all()
     visibilities = [Event.Visibility.PUBLIC, Event.Visibility.UNLISTED]
     if user is not None and user.is_authenticated:
         visibilities.append(Event.Visibility.MEMBERS)
@@ -67,7 +70,11 @@ def events_listed(
         end = _day_start(filters.date_to + timedelta(days=1), zone)
         date_q &= Q(dates__starts_at__lt=end)
         range_q &= Q(starts_at__lt=end)
-    events = events_visible(user=user).exclude(visibility=Event.Visibility.UNLISTED)
+    events = (
+        events_visible(user=user)
+        .filter(status=Event.Status.PUBLISHED)
+        .exclude(visibility=Event.Visibility.UNLISTED)
+    )
     if filters.style:
         events = events.filter(styles__slug=filters.style)
     if filters.level:
@@ -114,6 +121,20 @@ def event_for_slug(*, slug: str, user: User | AnonymousUser | None) -> Event:
     return event
 
 
+def event_for_api(*, pk: int, user: User | AnonymousUser | None) -> Event:
+    """A visible event by id, with its dates, styles and level. Raises NotFound."""
+    event = (
+        events_visible(user=user)
+        .select_related("level")
+        .prefetch_related("styles", "dates")
+        .filter(pk=pk)
+        .first()
+    )
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
 def event_dates_in_month(
     *, user: User | AnonymousUser | None, year: int, month: int, time_zone: str
 ) -> list[EventDate]:
@@ -121,7 +142,11 @@ def event_dates_in_month(
     zone = ZoneInfo(time_zone)
     first = datetime(year, month, 1, tzinfo=zone)
     after = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    events = events_visible(user=user).exclude(visibility=Event.Visibility.UNLISTED)
+    events = (
+        events_visible(user=user)
+        .filter(status=Event.Status.PUBLISHED)
+        .exclude(visibility=Event.Visibility.UNLISTED)
+    )
     return list(
         EventDate.objects.filter(event__in=events, starts_at__gte=first, starts_at__lt=after)
         .select_related("event")
@@ -151,6 +176,13 @@ def event_for_staff(*, pk: int) -> Event:
     if event is None:
         raise NotFound("No such event.")
     return event
+
+
+def event_date_for_staff(*, pk: int) -> EventDate:
+    event_date = EventDate.objects.filter(pk=pk).select_related("event").first()
+    if event_date is None:
+        raise NotFound("No such date.")
+    return event_date
 
 
 def taxonomy() -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -42,11 +43,23 @@ def product_for_staff(*, pk: int) -> Product:
     return product
 
 
+def quota_for_staff(*, pk: int) -> Quota:
+    quota = Quota.objects.filter(pk=pk).first()
+    if quota is None:
+        raise NotFound("No such quota.")
+    return quota
+
+
 @dataclass(frozen=True)
 class Price:
     minor: int
     currency: str
     tier: str | None  # the name of the early-bird tier in force, if any
+
+    @property
+    def amount(self) -> str:
+        """For display: minor units as a decimal (two-decimal currencies)."""
+        return f"{Decimal(self.minor) / 100:.2f}"
 
 
 def product_price_current(*, product: Product, now: datetime | None = None) -> Price:
