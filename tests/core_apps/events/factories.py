@@ -83,3 +83,14 @@ class ProductFactory(factory.django.DjangoModelFactory):
     def quotas(self, create: bool, extracted: list[Quota] | None, **kwargs: object) -> None:
         if create and extracted:
             self.quotas.set(extracted)
+
+
+def organizer_create(**kwargs: object):  # noqa: ANN201 - returns a User
+    """A user with the organizer role in the current community."""
+    from core_apps.accounts.roles import Role
+    from core_apps.accounts.services import user_role_grant
+    from tests.factories import UserFactory
+
+    user = UserFactory(**kwargs)
+    user_role_grant(user=user, role=Role.ORGANIZER)
+    return type(user).objects.get(pk=user.pk)  # fresh permission cache
