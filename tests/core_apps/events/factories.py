@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from core_apps.accounts.models import User
 from core_apps.events.models import DanceStyle, Event, EventDate, Level
 from core_apps.ticketing.models import Product, Quota
 
@@ -85,7 +86,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
             self.quotas.set(extracted)
 
 
-def organizer_create(**kwargs: object):  # noqa: ANN201 - returns a User
+def organizer_create(**kwargs: object) -> User:
     """A user with the organizer role in the current community."""
     from core_apps.accounts.roles import Role
     from core_apps.accounts.services import user_role_grant
