@@ -16,6 +16,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
+    path("tickets/manage/", include("core_apps.ticketing.urls")),
 ]
 
 if settings.DEBUG:

@@ -123,3 +123,7 @@ def product_availability(*, product: Product, now: datetime | None = None) -> Av
         and left != 0
     )
     return Availability(on_sale=on_sale, left=left, roles=_roles_status(quotas, left))
+
+
+def quotas_for_staff() -> QuerySet[Quota]:
+    return Quota.objects.select_related("event").order_by("pk")

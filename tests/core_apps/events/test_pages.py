@@ -114,7 +114,7 @@ def test_the_community_feed_and_an_events_ics_parse_as_icalendar(in_a, client_a)
     feed = client_a.get("/events/feed.ics")
     assert feed["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(feed.content)
-    entries = [c for c in calendar.walk("VEVENT")]
+    entries = list(calendar.walk("VEVENT"))
     assert [str(e["SUMMARY"]) for e in entries] == ["Tango practica"] * 3
     assert [str(e["STATUS"]) for e in entries] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
     # 20:00 Berlin is 19:00 UTC before the change on 31 March 2030, 18:00 after it.
