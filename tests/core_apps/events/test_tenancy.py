@@ -30,7 +30,7 @@ def catalogue_in_a(community_a):
 
 
 def test_the_orm_in_b_does_not_see_a_s_events_or_products(catalogue_in_a, community_b):
-    event, quota, product = catalogue_in_a
+    event, _quota, _product = catalogue_in_a
     with schema_context(community_b.schema_name):
         assert not Event.objects.filter(slug=event.slug).exists()
         assert not EventDate.objects.filter(event_id=event.pk).exists()
@@ -48,7 +48,7 @@ def test_b_s_pages_and_feed_do_not_show_a_s_event(catalogue_in_a, client_a, clie
 
 
 def test_b_s_api_does_not_serve_a_s_ids(catalogue_in_a, client_a, client_b):
-    event, quota, product = catalogue_in_a
+    event, _quota, _product = catalogue_in_a
     assert client_a.get(f"/api/v1/events/{event.pk}/").status_code == 200
     response = client_b.get(f"/api/v1/events/{event.pk}/")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
