@@ -143,7 +143,7 @@ def occurrences_expand(
     return result
 
 
-def _event_validate(event: Event) -> list[tuple[datetime, datetime]]:
+def event_validate(event: Event) -> list[tuple[datetime, datetime]]:
     """Check an event's fields; return its occurrences. Raises ValidationError."""
     errors: dict[str, list[str]] = {}
     if not (event.title or "").strip():
@@ -251,7 +251,7 @@ def event_create(
     _permission_require(actor, "events.add_event")
     event = Event(time_zone=community_current().time_zone)
     _assign(event, {"title": title, "starts_at": starts_at, "ends_at": ends_at, **fields})
-    occurrences = _event_validate(event)
+    occurrences = event_validate(event)
     event.slug = _slug_unique(event.slug or event.title)
     event.save()
     event.styles.set(styles)
@@ -272,7 +272,7 @@ def event_update(
     _permission_require(actor, "events.change_event")
     event = Event.objects.select_for_update().get(pk=event.pk)
     _assign(event, fields)
-    occurrences = _event_validate(event)
+    occurrences = event_validate(event)
     if "slug" in fields:
         event.slug = _slug_unique(event.slug or event.title, exclude_pk=event.pk)
     event.save()
@@ -281,6 +281,13 @@ def event_update(
     if fields.keys() & _TIMING_FIELDS:
         _event_dates_sync(event, occurrences)
     return event
+
+
+@transaction.atomic
+def event_dates_regenerate(*, event: Event) -> None:
+    """Bring an event's dates in line with its rule (after an edit made outside
+    these services, e.g. in the CMS). Raises ValidationError."""
+    _event_dates_sync(event, event_validate(event))
 
 
 def event_publish(*, actor: User | None, event: Event) -> Event:

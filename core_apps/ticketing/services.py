@@ -90,7 +90,7 @@ QUOTA_FIELDS = {
 }
 
 
-def _quota_validate(quota: Quota) -> None:
+def quota_validate(quota: Quota) -> None:
     errors: dict[str, list[str]] = {}
     if not (quota.name or "").strip():
         errors["name"] = ["Give the quota a name."]
@@ -130,7 +130,7 @@ def quota_create(*, actor: User | None, name: str, size: int, **fields: Any) -> 
     if unknown:
         raise TypeError(f"unknown quota fields: {sorted(unknown)}")
     quota = Quota(name=name, size=size, **fields)
-    _quota_validate(quota)
+    quota_validate(quota)
     quota.save()
     return quota
 
@@ -145,7 +145,7 @@ def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
     quota = Quota.objects.select_for_update().get(pk=quota.pk)
     for field, value in fields.items():
         setattr(quota, field, value)
-    _quota_validate(quota)
+    quota_validate(quota)
     quota.save()
     return quota
 
@@ -302,7 +302,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _product_validate(product: Product, *, quotas: list[Quota] | None) -> None:
+def product_validate(product: Product, *, quotas: list[Quota] | None) -> None:
     errors: dict[str, list[str]] = {}
     if not (product.name or "").strip():
         errors["name"] = ["Give the product a name."]
@@ -399,7 +399,7 @@ def product_create(
     fields.setdefault("currency", community_current().currency)
     product = Product(name=name, price_minor=price_minor, **fields)
     quota_list = list(quotas)
-    _product_validate(product, quotas=quota_list)
+    product_validate(product, quotas=quota_list)
     product.currency = product.currency.upper()
     product.save()
     _product_relations_set(
@@ -427,7 +427,7 @@ def product_update(
     for field, value in fields.items():
         setattr(product, field, value)
     quota_list = list(quotas) if quotas is not None else list(product.quotas.all())
-    _product_validate(product, quotas=quota_list)
+    product_validate(product, quotas=quota_list)
     product.currency = product.currency.upper()
     product.save()
     _product_relations_set(
