@@ -220,7 +220,7 @@ def _swing(community: Community) -> None:
         level=_level("intermediate"),
         styles=_style("lindy-hop"),
         venue_name="Camden Ballroom",
-        space_name="Studios 1–3",
+        space_name="Studios 1 to 3",
         teacher_names="Frida, Skye, Naomi",
         starts_at=start + timedelta(days=1, hours=-7),
         ends_at=start + timedelta(days=1, hours=-2),

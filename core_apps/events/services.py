@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nh3
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -120,7 +120,7 @@ def occurrences_expand(
     try:
         rule = _UNTIL.sub(until_to_utc, rule)
         parsed = rrulestr(rule, dtstart=local_start)
-        starts = list(islice(iter(parsed), MAX_OCCURRENCES + 1))  # type: ignore[call-overload]
+        starts = list(islice(iter(parsed), MAX_OCCURRENCES + 1))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(
             {"recurrence": [f"This is not a valid RFC 5545 rule ({exc})."]}
@@ -188,11 +188,10 @@ def event_validate(event: Event) -> list[tuple[datetime, datetime]]:
 
 def _slug_unique(base: str, *, exclude_pk: int | None = None) -> str:
     base = (slugify(base) or "event")[:200]
-    taken = set(
-        Event.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Event.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -248,7 +248,17 @@ def quotas_reserve(
             row = cursor.fetchone()
             if row is None:
                 raise SoldOut("This is sold out.", extra={"quota_id": quota_id})
-            results.append(QuotaReserved(*row, role=placed))
+            quota_pk, size, sold, sold_lead, sold_follow = row
+            results.append(
+                QuotaReserved(
+                    quota_id=quota_pk,
+                    size=size,
+                    sold=sold,
+                    sold_lead=sold_lead,
+                    sold_follow=sold_follow,
+                    role=placed,
+                )
+            )
     return results
 
 
