@@ -22,7 +22,7 @@ from wagtail.snippets.views.snippets import (
 
 from core_apps.events.models import DanceStyle, Event, Level
 from core_apps.events.services import description_sanitise, event_dates_regenerate, event_validate
-from core_apps.ticketing.models import Product, Quota
+from core_apps.ticketing.models import AttendeeQuestion, PriceTier, Product, Quota
 from core_apps.ticketing.services import product_validate, quota_validate
 
 
@@ -116,6 +116,20 @@ class QuotaViewSet(ServiceValidatedViewSet):
     exclude_form_fields = ["sold", "sold_lead", "sold_follow"]
 
 
+class PriceTierViewSet(SnippetViewSet):
+    model = PriceTier
+    icon = "pick"
+    menu_label = "Price tiers"
+    list_display = ["name", "product", "price_minor", "ends_at", "first_n"]
+
+
+class AttendeeQuestionViewSet(SnippetViewSet):
+    model = AttendeeQuestion
+    icon = "help"
+    menu_label = "Attendee questions"
+    list_display = ["label", "product", "kind", "required"]
+
+
 class DanceStyleViewSet(SnippetViewSet):
     model = DanceStyle
     icon = "pick"
@@ -130,7 +144,15 @@ class EventsGroup(SnippetViewSetGroup):
     menu_label = "Events & tickets"
     menu_icon = "date"
     menu_order = 250
-    items = (EventViewSet, ProductViewSet, QuotaViewSet, DanceStyleViewSet, LevelViewSet)
+    items = (
+        EventViewSet,
+        ProductViewSet,
+        QuotaViewSet,
+        PriceTierViewSet,
+        AttendeeQuestionViewSet,
+        DanceStyleViewSet,
+        LevelViewSet,
+    )
 
 
 register_snippet(EventsGroup)

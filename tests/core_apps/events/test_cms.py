@@ -35,7 +35,13 @@ def organizer_client(in_a, client_a):
 
 
 def test_organizers_see_events_products_and_quotas_in_the_cms(organizer_client):
-    for model in ["events/event", "ticketing/product", "ticketing/quota"]:
+    for model in [
+        "events/event",
+        "ticketing/product",
+        "ticketing/quota",
+        "ticketing/pricetier",
+        "ticketing/attendeequestion",
+    ]:
         assert organizer_client.get(f"/cms/snippets/{model}/").status_code == 200, model
 
 
