@@ -137,3 +137,13 @@ def test_a_switch_dancer_is_counted_in_the_role_that_is_short(in_a):
     [reserved] = quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="switch")
     assert reserved.role == "follow"
     assert (reserved.sold_lead, reserved.sold_follow) == (1, 1)
+
+
+def test_a_role_balanced_reservation_locks_the_quota_row_before_deciding(in_a):
+    quota = quota_create(actor=None, name="Bachata", size=10, role_mode=RoleMode.LEAD_FOLLOW)
+    with CaptureQueriesContext(connection) as queries:
+        quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="lead")
+    sql = [q["sql"] for q in queries.captured_queries]
+    lock = next(i for i, s in enumerate(sql) if "FOR UPDATE" in s)
+    update = next(i for i, s in enumerate(sql) if s.lstrip().startswith("UPDATE"))
+    assert lock < update
