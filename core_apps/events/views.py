@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar as calendar_module
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -98,8 +98,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         [(day, by_day.get(day, []), day.month == first.month) for day in week]
         for week in calendar_module.Calendar().monthdatescalendar(first.year, first.month)
     ]
-    previous = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
-    following = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return render(
         request,
         "events/event_calendar.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core_apps.events.forms import form_errors_apply
@@ -45,7 +47,10 @@ def _form_page(
     save: Callable[[dict[str, Any]], Any],
     title: str,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
+    # Dates typed into the form are on the community's clock.
+    with timezone.override(ZoneInfo(community_current().time_zone)):
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         try:
             saved = save(dict(form.cleaned_data))
         except ValidationError as exc:
