@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import nh3
 from icalendar import Calendar
@@ -54,6 +55,11 @@ def event_json_ld(*, event: Event, products: list[dict[str, Any]], url: str) -> 
     """``schema.org/Event`` JSON-LD for an event page, safe inside a <script>."""
     dates = [d for d in event.dates.all() if not d.is_cancelled]
     first = dates[0] if dates else None
+    zone = ZoneInfo(event.time_zone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).isoformat()
+
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -61,8 +67,8 @@ def event_json_ld(*, event: Event, products: list[dict[str, Any]], url: str) -> 
         "url": url,
         "eventStatus": _STATUS[Event.Status(event.status)],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "startDate": (first or event).starts_at.isoformat(),
-        "endDate": (first or event).ends_at.isoformat(),
+        "startDate": local((first or event).starts_at),
+        "endDate": local((first or event).ends_at),
         "description": nh3.clean(event.description or "", tags=set()).strip(),
     }
     if event.venue_name:
@@ -95,8 +101,8 @@ def event_json_ld(*, event: Event, products: list[dict[str, Any]], url: str) -> 
             {
                 "@type": "Event",
                 "name": event.title,
-                "startDate": d.starts_at.isoformat(),
-                "endDate": d.ends_at.isoformat(),
+                "startDate": local(d.starts_at),
+                "endDate": local(d.ends_at),
             }
             for d in dates[:50]
         ]

@@ -95,6 +95,7 @@ def test_the_event_page_has_dates_prices_roles_and_json_ld(in_a, client_a):
     assert "Mon 21 Oct 2030, 19:00" in html  # in the event's zone
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert ld["@type"] == "Event"
+    assert ld["startDate"] == "2030-10-14T19:00:00+02:00"  # the event's own clock
     assert ld["offers"][0]["price"] == "65.00"
     assert ld["location"]["name"] == "Studio <Sol>"
     assert len(ld["subEvent"]) == 3  # the cancelled date is left out
