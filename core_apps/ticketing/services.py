@@ -451,6 +451,11 @@ def product_publish(*, actor: User | None, product: Product) -> Product:
     return product_update(actor=actor, product=product, status=Product.Status.PUBLISHED)
 
 
+def product_archive(*, actor: User | None, product: Product) -> Product:
+    """Take a product off sale (sold tickets stay valid)."""
+    return product_update(actor=actor, product=product, status=Product.Status.ARCHIVED)
+
+
 @transaction.atomic
 def product_duplicate(*, actor: User | None, product: Product) -> Product:
     """A draft copy of a product with its quotas, coverage, tiers and questions."""

@@ -26,8 +26,10 @@ from core_apps.ticketing.selectors import (
     quotas_for_staff,
 )
 from core_apps.ticketing.services import (
+    product_archive,
     product_create,
     product_duplicate,
+    product_publish,
     product_update,
     quota_create,
     quota_update,
@@ -98,16 +100,30 @@ def manage_product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PRODUCT_ACTIONS = {
+    "publish": product_publish,
+    "archive": product_archive,
+    "duplicate": product_duplicate,
+}
+
+
 @login_required
 @require_POST
-def manage_product_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def manage_product_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff_only(request)
+    if action not in PRODUCT_ACTIONS:
+        raise Http404
     try:
-        copy = product_duplicate(actor=request.user, product=product_for_staff(pk=pk))  # type: ignore[arg-type]
+        product = PRODUCT_ACTIONS[action](actor=request.user, product=product_for_staff(pk=pk))  # type: ignore[operator]
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    messages.success(request, f"{copy.name} was created.")
-    return redirect("ticketing:manage-product-edit", pk=copy.pk)
+    except ValidationError as exc:
+        for field_messages in exc.message_dict.values():
+            for message in field_messages:
+                messages.error(request, message)
+        return redirect("ticketing:manage-list")
+    messages.success(request, f"{product.name}: {action} done.")
+    return redirect("ticketing:manage-list")
 
 
 @login_required

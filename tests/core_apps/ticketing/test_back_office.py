@@ -98,6 +98,22 @@ def test_duplicating_a_product_gives_a_draft_with_the_same_quotas(organizer_clie
     assert list(copy.quotas.all()) == [hall]
 
 
+def test_an_organizer_publishes_and_takes_a_product_off_sale(organizer_client):
+    hall = quota_create(actor=None, name="Hall", size=10)
+    product = product_create(actor=None, name="Party pass", price_minor=100, quotas=[hall])
+    organizer_client.post(f"/tickets/manage/products/{product.pk}/publish/")
+    assert Product.objects.get(pk=product.pk).status == Product.Status.PUBLISHED
+    organizer_client.post(f"/tickets/manage/products/{product.pk}/archive/")
+    assert Product.objects.get(pk=product.pk).status == Product.Status.ARCHIVED
+
+
+def test_publishing_without_room_shows_the_reason(organizer_client):
+    product = product_create(actor=None, name="Nowhere", price_minor=100)
+    response = organizer_client.post(f"/tickets/manage/products/{product.pk}/publish/", follow=True)
+    assert "at least one quota" in response.content.decode()
+    assert Product.objects.get(pk=product.pk).status == Product.Status.DRAFT
+
+
 def test_members_cannot_open_the_catalogue_back_office(in_a, client_a):
     from tests.factories import UserFactory
 
