@@ -77,6 +77,20 @@ class ProductSerializer(serializers.ModelSerializer):
         }
 
 
+class PriceTierWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    price_minor = serializers.IntegerField()
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    first_n = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AttendeeQuestionWriteSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=AttendeeQuestion.Kind.choices, required=False)
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    required = serializers.BooleanField(required=False)
+
+
 class ProductWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -109,6 +123,8 @@ class ProductWriteSerializer(serializers.Serializer):
         choices=Product.Period.choices, required=False, allow_blank=True
     )
     position = serializers.IntegerField(required=False, min_value=0)
+    tiers = PriceTierWriteSerializer(many=True, required=False)
+    questions = AttendeeQuestionWriteSerializer(many=True, required=False)
 
 
 class QuotaSerializer(serializers.ModelSerializer):

@@ -396,9 +396,13 @@ def product_create(
     quotas: Iterable[Quota] = (),
     covers_events: Iterable[Event] = (),
     covers_dates: Iterable[EventDate] = (),
+    tiers: Iterable[Mapping[str, Any]] | None = None,
+    questions: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Product:
-    """Create a product; the currency defaults to the community's.
+    """Create a product; the currency defaults to the community's. ``tiers`` and
+    ``questions`` hold the keyword arguments of ``price_tier_add`` and
+    ``attendee_question_add``.
 
     Raises ValidationError (per field), PermissionDenied.
     """
@@ -415,6 +419,7 @@ def product_create(
     _product_relations_set(
         product, quotas=quota_list, covers_events=covers_events, covers_dates=covers_dates
     )
+    _product_extras_replace(actor, product, tiers=tiers, questions=questions)
     return product
 
 
@@ -426,9 +431,12 @@ def product_update(
     quotas: Iterable[Quota] | None = None,
     covers_events: Iterable[Event] | None = None,
     covers_dates: Iterable[EventDate] | None = None,
+    tiers: Iterable[Mapping[str, Any]] | None = None,
+    questions: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Product:
-    """Change a product (publishing included). Raises ValidationError, PermissionDenied."""
+    """Change a product (publishing included); given ``tiers`` or ``questions``
+    replace the existing ones. Raises ValidationError, PermissionDenied."""
     _permission_require(actor, "ticketing.change_product")
     unknown = set(fields) - PRODUCT_FIELDS
     if unknown:
@@ -443,7 +451,37 @@ def product_update(
     _product_relations_set(
         product, quotas=quotas, covers_events=covers_events, covers_dates=covers_dates
     )
+    _product_extras_replace(actor, product, tiers=tiers, questions=questions)
     return product
+
+
+def _product_extras_replace(
+    actor: User | None,
+    product: Product,
+    *,
+    tiers: Iterable[Mapping[str, Any]] | None,
+    questions: Iterable[Mapping[str, Any]] | None,
+) -> None:
+    """Replace tiers and questions; their errors are reported on ``tiers`` and
+    ``questions`` with the item's number (the caller's transaction rolls back)."""
+    errors: dict[str, list[str]] = {}
+    for field, items, add, related in (
+        ("tiers", tiers, price_tier_add, product.tiers),
+        ("questions", questions, attendee_question_add, product.questions),
+    ):
+        if items is None:
+            continue
+        related.all().delete()
+        for number, item in enumerate(items, start=1):
+            try:
+                add(actor=actor, product=product, **item)  # type: ignore[operator]
+            except ValidationError as exc:
+                errors.setdefault(field, []).extend(
+                    f"#{number} {name}: {message}"
+                    for name, messages in exc.message_dict.items()
+                    for message in messages
+                )
+    _raise_if(errors)
 
 
 def product_publish(*, actor: User | None, product: Product) -> Product:

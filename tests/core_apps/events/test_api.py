@@ -167,6 +167,41 @@ def test_an_organizer_creates_publishes_and_reads_a_product(organizer_a, client_
     assert response.json()["status"] == "published"
 
 
+def test_an_organizer_creates_a_product_with_early_bird_tiers_and_questions(organizer_a, client_a):
+    response = client_a.post(
+        "/api/v1/products/",
+        {
+            "name": "Full pass",
+            "kind": "pass",
+            "price_minor": 14900,
+            "tiers": [{"name": "Early bird", "price_minor": 9900, "first_n": 50}],
+            "questions": [
+                {"label": "Role", "kind": "choice", "choices": ["Lead", "Follow"], "required": True}
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["price"] == {"minor": 9900, "currency": "EUR", "tier": "Early bird"}
+    assert body["questions"][0]["choices"] == ["Lead", "Follow"]
+    response = client_a.patch(
+        f"/api/v1/products/{body['id']}/", {"tiers": []}, content_type="application/json"
+    )
+    assert response.json()["price"]["tier"] is None
+
+
+def test_a_tier_below_zero_is_a_400_on_tiers(organizer_a, client_a):
+    response = client_a.post(
+        "/api/v1/products/",
+        {"name": "T", "price_minor": 100, "tiers": [{"name": "Bad", "price_minor": -1}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "tiers" in response.json()["errors"]
+    assert not Product.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
