@@ -474,7 +474,7 @@ def _product_extras_replace(
         related.all().delete()
         for number, item in enumerate(items, start=1):
             try:
-                add(actor=actor, product=product, **item)  # type: ignore[operator]
+                add(actor=actor, product=product, **item)
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(
                     f"#{number} {name}: {message}"
