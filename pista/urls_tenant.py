@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("events/", include("core_apps.events.urls")),
+    path("tickets/manage/", include("core_apps.ticketing.urls")),
     path("", include("tenants.urls_tenant")),
 ]
 

@@ -39,15 +39,26 @@ COMMUNITY_MANAGEMENT = [
     "auth.view_group",
 ]
 
+EVENT_MANAGEMENT = [
+    f"{app}.{action}_{model}"
+    for app, models in [
+        ("events", ["event", "eventdate", "dancestyle", "level"]),
+        ("ticketing", ["product", "quota", "pricetier", "attendeequestion"]),
+    ]
+    for model in models
+    for action in ["add", "change", "delete", "view"]
+]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OWNER: [
         *COMMUNITY_MANAGEMENT,
+        *EVENT_MANAGEMENT,
         "accounts.add_user",
         "accounts.delete_user",
         "auth.change_group",
     ],
-    Role.ADMIN: [*COMMUNITY_MANAGEMENT, "accounts.add_user"],
-    Role.ORGANIZER: [*WAGTAIL_EDITING],
+    Role.ADMIN: [*COMMUNITY_MANAGEMENT, *EVENT_MANAGEMENT, "accounts.add_user"],
+    Role.ORGANIZER: [*WAGTAIL_EDITING, *EVENT_MANAGEMENT],
     Role.TEACHER: [],
     Role.VENUE_MANAGER: [],
     Role.MODERATOR: ["wagtailadmin.access_admin", "accounts.view_user"],

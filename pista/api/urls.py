@@ -11,6 +11,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.events.api import EventDetailApi, EventListApi
+from core_apps.ticketing.api import (
+    ProductDetailApi,
+    ProductListApi,
+    QuotaDetailApi,
+    QuotaListApi,
+)
 from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
 
@@ -28,5 +35,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("community/", CommunityDetailApi.as_view(), name="community"),
+    path("events/", EventListApi.as_view(), name="events"),
+    path("events/<int:pk>/", EventDetailApi.as_view(), name="event"),
+    path("products/", ProductListApi.as_view(), name="products"),
+    path("products/<int:pk>/", ProductDetailApi.as_view(), name="product"),
+    path("quotas/", QuotaListApi.as_view(), name="quotas"),
+    path("quotas/<int:pk>/", QuotaDetailApi.as_view(), name="quota"),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

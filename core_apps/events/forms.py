@@ -1,0 +1,92 @@
+"""HTML forms of events. They parse input; the services hold the rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core_apps.events.models import DanceStyle, Event, Level
+
+
+def form_errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields."""
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def _in_zone(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """The form read a wall-clock time as UTC; read it in ``zone`` instead."""
+    if value is None:
+        return None
+    return timezone.make_naive(value, ZoneInfo("UTC")).replace(tzinfo=zone)
+
+
+class EventFilterForm(forms.Form):
+    style = forms.ModelChoiceField(
+        DanceStyle.objects.all(), required=False, to_field_name="slug", empty_label="All styles"
+    )
+    level = forms.ModelChoiceField(
+        Level.objects.all(), required=False, to_field_name="slug", empty_label="All levels"
+    )
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Event.Kind.choices], required=False)
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    teacher = forms.CharField(required=False, max_length=100)
+    venue = forms.CharField(required=False, max_length=100)
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(choices=Event.Kind.choices)
+    status = forms.ChoiceField(choices=Event.Status.choices, initial=Event.Status.DRAFT)
+    visibility = forms.ChoiceField(choices=Event.Visibility.choices)
+    styles = forms.ModelMultipleChoiceField(DanceStyle.objects.all(), required=False)
+    level = forms.ModelChoiceField(Level.objects.all(), required=False)
+    venue_name = forms.CharField(max_length=200, required=False, label="Venue")
+    space_name = forms.CharField(max_length=200, required=False, label="Space")
+    teacher_names = forms.CharField(max_length=300, required=False, label="Teachers")
+    time_zone = forms.CharField(max_length=64)
+    starts_at = forms.DateTimeField(widget=DateTimeLocalInput(), label="Starts")
+    ends_at = forms.DateTimeField(widget=DateTimeLocalInput(), label="Ends")
+    recurrence = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=8 (empty for one date).",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        try:
+            zone = ZoneInfo(data.get("time_zone") or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            self.add_error("time_zone", "Unknown time zone.")
+            return data
+        for field in ("starts_at", "ends_at"):
+            if data.get(field):
+                data[field] = _in_zone(data[field], zone)
+        return data
+
+    @classmethod
+    def initial_for(cls, event: Event) -> dict:
+        zone = ZoneInfo(event.time_zone)
+        initial = {field: getattr(event, field) for field in cls.base_fields}
+        initial["styles"] = list(event.styles.all())
+        initial["starts_at"] = event.starts_at.astimezone(zone).replace(tzinfo=None)
+        initial["ends_at"] = event.ends_at.astimezone(zone).replace(tzinfo=None)
+        return initial

@@ -1,0 +1,369 @@
+"""Writes about events and their dates.
+
+Organizer writes take an ``actor`` whose permission is checked here
+(``actor=None`` is a trusted internal caller: demo data, tasks). Invalid input
+raises Django's ``ValidationError`` with a message per field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import nh3
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from core_apps.events.models import (
+    DEFAULT_DANCE_STYLES,
+    DEFAULT_LEVELS,
+    DanceStyle,
+    Event,
+    EventDate,
+    Level,
+)
+from pista.errors import PermissionDenied
+from tenants.selectors import community_current
+
+if TYPE_CHECKING:
+    from core_apps.accounts.models import User
+
+# A series longer than this is almost certainly a mistake (weekly for 10 years).
+MAX_OCCURRENCES = 400
+EVENT_FIELDS = {
+    "title",
+    "slug",
+    "description",
+    "image",
+    "level",
+    "kind",
+    "status",
+    "visibility",
+    "venue_name",
+    "venue_id",
+    "space_name",
+    "space_id",
+    "teacher_names",
+    "teacher_ids",
+    "time_zone",
+    "starts_at",
+    "ends_at",
+    "recurrence",
+}
+_TIMING_FIELDS = {"starts_at", "ends_at", "time_zone", "recurrence"}
+_UNTIL = re.compile(r"UNTIL=([0-9T]+)(Z?)", re.IGNORECASE)
+
+
+def _permission_require(actor: User | None, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied("You may not manage the events of this community.")
+
+
+def description_sanitise(html: str) -> str:
+    """Keep formatting and links, drop scripts, styles and event handlers."""
+    return nh3.clean(html or "")
+
+
+def _recurrence_normalise(recurrence: str) -> str:
+    rule = (recurrence or "").strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    return rule.strip().rstrip(";")
+
+
+def occurrences_expand(
+    *, starts_at: datetime, ends_at: datetime, time_zone: str, recurrence: str
+) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of every occurrence, as aware datetimes in ``time_zone``.
+
+    The rule is expanded on the local wall clock: a class at 19:00 stays at
+    19:00 across a daylight-saving change (its UTC time moves by an hour). An
+    ``UNTIL`` without ``Z`` is read as local time. Raises ValidationError on
+    ``recurrence`` for a rule that doesn't parse, never ends, yields nothing
+    or yields more than MAX_OCCURRENCES dates.
+    """
+    zone = ZoneInfo(time_zone)
+    duration = ends_at - starts_at
+    local_start = starts_at.astimezone(zone)
+    rule = _recurrence_normalise(recurrence)
+    if not rule:
+        return [(local_start, local_start + duration)]
+    parts = {
+        part.split("=", 1)[0].strip().upper()
+        for part in rule.split(";")
+        if "=" in part and part.strip()
+    }
+    if "DTSTART" in rule.upper():
+        raise ValidationError({"recurrence": ["Leave DTSTART out: the start date is used."]})
+    if not parts & {"COUNT", "UNTIL"}:
+        raise ValidationError(
+            {"recurrence": ["The rule never ends: add COUNT (e.g. COUNT=8) or UNTIL."]}
+        )
+
+    def until_to_utc(match: re.Match[str]) -> str:
+        if match.group(2):
+            return match.group(0)
+        raw = match.group(1)
+        fmt = "%Y%m%dT%H%M%S" if "T" in raw.upper() else "%Y%m%d"
+        local = datetime.strptime(raw.upper(), fmt)  # made aware just below
+        if "T" not in raw.upper():
+            local = local.replace(hour=23, minute=59, second=59)
+        aware = local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+        return f"UNTIL={aware:%Y%m%dT%H%M%SZ}"
+
+    try:
+        rule = _UNTIL.sub(until_to_utc, rule)
+        parsed = rrulestr(rule, dtstart=local_start)
+        starts = list(islice(iter(parsed), MAX_OCCURRENCES + 1))
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValidationError(
+            {"recurrence": [f"This is not a valid RFC 5545 rule ({exc})."]}
+        ) from exc
+    if not starts:
+        raise ValidationError({"recurrence": ["The rule yields no dates."]})
+    if len(starts) > MAX_OCCURRENCES:
+        raise ValidationError(
+            {"recurrence": [f"The rule yields more than {MAX_OCCURRENCES} dates."]}
+        )
+    # Aware arithmetic on a ZoneInfo datetime is wall-clock arithmetic; going
+    # through UTC and back fixes the offset of each occurrence and resolves a
+    # start inside the spring-forward gap to the next valid time. The duration
+    # is added in absolute time, so a date never ends before it starts.
+    utc = ZoneInfo("UTC")
+    result = []
+    for start in starts:
+        start_utc = start.astimezone(utc)
+        result.append((start_utc.astimezone(zone), (start_utc + duration).astimezone(zone)))
+    return result
+
+
+def event_validate(event: Event) -> list[tuple[datetime, datetime]]:
+    """Check an event's fields; return its occurrences. Raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    if not (event.title or "").strip():
+        errors["title"] = ["Give the event a title."]
+    if event.kind not in Event.Kind.values:
+        errors["kind"] = ["Choose a kind of event."]
+    if event.status not in Event.Status.values:
+        errors["status"] = ["Choose a status."]
+    if event.visibility not in Event.Visibility.values:
+        errors["visibility"] = ["Choose who sees the event."]
+    try:
+        ZoneInfo(event.time_zone or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = [f"Unknown time zone {event.time_zone!r}."]
+    for field in ("starts_at", "ends_at"):
+        value = getattr(event, field)
+        if not isinstance(value, datetime):
+            errors[field] = ["Give a date and time."]
+        elif value.tzinfo is None:
+            errors[field] = ["Give a date and time with a time zone."]
+    if errors.keys() & {"starts_at", "ends_at", "time_zone"}:
+        raise ValidationError(errors)
+    if event.ends_at <= event.starts_at:
+        errors["ends_at"] = ["The end must be after the start."]
+        raise ValidationError(errors)
+    if event.ends_at - event.starts_at > timedelta(days=31):
+        errors["ends_at"] = ["One date lasts at most 31 days; use a recurrence for more."]
+    occurrences: list[tuple[datetime, datetime]] = []
+    try:
+        occurrences = occurrences_expand(
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            time_zone=event.time_zone,
+            recurrence=event.recurrence,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return occurrences
+
+
+def _slug_unique(base: str, *, exclude_pk: int | None = None) -> str:
+    base = (slugify(base) or "event")[:200]
+    others = Event.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _event_dates_sync(event: Event, occurrences: list[tuple[datetime, datetime]]) -> None:
+    """Make the dates match the rule, keeping moved and cancelled dates.
+
+    Dates are keyed by the occurrence the rule produced; a moved or cancelled
+    date keeps its override while its occurrence still exists.
+    """
+    existing = {d.original_start: d for d in event.dates.all()}
+    wanted = dict(occurrences)
+    stale = [d.pk for start, d in existing.items() if start not in wanted]
+    if stale:
+        EventDate.objects.filter(pk__in=stale).delete()
+    new, changed = [], []
+    for start, end in wanted.items():
+        date = existing.get(start)
+        if date is None:
+            new.append(EventDate(event=event, starts_at=start, ends_at=end, original_start=start))
+        elif not date.moved and date.ends_at != end:
+            date.starts_at, date.ends_at = start, end
+            changed.append(date)
+    EventDate.objects.bulk_create(new)
+    if changed:
+        EventDate.objects.bulk_update(changed, ["starts_at", "ends_at"])
+
+
+def _assign(event: Event, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - EVENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(event, field, value)
+    event.description = description_sanitise(event.description)
+    event.recurrence = _recurrence_normalise(event.recurrence)
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User | None,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    styles: Iterable[DanceStyle] = (),
+    **fields: Any,
+) -> Event:
+    """Create an event (a draft unless ``status`` says otherwise) and its dates.
+
+    The time zone defaults to the community's. Raises ValidationError (per
+    field), PermissionDenied.
+    """
+    _permission_require(actor, "events.add_event")
+    event = Event(time_zone=community_current().time_zone)
+    _assign(event, {"title": title, "starts_at": starts_at, "ends_at": ends_at, **fields})
+    occurrences = event_validate(event)
+    event.slug = _slug_unique(event.slug or event.title)
+    event.save()
+    event.styles.set(styles)
+    _event_dates_sync(event, occurrences)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: User | None,
+    event: Event,
+    styles: Iterable[DanceStyle] | None = None,
+    **fields: Any,
+) -> Event:
+    """Change an event; a changed start, end, zone or rule regenerates its dates
+    (keeping moved and cancelled ones). Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "events.change_event")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _assign(event, fields)
+    occurrences = event_validate(event)
+    if "slug" in fields:
+        event.slug = _slug_unique(event.slug or event.title, exclude_pk=event.pk)
+    event.save()
+    if styles is not None:
+        event.styles.set(styles)
+    if fields.keys() & _TIMING_FIELDS:
+        _event_dates_sync(event, occurrences)
+    return event
+
+
+@transaction.atomic
+def event_dates_regenerate(*, event: Event) -> None:
+    """Bring an event's dates in line with its rule (after an edit made outside
+    these services, e.g. in the CMS). Raises ValidationError."""
+    _event_dates_sync(event, event_validate(event))
+
+
+def event_publish(*, actor: User | None, event: Event) -> Event:
+    return event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
+
+
+def event_cancel(*, actor: User | None, event: Event) -> Event:
+    """Cancel a whole event (its dates stay, for the record)."""
+    return event_update(actor=actor, event=event, status=Event.Status.CANCELLED)
+
+
+@transaction.atomic
+def event_duplicate(*, actor: User | None, event: Event) -> Event:
+    """A draft copy of an event with the same rule, styles and references."""
+    _permission_require(actor, "events.add_event")
+    fields = {
+        field: getattr(event, field)
+        for field in EVENT_FIELDS - {"title", "slug", "starts_at", "ends_at", "status"}
+    }
+    return event_create(
+        actor=actor,
+        title=f"{event.title} (copy)",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        styles=list(event.styles.all()),
+        status=Event.Status.DRAFT,
+        **fields,
+    )
+
+
+@transaction.atomic
+def event_date_move(
+    *, actor: User | None, event_date: EventDate, starts_at: datetime, ends_at: datetime
+) -> EventDate:
+    """Move one date of a series; the others don't change. Raises ValidationError."""
+    _permission_require(actor, "events.change_event")
+    errors: dict[str, list[str]] = {}
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            errors[field] = ["Give a date and time with a time zone."]
+    if not errors and ends_at <= starts_at:
+        errors["ends_at"] = ["The end must be after the start."]
+    if errors:
+        raise ValidationError(errors)
+    event_date = EventDate.objects.select_for_update().get(pk=event_date.pk)
+    event_date.starts_at, event_date.ends_at, event_date.moved = starts_at, ends_at, True
+    event_date.save(update_fields=["starts_at", "ends_at", "moved"])
+    return event_date
+
+
+@transaction.atomic
+def event_date_cancel(*, actor: User | None, event_date: EventDate) -> EventDate:
+    """Cancel one date of a series; the others don't change.
+
+    Registrants will be told through the checkout issue's mail once it lands.
+    """
+    _permission_require(actor, "events.change_event")
+    event_date = EventDate.objects.select_for_update().get(pk=event_date.pk)
+    event_date.status = EventDate.Status.CANCELLED
+    event_date.save(update_fields=["status"])
+    return event_date
+
+
+def taxonomy_defaults_ensure() -> None:
+    """Create the default dance styles and levels (idempotent)."""
+    for slug, name in DEFAULT_DANCE_STYLES:
+        DanceStyle.objects.get_or_create(slug=slug, defaults={"name": name})
+    for position, (slug, name) in enumerate(DEFAULT_LEVELS):
+        Level.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+
+
+def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
+    """Add a community's own dance style. Raises ValidationError."""
+    _permission_require(actor, "events.add_dancestyle")
+    slug = slugify(name)
+    if not slug:
+        raise ValidationError({"name": ["Give the style a name."]})
+    if DanceStyle.objects.filter(slug=slug).exists():
+        raise ValidationError({"name": ["This style exists already."]})
+    return DanceStyle.objects.create(slug=slug, name=name.strip())

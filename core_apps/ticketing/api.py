@@ -1,0 +1,101 @@
+"""Catalogue API: organizers create and update products and quotas.
+
+Permissions are checked by the services; these views only parse and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_for_staff, quota_for_staff
+from core_apps.ticketing.serializers import (
+    ProductSerializer,
+    ProductWriteSerializer,
+    QuotaSerializer,
+    QuotaWriteSerializer,
+)
+from core_apps.ticketing.services import (
+    product_create,
+    product_update,
+    quota_create,
+    quota_update,
+)
+from pista.errors import PermissionDenied
+
+
+def _staff_require(request: Request, perm: str) -> None:
+    # Reading unpublished catalogue data is for staff; writes check again in services.
+    if not request.user.has_perm(perm):
+        raise PermissionDenied("You may not manage the catalogue of this community.")
+
+
+class ProductListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ProductWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        product = product_create(actor=request.user, **data)  # type: ignore[arg-type]
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ProductSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        _staff_require(request, "ticketing.view_product")
+        return Response(ProductSerializer(product_for_staff(pk=pk)).data)
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        product = product_for_staff(pk=pk)
+        serializer = ProductWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        product = product_update(
+            actor=request.user,  # type: ignore[arg-type]
+            product=product,
+            **serializer.validated_data,
+        )
+        return Response(ProductSerializer(Product.objects.get(pk=product.pk)).data)
+
+
+class QuotaListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=QuotaWriteSerializer, responses={201: QuotaSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = QuotaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        quota = quota_create(actor=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(QuotaSerializer(quota).data, status=status.HTTP_201_CREATED)
+
+
+class QuotaDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=QuotaSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        _staff_require(request, "ticketing.view_quota")
+        return Response(QuotaSerializer(quota_for_staff(pk=pk)).data)
+
+    @extend_schema(request=QuotaWriteSerializer, responses=QuotaSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = QuotaWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        quota = quota_update(
+            actor=request.user,  # type: ignore[arg-type]
+            quota=quota_for_staff(pk=pk),
+            **serializer.validated_data,
+        )
+        return Response(QuotaSerializer(quota).data)

@@ -1,0 +1,217 @@
+"""What a community sells: products, their price tiers and questions, and the
+quotas they draw on.
+
+Capacity lives in :class:`Quota` rows only. Checkout (issue 5) reserves with one
+conditional ``UPDATE`` per quota in pk order (``services.quotas_reserve``); the
+per-role counters sit on the same row so the role-balance decision is taken
+under the same row lock.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleMode(models.TextChoices):
+    OFF = "off", _("No roles")
+    LEAD_FOLLOW = "lead_follow", _("Leaders and followers")
+    LEAD_FOLLOW_SWITCH = "lead_follow_switch", _("Leaders, followers and switches")
+
+
+class BalancePolicy(models.TextChoices):
+    DIFFERENCE = "difference", _("Maximum difference")
+    RATIO = "ratio", _("Maximum ratio")
+
+
+class Quota(models.Model):
+    """A capacity that one or more products draw on, with optional role balancing."""
+
+    name = models.CharField(max_length=200)
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quotas",
+        help_text=_("The event whose capacity this is, if any."),
+    )
+    size = models.PositiveIntegerField()
+    sold = models.PositiveIntegerField(default=0)
+    sold_lead = models.PositiveIntegerField(default=0)
+    sold_follow = models.PositiveIntegerField(default=0)
+
+    role_mode = models.CharField(max_length=24, choices=RoleMode.choices, default=RoleMode.OFF)
+    balance_policy = models.CharField(
+        max_length=16, choices=BalancePolicy.choices, default=BalancePolicy.DIFFERENCE
+    )
+    max_difference = models.PositiveIntegerField(default=2)
+    max_ratio = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.20"))
+    grace = models.PositiveIntegerField(
+        default=0, help_text=_("Registrations admitted before the policy applies.")
+    )
+    couples_together = models.BooleanField(
+        default=True, help_text=_("Couples are admitted together, whatever the balance.")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sold__lte=models.F("size")), name="ticketing_quota_sold_lte_size"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sold_lead__lte=models.F("sold"))
+                & models.Q(sold_follow__lte=models.F("sold")),
+                name="ticketing_quota_role_counts_lte_sold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sold}/{self.size})"
+
+    @property
+    def available(self) -> int:
+        return self.size - self.sold
+
+
+class Product(models.Model):
+    """Something sold: a ticket, a pass, a class pack, a membership or an add-on."""
+
+    class Kind(models.TextChoices):
+        TICKET = "ticket", _("Ticket")
+        PASS = "pass", _("Pass")
+        CLASS_PACK = "class_pack", _("Class pack")
+        MEMBERSHIP = "membership", _("Membership")
+        ADDON = "addon", _("Add-on")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TICKET)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="products",
+        help_text=_("The event this is sold on (a course: the whole series)."),
+    )
+    covers_events = models.ManyToManyField(
+        "events.Event", blank=True, related_name="covering_products"
+    )
+    covers_dates = models.ManyToManyField(
+        "events.EventDate", blank=True, related_name="covering_products"
+    )
+    quotas = models.ManyToManyField(Quota, blank=True, related_name="products")
+
+    price_minor = models.IntegerField(help_text=_("Price in minor units (cents)."))
+    currency = models.CharField(max_length=3)
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Percent, included in the price."),
+    )
+    sale_starts_at = models.DateTimeField(null=True, blank=True)
+    sale_ends_at = models.DateTimeField(null=True, blank=True)
+    min_per_order = models.PositiveIntegerField(default=1)
+    max_per_order = models.PositiveIntegerField(default=10)
+    is_hidden = models.BooleanField(default=False)
+    unlock_code = models.CharField(max_length=64, blank=True)
+    # Class pack: N check-ins valid for D days; membership: one period.
+    checkins = models.PositiveIntegerField(null=True, blank=True)
+    valid_days = models.PositiveIntegerField(null=True, blank=True)
+    period = models.CharField(max_length=8, choices=Period.choices, blank=True)
+    # Products sold so far (checkout increments it); first-N price tiers read it.
+    sold_count = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gte=0), name="ticketing_product_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_per_order__gte=models.F("min_per_order")),
+                name="ticketing_product_max_gte_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceTier(models.Model):
+    """An earlier price: valid until ``ends_at`` and/or for the first ``first_n`` sold.
+
+    The current price is the first tier (by position) still valid; else the
+    product's own price.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tiers")
+    name = models.CharField(max_length=100)
+    price_minor = models.IntegerField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    first_n = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gte=0), name="ticketing_pricetier_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=False) | models.Q(first_n__isnull=False),
+                name="ticketing_pricetier_has_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttendeeQuestion(models.Model):
+    """A question every attendee of a product answers at checkout."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("Choice")
+        CHECKBOX = "checkbox", _("Checkbox")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(blank=True, help_text=_("One choice per line."))
+    required = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]

@@ -1,0 +1,129 @@
+"""Reads about the catalogue: what is on sale, at what price, with what left."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core_apps.events.models import Event
+from core_apps.ticketing.balance import DanceRole, balance_decide
+from core_apps.ticketing.models import Product, Quota, RoleMode
+from core_apps.ticketing.services import quota_rules
+from pista.errors import NotFound
+
+
+def products_for_event(*, event: Event, unlock_code: str = "") -> QuerySet[Product]:
+    """Published products sold on an event or covering it; hidden ones only with
+    their unlock code. Quotas, tiers and questions are prefetched."""
+    visible = Q(is_hidden=False)
+    if unlock_code.strip():
+        visible |= Q(is_hidden=True, unlock_code__iexact=unlock_code.strip())
+    return (
+        Product.objects.filter(Q(event=event) | Q(covers_events=event))
+        .filter(visible, status=Product.Status.PUBLISHED)
+        .distinct()
+        .prefetch_related("quotas", "tiers", "questions")
+        .order_by("position", "pk")
+    )
+
+
+def products_for_staff() -> QuerySet[Product]:
+    return Product.objects.select_related("event").prefetch_related("quotas").order_by("-pk")
+
+
+def product_for_staff(*, pk: int) -> Product:
+    product = Product.objects.filter(pk=pk).first()
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def quota_for_staff(*, pk: int) -> Quota:
+    quota = Quota.objects.filter(pk=pk).first()
+    if quota is None:
+        raise NotFound("No such quota.")
+    return quota
+
+
+@dataclass(frozen=True)
+class Price:
+    minor: int
+    currency: str
+    tier: str | None  # the name of the early-bird tier in force, if any
+
+    @property
+    def amount(self) -> str:
+        """For display: minor units as a decimal (two-decimal currencies)."""
+        return f"{Decimal(self.minor) / 100:.2f}"
+
+
+def product_price_current(*, product: Product, now: datetime | None = None) -> Price:
+    """The price now: the first tier still valid (by date and by number sold), else
+    the product's own price. Uses prefetched tiers when present."""
+    now = now or timezone.now()
+    for tier in product.tiers.all():
+        if tier.ends_at is not None and now >= tier.ends_at:
+            continue
+        if tier.first_n is not None and product.sold_count >= tier.first_n:
+            continue
+        return Price(tier.price_minor, product.currency, tier.name)
+    return Price(product.price_minor, product.currency, None)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What is left of a product.
+
+    ``left`` is the smallest room among its quotas (None: no quota). ``roles``
+    maps each role to "available", "waitlist" or "sold out" when one of its
+    quotas balances roles; empty otherwise.
+    """
+
+    on_sale: bool
+    left: int | None
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+def _roles_status(quotas: Iterable[Quota], left: int | None) -> dict[str, str]:
+    statuses: dict[str, str] = {}
+    for quota in quotas:
+        if quota.role_mode == RoleMode.OFF:
+            continue
+        rules = quota_rules(quota=quota)
+        for role in (DanceRole.LEAD, DanceRole.FOLLOW):
+            decision = balance_decide(
+                rules=rules, leads=quota.sold_lead, follows=quota.sold_follow, role=role
+            )
+            status = "available" if decision.admitted else "waitlist"
+            if left == 0:
+                status = "sold out"
+            # With several balanced quotas, the strictest answer wins.
+            if statuses.get(str(role)) in (None, "available"):
+                statuses[str(role)] = status
+    return statuses
+
+
+def product_availability(*, product: Product, now: datetime | None = None) -> Availability:
+    """Whether a product is on sale now and what is left, per role too.
+
+    Reads the (prefetched) quotas: no lock, so the answer is a snapshot.
+    """
+    now = now or timezone.now()
+    quotas = list(product.quotas.all())
+    left = min((q.size - q.sold for q in quotas), default=None)
+    on_sale = (
+        product.status == Product.Status.PUBLISHED
+        and (product.sale_starts_at is None or product.sale_starts_at <= now)
+        and (product.sale_ends_at is None or now < product.sale_ends_at)
+        and left != 0
+    )
+    return Availability(on_sale=on_sale, left=left, roles=_roles_status(quotas, left))
+
+
+def quotas_for_staff() -> QuerySet[Quota]:
+    return Quota.objects.select_related("event").order_by("pk")

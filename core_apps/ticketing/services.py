@@ -1,0 +1,599 @@
+"""Writes about the catalogue: quotas, products, price tiers, questions.
+
+Every write that an organizer triggers takes an ``actor`` and checks their
+permission here, not in the view; ``actor=None`` is a trusted internal caller
+(demo data, tasks). Invalid input raises Django's ``ValidationError`` with a
+message per field, which forms show next to the field and the API returns as
+``400 {"code": "invalid", "errors": {field: [...]}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from core_apps.ticketing.balance import (
+    BalanceRules,
+    DanceRole,
+    Mode,
+    Policy,
+    balance_decide,
+)
+from core_apps.ticketing.models import (
+    AttendeeQuestion,
+    BalancePolicy,
+    PriceTier,
+    Product,
+    Quota,
+    RoleMode,
+)
+from pista.errors import ApplicationError, PermissionDenied
+from tenants.selectors import community_current
+
+if TYPE_CHECKING:
+    from core_apps.accounts.models import User
+    from core_apps.events.models import Event, EventDate
+
+
+class SoldOut(ApplicationError):
+    default_code = "sold_out"
+    status_code = 409
+
+
+class RoleImbalance(ApplicationError):
+    """The registration would unbalance leaders and followers: waitlist it."""
+
+    default_code = "role_imbalance"
+    status_code = 409
+
+
+def _permission_require(actor: User | None, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied("You may not manage the catalogue of this community.")
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def quota_rules(*, quota: Quota) -> BalanceRules:
+    """The balance rules of a quota, for ``balance_decide``."""
+    return BalanceRules(
+        mode=Mode(quota.role_mode),
+        policy=Policy(quota.balance_policy),
+        max_difference=max(quota.max_difference, 1),
+        max_ratio=max(Decimal(quota.max_ratio), Decimal(1)),
+        grace=quota.grace,
+        couples_together=quota.couples_together,
+    )
+
+
+# --- Quotas -----------------------------------------------------------------
+
+QUOTA_FIELDS = {
+    "name",
+    "size",
+    "event",
+    "role_mode",
+    "balance_policy",
+    "max_difference",
+    "max_ratio",
+    "grace",
+    "couples_together",
+}
+
+
+def quota_validate(quota: Quota) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (quota.name or "").strip():
+        errors["name"] = ["Give the quota a name."]
+    if quota.size is None or int(quota.size) < 0:
+        errors["size"] = ["The size must be zero or more."]
+    elif int(quota.size) < quota.sold:
+        errors["size"] = [f"{quota.sold} places are already sold; the size can't be smaller."]
+    elif int(quota.size) == 0 and (
+        quota.pk and quota.products.filter(status=Product.Status.PUBLISHED).exists()
+    ):
+        errors["size"] = ["A published product draws on this quota: it can't be zero."]
+    if quota.role_mode not in RoleMode.values:
+        errors["role_mode"] = ["Choose how roles are handled."]
+    if quota.balance_policy not in BalancePolicy.values:
+        errors["balance_policy"] = ["Choose a balance policy."]
+    if quota.max_difference is None or int(quota.max_difference) < 1:
+        errors["max_difference"] = ["The maximum difference must be at least 1."]
+    try:
+        ratio = Decimal(str(quota.max_ratio))
+    except (InvalidOperation, TypeError, ValueError):
+        errors["max_ratio"] = ["Enter a number such as 1.2."]
+    else:
+        if not ratio.is_finite() or ratio < 1:
+            errors["max_ratio"] = ["The maximum ratio must be at least 1 (e.g. 1.2)."]
+        elif ratio >= 1000:
+            errors["max_ratio"] = ["The maximum ratio must be below 1000."]
+    if quota.grace is None or int(quota.grace) < 0:
+        errors["grace"] = ["The grace count must be zero or more."]
+    _raise_if(errors)
+
+
+@transaction.atomic
+def quota_create(*, actor: User | None, name: str, size: int, **fields: Any) -> Quota:
+    """Create a quota. Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "ticketing.add_quota")
+    unknown = set(fields) - QUOTA_FIELDS
+    if unknown:
+        raise TypeError(f"unknown quota fields: {sorted(unknown)}")
+    quota = Quota(name=name, size=size, **fields)
+    quota_validate(quota)
+    quota.save()
+    return quota
+
+
+@transaction.atomic
+def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
+    """Change a quota's size or rules (not its counters). Raises ValidationError."""
+    _permission_require(actor, "ticketing.change_quota")
+    unknown = set(fields) - QUOTA_FIELDS
+    if unknown:
+        raise TypeError(f"unknown quota fields: {sorted(unknown)}")
+    quota = Quota.objects.select_for_update().get(pk=quota.pk)
+    for field, value in fields.items():
+        setattr(quota, field, value)
+    quota_validate(quota)
+    quota.save()
+    return quota
+
+
+@dataclass(frozen=True)
+class QuotaReserved:
+    """A quota's counters right after a reservation."""
+
+    quota_id: int
+    size: int
+    sold: int
+    sold_lead: int
+    sold_follow: int
+    role: DanceRole | None
+
+
+_RESERVE_SQL = """
+    UPDATE ticketing_quota
+       SET sold = sold + %(n)s,
+           sold_lead = sold_lead + %(leads)s,
+           sold_follow = sold_follow + %(follows)s
+     WHERE id = %(id)s AND sold + %(n)s <= size
+ RETURNING id, size, sold, sold_lead, sold_follow
+"""
+_ROLE_PLURAL = {
+    DanceRole.LEAD: "leaders",
+    DanceRole.FOLLOW: "followers",
+    DanceRole.SWITCH: "switches",
+}
+_RULE_FIELDS = (
+    "role_mode",
+    "balance_policy",
+    "max_difference",
+    "max_ratio",
+    "grace",
+    "couples_together",
+)
+
+
+def quotas_reserve(
+    *,
+    quota_ids_with_counts: Mapping[int, int],
+    role: DanceRole | str | None = None,
+    couple: bool = False,
+) -> list[QuotaReserved]:
+    """Take ``n`` places from each quota, inside the caller's transaction.
+
+    One conditional ``UPDATE … WHERE sold + n <= size RETURNING …`` per quota,
+    in pk order (every caller locks in the same order, so two checkouts never
+    deadlock). With a ``role`` (or ``couple=True``, which means ``n == 2``), a
+    quota that balances roles is first locked with ``SELECT … FOR UPDATE`` and
+    ``balance_decide`` is applied to each of the ``n`` dancers in turn.
+
+    Runs in a savepoint: on error nothing is reserved. Raises SoldOut (with
+    ``extra["quota_id"]``) and RoleImbalance (with ``extra["role"]``).
+    """
+    if couple and any(n != 2 for n in quota_ids_with_counts.values()):
+        raise ValueError("a couple takes exactly two places")
+    results = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for quota_id in sorted(quota_ids_with_counts):
+            n = int(quota_ids_with_counts[quota_id])
+            if n <= 0:
+                raise ValueError("counts must be positive")
+            leads = follows = 0
+            placed: DanceRole | None = None
+            if role or couple:
+                quota = (
+                    Quota.objects.select_for_update()
+                    .only(*_RULE_FIELDS, "sold_lead", "sold_follow")
+                    .filter(pk=quota_id)
+                    .first()
+                )
+                if quota is None:
+                    raise SoldOut("This is sold out.", extra={"quota_id": quota_id})
+                if quota.role_mode != RoleMode.OFF:
+                    rules = quota_rules(quota=quota)
+                    s_lead, s_follow = quota.sold_lead, quota.sold_follow
+                    for _ in range(1 if couple else n):
+                        decision = balance_decide(
+                            rules=rules,
+                            leads=s_lead + leads,
+                            follows=s_follow + follows,
+                            role=None if couple else role,
+                            couple=couple,
+                        )
+                        if not decision.admitted:
+                            waiting = decision.waitlist[0]
+                            raise RoleImbalance(
+                                f"No place for {_ROLE_PLURAL[waiting]} right now: "
+                                "join the waitlist.",
+                                extra={"quota_id": quota_id, "role": str(waiting)},
+                            )
+                        leads += decision.leads
+                        follows += decision.follows
+                        placed = decision.role
+            cursor.execute(
+                _RESERVE_SQL, {"id": quota_id, "n": n, "leads": leads, "follows": follows}
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise SoldOut("This is sold out.", extra={"quota_id": quota_id})
+            quota_pk, size, sold, sold_lead, sold_follow = row
+            results.append(
+                QuotaReserved(
+                    quota_id=quota_pk,
+                    size=size,
+                    sold=sold,
+                    sold_lead=sold_lead,
+                    sold_follow=sold_follow,
+                    role=placed,
+                )
+            )
+    return results
+
+
+def quotas_release(
+    *, quota_ids_with_counts: Mapping[int, int], leads: int = 0, follows: int = 0
+) -> None:
+    """Give places back (a cancelled order or an expired hold), in pk order."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for quota_id in sorted(quota_ids_with_counts):
+            n = int(quota_ids_with_counts[quota_id])
+            cursor.execute(
+                """
+                UPDATE ticketing_quota
+                   SET sold = sold - %(n)s,
+                       sold_lead = GREATEST(sold_lead - %(leads)s, 0),
+                       sold_follow = GREATEST(sold_follow - %(follows)s, 0)
+                 WHERE id = %(id)s AND sold >= %(n)s
+                """,
+                {"id": quota_id, "n": n, "leads": leads, "follows": follows},
+            )
+
+
+# --- Products ---------------------------------------------------------------
+
+PRODUCT_FIELDS = {
+    "name",
+    "description",
+    "kind",
+    "status",
+    "event",
+    "price_minor",
+    "currency",
+    "tax_rate",
+    "sale_starts_at",
+    "sale_ends_at",
+    "min_per_order",
+    "max_per_order",
+    "is_hidden",
+    "unlock_code",
+    "checkins",
+    "valid_days",
+    "period",
+    "position",
+}
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def product_validate(product: Product, *, quotas: list[Quota] | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (product.name or "").strip():
+        errors["name"] = ["Give the product a name."]
+    if product.kind not in Product.Kind.values:
+        errors["kind"] = ["Choose what kind of product this is."]
+    if product.status not in Product.Status.values:
+        errors["status"] = ["Choose a status."]
+    price = _int_or_none(product.price_minor)
+    if price is None:
+        errors["price_minor"] = ["Enter the price in minor units (cents)."]
+    elif price < 0:
+        errors["price_minor"] = ["The price can't be below zero."]
+    community_currency = community_current().currency
+    if (product.currency or "").upper() != community_currency:
+        errors["currency"] = [
+            f"This community sells in {community_currency}, not {product.currency or '—'}."
+        ]
+    try:
+        tax = Decimal(str(product.tax_rate))
+        if not tax.is_finite() or not (0 <= tax <= 100):
+            raise ValueError
+    except (InvalidOperation, ValueError):
+        errors["tax_rate"] = ["The tax rate is a percentage between 0 and 100."]
+    for field in ("sale_starts_at", "sale_ends_at"):
+        value = getattr(product, field)
+        if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+            errors[field] = ["Give a date and time with a time zone."]
+    if (
+        "sale_starts_at" not in errors
+        and "sale_ends_at" not in errors
+        and product.sale_starts_at
+        and product.sale_ends_at
+        and product.sale_ends_at <= product.sale_starts_at
+    ):
+        errors["sale_ends_at"] = ["The sale must end after it starts."]
+    low, high = _int_or_none(product.min_per_order), _int_or_none(product.max_per_order)
+    if low is None or low < 1:
+        errors["min_per_order"] = ["At least 1 per order."]
+    if high is None or high < 1:
+        errors["max_per_order"] = ["At least 1 per order."]
+    elif low is not None and high < low:
+        errors["max_per_order"] = [f"The maximum per order can't be below the minimum ({low})."]
+    if product.is_hidden and not (product.unlock_code or "").strip():
+        errors["unlock_code"] = ["A hidden product needs the code that unlocks it."]
+    if product.kind == Product.Kind.CLASS_PACK:
+        if not product.checkins or int(product.checkins) < 1:
+            errors["checkins"] = ["A class pack has at least one check-in."]
+        if not product.valid_days or int(product.valid_days) < 1:
+            errors["valid_days"] = ["A class pack is valid for at least one day."]
+    if product.kind == Product.Kind.MEMBERSHIP and product.period not in Product.Period.values:
+        errors["period"] = ["A membership renews every month or every year."]
+    if product.status == Product.Status.PUBLISHED and quotas is not None:
+        if not quotas:
+            errors["quotas"] = ["A published product must draw on at least one quota."]
+        elif any(quota.size == 0 for quota in quotas):
+            errors["quotas"] = ["A published product can't draw on a quota of zero."]
+    _raise_if(errors)
+
+
+def _product_relations_set(
+    product: Product,
+    *,
+    quotas: Iterable[Quota] | None,
+    covers_events: Iterable[Event] | None,
+    covers_dates: Iterable[EventDate] | None,
+) -> None:
+    if quotas is not None:
+        product.quotas.set(quotas)
+    if covers_events is not None:
+        product.covers_events.set(covers_events)
+    if covers_dates is not None:
+        product.covers_dates.set(covers_dates)
+
+
+@transaction.atomic
+def product_create(
+    *,
+    actor: User | None,
+    name: str,
+    price_minor: int,
+    quotas: Iterable[Quota] = (),
+    covers_events: Iterable[Event] = (),
+    covers_dates: Iterable[EventDate] = (),
+    tiers: Iterable[Mapping[str, Any]] | None = None,
+    questions: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Product:
+    """Create a product; the currency defaults to the community's. ``tiers`` and
+    ``questions`` hold the keyword arguments of ``price_tier_add`` and
+    ``attendee_question_add``.
+
+    Raises ValidationError (per field), PermissionDenied.
+    """
+    _permission_require(actor, "ticketing.add_product")
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown product fields: {sorted(unknown)}")
+    fields.setdefault("currency", community_current().currency)
+    product = Product(name=name, price_minor=price_minor, **fields)
+    quota_list = list(quotas)
+    product_validate(product, quotas=quota_list)
+    product.currency = product.currency.upper()
+    product.save()
+    _product_relations_set(
+        product, quotas=quota_list, covers_events=covers_events, covers_dates=covers_dates
+    )
+    _product_extras_replace(actor, product, tiers=tiers, questions=questions)
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    actor: User | None,
+    product: Product,
+    quotas: Iterable[Quota] | None = None,
+    covers_events: Iterable[Event] | None = None,
+    covers_dates: Iterable[EventDate] | None = None,
+    tiers: Iterable[Mapping[str, Any]] | None = None,
+    questions: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Product:
+    """Change a product (publishing included); given ``tiers`` or ``questions``
+    replace the existing ones. Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "ticketing.change_product")
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown product fields: {sorted(unknown)}")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    for field, value in fields.items():
+        setattr(product, field, value)
+    quota_list = list(quotas) if quotas is not None else list(product.quotas.all())
+    product_validate(product, quotas=quota_list)
+    product.currency = product.currency.upper()
+    product.save()
+    _product_relations_set(
+        product, quotas=quotas, covers_events=covers_events, covers_dates=covers_dates
+    )
+    _product_extras_replace(actor, product, tiers=tiers, questions=questions)
+    return product
+
+
+def _product_extras_replace(
+    actor: User | None,
+    product: Product,
+    *,
+    tiers: Iterable[Mapping[str, Any]] | None,
+    questions: Iterable[Mapping[str, Any]] | None,
+) -> None:
+    """Replace tiers and questions; their errors are reported on ``tiers`` and
+    ``questions`` with the item's number (the caller's transaction rolls back)."""
+    errors: dict[str, list[str]] = {}
+    for field, items, add, related in (
+        ("tiers", tiers, price_tier_add, product.tiers),
+        ("questions", questions, attendee_question_add, product.questions),
+    ):
+        if items is None:
+            continue
+        related.all().delete()
+        for number, item in enumerate(items, start=1):
+            try:
+                add(actor=actor, product=product, **item)
+            except ValidationError as exc:
+                errors.setdefault(field, []).extend(
+                    f"#{number} {name}: {message}"
+                    for name, messages in exc.message_dict.items()
+                    for message in messages
+                )
+    _raise_if(errors)
+
+
+def product_publish(*, actor: User | None, product: Product) -> Product:
+    """Put a product on sale. Raises ValidationError (e.g. a quota of zero)."""
+    return product_update(actor=actor, product=product, status=Product.Status.PUBLISHED)
+
+
+def product_archive(*, actor: User | None, product: Product) -> Product:
+    """Take a product off sale (sold tickets stay valid)."""
+    return product_update(actor=actor, product=product, status=Product.Status.ARCHIVED)
+
+
+@transaction.atomic
+def product_duplicate(*, actor: User | None, product: Product) -> Product:
+    """A draft copy of a product with its quotas, coverage, tiers and questions."""
+    _permission_require(actor, "ticketing.add_product")
+    copy = Product.objects.get(pk=product.pk)
+    copy.pk = None
+    copy.name = f"{product.name} (copy)"
+    copy.status = Product.Status.DRAFT
+    copy.sold_count = 0
+    copy.save()
+    copy.quotas.set(product.quotas.all())
+    copy.covers_events.set(product.covers_events.all())
+    copy.covers_dates.set(product.covers_dates.all())
+    PriceTier.objects.bulk_create(
+        PriceTier(
+            product=copy,
+            name=t.name,
+            price_minor=t.price_minor,
+            ends_at=t.ends_at,
+            first_n=t.first_n,
+            position=t.position,
+        )
+        for t in product.tiers.all()
+    )
+    AttendeeQuestion.objects.bulk_create(
+        AttendeeQuestion(
+            product=copy,
+            label=q.label,
+            kind=q.kind,
+            choices=q.choices,
+            required=q.required,
+            position=q.position,
+        )
+        for q in product.questions.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def price_tier_add(
+    *,
+    actor: User | None,
+    product: Product,
+    name: str,
+    price_minor: int,
+    ends_at: datetime | None = None,
+    first_n: int | None = None,
+) -> PriceTier:
+    """Add an early-bird tier (until a date and/or for the first N sold)."""
+    _permission_require(actor, "ticketing.change_product")
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Give the tier a name."]
+    price = _int_or_none(price_minor)
+    if price is None or price < 0:
+        errors["price_minor"] = ["The price can't be below zero."]
+    if ends_at is None and first_n is None:
+        errors["ends_at"] = ["A tier ends at a date, after the first N sold, or both."]
+    if ends_at is not None and ends_at.tzinfo is None:
+        errors["ends_at"] = ["Give a date and time with a time zone."]
+    if first_n is not None and int(first_n) < 1:
+        errors["first_n"] = ["At least 1."]
+    _raise_if(errors)
+    position = product.tiers.count()
+    return PriceTier.objects.create(
+        product=product,
+        name=name,
+        price_minor=price_minor,
+        ends_at=ends_at,
+        first_n=first_n,
+        position=position,
+    )
+
+
+@transaction.atomic
+def attendee_question_add(
+    *,
+    actor: User | None,
+    product: Product,
+    label: str,
+    kind: str = AttendeeQuestion.Kind.TEXT,
+    choices: list[str] | None = None,
+    required: bool = False,
+) -> AttendeeQuestion:
+    """Ask every attendee of a product a question (text, choice or checkbox)."""
+    _permission_require(actor, "ticketing.change_product")
+    errors: dict[str, list[str]] = {}
+    if not label.strip():
+        errors["label"] = ["Write the question."]
+    if kind not in AttendeeQuestion.Kind.values:
+        errors["kind"] = ["Choose text, choice or checkbox."]
+    cleaned = [c.strip() for c in choices or [] if c.strip()]
+    if kind == AttendeeQuestion.Kind.CHOICE and len(cleaned) < 2:
+        errors["choices"] = ["A choice question needs at least two choices."]
+    _raise_if(errors)
+    return AttendeeQuestion.objects.create(
+        product=product,
+        label=label,
+        kind=kind,
+        choices="\n".join(cleaned),
+        required=required,
+        position=product.questions.count(),
+    )
