@@ -39,17 +39,39 @@ COMMUNITY_MANAGEMENT = [
     "auth.view_group",
 ]
 
+# Artists and venues: staff manage profiles and venues; organizers book artists
+# and rooms; teachers rent rooms too. Who may act on one booking is decided in
+# the services (its two sides, the venue's managers).
+BOOKING_STAFF = [
+    "artists.add_artistprofile",
+    "artists.change_artistprofile",
+    "artists.view_artistbooking",
+    "venues.add_venue",
+    "venues.change_venue",
+    "venues.add_space",
+    "venues.change_space",
+    "venues.add_openinghours",
+    "venues.change_openinghours",
+    "venues.delete_openinghours",
+    "venues.add_blackoutdate",
+    "venues.change_blackoutdate",
+    "venues.delete_blackoutdate",
+]
+BOOKING_REQUESTS = ["artists.add_artistbooking", "venues.add_spacebooking"]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OWNER: [
         *COMMUNITY_MANAGEMENT,
         "accounts.add_user",
         "accounts.delete_user",
         "auth.change_group",
+        *BOOKING_STAFF,
+        *BOOKING_REQUESTS,
     ],
-    Role.ADMIN: [*COMMUNITY_MANAGEMENT, "accounts.add_user"],
-    Role.ORGANIZER: [*WAGTAIL_EDITING],
-    Role.TEACHER: [],
-    Role.VENUE_MANAGER: [],
+    Role.ADMIN: [*COMMUNITY_MANAGEMENT, "accounts.add_user", *BOOKING_STAFF, *BOOKING_REQUESTS],
+    Role.ORGANIZER: [*WAGTAIL_EDITING, *BOOKING_REQUESTS],
+    Role.TEACHER: ["venues.add_spacebooking"],
+    Role.VENUE_MANAGER: ["venues.change_space", "venues.add_blackoutdate"],
     Role.MODERATOR: ["wagtailadmin.access_admin", "accounts.view_user"],
     Role.MEMBER: [],
 }
