@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("artists/", include("core_apps.artists.urls")),
+    path("venues/", include("core_apps.venues.urls")),
 ]
 
 if settings.DEBUG:
