@@ -34,7 +34,7 @@ class ArtistProfileForm(forms.Form):
     fee_weekend_minor = forms.IntegerField(
         label=_("Fee per weekend (cents)"), min_value=0, required=False
     )
-    video_url = forms.URLField(label=_("Video link"), required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     links = _list_field(_("Links"))
     technical_rider = forms.CharField(label=_("Technical rider"), required=False, widget=forms.Textarea)
     photo = forms.FileField(label=_("Photo"), required=False)

@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pista.api.exceptions import api_not_found_response
+from core_apps.artists import api as artists_api
+from core_apps.venues import api as venues_api
 from tenants.api import CommunityDetailApi
 
 
@@ -26,5 +28,43 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("community/", CommunityDetailApi.as_view(), name="community"),
+    path("artists/", artists_api.ArtistListApi.as_view(), name="artists"),
+    path("artists/<int:pk>/", artists_api.ArtistDetailApi.as_view(), name="artist"),
+    path("artist-bookings/", artists_api.ArtistBookingListApi.as_view(), name="artist-bookings"),
+    path(
+        "artist-bookings/<int:pk>/",
+        artists_api.ArtistBookingDetailApi.as_view(),
+        name="artist-booking",
+    ),
+    *[
+        path(
+            f"artist-bookings/<int:pk>/{action}/",
+            artists_api.ArtistBookingActionApi.as_view(action_name=action),
+            name=f"artist-booking-{action}",
+        )
+        for action in ("counter", "accept", "decline", "withdraw", "deposit")
+    ],
+    path("venues/", venues_api.VenueListApi.as_view(), name="venues"),
+    path("venues/<int:pk>/", venues_api.VenueDetailApi.as_view(), name="venue"),
+    path(
+        "spaces/<int:pk>/availability/",
+        venues_api.SpaceAvailabilityApi.as_view(),
+        name="space-availability",
+    ),
+    path("spaces/<int:pk>/quote/", venues_api.SpaceQuoteApi.as_view(), name="space-quote"),
+    path("space-bookings/", venues_api.SpaceBookingListApi.as_view(), name="space-bookings"),
+    path(
+        "space-bookings/<int:pk>/",
+        venues_api.SpaceBookingDetailApi.as_view(),
+        name="space-booking",
+    ),
+    *[
+        path(
+            f"space-bookings/<int:pk>/{action}/",
+            venues_api.SpaceBookingActionApi.as_view(action_name=action),
+            name=f"space-booking-{action}",
+        )
+        for action in ("approve", "decline", "cancel")
+    ],
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

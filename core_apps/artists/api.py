@@ -1,0 +1,96 @@
+"""Artists API: public profiles, and the booking workflow for its two sides."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.artists import selectors, services
+from core_apps.artists.serializers import (
+    ArtistBookingCounterSerializer,
+    ArtistBookingRequestSerializer,
+    ArtistBookingSerializer,
+    ArtistSerializer,
+    DepositSerializer,
+)
+
+
+class ArtistListApi(generics.ListAPIView):
+    """Public artist profiles of this community."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ArtistSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.artist_list()
+
+
+class ArtistDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ArtistSerializer, operation_id="artists_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ArtistSerializer(selectors.artist_get(pk=pk)).data)
+
+
+class ArtistBookingListApi(generics.ListAPIView):
+    """GET: bookings where you are the organizer or the artist. POST: send a request."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ArtistBookingSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.artist_bookings_for_user(user=self.request.user)
+
+    @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
+    def post(self, request: Request) -> Response:
+        data = ArtistBookingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        artist = selectors.artist_get(pk=values.pop("artist"))
+        booking = services.artist_booking_request(organizer=request.user, artist=artist, **values)
+        return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class ArtistBookingDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ArtistBookingSerializer, operation_id="artist_bookings_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        booking = selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        return Response(ArtistBookingSerializer(booking).data)
+
+
+class ArtistBookingActionApi(APIView):
+    """POST a step: ``counter`` (new terms), ``accept``, ``decline``, ``withdraw``, ``deposit``."""
+
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+
+    @extend_schema(request=None, responses=ArtistBookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        user = request.user
+        booking = selectors.artist_booking_for_user(user=user, pk=pk)  # type: ignore[arg-type]
+        if self.action_name == "counter":
+            data = ArtistBookingCounterSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            booking = services.artist_booking_counter(actor=user, booking=booking, **data.validated_data)  # type: ignore[arg-type]
+        elif self.action_name == "accept":
+            booking = services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
+        elif self.action_name == "decline":
+            booking = services.artist_booking_decline(
+                actor=user, booking=booking, message=str(request.data.get("message", ""))  # type: ignore[arg-type]
+            )
+        elif self.action_name == "withdraw":
+            booking = services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
+        else:
+            data = DepositSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            booking = services.artist_booking_deposit_record(
+                actor=user, booking=booking, **data.validated_data  # type: ignore[arg-type]
+            )
+        return Response(ArtistBookingSerializer(booking).data)
