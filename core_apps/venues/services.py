@@ -31,6 +31,7 @@ from core_apps.venues.selectors import (
     Occurrence,
     space_confirmed_overlapping,
     space_occurrences_preview,
+    space_quote,
     venue_is_managed_by,
 )
 from pista.errors import ApplicationError, Conflict, PermissionDenied
@@ -101,6 +102,8 @@ def space_booking_request(
         raise PermissionDenied("Your role cannot request spaces.")
     if not title.strip():
         raise ApplicationError("Give the booking a title.", code="invalid_title")
+    if not rrule:
+        space_quote(space=space, starts_at=starts_at, ends_at=ends_at)  # the precise error
     occurrences = space_occurrences_preview(
         space=space, starts_at=starts_at, ends_at=ends_at, rrule=rrule
     )
@@ -108,11 +111,9 @@ def space_booking_request(
     free = [item for item in occurrences if item.is_free]
     if not rrule and problems:
         only = occurrences[0]
-        if only.conflicting_booking is not None:
-            raise BookingConflict(
-                only.problem or "", extra={"conflicting_booking": only.conflicting_booking}
-            )
-        raise ApplicationError(only.problem or "", code=only.problem_code)
+        raise BookingConflict(
+            only.problem or "", extra={"conflicting_booking": only.conflicting_booking}
+        )
     if problems and not (free_dates_only and free):
         raise RecurrenceHasConflicts(
             f"{len(problems)} of {len(occurrences)} dates cannot be booked."
