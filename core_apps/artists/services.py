@@ -140,38 +140,46 @@ def _currency_clean(currency: str) -> str:
 
 @transaction.atomic
 def artist_profile_create(
-    *, actor: User, name: str, user: User | None = None, **data: Any
+    *,
+    actor: User,
+    name: str,
+    user: User | None = None,
+    photo: UploadedFile | None = None,
+    **data: Any,
 ) -> ArtistProfile:
     """Create a profile. Staff may create one for anybody (or nobody yet); a teacher
-    may create their own. Raises PermissionDenied, Conflict."""
+    may create their own. Raises PermissionDenied, Conflict, InvalidPhoto."""
     own = user is not None and user.pk == actor.pk
     if not (_is_artist_staff(actor) or (own and actor.groups.filter(name=Role.TEACHER).exists())):
         raise PermissionDenied("Only staff or the teacher themselves can create this profile.")
     if user is not None and ArtistProfile.objects.filter(user=user).exists():
         raise Conflict("This user already has an artist profile.")
     values = _profile_values({"name": name, **data})
+    cleaned = photo_clean(upload=photo) if photo is not None else None
     profile = ArtistProfile.objects.create(slug=_unique_slug(name), user=user, **values)
+    if cleaned is not None:
+        profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=True)
     return profile
 
 
 @transaction.atomic
 def artist_profile_update(
-    *, actor: User, profile: ArtistProfile, data: dict[str, Any]
+    *,
+    actor: User,
+    profile: ArtistProfile,
+    data: dict[str, Any],
+    photo: UploadedFile | None = None,
 ) -> ArtistProfile:
-    """Change a profile: its artist or staff only. Raises PermissionDenied."""
+    """Change a profile (and its photo): its artist or staff only. The photo is
+    checked before anything is written. Raises PermissionDenied, InvalidPhoto."""
     _profile_edit_check(actor=actor, profile=profile)
-    for field, value in _profile_values(data).items():
+    values = _profile_values(data)
+    cleaned = photo_clean(upload=photo) if photo is not None else None
+    for field, value in values.items():
         setattr(profile, field, value)
+    if cleaned is not None:
+        profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=False)
     profile.save()
-    return profile
-
-
-@transaction.atomic
-def artist_photo_set(*, actor: User, profile: ArtistProfile, upload: UploadedFile) -> ArtistProfile:
-    """Replace the profile photo. Raises PermissionDenied, InvalidPhoto."""
-    _profile_edit_check(actor=actor, profile=profile)
-    cleaned = photo_clean(upload=upload)
-    profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=True)
     return profile
 
 

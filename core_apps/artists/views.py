@@ -56,14 +56,15 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 data = form.profile_data()
+                photo = form.cleaned_data.get("photo") or None
                 if profile is None:
                     name = str(data.pop("name"))
-                    profile = services.artist_profile_create(actor=user, name=name, user=user, **data)  # type: ignore[arg-type]
+                    profile = services.artist_profile_create(
+                        actor=user, name=name, user=user, photo=photo, **data  # type: ignore[arg-type]
+                    )
                 else:
-                    services.artist_profile_update(actor=user, profile=profile, data=data)  # type: ignore[arg-type]
-                if form.cleaned_data.get("photo"):
-                    services.artist_photo_set(
-                        actor=user, profile=profile, upload=form.cleaned_data["photo"]  # type: ignore[arg-type]
+                    services.artist_profile_update(
+                        actor=user, profile=profile, data=data, photo=photo  # type: ignore[arg-type]
                     )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
