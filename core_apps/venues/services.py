@@ -51,15 +51,22 @@ class InvalidTransition(Conflict):
 
 
 def _entry(
-    *, booking: SpaceBooking, actor: User | None, action: str, data: dict[str, Any] | None = None
+    *,
+    booking: SpaceBooking,
+    actor: User | None,
+    action: str,
+    data: dict[str, Any] | None = None,
+    notify: bool = True,
 ) -> SpaceBookingEntry:
-    """Audit the step and notify the other side (email after commit; in-app inbox)."""
+    """Audit the step and notify the other side (email after commit; in-app inbox).
+    A series sends one email for all its dates, not one per date."""
     from core_apps.venues.tasks import space_booking_notify_task
 
     entry = SpaceBookingEntry.objects.create(
         booking=booking, actor=actor, action=action, data=data or {}
     )
-    task_enqueue_on_commit(space_booking_notify_task, entry_id=entry.pk)
+    if notify:
+        task_enqueue_on_commit(space_booking_notify_task, entry_id=entry.pk)
     return entry
 
 
@@ -131,7 +138,7 @@ def space_booking_request(
             duration_minutes=int((ends_at - starts_at).total_seconds() // 60),
         )
     bookings = []
-    for item in free:
+    for index, item in enumerate(free):
         booking = SpaceBooking.objects.create(
             space=space,
             requester=requester,
@@ -145,15 +152,19 @@ def space_booking_request(
             currency=space.currency,
             event_id=event_id,
         )
-        _entry(booking=booking, actor=requester, action="requested")
+        _entry(booking=booking, actor=requester, action="requested", notify=index == 0)
         bookings.append(booking)
     if space.auto_approve:
-        for booking in bookings:
-            _confirm(booking=booking, actor=None, note="Approved automatically.")
+        for index, booking in enumerate(bookings):
+            _confirm(
+                booking=booking, actor=None, note="Approved automatically.", notify=index == 0
+            )
     return bookings
 
 
-def _confirm(*, booking: SpaceBooking, actor: User | None, note: str = "") -> SpaceBooking:
+def _confirm(
+    *, booking: SpaceBooking, actor: User | None, note: str = "", notify: bool = True
+) -> SpaceBooking:
     """Confirm a locked, requested booking. Raises BookingConflict."""
     booking.status = Status.CONFIRMED
     booking.decided_by = actor
@@ -181,7 +192,7 @@ def _confirm(*, booking: SpaceBooking, actor: User | None, note: str = "") -> Sp
             extra={"conflicting_booking": clash.pk if clash else None},
         ) from exc
     _invoice_issue(booking=booking)
-    _entry(booking=booking, actor=actor, action="confirmed", data={"note": note})
+    _entry(booking=booking, actor=actor, action="confirmed", data={"note": note}, notify=notify)
     return booking
 
 
@@ -240,15 +251,22 @@ def space_booking_series_approve(
     _manager_check(venue=series.space.venue, actor=actor)
     confirmed, declined = [], []
     pending = SpaceBooking.objects.filter(series=series, status=Status.REQUESTED).order_by("pk")
-    for booking in pending.select_for_update(of=("self",)).select_related("space__venue", "requester"):
+    locked = pending.select_for_update(of=("self",)).select_related("space__venue", "requester")
+    for booking in locked:
         try:
-            confirmed.append(_confirm(booking=booking, actor=actor))
+            confirmed.append(_confirm(booking=booking, actor=actor, notify=not confirmed))
         except BookingConflict as exc:
             booking.status = Status.DECLINED
             booking.decided_by = actor
             booking.decision_note = exc.message[:300]
             booking.save(update_fields=["status", "decided_by", "decision_note"])
-            _entry(booking=booking, actor=actor, action="declined", data={"note": exc.message})
+            _entry(
+                booking=booking,
+                actor=actor,
+                action="declined",
+                data={"note": exc.message},
+                notify=not declined,
+            )
             declined.append(booking)
     return confirmed, declined
 
