@@ -78,12 +78,16 @@ class ArtistBookingActionApi(APIView):
         if self.action_name == "counter":
             data = ArtistBookingCounterSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            booking = services.artist_booking_counter(actor=user, booking=booking, **data.validated_data)  # type: ignore[arg-type]
+            booking = services.artist_booking_counter(
+                actor=user, booking=booking, **data.validated_data
+            )  # type: ignore[arg-type]
         elif self.action_name == "accept":
             booking = services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
         elif self.action_name == "decline":
             booking = services.artist_booking_decline(
-                actor=user, booking=booking, message=str(request.data.get("message", ""))  # type: ignore[arg-type]
+                actor=user,
+                booking=booking,
+                message=str(request.data.get("message", "")),  # type: ignore[arg-type]
             )
         elif self.action_name == "withdraw":
             booking = services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
@@ -91,6 +95,8 @@ class ArtistBookingActionApi(APIView):
             data = DepositSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             booking = services.artist_booking_deposit_record(
-                actor=user, booking=booking, **data.validated_data  # type: ignore[arg-type]
+                actor=user,
+                booking=booking,
+                **data.validated_data,  # type: ignore[arg-type]
             )
         return Response(ArtistBookingSerializer(booking).data)

@@ -16,22 +16,58 @@ from tenants.models import Community
 
 DEMO_TEACHERS: dict[str, list[dict[str, object]]] = {
     "salsa": [
-        {"name": "Lucía Mambo", "styles": ["salsa on2", "mambo"], "dance_role": "follow",
-         "home_city": "Berlin", "languages": ["es", "en", "de"], "fee_workshop_minor": 25000},
-        {"name": "Diego Rueda", "styles": ["salsa cubana", "rueda"], "dance_role": "lead",
-         "home_city": "Havana", "languages": ["es", "en"], "fee_workshop_minor": 30000},
+        {
+            "name": "Lucía Mambo",
+            "styles": ["salsa on2", "mambo"],
+            "dance_role": "follow",
+            "home_city": "Berlin",
+            "languages": ["es", "en", "de"],
+            "fee_workshop_minor": 25000,
+        },
+        {
+            "name": "Diego Rueda",
+            "styles": ["salsa cubana", "rueda"],
+            "dance_role": "lead",
+            "home_city": "Havana",
+            "languages": ["es", "en"],
+            "fee_workshop_minor": 30000,
+        },
     ],
     "tango": [
-        {"name": "Sofía Abrazo", "styles": ["tango", "vals", "milonga"], "dance_role": "both",
-         "home_city": "Buenos Aires", "languages": ["es", "en"], "fee_weekend_minor": 120000},
-        {"name": "Mateo Ocho", "styles": ["tango nuevo"], "dance_role": "lead",
-         "home_city": "Madrid", "languages": ["es"], "fee_class_minor": 9000},
+        {
+            "name": "Sofía Abrazo",
+            "styles": ["tango", "vals", "milonga"],
+            "dance_role": "both",
+            "home_city": "Buenos Aires",
+            "languages": ["es", "en"],
+            "fee_weekend_minor": 120000,
+        },
+        {
+            "name": "Mateo Ocho",
+            "styles": ["tango nuevo"],
+            "dance_role": "lead",
+            "home_city": "Madrid",
+            "languages": ["es"],
+            "fee_class_minor": 9000,
+        },
     ],
     "swing": [
-        {"name": "Frankie Swingout", "styles": ["lindy hop", "shag"], "dance_role": "both",
-         "home_city": "London", "languages": ["en"], "fee_workshop_minor": 20000},
-        {"name": "Ella Charleston", "styles": ["solo jazz", "charleston"], "dance_role": "follow",
-         "home_city": "Stockholm", "languages": ["en", "sv"], "fee_class_minor": 7000},
+        {
+            "name": "Frankie Swingout",
+            "styles": ["lindy hop", "shag"],
+            "dance_role": "both",
+            "home_city": "London",
+            "languages": ["en"],
+            "fee_workshop_minor": 20000,
+        },
+        {
+            "name": "Ella Charleston",
+            "styles": ["solo jazz", "charleston"],
+            "dance_role": "follow",
+            "home_city": "Stockholm",
+            "languages": ["en", "sv"],
+            "fee_class_minor": 7000,
+        },
     ],
 }
 
@@ -94,18 +130,33 @@ def artists_demo_seed(community: Community) -> None:
     next_saturday += timedelta(days=(5 - next_saturday.weekday()) % 7)
     start = datetime.combine(next_saturday, time(11), tzinfo=zone)
     confirmed = artist_booking_request(
-        organizer=owner, artist=profiles[0], title=f"{community.name} weekender",
-        starts_at=start, ends_at=start + timedelta(hours=30), fee_minor=60000,
-        currency=community.currency, deposit_minor=15000, wanted="Three workshops",
-        travel_terms="Train tickets refunded", accommodation_terms="Hotel, two nights",
+        organizer=owner,
+        artist=profiles[0],
+        title=f"{community.name} weekender",
+        starts_at=start,
+        ends_at=start + timedelta(hours=30),
+        fee_minor=60000,
+        currency=community.currency,
+        deposit_minor=15000,
+        wanted="Three workshops",
+        travel_terms="Train tickets refunded",
+        accommodation_terms="Hotel, two nights",
     )
     countered = artist_booking_counter(
-        actor=profiles[0].user, booking=confirmed, fee_minor=70000,  # type: ignore[arg-type]
-        currency=community.currency, message="Three workshops and a show",
+        actor=profiles[0].user,
+        booking=confirmed,
+        fee_minor=70000,  # type: ignore[arg-type]
+        currency=community.currency,
+        message="Three workshops and a show",
     )
     artist_booking_accept(actor=owner, booking=countered)
     artist_booking_request(
-        organizer=owner, artist=profiles[1], title="Monthly masterclass",
-        starts_at=start + timedelta(days=28), ends_at=start + timedelta(days=28, hours=3),
-        fee_minor=15000, currency=community.currency, wanted="One masterclass",
+        organizer=owner,
+        artist=profiles[1],
+        title="Monthly masterclass",
+        starts_at=start + timedelta(days=28),
+        ends_at=start + timedelta(days=28, hours=3),
+        fee_minor=15000,
+        currency=community.currency,
+        wanted="One masterclass",
     )

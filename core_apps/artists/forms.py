@@ -27,7 +27,9 @@ class ArtistProfileForm(forms.Form):
     home_city = forms.CharField(label=_("Home city"), max_length=120, required=False)
     travel_preferences = forms.CharField(label=_("Travel"), required=False, widget=forms.Textarea)
     fee_currency = forms.CharField(label=_("Fee currency"), max_length=3, initial="EUR")
-    fee_class_minor = forms.IntegerField(label=_("Fee per class (cents)"), min_value=0, required=False)
+    fee_class_minor = forms.IntegerField(
+        label=_("Fee per class (cents)"), min_value=0, required=False
+    )
     fee_workshop_minor = forms.IntegerField(
         label=_("Fee per workshop (cents)"), min_value=0, required=False
     )
@@ -36,7 +38,9 @@ class ArtistProfileForm(forms.Form):
     )
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     links = _list_field(_("Links"))
-    technical_rider = forms.CharField(label=_("Technical rider"), required=False, widget=forms.Textarea)
+    technical_rider = forms.CharField(
+        label=_("Technical rider"), required=False, widget=forms.Textarea
+    )
     photo = forms.FileField(label=_("Photo"), required=False)
 
     def profile_data(self) -> dict[str, object]:
@@ -48,15 +52,23 @@ class ArtistProfileForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput())
+    starts_at = forms.DateTimeField(
+        label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class BookingRequestForm(forms.Form):
     title = forms.CharField(label=_("Event or occasion"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput())
+    starts_at = forms.DateTimeField(
+        label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
+    )
     wanted = forms.CharField(label=_("What is wanted"), required=False, widget=forms.Textarea)
     fee_minor = forms.IntegerField(label=_("Proposed fee (cents)"), min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")

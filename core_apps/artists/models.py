@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -207,7 +209,7 @@ class TeachersIndexPage(Page):
     class Meta:
         verbose_name = _("teachers index page")
 
-    def get_context(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from core_apps.artists.selectors import artist_list
 
         context = super().get_context(request, *args, **kwargs)

@@ -31,7 +31,7 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image_format = image.format or ""
         if image_format not in PHOTO_FORMATS:
             raise InvalidPhoto("The photo must be a JPEG, PNG or WebP image.")

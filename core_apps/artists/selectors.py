@@ -19,7 +19,7 @@ def artist_list() -> QuerySet[ArtistProfile]:
 
 def artist_get(*, slug: str | None = None, pk: int | None = None) -> ArtistProfile:
     """A public profile by slug or id. Raises NotFound."""
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
     profile = ArtistProfile.objects.filter(is_public=True, **lookup).first()
     if profile is None:
         raise NotFound("No such artist.")
@@ -85,9 +85,7 @@ def artist_by_calendar_token(*, slug: str, token: str) -> ArtistProfile:
 
 
 def _ical_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _ical_fold(line: str) -> str:
@@ -95,7 +93,8 @@ def _ical_fold(line: str) -> str:
     encoded = line.encode()
     if len(encoded) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for char in line:
         piece = char.encode()
         if len(current) + len(piece) > (75 if not parts else 74):
@@ -118,7 +117,7 @@ def artist_gigs_ical(*, artist: ArtistProfile, host: str) -> str:
         "VERSION:2.0",
         "PRODID:-//Pista//Artist gigs//EN",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ical_text(artist.name)} – gigs",
+        f"X-WR-CALNAME:{_ical_text(artist.name)} - gigs",
     ]
     gigs = ArtistBooking.objects.filter(artist=artist, status=ArtistBooking.Status.CONFIRMED)
     for gig in gigs.order_by("starts_at"):

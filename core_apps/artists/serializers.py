@@ -13,9 +13,24 @@ class ArtistSerializer(serializers.ModelSerializer):
     class Meta:
         model = ArtistProfile
         fields = [
-            "id", "slug", "name", "photo", "bio", "styles", "dance_role", "levels",
-            "languages", "home_city", "travel_preferences", "fee_currency", "fee_class_minor",
-            "fee_workshop_minor", "fee_weekend_minor", "video_url", "links", "technical_rider",
+            "id",
+            "slug",
+            "name",
+            "photo",
+            "bio",
+            "styles",
+            "dance_role",
+            "levels",
+            "languages",
+            "home_city",
+            "travel_preferences",
+            "fee_currency",
+            "fee_class_minor",
+            "fee_workshop_minor",
+            "fee_weekend_minor",
+            "video_url",
+            "links",
+            "technical_rider",
         ]
 
     def get_photo(self, obj: ArtistProfile) -> str | None:
@@ -29,9 +44,24 @@ class ArtistBookingSerializer(serializers.ModelSerializer):
     class Meta:
         model = ArtistBooking
         fields = [
-            "id", "artist", "organizer", "status", "offer_by", "title", "starts_at", "ends_at",
-            "wanted", "fee_minor", "currency", "travel_terms", "accommodation_terms",
-            "deposit_minor", "deposit_status", "event_id", "confirmed_at", "created",
+            "id",
+            "artist",
+            "organizer",
+            "status",
+            "offer_by",
+            "title",
+            "starts_at",
+            "ends_at",
+            "wanted",
+            "fee_minor",
+            "currency",
+            "travel_terms",
+            "accommodation_terms",
+            "deposit_minor",
+            "deposit_status",
+            "event_id",
+            "confirmed_at",
+            "created",
         ]
 
 

@@ -290,7 +290,10 @@ def _availability_check(*, artist: ArtistProfile, starts_at: datetime, ends_at: 
         raise ArtistUnavailable(
             f"{artist.name} is not available from {block.starts_at:%Y-%m-%d %H:%M} "
             f"to {block.ends_at:%Y-%m-%d %H:%M} UTC.",
-            extra={"blocked_from": block.starts_at.isoformat(), "blocked_until": block.ends_at.isoformat()},
+            extra={
+                "blocked_from": block.starts_at.isoformat(),
+                "blocked_until": block.ends_at.isoformat(),
+            },
         )
     gig = _confirmed_gig_overlapping(artist=artist, starts_at=starts_at, ends_at=ends_at)
     if gig is not None:
@@ -313,7 +316,7 @@ def _conflict(gig: ArtistBooking | None) -> BookingConflict:
         return BookingConflict("The artist already has a confirmed booking at that time.")
     return BookingConflict(
         f"The artist already has a confirmed booking at that time: booking #{gig.pk} "
-        f"({gig.starts_at:%Y-%m-%d %H:%M}–{gig.ends_at:%H:%M} UTC).",
+        f"({gig.starts_at:%Y-%m-%d %H:%M}-{gig.ends_at:%H:%M} UTC).",
         extra={"conflicting_booking": gig.pk},
     )
 
@@ -342,7 +345,9 @@ def artist_booking_request(
         raise PermissionDenied("You cannot book yourself.")
     booking_times_check(starts_at=starts_at, ends_at=ends_at)
     if not title.strip():
-        raise ApplicationError("Say which event or occasion the booking is for.", code="invalid_title")
+        raise ApplicationError(
+            "Say which event or occasion the booking is for.", code="invalid_title"
+        )
     fee_minor = _amount_check(fee_minor, "fee")
     deposit_minor = _amount_check(deposit_minor, "deposit")
     if deposit_minor > fee_minor:
@@ -415,7 +420,10 @@ def artist_booking_counter(
     booking.status = Status.COUNTERED
     booking.save()
     _entry(
-        booking=booking, actor=actor, action="countered", data={**_terms(booking), "message": message}
+        booking=booking,
+        actor=actor,
+        action="countered",
+        data={**_terms(booking), "message": message},
     )
     return booking
 
@@ -440,7 +448,9 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
     booking.status = Status.CONFIRMED
     booking.confirmed_at = now
     booking.deposit_status = (
-        ArtistBooking.DepositStatus.DUE if booking.deposit_minor else ArtistBooking.DepositStatus.NONE
+        ArtistBooking.DepositStatus.DUE
+        if booking.deposit_minor
+        else ArtistBooking.DepositStatus.NONE
     )
     booking.contract_terms = {
         "booking": booking.pk,
@@ -476,7 +486,9 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
 
 
 @transaction.atomic
-def artist_booking_decline(*, actor: User, booking: ArtistBooking, message: str = "") -> ArtistBooking:
+def artist_booking_decline(
+    *, actor: User, booking: ArtistBooking, message: str = ""
+) -> ArtistBooking:
     """Turn down the terms on the table. Raises NotFound, NotYourTurn, InvalidTransition."""
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)
@@ -518,7 +530,9 @@ def artist_booking_deposit_record(
     booking.deposit_status = ArtistBooking.DepositStatus.PAID
     booking.deposit_provider = provider
     booking.deposit_reference = reference[:120]
-    booking.save(update_fields=["deposit_status", "deposit_provider", "deposit_reference", "updated"])
+    booking.save(
+        update_fields=["deposit_status", "deposit_provider", "deposit_reference", "updated"]
+    )
     _entry(booking=booking, actor=actor, action="deposit_paid", data={"provider": provider})
     return booking
 

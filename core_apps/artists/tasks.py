@@ -25,7 +25,10 @@ def artist_invitation_send_task(*, user_id: int, profile_id: int) -> None:
     community = community_current()
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     send_mail(
         subject=f"{community.name} invites you to Pista",

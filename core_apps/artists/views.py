@@ -46,7 +46,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if profile is not None:
         initial = {
-            field: getattr(profile, field) for field in services.PROFILE_FIELDS if field != "is_public"
+            field: getattr(profile, field)
+            for field in services.PROFILE_FIELDS
+            if field != "is_public"
         }
         for key in ("styles", "levels", "languages", "links"):
             initial[key] = ", ".join(initial[key])
@@ -60,11 +62,18 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 if profile is None:
                     name = str(data.pop("name"))
                     profile = services.artist_profile_create(
-                        actor=user, name=name, user=user, photo=photo, **data  # type: ignore[arg-type]
+                        actor=user,
+                        name=name,
+                        user=user,
+                        photo=photo,
+                        **data,  # type: ignore[arg-type]
                     )
                 else:
                     services.artist_profile_update(
-                        actor=user, profile=profile, data=data, photo=photo  # type: ignore[arg-type]
+                        actor=user,
+                        profile=profile,
+                        data=data,
+                        photo=photo,  # type: ignore[arg-type]
                     )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -117,7 +126,9 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
     if valid:
         try:
             booking = services.artist_booking_request(
-                organizer=request.user, artist=artist, **form.cleaned_data  # type: ignore[arg-type]
+                organizer=request.user,
+                artist=artist,
+                **form.cleaned_data,  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -153,7 +164,9 @@ def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
 
 
 @login_required
-def booking_detail(request: HttpRequest, pk: int, *, form: CounterForm | None = None, status: int = 200) -> HttpResponse:
+def booking_detail(
+    request: HttpRequest, pk: int, *, form: CounterForm | None = None, status: int = 200
+) -> HttpResponse:
     booking = _booking(request, pk)
     side = "organizer" if booking.organizer_id == request.user.pk else "artist"
     return render(
@@ -164,7 +177,8 @@ def booking_detail(request: HttpRequest, pk: int, *, form: CounterForm | None = 
             "side": side,
             "my_turn": booking.is_open and booking.offer_by != side,
             "entries": selectors.artist_booking_entries(booking=booking),
-            "counter_form": form or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
+            "counter_form": form
+            or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
             "zone": _zone(request),
         },
         status=status,
@@ -186,7 +200,9 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
         elif action == "deposit":
             services.artist_booking_deposit_record(
-                actor=user, booking=booking, reference=request.POST.get("reference", "")  # type: ignore[arg-type]
+                actor=user,
+                booking=booking,
+                reference=request.POST.get("reference", ""),  # type: ignore[arg-type]
             )
         elif action == "counter":
             form = CounterForm(request.POST)

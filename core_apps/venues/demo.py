@@ -24,14 +24,35 @@ DEMO_VENUES = [
         "longitude": Decimal("13.404954"),
         "house_rules": "Dance shoes only on the sprung floor. Quiet after 23:00.",
         "spaces": [
-            {"name": "Big Hall", "size_m2": 220, "capacity": 90, "floor_type": "sprung_wood",
-             "mirrors": True, "sound_system": True, "air_conditioning": True,
-             "step_free_access": True, "hourly_rate_minor": 6000, "peak_hourly_rate_minor": 8000,
-             "peak_starts": time(18), "peak_ends": time(22), "peak_weekdays": [0, 1, 2, 3, 4],
-             "minimum_minutes": 120, "setup_minutes": 15, "teardown_minutes": 15},
-            {"name": "Mirror Room", "size_m2": 80, "capacity": 25, "floor_type": "marley",
-             "mirrors": True, "sound_system": True, "hourly_rate_minor": 2500,
-             "minimum_minutes": 60, "auto_approve": True},
+            {
+                "name": "Big Hall",
+                "size_m2": 220,
+                "capacity": 90,
+                "floor_type": "sprung_wood",
+                "mirrors": True,
+                "sound_system": True,
+                "air_conditioning": True,
+                "step_free_access": True,
+                "hourly_rate_minor": 6000,
+                "peak_hourly_rate_minor": 8000,
+                "peak_starts": time(18),
+                "peak_ends": time(22),
+                "peak_weekdays": [0, 1, 2, 3, 4],
+                "minimum_minutes": 120,
+                "setup_minutes": 15,
+                "teardown_minutes": 15,
+            },
+            {
+                "name": "Mirror Room",
+                "size_m2": 80,
+                "capacity": 25,
+                "floor_type": "marley",
+                "mirrors": True,
+                "sound_system": True,
+                "hourly_rate_minor": 2500,
+                "minimum_minutes": 60,
+                "auto_approve": True,
+            },
         ],
     },
     {
@@ -42,9 +63,18 @@ DEMO_VENUES = [
         "longitude": Decimal("13.390235"),
         "house_rules": "No outdoor shoes on the parquet.",
         "spaces": [
-            {"name": "Ballroom", "size_m2": 400, "capacity": 250, "floor_type": "parquet",
-             "sound_system": True, "step_free_access": False, "hourly_rate_minor": 12000,
-             "minimum_minutes": 180, "setup_minutes": 60, "teardown_minutes": 60},
+            {
+                "name": "Ballroom",
+                "size_m2": 400,
+                "capacity": 250,
+                "floor_type": "parquet",
+                "sound_system": True,
+                "step_free_access": False,
+                "hourly_rate_minor": 12000,
+                "minimum_minutes": 180,
+                "setup_minutes": 60,
+                "teardown_minutes": 60,
+            },
         ],
     },
 ]
@@ -58,7 +88,9 @@ def _manager(community: Community) -> User:
     email = f"venues@{community.slug}.example"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name="Venue manager")
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, display_name="Venue manager"
+        )
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"primary": True, "verified": True}
         )
@@ -82,7 +114,8 @@ def venues_demo_seed(community: Community) -> None:
                 )
         for space_spec in spec["spaces"]:  # type: ignore[attr-defined]
             Space.objects.get_or_create(
-                venue=venue, name=space_spec["name"],
+                venue=venue,
+                name=space_spec["name"],
                 defaults={**space_spec, "currency": community.currency},
             )
     owner = User.objects.filter(groups__name=Role.OWNER).order_by("pk").first()
@@ -96,12 +129,19 @@ def venues_demo_seed(community: Community) -> None:
     hall = Space.objects.get(venue__slug="studio-central", name="Big Hall")
     first = datetime.combine(tuesday, time(19), tzinfo=zone)
     term = space_booking_request(
-        requester=owner, space=hall, title="Beginners term", starts_at=first,
-        ends_at=first + timedelta(hours=2), rrule="FREQ=WEEKLY;COUNT=10",
+        requester=owner,
+        space=hall,
+        title="Beginners term",
+        starts_at=first,
+        ends_at=first + timedelta(hours=2),
+        rrule="FREQ=WEEKLY;COUNT=10",
     )
     space_booking_approve(actor=manager, booking=term[0])
     saturday = datetime.combine(tuesday + timedelta(days=4), time(20), tzinfo=zone)
     space_booking_request(
-        requester=owner, space=Space.objects.get(name="Ballroom"), title="Gala social",
-        starts_at=saturday, ends_at=saturday + timedelta(hours=3, minutes=30),
+        requester=owner,
+        space=Space.objects.get(name="Ballroom"),
+        title="Gala social",
+        starts_at=saturday,
+        ends_at=saturday + timedelta(hours=3, minutes=30),
     )

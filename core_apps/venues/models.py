@@ -60,7 +60,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
 class BlackoutDate(models.Model):
@@ -123,7 +123,7 @@ class Space(models.Model):
         ordering = ["venue", "name"]
 
     def __str__(self) -> str:
-        return f"{self.venue} – {self.name}"
+        return f"{self.venue} - {self.name}"
 
 
 class SpaceBookingSeries(models.Model):
@@ -157,7 +157,10 @@ class SpaceBooking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="space_bookings"
     )
     series = models.ForeignKey(
-        SpaceBookingSeries, null=True, blank=True, on_delete=models.CASCADE,
+        SpaceBookingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="bookings",
     )
     title = models.CharField(max_length=200)
@@ -173,7 +176,10 @@ class SpaceBooking(models.Model):
     # no migration dependency on that app).
     event_id = models.BigIntegerField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decision_note = models.CharField(max_length=300, blank=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from django.db.models import Q, QuerySet
 
 from core_apps.accounts.models import User
@@ -82,7 +82,7 @@ def venue_list() -> QuerySet[Venue]:
 
 def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
     """Raises NotFound."""
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
     venue = Venue.objects.filter(**lookup).first()
     if venue is None:
         raise NotFound("No such venue.")
@@ -141,7 +141,10 @@ def _zone(space: Space) -> ZoneInfo:
 
 
 def _local_days(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
-    first, last = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
+    first, last = (
+        start.astimezone(zone).date(),
+        (end - timedelta(microseconds=1)).astimezone(zone).date(),
+    )
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -172,7 +175,7 @@ def space_price(*, space: Space, starts_at: datetime, ends_at: datetime) -> int:
             )
     peak_rate = space.peak_hourly_rate_minor or 0
     amount = ((total - peak) * space.hourly_rate_minor + peak * peak_rate) / 3600
-    return int(round(amount))
+    return round(amount)
 
 
 def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
@@ -190,7 +193,7 @@ def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> N
             return
     raise OutsideOpeningHours(
         f"{space.venue.name} is not open for the whole of "
-        f"{local_start:%a %Y-%m-%d %H:%M}–{local_end:%H:%M} ({zone.key})."
+        f"{local_start:%a %Y-%m-%d %H:%M}-{local_end:%H:%M} ({zone.key})."
     )
 
 
@@ -266,7 +269,7 @@ def space_occurrence_times(
     try:
         rule = rrulestr(rule_text, dtstart=local_start.replace(tzinfo=None))
         naive_dates = []
-        for value in rule:  # type: ignore[attr-defined]
+        for value in rule:
             naive_dates.append(value)
             if len(naive_dates) > MAX_OCCURRENCES:
                 raise InvalidRecurrence(f"A recurring booking has at most {MAX_OCCURRENCES} dates.")
@@ -277,7 +280,7 @@ def space_occurrence_times(
     occurrences = []
     for naive in naive_dates:
         start = naive.replace(tzinfo=zone)
-        # Wall-clock arithmetic: 19:00–21:00 stays 19:00–21:00 in winter and summer.
+        # Wall-clock arithmetic: 19:00-21:00 stays 19:00-21:00 in winter and summer.
         end = (naive + duration).replace(tzinfo=zone)
         occurrences.append((start, end))
     return occurrences

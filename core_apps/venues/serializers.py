@@ -11,10 +11,25 @@ class SpaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Space
         fields = [
-            "id", "name", "size_m2", "capacity", "floor_type", "mirrors", "sound_system",
-            "air_conditioning", "step_free_access", "currency", "hourly_rate_minor",
-            "peak_hourly_rate_minor", "peak_starts", "peak_ends", "peak_weekdays",
-            "minimum_minutes", "setup_minutes", "teardown_minutes", "auto_approve",
+            "id",
+            "name",
+            "size_m2",
+            "capacity",
+            "floor_type",
+            "mirrors",
+            "sound_system",
+            "air_conditioning",
+            "step_free_access",
+            "currency",
+            "hourly_rate_minor",
+            "peak_hourly_rate_minor",
+            "peak_starts",
+            "peak_ends",
+            "peak_weekdays",
+            "minimum_minutes",
+            "setup_minutes",
+            "teardown_minutes",
+            "auto_approve",
         ]
 
 
@@ -31,8 +46,16 @@ class VenueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Venue
         fields = [
-            "id", "slug", "name", "address", "latitude", "longitude", "time_zone",
-            "house_rules", "opening_hours", "spaces",
+            "id",
+            "slug",
+            "name",
+            "address",
+            "latitude",
+            "longitude",
+            "time_zone",
+            "house_rules",
+            "opening_hours",
+            "spaces",
         ]
 
 
@@ -42,9 +65,21 @@ class SpaceBookingSerializer(serializers.ModelSerializer):
     class Meta:
         model = SpaceBooking
         fields = [
-            "id", "space", "requester", "series", "title", "status", "starts_at", "ends_at",
-            "blocked_from", "blocked_until", "price_minor", "currency", "event_id",
-            "decision_note", "created",
+            "id",
+            "space",
+            "requester",
+            "series",
+            "title",
+            "status",
+            "starts_at",
+            "ends_at",
+            "blocked_from",
+            "blocked_until",
+            "price_minor",
+            "currency",
+            "event_id",
+            "decision_note",
+            "created",
         ]
 
 

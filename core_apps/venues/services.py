@@ -124,7 +124,9 @@ def space_booking_request(
     if problems and not (free_dates_only and free):
         raise RecurrenceHasConflicts(
             f"{len(problems)} of {len(occurrences)} dates cannot be booked."
-            + (" No date is free." if not free else " Request the free dates only, or change them."),
+            + (
+                " No date is free." if not free else " Request the free dates only, or change them."
+            ),
             extra={"dates": problems},
         )
     series = None
@@ -156,9 +158,7 @@ def space_booking_request(
         bookings.append(booking)
     if space.auto_approve:
         for index, booking in enumerate(bookings):
-            _confirm(
-                booking=booking, actor=None, note="Approved automatically.", notify=index == 0
-            )
+            _confirm(booking=booking, actor=None, note="Approved automatically.", notify=index == 0)
     return bookings
 
 
@@ -211,7 +211,7 @@ def _invoice_issue(*, booking: SpaceBooking) -> VenueInvoice:
         bill_to=f"{requester.get_full_name()} <{requester.email}>",
         description=(
             f"{booking.space.name}: {booking.title}, "
-            f"{booking.starts_at:%Y-%m-%d %H:%M}–{booking.ends_at:%H:%M} UTC"
+            f"{booking.starts_at:%Y-%m-%d %H:%M}-{booking.ends_at:%H:%M} UTC"
         )[:300],
         amount_minor=booking.price_minor,
         currency=booking.currency,
@@ -249,7 +249,8 @@ def space_booking_series_approve(
     """Confirm every requested date of a series that is still free; decline the
     ones that now clash. Returns (confirmed, declined). Raises PermissionDenied."""
     _manager_check(venue=series.space.venue, actor=actor)
-    confirmed, declined = [], []
+    confirmed: list[SpaceBooking] = []
+    declined: list[SpaceBooking] = []
     pending = SpaceBooking.objects.filter(series=series, status=Status.REQUESTED).order_by("pk")
     locked = pending.select_for_update(of=("self",)).select_related("space__venue", "requester")
     for booking in locked:

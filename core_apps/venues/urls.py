@@ -10,9 +10,7 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="bookings"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking"),
     path("bookings/<int:pk>/invoice/", views.booking_invoice, name="invoice"),
-    path(
-        "bookings/<int:pk>/<str:action>/", views.booking_action, name="booking-action"
-    ),
+    path("bookings/<int:pk>/<str:action>/", views.booking_action, name="booking-action"),
     path("spaces/<int:pk>/", views.space_detail, name="space"),
     path("<slug:slug>/", views.venue_detail, name="venue"),
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -101,7 +101,9 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days": [(day, by_day[day]) for day in days],
             "form": form,
             "preview": preview,
-            "preview_total": sum(o.price_minor or 0 for o in preview if o.is_free) if preview else 0,
+            "preview_total": sum(o.price_minor or 0 for o in preview if o.is_free)
+            if preview
+            else 0,
         },
         status=status,
     )
@@ -126,7 +128,8 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "entries": selectors.space_booking_entries(booking=booking),
             "is_manager": selectors.venue_is_managed_by(
-                venue=booking.space.venue, user=request.user  # type: ignore[arg-type]
+                venue=booking.space.venue,
+                user=request.user,  # type: ignore[arg-type]
             ),
             "form": DecisionForm(),
             "zone": ZoneInfo(booking.space.venue.time_zone),

@@ -10,9 +10,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pista.api.exceptions import api_not_found_response
 from core_apps.artists import api as artists_api
 from core_apps.venues import api as venues_api
+from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
 
 

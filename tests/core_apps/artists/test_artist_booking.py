@@ -70,8 +70,12 @@ def test_request_counter_accept_confirms_with_a_contract_and_an_audit_trail(
 
     with django_capture_on_commit_callbacks(execute=True):
         booking = artist_booking_counter(
-            actor=teacher, booking=booking, fee_minor=95000, currency="EUR",
-            accommodation_terms="Hotel, two nights", message="With a show it is 950",
+            actor=teacher,
+            booking=booking,
+            fee_minor=95000,
+            currency="EUR",
+            accommodation_terms="Hotel, two nights",
+            message="With a show it is 950",
         )
     assert (booking.status, booking.offer_by) == ("countered", "artist")
     assert mail.outbox[-1].to == [organizer.email]
@@ -102,7 +106,9 @@ def test_neither_side_can_answer_its_own_terms(organizer, teacher, artist):
         artist_booking_accept(actor=organizer, booking=booking)
     with pytest.raises(NotYourTurn):
         artist_booking_counter(actor=organizer, booking=booking, fee_minor=1, currency="EUR")
-    booking = artist_booking_counter(actor=teacher, booking=booking, fee_minor=90000, currency="EUR")
+    booking = artist_booking_counter(
+        actor=teacher, booking=booking, fee_minor=90000, currency="EUR"
+    )
     with pytest.raises(NotYourTurn):
         artist_booking_accept(actor=teacher, booking=booking)
     with pytest.raises(NotYourTurn):
@@ -222,6 +228,9 @@ def test_blocks_need_a_sane_period_and_belong_to_the_artist(organizer, teacher, 
         )
     with pytest.raises(PermissionDenied):
         artist_block_create(
-            actor=organizer, artist=artist, starts_at=berlin(2031, 4, 12), ends_at=berlin(2031, 4, 14)
+            actor=organizer,
+            artist=artist,
+            starts_at=berlin(2031, 4, 12),
+            ends_at=berlin(2031, 4, 14),
         )
     assert not ArtistBlock.objects.exists()

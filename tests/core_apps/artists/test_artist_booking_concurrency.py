@@ -26,9 +26,13 @@ def test_fifty_concurrent_accepts_of_overlapping_gigs_confirm_exactly_one(commit
             start = berlin(2031, 9, 12, 10) + timedelta(minutes=n)
             requests.append(
                 artist_booking_request(
-                    organizer=organizers[n % 5], artist=artist, title=f"Festival {n}",
-                    starts_at=start, ends_at=start + timedelta(hours=8),
-                    fee_minor=50000, currency="EUR",
+                    organizer=organizers[n % 5],
+                    artist=artist,
+                    title=f"Festival {n}",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=8),
+                    fee_minor=50000,
+                    currency="EUR",
                 )
             )
         calls = [

@@ -88,8 +88,12 @@ def test_request_counter_accept_through_the_api_as_the_two_sides(sides):
 def test_the_workflow_through_the_html_pages(sides, in_a):
     organizer, teacher, artist = sides["organizer"], sides["teacher"], sides["artist"]
     form = {
-        "title": "Weekend", "starts_at": "2031-04-11T10:00", "ends_at": "2031-04-13T18:00",
-        "fee_minor": "80000", "currency": "EUR", "deposit_minor": "0",
+        "title": "Weekend",
+        "starts_at": "2031-04-11T10:00",
+        "ends_at": "2031-04-13T18:00",
+        "fee_minor": "80000",
+        "currency": "EUR",
+        "deposit_minor": "0",
     }
 
     bad = organizer.post(f"/artists/{artist.slug}/book/", {**form, "ends_at": "2031-04-10T10:00"})
@@ -133,25 +137,40 @@ def test_public_profile_pages_and_api(sides, client_a, in_a):
 
 def test_artist_edits_own_profile_with_sanitised_bio_and_checked_photo(sides, in_a):
     teacher = sides["teacher"]
-    fields = {"name": "Ana T.", "dance_role": "follow", "fee_currency": "eur", "styles": "tango, vals"}
+    fields = {
+        "name": "Ana T.",
+        "dance_role": "follow",
+        "fee_currency": "eur",
+        "styles": "tango, vals",
+    }
     buffer = io.BytesIO()
     Image.new("RGB", (40, 40), "red").save(buffer, format="JPEG", exif=b"Exif\x00\x00MM\x00*")
 
     saved = teacher.post(
         "/artists/me/",
-        {**fields, "bio": '<p onclick="x()">Hola<script>alert(1)</script></p>',
-         "photo": SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")},
+        {
+            **fields,
+            "bio": '<p onclick="x()">Hola<script>alert(1)</script></p>',
+            "photo": SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        },
     )
     assert saved.status_code == 302
     not_image = teacher.post(
         "/artists/me/",
-        {**fields, "photo": SimpleUploadedFile("evil.jpg", b"<?php system($_GET[1]);", "image/jpeg")},
+        {
+            **fields,
+            "photo": SimpleUploadedFile("evil.jpg", b"<?php system($_GET[1]);", "image/jpeg"),
+        },
     )
     assert not_image.status_code == 400
     assert b"The file is not an image." in not_image.content
     huge = teacher.post(
         "/artists/me/",
-        {**fields, "name": "Changed", "photo": SimpleUploadedFile("big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), "image/jpeg")},
+        {
+            **fields,
+            "name": "Changed",
+            "photo": SimpleUploadedFile("big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), "image/jpeg"),
+        },
     )
     assert huge.status_code == 400
     assert b"at most 5 MB" in huge.content
@@ -168,7 +187,9 @@ def test_artist_edits_own_profile_with_sanitised_bio_and_checked_photo(sides, in
 
 def test_gig_feed_needs_the_artists_token(sides, client_a, in_a):
     artist = sides["artist"]
-    pk = post_json(sides["organizer"], "/api/v1/artist-bookings/", request_body(artist)).json()["id"]
+    pk = post_json(sides["organizer"], "/api/v1/artist-bookings/", request_body(artist)).json()[
+        "id"
+    ]
     post_json(sides["teacher"], f"/api/v1/artist-bookings/{pk}/accept/")
     connection.set_tenant(in_a)
     token = ArtistProfile.objects.get(pk=artist.pk).calendar_token
@@ -181,7 +202,9 @@ def test_gig_feed_needs_the_artists_token(sides, client_a, in_a):
     assert b"SUMMARY:Spring festival" in feed.content
 
 
-def test_staff_create_a_profile_and_invite_the_artist(in_a, client_a, django_capture_on_commit_callbacks):
+def test_staff_create_a_profile_and_invite_the_artist(
+    in_a, client_a, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from core_apps.artists.services import artist_invite, artist_profile_create
@@ -208,7 +231,9 @@ def test_an_artist_of_community_a_is_invisible_and_unbookable_from_community_b(
     sides, client_b, community_b
 ):
     artist = sides["artist"]
-    pk = post_json(sides["organizer"], "/api/v1/artist-bookings/", request_body(artist)).json()["id"]
+    pk = post_json(sides["organizer"], "/api/v1/artist-bookings/", request_body(artist)).json()[
+        "id"
+    ]
     connection.set_tenant(community_b)
     assert not ArtistProfile.objects.filter(slug=artist.slug).exists()  # ORM in B's schema
     organizer_b = user_with_role(Role.ORGANIZER)

@@ -112,7 +112,7 @@ def test_a_cancelled_booking_frees_the_space(organizer, manager, space):
     [
         (berlin(2031, 5, 6, 20), berlin(2031, 5, 6, 18), InvalidBookingTimes),
         (berlin(2031, 5, 6, 20), berlin(2031, 5, 6, 20), InvalidBookingTimes),
-        (datetime(2031, 5, 6, 18), datetime(2031, 5, 6, 20), InvalidBookingTimes),  # noqa: DTZ001
+        (datetime(2031, 5, 6, 18), datetime(2031, 5, 6, 20), InvalidBookingTimes),
         (berlin(2031, 5, 6, 18), berlin(2031, 5, 6, 18, 30), BelowMinimumDuration),
     ],
 )
@@ -151,8 +151,13 @@ def test_price_charges_peak_minutes_at_the_peak_rate(in_a):
     )
     friday, saturday = (2031, 5, 9), (2031, 5, 10)
 
-    assert space_price(space=space, starts_at=berlin(*friday, 17), ends_at=berlin(*friday, 19)) == 7000
-    assert space_price(space=space, starts_at=berlin(*saturday, 17), ends_at=berlin(*saturday, 19)) == 4000
+    assert (
+        space_price(space=space, starts_at=berlin(*friday, 17), ends_at=berlin(*friday, 19)) == 7000
+    )
+    assert (
+        space_price(space=space, starts_at=berlin(*saturday, 17), ends_at=berlin(*saturday, 19))
+        == 4000
+    )
     half_hour = space_price(
         space=space, starts_at=berlin(*friday, 21, 30), ends_at=berlin(*friday, 22, 45)
     )
@@ -220,7 +225,9 @@ def test_weekly_booking_across_dst_keeps_local_wall_clock_times(in_a):
     space = SpaceFactory()
     # Tuesdays from 2 March 2027; Berlin moves to summer time on 28 March.
     preview = space_occurrences_preview(
-        space=space, starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21),
+        space=space,
+        starts_at=berlin(2027, 3, 2, 19),
+        ends_at=berlin(2027, 3, 2, 21),
         rrule=WEEKLY_TEN,
     )
 
@@ -236,15 +243,17 @@ def test_weekly_booking_across_dst_keeps_local_wall_clock_times(in_a):
 def test_recurring_preview_flags_exactly_the_dates_that_clash_after_a_dst_change(
     organizer, manager, space
 ):
-    # After the change, 21:00–22:00 local sits right after 19:00–21:00: no clash.
-    # An expansion in UTC would put the class at 20:00–22:00 local and clash.
+    # After the change, 21:00-22:00 local sits right after 19:00-21:00: no clash.
+    # An expansion in UTC would put the class at 20:00-22:00 local and clash.
     neighbour = book(organizer, space, berlin(2027, 4, 6, 21), berlin(2027, 4, 6, 22))
     clash = book(organizer, space, berlin(2027, 4, 13, 20), berlin(2027, 4, 13, 22))
     space_booking_approve(actor=manager, booking=neighbour)
     space_booking_approve(actor=manager, booking=clash)
 
     preview = space_occurrences_preview(
-        space=space, starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21),
+        space=space,
+        starts_at=berlin(2027, 3, 2, 19),
+        ends_at=berlin(2027, 3, 2, 21),
         rrule=WEEKLY_TEN,
     )
 
@@ -264,15 +273,23 @@ def test_recurring_request_with_conflicts_is_refused_unless_free_dates_only(
 
     with pytest.raises(RecurrenceHasConflicts) as caught:
         space_booking_request(
-            requester=organizer, space=space, title="Tango term",
-            starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21), rrule=WEEKLY_TEN,
+            requester=organizer,
+            space=space,
+            title="Tango term",
+            starts_at=berlin(2027, 3, 2, 19),
+            ends_at=berlin(2027, 3, 2, 21),
+            rrule=WEEKLY_TEN,
         )
     assert SpaceBooking.objects.count() == before
     assert [d["code"] for d in caught.value.extra["dates"]] == ["blackout_date", "booking_conflict"]
 
     bookings = space_booking_request(
-        requester=organizer, space=space, title="Tango term",
-        starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21), rrule=WEEKLY_TEN,
+        requester=organizer,
+        space=space,
+        title="Tango term",
+        starts_at=berlin(2027, 3, 2, 19),
+        ends_at=berlin(2027, 3, 2, 21),
+        rrule=WEEKLY_TEN,
         free_dates_only=True,
     )
 
@@ -284,8 +301,11 @@ def test_recurring_request_with_conflicts_is_refused_unless_free_dates_only(
 
 def test_series_approval_declines_dates_taken_meanwhile(organizer, manager, space):
     bookings = space_booking_request(
-        requester=organizer, space=space, title="Swing term",
-        starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21),
+        requester=organizer,
+        space=space,
+        title="Swing term",
+        starts_at=berlin(2027, 3, 2, 19),
+        ends_at=berlin(2027, 3, 2, 21),
         rrule="FREQ=WEEKLY;COUNT=3",
     )
     rival = book(organizer, space, berlin(2027, 3, 9, 20), berlin(2027, 3, 9, 22), title="Rival")
@@ -304,8 +324,12 @@ def test_series_approval_declines_dates_taken_meanwhile(organizer, manager, spac
 def test_unbounded_or_invalid_rules_are_refused(organizer, space, rule):
     with pytest.raises(InvalidRecurrence):
         space_booking_request(
-            requester=organizer, space=space, title="x",
-            starts_at=berlin(2027, 3, 2, 19), ends_at=berlin(2027, 3, 2, 21), rrule=rule,
+            requester=organizer,
+            space=space,
+            title="x",
+            starts_at=berlin(2027, 3, 2, 19),
+            ends_at=berlin(2027, 3, 2, 21),
+            rrule=rule,
         )
     assert not SpaceBooking.objects.filter(space=space).exists()
 
@@ -320,7 +344,11 @@ def test_free_busy_lists_confirmed_bookings_with_buffers_and_blackouts(organizer
     busy = space_busy(space=space, starts=berlin(2031, 5, 5), ends=berlin(2031, 5, 10))
 
     assert busy == [
-        {"starts_at": berlin(2031, 5, 6, 17, 45), "ends_at": berlin(2031, 5, 6, 20), "kind": "booking"},
+        {
+            "starts_at": berlin(2031, 5, 6, 17, 45),
+            "ends_at": berlin(2031, 5, 6, 20),
+            "kind": "booking",
+        },
         {"starts_at": berlin(2031, 5, 8), "ends_at": berlin(2031, 5, 9), "kind": "blackout"},
     ]
     assert timedelta(0) == busy[0]["ends_at"] - booking.ends_at

@@ -98,8 +98,11 @@ def test_concurrent_approvals_of_back_to_back_requests_all_succeed(committed_a):
         for n in range(6):
             start = berlin(2031, 3, 5, 10, 0) + timedelta(hours=n)
             requests += space_booking_request(
-                requester=organizer, space=space, title=f"Class {n}",
-                starts_at=start, ends_at=start + timedelta(hours=1),
+                requester=organizer,
+                space=space,
+                title=f"Class {n}",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
             )
         calls = [
             (lambda booking=booking: space_booking_approve(actor=manager, booking=booking))

@@ -46,7 +46,9 @@ def test_request_then_approve_through_the_api_as_the_two_sides(setup_a, client_a
     from django.test import Client
 
     organizer_client = as_user(client_a, setup_a["organizer"], in_a)
-    manager_client = as_user(Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]), setup_a["manager"], in_a)
+    manager_client = as_user(
+        Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]), setup_a["manager"], in_a
+    )
     space = setup_a["space"]
 
     quote = post_json(organizer_client, f"/api/v1/spaces/{space.pk}/quote/", request_body(space))
@@ -56,7 +58,11 @@ def test_request_then_approve_through_the_api_as_the_two_sides(setup_a, client_a
     created = post_json(organizer_client, "/api/v1/space-bookings/", request_body(space))
     assert created.status_code == 201, created.json()
     (booking,) = created.json()
-    assert (booking["status"], booking["price_minor"], booking["currency"]) == ("requested", 8000, "EUR")
+    assert (booking["status"], booking["price_minor"], booking["currency"]) == (
+        "requested",
+        8000,
+        "EUR",
+    )
 
     # The requester cannot approve their own request.
     refused = post_json(organizer_client, f"/api/v1/space-bookings/{booking['id']}/approve/")
@@ -92,8 +98,11 @@ def test_an_overlapping_request_gets_a_409_booking_conflict_not_a_500(setup_a, c
     clash = post_json(
         organizer_client,
         "/api/v1/space-bookings/",
-        request_body(space, starts_at=berlin(2031, 6, 3, 19).isoformat(),
-                     ends_at=berlin(2031, 6, 3, 21).isoformat()),
+        request_body(
+            space,
+            starts_at=berlin(2031, 6, 3, 19).isoformat(),
+            ends_at=berlin(2031, 6, 3, 21).isoformat(),
+        ),
     )
 
     assert clash.status_code == 409
@@ -157,7 +166,7 @@ def test_html_request_with_preview_then_manager_approves(setup_a, client_a, in_a
     preview = organizer_client.post(f"/venues/spaces/{space.pk}/", {**form, "preview": "1"})
     assert preview.status_code == 200
     assert preview.content.count(b"Tue 2027-03") == 4
-    assert b"320.00 EUR" in preview.content  # 4 × 2 h × 40.00
+    assert b"320.00 EUR" in preview.content  # 4 x 2 h x 40.00
     bad = organizer_client.post(
         f"/venues/spaces/{space.pk}/", {**form, "ends_at": "2027-03-02T18:00", "send": "1"}
     )
@@ -170,7 +179,9 @@ def test_html_request_with_preview_then_manager_approves(setup_a, client_a, in_a
     booking = SpaceBooking.objects.order_by("starts_at").first()
     assert booking.starts_at == berlin(2027, 3, 2, 19)
 
-    manager_client = as_user(Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]), setup_a["manager"], in_a)
+    manager_client = as_user(
+        Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]), setup_a["manager"], in_a
+    )
     forbidden = organizer_client.post(f"/venues/bookings/{booking.pk}/approve/")
     assert forbidden.status_code == 403
     approved = manager_client.post(f"/venues/bookings/{booking.pk}/approve/")
@@ -190,7 +201,9 @@ def test_a_venue_of_community_a_is_invisible_and_unbookable_from_community_b(
     space, venue = setup_a["space"], setup_a["venue"]
     organizer_a = setup_a["organizer"]
     organizer_client = as_user(client_a, organizer_a, in_a)
-    booking_id = post_json(organizer_client, "/api/v1/space-bookings/", request_body(space)).json()[0]["id"]
+    booking_id = post_json(organizer_client, "/api/v1/space-bookings/", request_body(space)).json()[
+        0
+    ]["id"]
     connection.set_tenant(community_b)
     assert not SpaceBooking.objects.filter(pk=booking_id).exists()  # ORM in B's schema
     organizer_b = user_with_role(Role.ORGANIZER)
@@ -199,7 +212,12 @@ def test_a_venue_of_community_a_is_invisible_and_unbookable_from_community_b(
     assert client_a.get("/api/v1/venues/").json()["count"] == 1
     assert client_b.get("/api/v1/venues/").json()["count"] == 0
     assert client_b.get(f"/api/v1/venues/{venue.pk}/").status_code == 404
-    assert client_b.get(f"/api/v1/spaces/{space.pk}/availability/?from=2031-06-01T00:00:00Z&to=2031-06-05T00:00:00Z").status_code == 404
+    assert (
+        client_b.get(
+            f"/api/v1/spaces/{space.pk}/availability/?from=2031-06-01T00:00:00Z&to=2031-06-05T00:00:00Z"
+        ).status_code
+        == 404
+    )
     assert post_json(client_b, "/api/v1/space-bookings/", request_body(space)).status_code == 404
     assert client_b.get(f"/api/v1/space-bookings/{booking_id}/").status_code == 404
     assert post_json(client_b, f"/api/v1/space-bookings/{booking_id}/approve/").status_code == 404
