@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +35,29 @@ class ArtistDetailApi(APIView):
     @extend_schema(responses=ArtistSerializer, operation_id="artists_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         return Response(ArtistSerializer(selectors.artist_get(pk=pk)).data)
+
+
+class ArtistAvailabilityApi(APIView):
+    """Free/busy of an artist between ``from`` and ``to``: blocked periods and gigs."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True),
+            OpenApiParameter("to", str, required=True),
+        ],
+        responses=dict,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        from core_apps.venues.serializers import AvailabilityQuerySerializer
+
+        artist = selectors.artist_get(pk=pk)
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        starts, ends = query.validated_data["from"], query.validated_data["to"]
+        busy = selectors.artist_busy(artist=artist, starts=starts, ends=ends)
+        return Response({"artist": artist.pk, "from": starts, "to": ends, "busy": busy})
 
 
 class ArtistBookingListApi(generics.ListAPIView):
@@ -84,10 +107,11 @@ class ArtistBookingActionApi(APIView):
         elif self.action_name == "accept":
             booking = services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
         elif self.action_name == "decline":
+            message = request.data.get("message", "") if isinstance(request.data, dict) else ""
             booking = services.artist_booking_decline(
                 actor=user,
                 booking=booking,
-                message=str(request.data.get("message", "")),  # type: ignore[arg-type]
+                message=str(message)[:500],  # type: ignore[arg-type]
             )
         elif self.action_name == "withdraw":
             booking = services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]

@@ -36,6 +36,31 @@ def artist_blocks(*, artist: ArtistProfile) -> QuerySet[ArtistBlock]:
     return ArtistBlock.objects.filter(artist=artist).order_by("starts_at")
 
 
+def artist_busy(
+    *, artist: ArtistProfile, starts: datetime, ends: datetime
+) -> list[dict[str, object]]:
+    """Busy periods between two times: blocked periods and confirmed gigs, without
+    their details. Raises InvalidBookingTimes, ApplicationError."""
+    from core_apps.venues.ranges import booking_times_check
+    from pista.errors import ApplicationError
+
+    booking_times_check(starts_at=starts, ends_at=ends)
+    if (ends - starts).days > 93:
+        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
+    blocks = ArtistBlock.objects.filter(artist=artist, starts_at__lt=ends, ends_at__gt=starts)
+    gigs = ArtistBooking.objects.filter(
+        artist=artist,
+        status=ArtistBooking.Status.CONFIRMED,
+        starts_at__lt=ends,
+        ends_at__gt=starts,
+    )
+    busy: list[dict[str, object]] = [
+        {"starts_at": b.starts_at, "ends_at": b.ends_at, "kind": "blocked"} for b in blocks
+    ] + [{"starts_at": g.starts_at, "ends_at": g.ends_at, "kind": "gig"} for g in gigs]
+    busy.sort(key=lambda period: period["starts_at"])  # type: ignore[arg-type,return-value]
+    return busy
+
+
 def artist_bookings_for_user(*, user: User) -> QuerySet[ArtistBooking]:
     """Bookings where ``user`` is the organizer or the artist."""
     return (

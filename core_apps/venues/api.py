@@ -136,6 +136,27 @@ class SpaceBookingDetailApi(APIView):
         return Response(SpaceBookingSerializer(booking).data)
 
 
+class SpaceBookingSeriesApproveApi(APIView):
+    """A venue manager confirms every still-free date of a recurring request; dates
+    taken meanwhile are declined. Returns both lists."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        series = selectors.space_series_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        confirmed, declined = services.space_booking_series_approve(
+            actor=request.user,  # type: ignore[arg-type]
+            series=series,
+        )
+        return Response(
+            {
+                "confirmed": SpaceBookingSerializer(confirmed, many=True).data,
+                "declined": SpaceBookingSerializer(declined, many=True).data,
+            }
+        )
+
+
 class SpaceBookingActionApi(APIView):
     """POST ``approve`` or ``decline`` (venue managers) or ``cancel`` (either side)."""
 

@@ -16,6 +16,7 @@ from core_apps.venues.models import (
     Space,
     SpaceBooking,
     SpaceBookingEntry,
+    SpaceBookingSeries,
     Venue,
     VenueInvoice,
 )
@@ -119,6 +120,33 @@ def space_booking_for_user(*, user: User, pk: int) -> SpaceBooking:
     if booking is None:
         raise NotFound("No such booking.")
     return booking
+
+
+def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
+    """A recurring request the user made or manages. Raises NotFound."""
+    series = (
+        SpaceBookingSeries.objects.filter(pk=pk)
+        .filter(Q(requester=user) | Q(space__venue__managers=user))
+        .select_related("space__venue")
+        .distinct()
+        .first()
+    )
+    if series is None:
+        raise NotFound("No such series.")
+    return series
+
+
+def space_inbox(*, user: User) -> QuerySet[SpaceBookingEntry]:
+    """In-app notifications: steps the other side took on the user's space bookings."""
+    return (
+        SpaceBookingEntry.objects.filter(
+            Q(booking__requester=user) | Q(booking__space__venue__managers=user)
+        )
+        .exclude(actor=user)
+        .select_related("booking", "booking__space", "actor")
+        .distinct()
+        .order_by("-created", "-pk")
+    )
 
 
 def space_booking_entries(*, booking: SpaceBooking) -> QuerySet[SpaceBookingEntry]:

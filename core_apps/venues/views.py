@@ -111,8 +111,15 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def booking_list(request: HttpRequest) -> HttpResponse:
-    bookings = selectors.space_bookings_for_user(user=request.user)  # type: ignore[arg-type]
-    return render(request, "venues/booking_list.html", {"bookings": bookings})
+    user = request.user
+    return render(
+        request,
+        "venues/booking_list.html",
+        {
+            "bookings": selectors.space_bookings_for_user(user=user),  # type: ignore[arg-type]
+            "inbox": selectors.space_inbox(user=user)[:20],  # type: ignore[arg-type]
+        },
+    )
 
 
 @login_required
@@ -148,6 +155,13 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     user = request.user
     try:
+        if action == "approve-series" and booking.series_id is not None:
+            series = selectors.space_series_for_user(user=user, pk=booking.series_id)  # type: ignore[arg-type]
+            confirmed, declined = services.space_booking_series_approve(actor=user, series=series)  # type: ignore[arg-type]
+            messages.success(
+                request, f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
+            )
+            return redirect("venues:booking", pk=pk)
         if action == "approve":
             services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
         elif action == "decline":

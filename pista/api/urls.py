@@ -30,6 +30,11 @@ urlpatterns = [
     path("community/", CommunityDetailApi.as_view(), name="community"),
     path("artists/", artists_api.ArtistListApi.as_view(), name="artists"),
     path("artists/<int:pk>/", artists_api.ArtistDetailApi.as_view(), name="artist"),
+    path(
+        "artists/<int:pk>/availability/",
+        artists_api.ArtistAvailabilityApi.as_view(),
+        name="artist-availability",
+    ),
     path("artist-bookings/", artists_api.ArtistBookingListApi.as_view(), name="artist-bookings"),
     path(
         "artist-bookings/<int:pk>/",
@@ -66,5 +71,10 @@ urlpatterns = [
         )
         for action in ("approve", "decline", "cancel")
     ],
+    path(
+        "space-booking-series/<int:pk>/approve/",
+        venues_api.SpaceBookingSeriesApproveApi.as_view(),
+        name="space-booking-series-approve",
+    ),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

@@ -251,3 +251,55 @@ def test_an_artist_of_community_a_is_invisible_and_unbookable_from_community_b(
     assert client_b.get(f"/artists/bookings/{pk}/").status_code == 404
     connection.set_tenant(community_b)
     assert not ArtistBooking.objects.exists()
+
+
+def test_artist_free_busy_shows_blocks_and_gigs_without_details(sides, client_a, in_a):
+    from core_apps.artists.models import ArtistBlock
+
+    artist = sides["artist"]
+    pk = post_json(sides["organizer"], "/api/v1/artist-bookings/", request_body(artist)).json()[
+        "id"
+    ]
+    post_json(sides["teacher"], f"/api/v1/artist-bookings/{pk}/accept/")
+    connection.set_tenant(in_a)
+    ArtistBlock.objects.create(
+        artist=artist, starts_at=berlin(2031, 4, 20), ends_at=berlin(2031, 4, 25), note="Holiday"
+    )
+
+    response = client_a.get(
+        f"/api/v1/artists/{artist.pk}/availability/",
+        {"from": "2031-04-01T00:00:00Z", "to": "2031-05-01T00:00:00Z"},
+    )
+    backwards = client_a.get(
+        f"/api/v1/artists/{artist.pk}/availability/",
+        {"from": "2031-05-01T00:00:00Z", "to": "2031-04-01T00:00:00Z"},
+    )
+
+    assert response.status_code == 200
+    assert [(p["kind"], p["starts_at"]) for p in response.json()["busy"]] == [
+        ("gig", "2031-04-11T08:00:00Z"),
+        ("blocked", "2031-04-19T22:00:00Z"),
+    ]
+    assert "Holiday" not in response.content.decode()
+    assert backwards.status_code == 400
+
+
+def test_odd_json_bodies_get_4xx_not_500(sides):
+    pk = post_json(
+        sides["organizer"], "/api/v1/artist-bookings/", request_body(sides["artist"])
+    ).json()["id"]
+    teacher = sides["teacher"]
+
+    as_list = teacher.post(
+        f"/api/v1/artist-bookings/{pk}/counter/", data="[1, 2]", content_type="application/json"
+    )
+    broken = teacher.post(
+        f"/api/v1/artist-bookings/{pk}/counter/", data="{", content_type="application/json"
+    )
+    declined = teacher.post(
+        f"/api/v1/artist-bookings/{pk}/decline/", data="[]", content_type="application/json"
+    )
+
+    assert as_list.status_code == 400
+    assert broken.status_code == 400
+    assert declined.status_code == 200

@@ -229,3 +229,55 @@ def test_a_venue_of_community_a_is_invisible_and_unbookable_from_community_b(
     assert client_b.get(f"/venues/bookings/{booking_id}/").status_code == 404
     connection.set_tenant(community_b)
     assert not SpaceBooking.objects.exists()
+
+
+def test_a_recurring_request_shows_its_conflicts_then_books_free_dates_and_is_approved_at_once(
+    setup_a, client_a, in_a
+):
+    from django.test import Client
+
+    space = setup_a["space"]
+    organizer_client = as_user(client_a, setup_a["organizer"], in_a)
+    host = client_a.defaults["HTTP_HOST"]
+    manager_client = as_user(Client(HTTP_HOST=host), setup_a["manager"], in_a)
+    taken = post_json(
+        organizer_client,
+        "/api/v1/space-bookings/",
+        request_body(
+            space,
+            starts_at=berlin(2027, 3, 16, 20).isoformat(),
+            ends_at=berlin(2027, 3, 16, 22).isoformat(),
+        ),
+    ).json()[0]["id"]
+    post_json(manager_client, f"/api/v1/space-bookings/{taken}/approve/")
+    term = request_body(
+        space,
+        starts_at=berlin(2027, 3, 2, 19).isoformat(),
+        ends_at=berlin(2027, 3, 2, 21).isoformat(),
+        rrule="FREQ=WEEKLY;COUNT=6",
+    )
+
+    quote = post_json(organizer_client, f"/api/v1/spaces/{space.pk}/quote/", term).json()
+    assert (quote["free"], quote["conflicts"]) == (5, 1)
+    flagged = [d for d in quote["dates"] if not d["is_free"]]
+    assert flagged[0]["starts_at"] == "2027-03-16T18:00:00Z"
+    assert flagged[0]["conflicting_booking"] == taken
+
+    refused = post_json(organizer_client, "/api/v1/space-bookings/", term)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "recurrence_conflicts"
+    created = post_json(
+        organizer_client, "/api/v1/space-bookings/", {**term, "free_dates_only": True}
+    )
+    assert created.status_code == 201
+    series = created.json()[0]["series"]
+
+    assert (
+        post_json(organizer_client, f"/api/v1/space-booking-series/{series}/approve/").status_code
+        == 403
+    )
+    approved = post_json(manager_client, f"/api/v1/space-booking-series/{series}/approve/")
+    assert approved.status_code == 200
+    assert (len(approved.json()["confirmed"]), approved.json()["declined"]) == (5, [])
+    inbox = organizer_client.get("/venues/bookings/")
+    assert inbox.content.count(b" confirmed: ") >= 5
