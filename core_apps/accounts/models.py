@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class PistaUserManager(UserManager["User"]):
     def _create_user_object(
         self, username: Any, email: str | None, password: str | None, **extra: Any
-    ) -> User:  # noqa: E501
+    ) -> User:
         email = self.normalize_email(email).lower() if email else email
         user = self.model(email=email, **extra)
         user.password = ""
@@ -22,21 +22,21 @@ class PistaUserManager(UserManager["User"]):
 
     def _create_user(
         self, username: Any, email: str | None, password: str | None, **extra: Any
-    ) -> User:  # noqa: E501
+    ) -> User:
         user = self._create_user_object(username, email, password, **extra)
         user.save(using=self._db)
         return user
 
     def create_user(
         self, email: str | None = None, password: str | None = None, **extra: Any
-    ) -> User:  # type: ignore[override]  # noqa: E501
+    ) -> User:  # type: ignore[override]
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra)
 
     def create_superuser(
         self, email: str | None = None, password: str | None = None, **extra: Any
-    ) -> User:  # type: ignore[override]  # noqa: E501
+    ) -> User:  # type: ignore[override]
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra)

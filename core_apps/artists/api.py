@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,19 +14,45 @@ from core_apps.artists.serializers import (
     ArtistBookingCounterSerializer,
     ArtistBookingRequestSerializer,
     ArtistBookingSerializer,
+    ArtistProfileCreateSerializer,
     ArtistSerializer,
     DepositSerializer,
+    InviteSerializer,
 )
 
 
 class ArtistListApi(generics.ListAPIView):
-    """Public artist profiles of this community."""
+    """GET: public artist profiles of this community. POST (staff): create a profile
+    for an artist without an account."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = ArtistSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.artist_list()
+
+    @extend_schema(request=ArtistProfileCreateSerializer, responses={201: ArtistSerializer})
+    def post(self, request: Request) -> Response:
+        data = ArtistProfileCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.artist_profile_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class ArtistInviteApi(APIView):
+    """Staff invite the artist of an account-less profile by email (teacher role)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=InviteSerializer, responses={201: ArtistSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = InviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = selectors.artist_get(pk=pk, include_hidden=True)
+        services.artist_invite(
+            actor=request.user, profile=profile, email=data.validated_data["email"]
+        )  # type: ignore[arg-type]
+        return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
 class ArtistDetailApi(APIView):

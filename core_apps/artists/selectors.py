@@ -17,10 +17,14 @@ def artist_list() -> QuerySet[ArtistProfile]:
     return ArtistProfile.objects.filter(is_public=True).order_by("name")
 
 
-def artist_get(*, slug: str | None = None, pk: int | None = None) -> ArtistProfile:
-    """A public profile by slug or id. Raises NotFound."""
+def artist_get(
+    *, slug: str | None = None, pk: int | None = None, include_hidden: bool = False
+) -> ArtistProfile:
+    """A public profile (or any, with ``include_hidden``) by slug or id. Raises NotFound."""
     lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
-    profile = ArtistProfile.objects.filter(is_public=True, **lookup).first()
+    if not include_hidden:
+        lookup["is_public"] = True
+    profile = ArtistProfile.objects.filter(**lookup).first()
     if profile is None:
         raise NotFound("No such artist.")
     return profile

@@ -37,6 +37,22 @@ class ArtistSerializer(serializers.ModelSerializer):
         return obj.photo.url if obj.photo else None
 
 
+class ArtistProfileCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    bio = serializers.CharField(required=False, allow_blank=True)
+    styles = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    dance_role = serializers.ChoiceField(choices=["lead", "follow", "both"], required=False)
+    levels = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    languages = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    home_city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    fee_currency = serializers.CharField(max_length=3, required=False)
+    is_public = serializers.BooleanField(required=False)
+
+
+class InviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
 class ArtistBookingSerializer(serializers.ModelSerializer):
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organizer = serializers.CharField(source="organizer.get_full_name", read_only=True)

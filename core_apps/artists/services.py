@@ -37,6 +37,7 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.artists.models import ArtistBlock, ArtistBooking, ArtistBookingEntry, ArtistProfile
 from core_apps.artists.photos import photo_clean
+from core_apps.venues.money import money_format
 from core_apps.venues.ranges import (
     BookingConflict,
     booking_times_check,
@@ -375,7 +376,13 @@ def artist_booking_request(
 
 
 def _locked(booking: ArtistBooking) -> ArtistBooking:
-    return ArtistBooking.objects.select_for_update().select_related("artist").get(pk=booking.pk)
+    # Only the booking row: overlapping gigs are kept apart by the exclusion
+    # constraint, so accepts of different requests for one artist don't queue.
+    return (
+        ArtistBooking.objects.select_for_update(of=("self",))
+        .select_related("artist")
+        .get(pk=booking.pk)
+    )
 
 
 @transaction.atomic
@@ -460,8 +467,8 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
         "title": booking.title,
         "starts_at": f"{booking.starts_at:%Y-%m-%d %H:%M} UTC",
         "ends_at": f"{booking.ends_at:%Y-%m-%d %H:%M} UTC",
-        "fee": f"{booking.fee_minor / 100:.2f} {booking.currency}",
-        "deposit": f"{booking.deposit_minor / 100:.2f} {booking.currency}",
+        "fee": money_format(booking.fee_minor, booking.currency),
+        "deposit": money_format(booking.deposit_minor, booking.currency),
         "wanted": booking.wanted,
         "travel_terms": booking.travel_terms,
         "accommodation_terms": booking.accommodation_terms,

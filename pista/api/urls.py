@@ -30,6 +30,7 @@ urlpatterns = [
     path("community/", CommunityDetailApi.as_view(), name="community"),
     path("artists/", artists_api.ArtistListApi.as_view(), name="artists"),
     path("artists/<int:pk>/", artists_api.ArtistDetailApi.as_view(), name="artist"),
+    path("artists/<int:pk>/invite/", artists_api.ArtistInviteApi.as_view(), name="artist-invite"),
     path(
         "artists/<int:pk>/availability/",
         artists_api.ArtistAvailabilityApi.as_view(),

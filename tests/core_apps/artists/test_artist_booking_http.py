@@ -303,3 +303,37 @@ def test_odd_json_bodies_get_4xx_not_500(sides):
     assert as_list.status_code == 400
     assert broken.status_code == 400
     assert declined.status_code == 200
+
+
+def test_staff_create_and_invite_through_the_api_and_others_cannot(
+    in_a, client_a, client_b, community_b, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    host = client_a.defaults["HTTP_HOST"]
+    admin = logged_in(host, user_with_role(Role.ADMIN), in_a)
+    member = logged_in(host, user_with_role(Role.MEMBER), in_a)
+
+    assert post_json(member, "/api/v1/artists/", {"name": "Nope"}).status_code == 403
+    assert post_json(client_a, "/api/v1/artists/", {"name": "Anon"}).status_code == 403
+    created = post_json(admin, "/api/v1/artists/", {"name": "Rosa Bachata", "styles": ["bachata"]})
+    assert created.status_code == 201
+    pk = created.json()["id"]
+
+    assert (
+        post_json(member, f"/api/v1/artists/{pk}/invite/", {"email": "r@x.org"}).status_code == 403
+    )
+    assert post_json(admin, f"/api/v1/artists/{pk}/invite/", {"email": "nope"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = post_json(admin, f"/api/v1/artists/{pk}/invite/", {"email": "rosa@example.org"})
+    assert invited.status_code == 201
+    assert mail.outbox[-1].to == ["rosa@example.org"]
+    again = post_json(admin, f"/api/v1/artists/{pk}/invite/", {"email": "other@example.org"})
+    assert again.status_code == 409
+
+    connection.set_tenant(community_b)
+    client_b.force_login(user_with_role(Role.ADMIN))
+    assert (
+        post_json(client_b, f"/api/v1/artists/{pk}/invite/", {"email": "x@y.org"}).status_code
+        == 404
+    )
