@@ -544,6 +544,24 @@ def artist_booking_deposit_record(
     return booking
 
 
+@transaction.atomic
+def artist_booking_event_link(
+    *, actor: User, booking: ArtistBooking, event_id: int | None
+) -> ArtistBooking:
+    """The organizer links the booking to the event it is for (None unlinks); a
+    confirmed one then lists the artist among the event's teachers. Raises
+    NotFound, NotYourTurn."""
+    booking = _locked(booking)
+    if _side_of(booking=booking, user=actor) != Side.ORGANIZER:
+        raise NotYourTurn("Only the organizer links a booking to an event.")
+    booking.event_id = event_id
+    booking.save(update_fields=["event_id", "updated"])
+    ArtistBookingEntry.objects.create(
+        booking=booking, actor=actor, action="event_linked", data={"event_id": event_id}
+    )
+    return booking
+
+
 def artist_booking_contract(*, actor: User, booking: ArtistBooking) -> bytes:
     """The contract PDF of a confirmed booking, for its two sides and staff.
     Raises NotFound, InvalidTransition."""

@@ -310,6 +310,8 @@ def space_occurrence_times(
         start = naive.replace(tzinfo=zone)
         # Wall-clock arithmetic: 19:00-21:00 stays 19:00-21:00 in winter and summer.
         end = (naive + duration).replace(tzinfo=zone)
+        if occurrences and start < occurrences[-1][1]:
+            raise InvalidRecurrence("The dates of this rule overlap each other.")
         occurrences.append((start, end))
     return occurrences
 

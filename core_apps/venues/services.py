@@ -288,6 +288,23 @@ def space_booking_decline(*, actor: User, booking: SpaceBooking, note: str = "")
 
 
 @transaction.atomic
+def space_booking_event_link(
+    *, actor: User, booking: SpaceBooking, event_id: int | None
+) -> SpaceBooking:
+    """Link a booking (or unlink it, with None) to the event date it hosts. The
+    requester or a manager of the venue may. Raises PermissionDenied."""
+    booking = _locked(booking)
+    if booking.requester_id != actor.pk:
+        _manager_check(venue=booking.space.venue, actor=actor)
+    booking.event_id = event_id
+    booking.save(update_fields=["event_id"])
+    SpaceBookingEntry.objects.create(
+        booking=booking, actor=actor, action="event_linked", data={"event_id": event_id}
+    )
+    return booking
+
+
+@transaction.atomic
 def space_booking_cancel(*, actor: User, booking: SpaceBooking) -> SpaceBooking:
     """The requester withdraws, or a manager cancels, a requested or confirmed
     booking; the space is free again. Raises PermissionDenied, InvalidTransition."""

@@ -234,3 +234,17 @@ def test_blocks_need_a_sane_period_and_belong_to_the_artist(organizer, teacher, 
             ends_at=berlin(2031, 4, 14),
         )
     assert not ArtistBlock.objects.exists()
+
+
+def test_a_confirmed_booking_linked_to_an_event_lists_the_artist_as_its_teacher(
+    organizer, teacher, artist
+):
+    from core_apps.artists.services import artist_booking_event_link
+
+    booking = artist_booking_accept(actor=teacher, booking=request(organizer, artist))
+
+    with pytest.raises(NotYourTurn):
+        artist_booking_event_link(actor=teacher, booking=booking, event_id=9)
+    artist_booking_event_link(actor=organizer, booking=booking, event_id=9)
+
+    assert [b.artist for b in artist_bookings_for_event(event_id=9)] == [artist]

@@ -352,3 +352,27 @@ def test_free_busy_lists_confirmed_bookings_with_buffers_and_blackouts(organizer
         {"starts_at": berlin(2031, 5, 8), "ends_at": berlin(2031, 5, 9), "kind": "blackout"},
     ]
     assert timedelta(0) == busy[0]["ends_at"] - booking.ends_at
+
+
+def test_a_rule_whose_dates_overlap_each_other_is_refused(organizer, space):
+    with pytest.raises(InvalidRecurrence, match="overlap each other"):
+        space_booking_request(
+            requester=organizer,
+            space=space,
+            title="x",
+            starts_at=berlin(2027, 3, 2, 19),
+            ends_at=berlin(2027, 3, 2, 21),
+            rrule="FREQ=HOURLY;COUNT=3",
+        )
+
+
+def test_requester_or_manager_links_a_booking_to_an_event_date(organizer, manager, space):
+    from core_apps.venues.services import space_booking_event_link
+
+    booking = book(organizer, space, berlin(2031, 5, 6, 18), berlin(2031, 5, 6, 20))
+    stranger = user_with_role(Role.ORGANIZER)
+
+    assert space_booking_event_link(actor=organizer, booking=booking, event_id=42).event_id == 42
+    assert space_booking_event_link(actor=manager, booking=booking, event_id=None).event_id is None
+    with pytest.raises(PermissionDenied):
+        space_booking_event_link(actor=stranger, booking=booking, event_id=7)
