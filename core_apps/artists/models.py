@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core_apps.artists.photos import PhotoCheckedAdminForm
 from core_apps.venues.ranges import PointRange, TimeRange
 
 
@@ -65,6 +66,8 @@ class ArtistProfile(models.Model):
     invited_email = models.EmailField(_("invited email"), blank=True)
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
     created = models.DateTimeField(auto_now_add=True)
+
+    base_form_class = PhotoCheckedAdminForm
 
     class Meta:
         ordering = ["name"]

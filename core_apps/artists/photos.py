@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from pista.errors import ApplicationError
 
@@ -46,3 +48,17 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
     # A fresh encode carries no EXIF (location, camera serials) unless passed.
     image.save(out, format=image_format)
     return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[image_format]}")
+
+
+class PhotoCheckedAdminForm(WagtailAdminModelForm):
+    """CMS form for models with a ``photo``: uploads made by staff get the same
+    content check, size limit and metadata stripping as the artist's own."""
+
+    def clean_photo(self) -> object:
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            try:
+                return photo_clean(upload=photo)
+            except InvalidPhoto as exc:
+                raise ValidationError(exc.message) from exc
+        return photo

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core_apps.artists.photos import PhotoCheckedAdminForm
 from core_apps.venues.ranges import PointRange, TimeRange
 
 
@@ -118,6 +119,8 @@ class Space(models.Model):
     setup_minutes = models.PositiveIntegerField(default=0)
     teardown_minutes = models.PositiveIntegerField(default=0)
     auto_approve = models.BooleanField(default=False)
+
+    base_form_class = PhotoCheckedAdminForm
 
     class Meta:
         ordering = ["venue", "name"]

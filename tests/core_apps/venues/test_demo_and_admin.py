@@ -53,3 +53,30 @@ def test_staff_manage_artists_and_venues_in_the_cms(in_a, client_a):
 
     client_a.force_login(member)
     assert client_a.get("/cms/snippets/venues/venue/").status_code in {302, 403}
+
+
+def test_cms_photo_uploads_are_checked_like_the_artists_own(in_a):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from core_apps.artists.photos import PhotoCheckedAdminForm
+
+    class SpacePhotoForm(PhotoCheckedAdminForm):
+        class Meta:
+            model = Space
+            fields = ["photo"]
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, format="PNG")
+    big = SimpleUploadedFile("big.png", buffer.getvalue() + b"\0" * (5 * 1024 * 1024), "image/png")
+    fine = SimpleUploadedFile("ok.png", buffer.getvalue(), "image/png")
+
+    refused = SpacePhotoForm(data={}, files={"photo": big})
+    accepted = SpacePhotoForm(data={}, files={"photo": fine})
+
+    assert not refused.is_valid()
+    assert "at most 5 MB" in refused.errors["photo"][0]
+    assert accepted.is_valid(), accepted.errors
+    assert Space.base_form_class is PhotoCheckedAdminForm
