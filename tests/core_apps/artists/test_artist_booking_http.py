@@ -337,3 +337,27 @@ def test_staff_create_and_invite_through_the_api_and_others_cannot(
         post_json(client_b, f"/api/v1/artists/{pk}/invite/", {"email": "x@y.org"}).status_code
         == 404
     )
+
+
+def test_a_teacher_creates_their_own_profile_and_a_member_cannot(in_a, client_a):
+    host = client_a.defaults["HTTP_HOST"]
+    teacher_user = user_with_role(Role.TEACHER)
+    teacher = logged_in(host, teacher_user, in_a)
+    member = logged_in(host, user_with_role(Role.MEMBER), in_a)
+    fields = {"name": "Nina Lindy", "dance_role": "both", "fee_currency": "GBP", "styles": "lindy"}
+
+    created = teacher.post("/artists/me/", fields)
+    refused = member.post("/artists/me/", fields)
+
+    assert created.status_code == 302
+    assert refused.status_code == 403
+    assert b"Only staff or the teacher themselves" in refused.content
+    connection.set_tenant(in_a)
+    profile = ArtistProfile.objects.get()
+    assert (profile.user_id, profile.slug, profile.fee_currency) == (
+        teacher_user.pk,
+        "nina-lindy",
+        "GBP",
+    )
+    page = teacher.get("/artists/me/")
+    assert f"gigs.ics?token={profile.calendar_token}".encode() in page.content
