@@ -71,7 +71,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADMIN: [*COMMUNITY_MANAGEMENT, "accounts.add_user", *BOOKING_STAFF, *BOOKING_REQUESTS],
     Role.ORGANIZER: [*WAGTAIL_EDITING, *BOOKING_REQUESTS],
     Role.TEACHER: ["venues.add_spacebooking"],
-    Role.VENUE_MANAGER: ["venues.change_space", "venues.add_blackoutdate"],
+    # A venue manager decides on the bookings of the venues listing them as
+    # managers (``Venue.managers``); no global permission needed.
+    Role.VENUE_MANAGER: [],
     Role.MODERATOR: ["wagtailadmin.access_admin", "accounts.view_user"],
     Role.MEMBER: [],
 }
