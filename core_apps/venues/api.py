@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from core_apps.venues import selectors, services
 from core_apps.venues.serializers import (
     AvailabilityQuerySerializer,
+    BlackoutSerializer,
     OccurrenceSerializer,
     QuoteRequestSerializer,
     SpaceBookingRequestSerializer,
@@ -34,6 +35,28 @@ class VenueDetailApi(APIView):
     @extend_schema(responses=VenueSerializer, operation_id="venues_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         return Response(VenueSerializer(selectors.venue_get(pk=pk)).data)
+
+
+class VenueBlackoutApi(APIView):
+    """A manager of the venue (or staff) closes it on a date."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=BlackoutSerializer, responses={201: BlackoutSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        venue = selectors.venue_get(pk=pk)
+        data = BlackoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        blackout = services.venue_blackout_add(
+            actor=request.user,  # type: ignore[arg-type]
+            venue=venue,
+            day=data.validated_data["date"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(
+            BlackoutSerializer({"date": blackout.date, "reason": blackout.reason}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class SpaceAvailabilityApi(APIView):

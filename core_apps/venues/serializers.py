@@ -93,6 +93,11 @@ class SpaceBookingRequestSerializer(serializers.Serializer):
     event_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class BlackoutSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class QuoteRequestSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()

@@ -12,13 +12,15 @@ it is a plain id so this app does not depend on that one's migrations.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 
 from core_apps.accounts.models import User
 from core_apps.venues.models import (
+    BlackoutDate,
     Space,
     SpaceBooking,
     SpaceBookingEntry,
@@ -285,6 +287,33 @@ def space_booking_decline(*, actor: User, booking: SpaceBooking, note: str = "")
     booking.save(update_fields=["status", "decided_by", "decision_note"])
     _entry(booking=booking, actor=actor, action="declined", data={"note": note})
     return booking
+
+
+@transaction.atomic
+def venue_blackout_add(*, actor: User, venue: Venue, day: date, reason: str = "") -> BlackoutDate:
+    """Close a venue on a local date. Its managers or staff may; a date with
+    confirmed bookings is refused (cancel those first). Raises PermissionDenied,
+    Conflict."""
+    if not actor.has_perm("venues.add_blackoutdate"):
+        _manager_check(venue=venue, actor=actor)
+    zone = ZoneInfo(venue.time_zone)
+    day_start = datetime.combine(day, time.min, tzinfo=zone)
+    booked = SpaceBooking.objects.filter(
+        space__venue=venue,
+        status=Status.CONFIRMED,
+        starts_at__lt=day_start + timedelta(days=1),
+        ends_at__gt=day_start,
+    ).order_by("starts_at")
+    if booked.exists():
+        ids = ", ".join(f"#{pk}" for pk in booked.values_list("pk", flat=True))
+        raise Conflict(
+            f"{venue.name} has confirmed bookings on {day:%Y-%m-%d} ({ids}); cancel them first.",
+            code="blackout_has_bookings",
+        )
+    blackout, _ = BlackoutDate.objects.update_or_create(
+        venue=venue, date=day, defaults={"reason": reason[:200]}
+    )
+    return blackout
 
 
 @transaction.atomic

@@ -53,6 +53,9 @@ urlpatterns = [
     path("venues/", venues_api.VenueListApi.as_view(), name="venues"),
     path("venues/<int:pk>/", venues_api.VenueDetailApi.as_view(), name="venue"),
     path(
+        "venues/<int:pk>/blackouts/", venues_api.VenueBlackoutApi.as_view(), name="venue-blackouts"
+    ),
+    path(
         "spaces/<int:pk>/availability/",
         venues_api.SpaceAvailabilityApi.as_view(),
         name="space-availability",

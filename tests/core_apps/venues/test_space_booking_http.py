@@ -281,3 +281,38 @@ def test_a_recurring_request_shows_its_conflicts_then_books_free_dates_and_is_ap
     assert (len(approved.json()["confirmed"]), approved.json()["declined"]) == (5, [])
     inbox = organizer_client.get("/venues/bookings/")
     assert inbox.content.count(b" confirmed: ") >= 5
+
+
+def test_a_manager_closes_the_venue_on_a_date_unless_bookings_are_confirmed(
+    setup_a, client_a, in_a
+):
+    from django.test import Client
+
+    space, venue = setup_a["space"], setup_a["venue"]
+    host = client_a.defaults["HTTP_HOST"]
+    organizer_client = as_user(client_a, setup_a["organizer"], in_a)
+    manager_client = as_user(Client(HTTP_HOST=host), setup_a["manager"], in_a)
+    url = f"/api/v1/venues/{venue.pk}/blackouts/"
+
+    assert post_json(organizer_client, url, {"date": "2031-06-10"}).status_code == 403
+    closed = post_json(manager_client, url, {"date": "2031-06-10", "reason": "Floor works"})
+    assert closed.status_code == 201
+    refused = post_json(
+        organizer_client,
+        "/api/v1/space-bookings/",
+        request_body(
+            space,
+            starts_at=berlin(2031, 6, 10, 18).isoformat(),
+            ends_at=berlin(2031, 6, 10, 20).isoformat(),
+        ),
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "blackout_date"
+    assert "Floor works" in refused.json()["detail"]
+
+    booking = post_json(organizer_client, "/api/v1/space-bookings/", request_body(space)).json()[0]
+    post_json(manager_client, f"/api/v1/space-bookings/{booking['id']}/approve/")
+    clash = post_json(manager_client, url, {"date": "2031-06-03"})
+    assert clash.status_code == 409
+    assert f"#{booking['id']}" in clash.json()["detail"]
+    assert post_json(manager_client, url, {"date": "not a date"}).status_code == 400
