@@ -305,7 +305,7 @@ def space_occurrence_times(
         raise InvalidRecurrence(f"Not a valid RFC 5545 rule: {exc}") from exc
     if not naive_dates:
         raise InvalidRecurrence("The rule produces no dates.")
-    occurrences = []
+    occurrences: list[tuple[datetime, datetime]] = []
     for naive in naive_dates:
         start = naive.replace(tzinfo=zone)
         # Wall-clock arithmetic: 19:00-21:00 stays 19:00-21:00 in winter and summer.
