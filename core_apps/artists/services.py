@@ -28,7 +28,9 @@ from typing import Any
 
 import nh3
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -203,6 +205,10 @@ def artist_invite(*, actor: User, profile: ArtistProfile, email: str) -> User:
     if profile.user_id is not None:
         raise Conflict("This profile already belongs to an account.")
     email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(f"{email!r} is not an email address.", code="invalid_email") from exc
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, display_name=profile.name)
