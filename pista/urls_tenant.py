@@ -16,6 +16,8 @@ urlpatterns = [
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),
     path("", include("tenants.urls_tenant")),
+    path("artists/", include("core_apps.artists.urls")),
+    path("venues/", include("core_apps.venues.urls")),
 ]
 
 if settings.DEBUG:

@@ -49,6 +49,26 @@ EVENT_MANAGEMENT = [
     for action in ["add", "change", "delete", "view"]
 ]
 
+# Artists and venues: staff manage profiles and venues; organizers book artists
+# and rooms; teachers rent rooms too. Who may act on one booking is decided in
+# the services (its two sides, the venue's managers).
+BOOKING_STAFF = [
+    "artists.add_artistprofile",
+    "artists.change_artistprofile",
+    "artists.view_artistbooking",
+    "venues.add_venue",
+    "venues.change_venue",
+    "venues.add_space",
+    "venues.change_space",
+    "venues.add_openinghours",
+    "venues.change_openinghours",
+    "venues.delete_openinghours",
+    "venues.add_blackoutdate",
+    "venues.change_blackoutdate",
+    "venues.delete_blackoutdate",
+]
+BOOKING_REQUESTS = ["artists.add_artistbooking", "venues.add_spacebooking"]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OWNER: [
         *COMMUNITY_MANAGEMENT,
@@ -56,10 +76,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.add_user",
         "accounts.delete_user",
         "auth.change_group",
+        *BOOKING_STAFF,
+        *BOOKING_REQUESTS,
     ],
-    Role.ADMIN: [*COMMUNITY_MANAGEMENT, *EVENT_MANAGEMENT, "accounts.add_user"],
-    Role.ORGANIZER: [*WAGTAIL_EDITING, *EVENT_MANAGEMENT],
-    Role.TEACHER: [],
+    Role.ADMIN: [
+        *COMMUNITY_MANAGEMENT,
+        *EVENT_MANAGEMENT,
+        "accounts.add_user",
+        *BOOKING_STAFF,
+        *BOOKING_REQUESTS,
+    ],
+    Role.ORGANIZER: [*WAGTAIL_EDITING, *EVENT_MANAGEMENT, *BOOKING_REQUESTS],
+    Role.TEACHER: ["venues.add_spacebooking"],
+    # A venue manager decides on the bookings of the venues listing them as
+    # managers (``Venue.managers``); no global permission needed.
     Role.VENUE_MANAGER: [],
     Role.MODERATOR: ["wagtailadmin.access_admin", "accounts.view_user"],
     Role.MEMBER: [],

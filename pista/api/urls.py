@@ -18,6 +18,8 @@ from core_apps.ticketing.api import (
     QuotaDetailApi,
     QuotaListApi,
 )
+from core_apps.artists import api as artists_api
+from core_apps.venues import api as venues_api
 from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
 
@@ -41,5 +43,57 @@ urlpatterns = [
     path("products/<int:pk>/", ProductDetailApi.as_view(), name="product"),
     path("quotas/", QuotaListApi.as_view(), name="quotas"),
     path("quotas/<int:pk>/", QuotaDetailApi.as_view(), name="quota"),
+    path("artists/", artists_api.ArtistListApi.as_view(), name="artists"),
+    path("artists/<int:pk>/", artists_api.ArtistDetailApi.as_view(), name="artist"),
+    path("artists/<int:pk>/invite/", artists_api.ArtistInviteApi.as_view(), name="artist-invite"),
+    path(
+        "artists/<int:pk>/availability/",
+        artists_api.ArtistAvailabilityApi.as_view(),
+        name="artist-availability",
+    ),
+    path("artist-bookings/", artists_api.ArtistBookingListApi.as_view(), name="artist-bookings"),
+    path(
+        "artist-bookings/<int:pk>/",
+        artists_api.ArtistBookingDetailApi.as_view(),
+        name="artist-booking",
+    ),
+    *[
+        path(
+            f"artist-bookings/<int:pk>/{action}/",
+            artists_api.ArtistBookingActionApi.as_view(action_name=action),
+            name=f"artist-booking-{action}",
+        )
+        for action in ("counter", "accept", "decline", "withdraw", "deposit")
+    ],
+    path("venues/", venues_api.VenueListApi.as_view(), name="venues"),
+    path("venues/<int:pk>/", venues_api.VenueDetailApi.as_view(), name="venue"),
+    path(
+        "venues/<int:pk>/blackouts/", venues_api.VenueBlackoutApi.as_view(), name="venue-blackouts"
+    ),
+    path(
+        "spaces/<int:pk>/availability/",
+        venues_api.SpaceAvailabilityApi.as_view(),
+        name="space-availability",
+    ),
+    path("spaces/<int:pk>/quote/", venues_api.SpaceQuoteApi.as_view(), name="space-quote"),
+    path("space-bookings/", venues_api.SpaceBookingListApi.as_view(), name="space-bookings"),
+    path(
+        "space-bookings/<int:pk>/",
+        venues_api.SpaceBookingDetailApi.as_view(),
+        name="space-booking",
+    ),
+    *[
+        path(
+            f"space-bookings/<int:pk>/{action}/",
+            venues_api.SpaceBookingActionApi.as_view(action_name=action),
+            name=f"space-booking-{action}",
+        )
+        for action in ("approve", "decline", "cancel")
+    ],
+    path(
+        "space-booking-series/<int:pk>/approve/",
+        venues_api.SpaceBookingSeriesApproveApi.as_view(),
+        name="space-booking-series-approve",
+    ),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

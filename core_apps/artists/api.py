@@ -1,0 +1,152 @@
+"""Artists API: public profiles, and the booking workflow for its two sides."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.artists import selectors, services
+from core_apps.artists.serializers import (
+    ArtistBookingCounterSerializer,
+    ArtistBookingRequestSerializer,
+    ArtistBookingSerializer,
+    ArtistProfileCreateSerializer,
+    ArtistSerializer,
+    DepositSerializer,
+    InviteSerializer,
+)
+
+
+class ArtistListApi(generics.ListAPIView):
+    """GET: public artist profiles of this community. POST (staff): create a profile
+    for an artist without an account."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = ArtistSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.artist_list()
+
+    @extend_schema(request=ArtistProfileCreateSerializer, responses={201: ArtistSerializer})
+    def post(self, request: Request) -> Response:
+        data = ArtistProfileCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.artist_profile_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class ArtistInviteApi(APIView):
+    """Staff invite the artist of an account-less profile by email (teacher role)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=InviteSerializer, responses={201: ArtistSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = InviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = selectors.artist_get(pk=pk, include_hidden=True)
+        services.artist_invite(
+            actor=request.user, profile=profile, email=data.validated_data["email"]
+        )  # type: ignore[arg-type]
+        return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class ArtistDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ArtistSerializer, operation_id="artists_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ArtistSerializer(selectors.artist_get(pk=pk)).data)
+
+
+class ArtistAvailabilityApi(APIView):
+    """Free/busy of an artist between ``from`` and ``to``: blocked periods and gigs."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True),
+            OpenApiParameter("to", str, required=True),
+        ],
+        responses=dict,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        from core_apps.venues.serializers import AvailabilityQuerySerializer
+
+        artist = selectors.artist_get(pk=pk)
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        starts, ends = query.validated_data["from"], query.validated_data["to"]
+        busy = selectors.artist_busy(artist=artist, starts=starts, ends=ends)
+        return Response({"artist": artist.pk, "from": starts, "to": ends, "busy": busy})
+
+
+class ArtistBookingListApi(generics.ListAPIView):
+    """GET: bookings where you are the organizer or the artist. POST: send a request."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ArtistBookingSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.artist_bookings_for_user(user=self.request.user)
+
+    @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
+    def post(self, request: Request) -> Response:
+        data = ArtistBookingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        artist = selectors.artist_get(pk=values.pop("artist"))
+        booking = services.artist_booking_request(organizer=request.user, artist=artist, **values)
+        return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class ArtistBookingDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ArtistBookingSerializer, operation_id="artist_bookings_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        booking = selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        return Response(ArtistBookingSerializer(booking).data)
+
+
+class ArtistBookingActionApi(APIView):
+    """POST a step: ``counter`` (new terms), ``accept``, ``decline``, ``withdraw``, ``deposit``."""
+
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+
+    @extend_schema(request=None, responses=ArtistBookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        user = request.user
+        booking = selectors.artist_booking_for_user(user=user, pk=pk)  # type: ignore[arg-type]
+        if self.action_name == "counter":
+            data = ArtistBookingCounterSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            booking = services.artist_booking_counter(
+                actor=user, booking=booking, **data.validated_data
+            )  # type: ignore[arg-type]
+        elif self.action_name == "accept":
+            booking = services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
+        elif self.action_name == "decline":
+            message = request.data.get("message", "") if isinstance(request.data, dict) else ""
+            booking = services.artist_booking_decline(
+                actor=user,
+                booking=booking,
+                message=str(message)[:500],  # type: ignore[arg-type]
+            )
+        elif self.action_name == "withdraw":
+            booking = services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
+        else:
+            data = DepositSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            booking = services.artist_booking_deposit_record(
+                actor=user,
+                booking=booking,
+                **data.validated_data,  # type: ignore[arg-type]
+            )
+        return Response(ArtistBookingSerializer(booking).data)

@@ -1,0 +1,165 @@
+"""Reads about artists: public profiles, a user's bookings, the gig feed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from django.db.models import Q, QuerySet
+
+from core_apps.accounts.models import User
+from core_apps.artists.models import ArtistBlock, ArtistBooking, ArtistBookingEntry, ArtistProfile
+from pista.errors import NotFound
+
+
+def artist_list() -> QuerySet[ArtistProfile]:
+    """Public profiles, by name."""
+    return ArtistProfile.objects.filter(is_public=True).order_by("name")
+
+
+def artist_get(
+    *, slug: str | None = None, pk: int | None = None, include_hidden: bool = False
+) -> ArtistProfile:
+    """A public profile (or any, with ``include_hidden``) by slug or id. Raises NotFound."""
+    lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
+    if not include_hidden:
+        lookup["is_public"] = True
+    profile = ArtistProfile.objects.filter(**lookup).first()
+    if profile is None:
+        raise NotFound("No such artist.")
+    return profile
+
+
+def artist_profile_of(*, user: User) -> ArtistProfile | None:
+    if not user.is_authenticated:
+        return None
+    return ArtistProfile.objects.filter(user=user).first()
+
+
+def artist_blocks(*, artist: ArtistProfile) -> QuerySet[ArtistBlock]:
+    return ArtistBlock.objects.filter(artist=artist).order_by("starts_at")
+
+
+def artist_busy(
+    *, artist: ArtistProfile, starts: datetime, ends: datetime
+) -> list[dict[str, object]]:
+    """Busy periods between two times: blocked periods and confirmed gigs, without
+    their details. Raises InvalidBookingTimes, ApplicationError."""
+    from core_apps.venues.ranges import booking_times_check
+    from pista.errors import ApplicationError
+
+    booking_times_check(starts_at=starts, ends_at=ends)
+    if (ends - starts).days > 93:
+        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
+    blocks = ArtistBlock.objects.filter(artist=artist, starts_at__lt=ends, ends_at__gt=starts)
+    gigs = ArtistBooking.objects.filter(
+        artist=artist,
+        status=ArtistBooking.Status.CONFIRMED,
+        starts_at__lt=ends,
+        ends_at__gt=starts,
+    )
+    busy: list[dict[str, object]] = [
+        {"starts_at": b.starts_at, "ends_at": b.ends_at, "kind": "blocked"} for b in blocks
+    ] + [{"starts_at": g.starts_at, "ends_at": g.ends_at, "kind": "gig"} for g in gigs]
+    busy.sort(key=lambda period: period["starts_at"])  # type: ignore[arg-type,return-value]
+    return busy
+
+
+def artist_bookings_for_user(*, user: User) -> QuerySet[ArtistBooking]:
+    """Bookings where ``user`` is the organizer or the artist."""
+    return (
+        ArtistBooking.objects.filter(Q(organizer=user) | Q(artist__user=user))
+        .select_related("artist", "organizer")
+        .order_by("-created")
+    )
+
+
+def artist_booking_for_user(*, user: User, pk: int) -> ArtistBooking:
+    """One booking ``user`` is a party of. Raises NotFound (also for outsiders)."""
+    booking = artist_bookings_for_user(user=user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def artist_booking_entries(*, booking: ArtistBooking) -> QuerySet[ArtistBookingEntry]:
+    return booking.entries.select_related("actor").order_by("created", "pk")
+
+
+def artist_inbox(*, user: User) -> QuerySet[ArtistBookingEntry]:
+    """In-app notifications: steps the *other* side took on the user's bookings."""
+    return (
+        ArtistBookingEntry.objects.filter(
+            Q(booking__organizer=user) | Q(booking__artist__user=user)
+        )
+        .exclude(actor=user)
+        .select_related("booking", "booking__artist", "actor")
+        .order_by("-created", "-pk")
+    )
+
+
+def artist_bookings_for_event(*, event_id: int) -> QuerySet[ArtistBooking]:
+    """Confirmed bookings linked to an event: the event's teachers."""
+    return ArtistBooking.objects.filter(
+        event_id=event_id, status=ArtistBooking.Status.CONFIRMED
+    ).select_related("artist")
+
+
+def artist_by_calendar_token(*, slug: str, token: str) -> ArtistProfile:
+    """The profile whose gig feed this token opens. Raises NotFound."""
+    profile = ArtistProfile.objects.filter(slug=slug).first()
+    if profile is None or not token or not secrets.compare_digest(profile.calendar_token, token):
+        raise NotFound("No such calendar.")
+    return profile
+
+
+def _ical_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ical_fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 §3.1)."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts: list[str] = []
+    current = b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _ical_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def artist_gigs_ical(*, artist: ArtistProfile, host: str) -> str:
+    """The artist's confirmed gigs as an RFC 5545 calendar."""
+    now = datetime.now(UTC)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Pista//Artist gigs//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ical_text(artist.name)} - gigs",
+    ]
+    gigs = ArtistBooking.objects.filter(artist=artist, status=ArtistBooking.Status.CONFIRMED)
+    for gig in gigs.order_by("starts_at"):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:artist-booking-{gig.pk}@{host}",
+            f"DTSTAMP:{_ical_time(now)}",
+            f"DTSTART:{_ical_time(gig.starts_at)}",
+            f"DTEND:{_ical_time(gig.ends_at)}",
+            f"SUMMARY:{_ical_text(gig.title)}",
+            f"DESCRIPTION:{_ical_text(gig.wanted)}",
+            "STATUS:CONFIRMED",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_ical_fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,240 @@
+"""HTML pages for artists: index and profiles, own profile, booking workflow, gig feed."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core_apps.artists import selectors, services
+from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequestForm, CounterForm
+from core_apps.artists.models import ArtistBooking, ArtistProfile
+from pista.errors import ApplicationError, NotFound
+
+
+def _zone(request: HttpRequest) -> ZoneInfo:
+    tenant = getattr(request, "tenant", None)
+    return ZoneInfo(getattr(tenant, "time_zone", None) or "UTC")
+
+
+def artist_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "artists/artist_index.html", {"artists": selectors.artist_list()})
+
+
+def _public(slug: str) -> ArtistProfile:
+    try:
+        return selectors.artist_get(slug=slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    artist = _public(slug)
+    return render(request, "artists/artist_detail.html", {"artist": artist})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """The signed-in artist's own profile, photo and blocked periods."""
+    user = request.user
+    profile = selectors.artist_profile_of(user=user)  # type: ignore[arg-type]
+    initial = {}
+    if profile is not None:
+        initial = {
+            field: getattr(profile, field)
+            for field in services.PROFILE_FIELDS
+            if field != "is_public"
+        }
+        for key in ("styles", "levels", "languages", "links"):
+            initial[key] = ", ".join(initial[key])
+    form = ArtistProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                data = form.profile_data()
+                photo = form.cleaned_data.get("photo") or None
+                if profile is None:
+                    name = str(data.pop("name"))
+                    profile = services.artist_profile_create(
+                        actor=user,
+                        name=name,
+                        user=user,
+                        photo=photo,
+                        **data,  # type: ignore[arg-type]
+                    )
+                else:
+                    services.artist_profile_update(
+                        actor=user,
+                        profile=profile,
+                        data=data,
+                        photo=photo,  # type: ignore[arg-type]
+                    )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("artists:me")
+        else:
+            status = 400
+    return render(
+        request,
+        "artists/profile_edit.html",
+        {
+            "profile": profile,
+            "form": form,
+            "block_form": BlockForm(),
+            "blocks": selectors.artist_blocks(artist=profile) if profile else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def block_create(request: HttpRequest) -> HttpResponse:
+    profile = selectors.artist_profile_of(user=request.user)  # type: ignore[arg-type]
+    if profile is None:
+        raise Http404("You have no artist profile.")
+    with timezone.override(_zone(request)):
+        form = BlockForm(request.POST)
+        valid = form.is_valid()
+    if not valid:
+        messages.error(request, "Give a valid start and end.")
+        return redirect("artists:me")
+    try:
+        services.artist_block_create(actor=request.user, artist=profile, **form.cleaned_data)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("artists:me")
+
+
+def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
+    artist = _public(slug)
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    status = 200
+    with timezone.override(_zone(request)):
+        form = BookingRequestForm(request.POST or None, initial={"currency": artist.fee_currency})
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        try:
+            booking = services.artist_booking_request(
+                organizer=request.user,
+                artist=artist,
+                **form.cleaned_data,  # type: ignore[arg-type]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, "Request sent.")
+            return redirect("artists:booking", pk=booking.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "artists/booking_request.html", {"artist": artist, "form": form}, status=status
+    )
+
+
+@login_required
+def booking_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "artists/booking_list.html",
+        {
+            "bookings": selectors.artist_bookings_for_user(user=user),  # type: ignore[arg-type]
+            "inbox": selectors.artist_inbox(user=user)[:20],  # type: ignore[arg-type]
+        },
+    )
+
+
+def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
+    try:
+        return selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def booking_detail(
+    request: HttpRequest, pk: int, *, form: CounterForm | None = None, status: int = 200
+) -> HttpResponse:
+    booking = _booking(request, pk)
+    side = "organizer" if booking.organizer_id == request.user.pk else "artist"
+    return render(
+        request,
+        "artists/booking_detail.html",
+        {
+            "booking": booking,
+            "side": side,
+            "my_turn": booking.is_open and booking.offer_by != side,
+            "entries": selectors.artist_booking_entries(booking=booking),
+            "counter_form": form
+            or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
+            "zone": _zone(request),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    booking = _booking(request, pk)
+    user = request.user
+    form = None
+    try:
+        if action == "accept":
+            services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
+        elif action == "decline":
+            services.artist_booking_decline(actor=user, booking=booking)  # type: ignore[arg-type]
+        elif action == "withdraw":
+            services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
+        elif action == "deposit":
+            services.artist_booking_deposit_record(
+                actor=user,
+                booking=booking,
+                reference=request.POST.get("reference", ""),  # type: ignore[arg-type]
+            )
+        elif action == "counter":
+            form = CounterForm(request.POST)
+            if not form.is_valid():
+                return booking_detail(request, pk, form=form, status=400)
+            services.artist_booking_counter(actor=user, booking=booking, **form.cleaned_data)  # type: ignore[arg-type]
+        else:
+            raise Http404("No such action.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return booking_detail(request, pk, form=form, status=exc.status_code)
+    messages.success(request, "Done.")
+    return redirect("artists:booking", pk=pk)
+
+
+@login_required
+def booking_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk)
+    try:
+        pdf = services.artist_booking_contract(actor=request.user, booking=booking)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contract-{booking.pk}.pdf"'
+    return response
+
+
+def gigs_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    """The artist's confirmed gigs; the token in the URL is the only credential."""
+    try:
+        artist = selectors.artist_by_calendar_token(slug=slug, token=request.GET.get("token", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    body = selectors.artist_gigs_ical(artist=artist, host=request.get_host().split(":")[0])
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,200 @@
+"""Venues API: venues and spaces, free/busy, quotes, and the booking workflow."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.venues import selectors, services
+from core_apps.venues.serializers import (
+    AvailabilityQuerySerializer,
+    BlackoutSerializer,
+    OccurrenceSerializer,
+    QuoteRequestSerializer,
+    SpaceBookingRequestSerializer,
+    SpaceBookingSerializer,
+    VenueSerializer,
+)
+
+
+class VenueListApi(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = VenueSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.venue_list().prefetch_related("opening_hours")
+
+
+class VenueDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=VenueSerializer, operation_id="venues_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(VenueSerializer(selectors.venue_get(pk=pk)).data)
+
+
+class VenueBlackoutApi(APIView):
+    """A manager of the venue (or staff) closes it on a date."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=BlackoutSerializer, responses={201: BlackoutSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        venue = selectors.venue_get(pk=pk)
+        data = BlackoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        blackout = services.venue_blackout_add(
+            actor=request.user,  # type: ignore[arg-type]
+            venue=venue,
+            day=data.validated_data["date"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(
+            BlackoutSerializer({"date": blackout.date, "reason": blackout.reason}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SpaceAvailabilityApi(APIView):
+    """Free/busy of a space: busy periods (confirmed bookings incl. buffers, blackout
+    dates) between ``from`` and ``to``; everything else inside opening hours is free."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True),
+            OpenApiParameter("to", str, required=True),
+        ],
+        responses=dict,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        space = selectors.space_get(pk=pk)
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        starts, ends = query.validated_data["from"], query.validated_data["to"]
+        busy = selectors.space_busy(space=space, starts=starts, ends=ends)
+        return Response(
+            {
+                "space": space.pk,
+                "from": starts,
+                "to": ends,
+                "time_zone": space.venue.time_zone,
+                "busy": busy,
+            }
+        )
+
+
+class SpaceQuoteApi(APIView):
+    """Price and conflict preview of a one-off or recurring request, before sending it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=QuoteRequestSerializer, responses=OccurrenceSerializer(many=True))
+    def post(self, request: Request, pk: int) -> Response:
+        space = selectors.space_get(pk=pk)
+        data = QuoteRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        occurrences = selectors.space_occurrences_preview(
+            space=space,
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            rrule=values["rrule"] or None,
+        )
+        free = [o for o in occurrences if o.is_free]
+        return Response(
+            {
+                "currency": space.currency,
+                "total_free_minor": sum(o.price_minor or 0 for o in free),
+                "free": len(free),
+                "conflicts": len(occurrences) - len(free),
+                "dates": OccurrenceSerializer(occurrences, many=True).data,
+            }
+        )
+
+
+class SpaceBookingListApi(generics.ListAPIView):
+    """GET: bookings you requested or manage. POST: request a space (once or recurring)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = SpaceBookingSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.space_bookings_for_user(user=self.request.user)
+
+    @extend_schema(
+        request=SpaceBookingRequestSerializer, responses={201: SpaceBookingSerializer(many=True)}
+    )
+    def post(self, request: Request) -> Response:
+        data = SpaceBookingRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        space = selectors.space_get(pk=values.pop("space"))
+        bookings = services.space_booking_request(
+            requester=request.user,  # type: ignore[arg-type]
+            space=space,
+            title=values["title"],
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            rrule=values["rrule"] or None,
+            free_dates_only=values["free_dates_only"],
+            event_id=values["event_id"],
+        )
+        return Response(
+            SpaceBookingSerializer(bookings, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SpaceBookingDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SpaceBookingSerializer, operation_id="space_bookings_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        booking = selectors.space_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        return Response(SpaceBookingSerializer(booking).data)
+
+
+class SpaceBookingSeriesApproveApi(APIView):
+    """A venue manager confirms every still-free date of a recurring request; dates
+    taken meanwhile are declined. Returns both lists."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        series = selectors.space_series_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        confirmed, declined = services.space_booking_series_approve(
+            actor=request.user,  # type: ignore[arg-type]
+            series=series,
+        )
+        return Response(
+            {
+                "confirmed": SpaceBookingSerializer(confirmed, many=True).data,
+                "declined": SpaceBookingSerializer(declined, many=True).data,
+            }
+        )
+
+
+class SpaceBookingActionApi(APIView):
+    """POST ``approve`` or ``decline`` (venue managers) or ``cancel`` (either side)."""
+
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+
+    @extend_schema(request=None, responses=SpaceBookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        user = request.user
+        booking = selectors.space_booking_for_user(user=user, pk=pk)  # type: ignore[arg-type]
+        note = str(request.data.get("note", ""))[:300] if isinstance(request.data, dict) else ""
+        if self.action_name == "approve":
+            booking = services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        elif self.action_name == "decline":
+            booking = services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        else:
+            booking = services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
+        return Response(SpaceBookingSerializer(booking).data)

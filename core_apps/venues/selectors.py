@@ -1,0 +1,417 @@
+"""Reads about venues: listings, prices, recurrence previews, free/busy, calendars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+from django.db.models import Q, QuerySet
+
+from core_apps.accounts.models import User
+from core_apps.venues.models import (
+    BlackoutDate,
+    OpeningHours,
+    Space,
+    SpaceBooking,
+    SpaceBookingEntry,
+    SpaceBookingSeries,
+    Venue,
+    VenueInvoice,
+)
+from core_apps.venues.ranges import booking_times_check
+from pista.errors import ApplicationError, NotFound
+
+MAX_BOOKING = timedelta(days=14)
+MAX_OCCURRENCES = 104
+MAX_AVAILABILITY_WINDOW = timedelta(days=93)
+
+
+class OutsideOpeningHours(ApplicationError):
+    default_code = "outside_opening_hours"
+
+
+class VenueClosed(ApplicationError):
+    """The requested time touches one of the venue's blackout dates."""
+
+    default_code = "blackout_date"
+
+
+class BelowMinimumDuration(ApplicationError):
+    default_code = "below_minimum_duration"
+
+
+class InvalidRecurrence(ApplicationError):
+    default_code = "invalid_recurrence"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a booking of a space would cost and block."""
+
+    starts_at: datetime
+    ends_at: datetime
+    blocked_from: datetime
+    blocked_until: datetime
+    price_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One date of a (possibly recurring) request and whether it can be booked."""
+
+    starts_at: datetime
+    ends_at: datetime
+    price_minor: int | None
+    problem: str | None = None
+    problem_code: str | None = None
+    conflicting_booking: int | None = None
+
+    @property
+    def is_free(self) -> bool:
+        return self.problem is None
+
+
+# --- listings ------------------------------------------------------------------
+
+
+def venue_list() -> QuerySet[Venue]:
+    return Venue.objects.prefetch_related("spaces").order_by("name")
+
+
+def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
+    """Raises NotFound."""
+    lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
+    venue = Venue.objects.filter(**lookup).first()
+    if venue is None:
+        raise NotFound("No such venue.")
+    return venue
+
+
+def space_get(*, pk: int) -> Space:
+    """Raises NotFound."""
+    space = Space.objects.select_related("venue").filter(pk=pk).first()
+    if space is None:
+        raise NotFound("No such space.")
+    return space
+
+
+def venue_is_managed_by(*, venue: Venue, user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or venue.managers.filter(pk=user.pk).exists()
+
+
+def space_bookings_for_user(*, user: User) -> QuerySet[SpaceBooking]:
+    """Bookings the user requested or manages."""
+    return (
+        SpaceBooking.objects.filter(Q(requester=user) | Q(space__venue__managers=user))
+        .select_related("space", "space__venue", "requester")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def space_booking_for_user(*, user: User, pk: int) -> SpaceBooking:
+    """Raises NotFound, also when the user is no party of the booking."""
+    booking = space_bookings_for_user(user=user).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
+    """A recurring request the user made or manages. Raises NotFound."""
+    series = (
+        SpaceBookingSeries.objects.filter(pk=pk)
+        .filter(Q(requester=user) | Q(space__venue__managers=user))
+        .select_related("space__venue")
+        .distinct()
+        .first()
+    )
+    if series is None:
+        raise NotFound("No such series.")
+    return series
+
+
+def space_inbox(*, user: User) -> QuerySet[SpaceBookingEntry]:
+    """In-app notifications: steps the other side took on the user's space bookings."""
+    return (
+        SpaceBookingEntry.objects.filter(
+            Q(booking__requester=user) | Q(booking__space__venue__managers=user)
+        )
+        .exclude(actor=user)
+        .select_related("booking", "booking__space", "actor")
+        .distinct()
+        .order_by("-created", "-pk")
+    )
+
+
+def space_booking_entries(*, booking: SpaceBooking) -> QuerySet[SpaceBookingEntry]:
+    return booking.entries.select_related("actor").order_by("created", "pk")
+
+
+def space_invoice_for_user(*, user: User, booking_pk: int) -> VenueInvoice:
+    booking = space_booking_for_user(user=user, pk=booking_pk)
+    invoice = VenueInvoice.objects.filter(booking=booking).first()
+    if invoice is None:
+        raise NotFound("This booking has no invoice.")
+    return invoice
+
+
+# --- prices and rules ------------------------------------------------------------
+
+
+def _zone(space: Space) -> ZoneInfo:
+    return ZoneInfo(space.venue.time_zone)
+
+
+def _local_days(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
+    first, last = (
+        start.astimezone(zone).date(),
+        (end - timedelta(microseconds=1)).astimezone(zone).date(),
+    )
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def _overlap_seconds(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
+    return max(0.0, (min(a1, b1) - max(a0, b0)).total_seconds())
+
+
+def space_price(*, space: Space, starts_at: datetime, ends_at: datetime) -> int:
+    """The price in minor units: peak minutes at the peak rate, the rest at the
+    hourly rate, rounded once at the end."""
+    zone = _zone(space)
+    total = (ends_at - starts_at).total_seconds()
+    peak = 0.0
+    if space.peak_hourly_rate_minor is not None and space.peak_starts and space.peak_ends:
+        for day in _local_days(starts_at, ends_at, zone):
+            if day.weekday() not in (space.peak_weekdays or []):
+                continue
+            window_end_day = day if space.peak_ends > space.peak_starts else day + timedelta(days=1)
+            peak += _overlap_seconds(
+                starts_at,
+                ends_at,
+                _at(day, space.peak_starts, zone),
+                _at(window_end_day, space.peak_ends, zone),
+            )
+    peak_rate = space.peak_hourly_rate_minor or 0
+    amount = ((total - peak) * space.hourly_rate_minor + peak * peak_rate) / 3600
+    return round(amount)
+
+
+def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
+    hours = list(OpeningHours.objects.filter(venue_id=space.venue_id))
+    if not hours:
+        return  # no opening hours recorded: always open
+    zone = _zone(space)
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    for interval in hours:
+        if interval.weekday != local_start.weekday():
+            continue
+        opens = _at(local_start.date(), interval.opens, zone)
+        closes = _at(local_start.date(), interval.closes, zone)
+        if opens <= local_start and local_end <= closes:
+            return
+    raise OutsideOpeningHours(
+        f"{space.venue.name} is not open for the whole of "
+        f"{local_start:%a %Y-%m-%d %H:%M}-{local_end:%H:%M} ({zone.key})."
+    )
+
+
+def _blackout_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
+    days = _local_days(starts_at, ends_at, _zone(space))
+    blackout = BlackoutDate.objects.filter(venue_id=space.venue_id, date__in=days).first()
+    if blackout is not None:
+        reason = f" ({blackout.reason})" if blackout.reason else ""
+        raise VenueClosed(f"{space.venue.name} is closed on {blackout.date:%Y-%m-%d}{reason}.")
+
+
+def space_quote(*, space: Space, starts_at: datetime, ends_at: datetime) -> Quote:
+    """Check a booking against the space's rules and price it. Raises
+    InvalidBookingTimes, BelowMinimumDuration, OutsideOpeningHours, VenueClosed."""
+    booking_times_check(starts_at=starts_at, ends_at=ends_at)
+    minutes = (ends_at - starts_at).total_seconds() / 60
+    if minutes < space.minimum_minutes:
+        raise BelowMinimumDuration(
+            f"{space.name} is booked for at least {space.minimum_minutes} minutes."
+        )
+    if ends_at - starts_at > MAX_BOOKING:
+        raise ApplicationError("A single booking can last at most 14 days.", code="too_long")
+    _blackout_check(space=space, starts_at=starts_at, ends_at=ends_at)
+    _opening_check(space=space, starts_at=starts_at, ends_at=ends_at)
+    return Quote(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_from=starts_at - timedelta(minutes=space.setup_minutes),
+        blocked_until=ends_at + timedelta(minutes=space.teardown_minutes),
+        price_minor=space_price(space=space, starts_at=starts_at, ends_at=ends_at),
+        currency=space.currency,
+    )
+
+
+def space_confirmed_overlapping(
+    *, space: Space, blocked_from: datetime, blocked_until: datetime, exclude: int | None = None
+) -> SpaceBooking | None:
+    """A confirmed booking whose blocked time (buffers included) overlaps, if any."""
+    clashes = SpaceBooking.objects.filter(
+        space=space,
+        status=SpaceBooking.Status.CONFIRMED,
+        blocked_from__lt=blocked_until,
+        blocked_until__gt=blocked_from,
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(pk=exclude)
+    return clashes.order_by("blocked_from").first()
+
+
+# --- recurrence --------------------------------------------------------------------
+
+
+def space_occurrence_times(
+    *, space: Space, starts_at: datetime, ends_at: datetime, rrule: str | None
+) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of every date of a request.
+
+    The rule is expanded in the venue's local wall-clock time and each date is then
+    placed in the zone, so "every Tuesday 19:00" stays 19:00 across DST changes.
+    Raises InvalidBookingTimes, InvalidRecurrence.
+    """
+    booking_times_check(starts_at=starts_at, ends_at=ends_at)
+    if not rrule:
+        return [(starts_at, ends_at)]
+    zone = _zone(space)
+    local_start = starts_at.astimezone(zone)
+    duration = ends_at - starts_at
+    rule_text = rrule.strip()
+    if rule_text.upper().startswith("RRULE:"):
+        rule_text = rule_text[6:]
+    if "COUNT=" not in rule_text.upper() and "UNTIL=" not in rule_text.upper():
+        raise InvalidRecurrence("A recurring booking needs an end: COUNT or UNTIL in the rule.")
+    try:
+        rule = rrulestr(rule_text, dtstart=local_start.replace(tzinfo=None))
+        naive_dates = []
+        for value in rule:
+            naive_dates.append(value)
+            if len(naive_dates) > MAX_OCCURRENCES:
+                raise InvalidRecurrence(f"A recurring booking has at most {MAX_OCCURRENCES} dates.")
+    except (ValueError, TypeError) as exc:
+        raise InvalidRecurrence(f"Not a valid RFC 5545 rule: {exc}") from exc
+    if not naive_dates:
+        raise InvalidRecurrence("The rule produces no dates.")
+    occurrences: list[tuple[datetime, datetime]] = []
+    for naive in naive_dates:
+        start = naive.replace(tzinfo=zone)
+        # Wall-clock arithmetic: 19:00-21:00 stays 19:00-21:00 in winter and summer.
+        end = (naive + duration).replace(tzinfo=zone)
+        if occurrences and start < occurrences[-1][1]:
+            raise InvalidRecurrence("The dates of this rule overlap each other.")
+        occurrences.append((start, end))
+    return occurrences
+
+
+def space_occurrences_preview(
+    *, space: Space, starts_at: datetime, ends_at: datetime, rrule: str | None = None
+) -> list[Occurrence]:
+    """Every date of a request with its price, or the reason it cannot be booked
+    (venue rules or a clash with a confirmed booking). Raises InvalidBookingTimes,
+    InvalidRecurrence."""
+    from core_apps.venues.ranges import InvalidBookingTimes
+
+    previews = []
+    for start, end in space_occurrence_times(
+        space=space, starts_at=starts_at, ends_at=ends_at, rrule=rrule
+    ):
+        try:
+            quote = space_quote(space=space, starts_at=start, ends_at=end)
+        except InvalidBookingTimes:
+            raise
+        except ApplicationError as exc:
+            previews.append(Occurrence(start, end, None, exc.message, exc.code))
+            continue
+        clash = space_confirmed_overlapping(
+            space=space, blocked_from=quote.blocked_from, blocked_until=quote.blocked_until
+        )
+        if clash is not None:
+            previews.append(
+                Occurrence(
+                    start,
+                    end,
+                    quote.price_minor,
+                    f"Clashes with confirmed booking #{clash.pk}.",
+                    "booking_conflict",
+                    clash.pk,
+                )
+            )
+        else:
+            previews.append(Occurrence(start, end, quote.price_minor))
+    return previews
+
+
+# --- availability and calendar ---------------------------------------------------------
+
+
+def space_busy(*, space: Space, starts: datetime, ends: datetime) -> list[dict[str, object]]:
+    """Busy periods of a space between two times: confirmed bookings (buffers
+    included) and blackout dates. Raises InvalidBookingTimes, ApplicationError."""
+    booking_times_check(starts_at=starts, ends_at=ends)
+    if ends - starts > MAX_AVAILABILITY_WINDOW:
+        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
+    zone = _zone(space)
+    busy: list[dict[str, object]] = []
+    bookings = SpaceBooking.objects.filter(
+        space=space,
+        status=SpaceBooking.Status.CONFIRMED,
+        blocked_from__lt=ends,
+        blocked_until__gt=starts,
+    ).order_by("blocked_from")
+    for booking in bookings:
+        busy.append(
+            {"starts_at": booking.blocked_from, "ends_at": booking.blocked_until, "kind": "booking"}
+        )
+    days = _local_days(starts, ends, zone)
+    for blackout in BlackoutDate.objects.filter(venue_id=space.venue_id, date__in=days):
+        busy.append(
+            {
+                "starts_at": _at(blackout.date, time.min, zone),
+                "ends_at": _at(blackout.date + timedelta(days=1), time.min, zone),
+                "kind": "blackout",
+            }
+        )
+    busy.sort(key=lambda period: period["starts_at"])  # type: ignore[arg-type,return-value]
+    return busy
+
+
+def space_calendar(
+    *, space: Space, around: date, view: str
+) -> tuple[list[date], dict[date, list[SpaceBooking]]]:
+    """Days of the week or month containing ``around`` with the confirmed bookings
+    starting on each (local dates)."""
+    zone = _zone(space)
+    if view == "month":
+        first = around.replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        days = [first + timedelta(days=n) for n in range((next_month - first).days)]
+    else:
+        first = around - timedelta(days=around.weekday())
+        days = [first + timedelta(days=n) for n in range(7)]
+    window_start = _at(days[0], time.min, zone)
+    window_end = _at(days[-1] + timedelta(days=1), time.min, zone)
+    by_day: dict[date, list[SpaceBooking]] = {day: [] for day in days}
+    bookings = SpaceBooking.objects.filter(
+        space=space,
+        status=SpaceBooking.Status.CONFIRMED,
+        starts_at__lt=window_end,
+        ends_at__gt=window_start,
+    ).order_by("starts_at")
+    for booking in bookings:
+        day = booking.starts_at.astimezone(zone).date()
+        if day in by_day:
+            by_day[day].append(booking)
+    return days, by_day
