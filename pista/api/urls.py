@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.artists import api as artists_api
 from core_apps.events.api import EventDetailApi, EventListApi
 from core_apps.ticketing.api import (
     ProductDetailApi,
@@ -18,7 +19,6 @@ from core_apps.ticketing.api import (
     QuotaDetailApi,
     QuotaListApi,
 )
-from core_apps.artists import api as artists_api
 from core_apps.venues import api as venues_api
 from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
