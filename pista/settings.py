@@ -308,6 +308,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["pista.api.schema.public_api_only"],
+    # Several models have a "kind" or "status": give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "core_apps.events.models.Event.Kind",
+        "EventStatusEnum": "core_apps.events.models.Event.Status",
+        "EventDateStatusEnum": "core_apps.events.models.EventDate.Status",
+        "ProductKindEnum": "core_apps.ticketing.models.Product.Kind",
+        "ProductStatusEnum": "core_apps.ticketing.models.Product.Status",
+        "AttendeeQuestionKindEnum": "core_apps.ticketing.models.AttendeeQuestion.Kind",
+        "ArtistBookingStatusEnum": "core_apps.artists.models.ArtistBooking.Status",
+        "SpaceBookingStatusEnum": "core_apps.venues.models.SpaceBooking.Status",
+    },
 }
 
 # --- i18n -----------------------------------------------------------------

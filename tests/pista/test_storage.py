@@ -1,24 +1,30 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django_tenants.files.storage import TenantFileSystemStorage
 from django_tenants.utils import schema_context
 
 from pista.storage import TenantS3Storage
 
 
+def test_default_storage_is_the_tenant_aware_one():
+    assert django_settings.STORAGES["default"]["BACKEND"].endswith("TenantFileSystemStorage")
+
+
 def test_files_are_stored_under_each_communitys_prefix(
-    community_a, community_b, settings, tmp_path
+    community_a, community_b, tmp_path, settings
 ):
     settings.MEDIA_ROOT = str(tmp_path)
+    storage = TenantFileSystemStorage()
     with schema_context(community_a.schema_name):
-        name = default_storage.save("flyers/party.txt", ContentFile(b"A's flyer"))
-        assert default_storage.path(name).startswith(str(tmp_path / "alpha"))
-        assert default_storage.exists(name)
+        name = storage.save("flyers/party.txt", ContentFile(b"A's flyer"))
+        assert storage.path(name).startswith(str(tmp_path / "alpha"))
+        assert storage.exists(name)
     with schema_context(community_b.schema_name):
-        assert not default_storage.exists(name)
+        assert not storage.exists(name)
 
 
 def test_s3_names_are_prefixed_with_the_schema_and_cannot_escape(community_a):
