@@ -130,6 +130,9 @@ class DanceSkill(models.Model):
             models.UniqueConstraint(fields=["profile", "style"], name="community_skill_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.style} {self.get_role_display()} {self.level}"
+
 
 class PartnerSearchEntry(models.Model):
     """What partner search may match on: one row per searchable profile and style.
@@ -155,6 +158,9 @@ class PartnerSearchEntry(models.Model):
             models.Index(fields=["style", "level"], name="community_search_style_level"),
             models.Index(fields=["user_id"], name="community_search_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}:{self.style}"
 
 
 class PartnerRequest(models.Model):
@@ -185,9 +191,12 @@ class PartnerRequest(models.Model):
         ]
         indexes = [models.Index(fields=["sender", "created_at"], name="community_req_sender")]
 
+    def __str__(self) -> str:
+        return f"{self.sender_id} -> {self.recipient_id} ({self.status})"
+
 
 class PartnerPost(models.Model):
-    """"Looking for a partner for <event/course>". ``event_ref``/``event_slug`` are
+    """ "Looking for a partner for <event/course>". ``event_ref``/``event_slug`` are
     plain references into the events app (no foreign key across the seam);
     couple registration can list posts for its event with ``partner_posts_for_event``."""
 
@@ -202,6 +211,9 @@ class PartnerPost(models.Model):
     hidden_by_moderation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.event_title
+
 
 class Conversation(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
@@ -211,6 +223,9 @@ class Conversation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["created_by", "created_at"], name="community_conv_creator")]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk}"
 
 
 class ConversationMember(models.Model):
@@ -225,9 +240,14 @@ class ConversationMember(models.Model):
             models.UniqueConstraint(fields=["conversation", "user"], name="community_conv_member"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.conversation_id}"
+
 
 class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     sender = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=4000, blank=True)
     image = models.ImageField(upload_to="community/messages/", blank=True)
@@ -240,6 +260,9 @@ class Message(models.Model):
             models.Index(fields=["sender", "created_at"], name="community_msg_sender"),
         ]
 
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
 
 class Follow(models.Model):
     follower = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
@@ -250,6 +273,9 @@ class Follow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["follower", "followed"], name="community_follow_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followed_id}"
 
 
 class Group(models.Model):
@@ -286,6 +312,9 @@ class GroupMembership(models.Model):
             models.UniqueConstraint(fields=["group", "user"], name="community_group_member"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id} ({self.status})"
+
 
 class GroupPost(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="posts")
@@ -294,6 +323,9 @@ class GroupPost(models.Model):
     is_announcement = models.BooleanField(default=False)
     hidden_by_moderation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} in {self.group_id}"
 
 
 class Block(models.Model):
@@ -309,6 +341,9 @@ class Block(models.Model):
         ]
         indexes = [models.Index(fields=["blocked", "blocker"], name="community_block_reverse")]
 
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
 
 class CodeOfConduct(models.Model):
     """A version of the community's code of conduct; the highest version is current."""
@@ -320,6 +355,9 @@ class CodeOfConduct(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return f"Code of conduct v{self.version}"
+
 
 class CodeOfConductAcceptance(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
@@ -330,6 +368,9 @@ class CodeOfConductAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "code"], name="community_coc_accept_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.code_id}"
 
 
 class Report(models.Model):
@@ -365,6 +406,9 @@ class Report(models.Model):
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="community_report_queue")]
 
+    def __str__(self) -> str:
+        return f"Report {self.pk} ({self.kind}, {self.status})"
+
 
 class ModerationAction(models.Model):
     """The audit trail: who did what to whom, and why."""
@@ -386,6 +430,9 @@ class ModerationAction(models.Model):
     note = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.target_user_id} by {self.moderator_id}"
+
 
 class MemberStanding(models.Model):
     """A member's standing after moderation. Suspended and banned members are also
@@ -402,6 +449,9 @@ class MemberStanding(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.GOOD)
     warnings = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.status}"
 
 
 class Notification(models.Model):
@@ -432,6 +482,9 @@ class Notification(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class NotificationSetting(models.Model):
     """A member's switch for one notification kind; missing means both on."""
@@ -445,3 +498,6 @@ class NotificationSetting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="community_notif_setting"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}"
