@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -25,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,6 +37,7 @@ from core_apps.community.models import (  # noqa: E402
     GOALS,
     STYLE_CODES,
     PartnerSearchEntry,
+    field_visibility_default,
 )
 from core_apps.community.selectors.partners import (  # noqa: E402
     PartnerQuery,
@@ -91,21 +91,7 @@ def generate(n: int) -> None:
                    %s::jsonb, random() < 0.1, false, random() < 0.3, false, now()
             FROM accounts_user u JOIN c ON c.i = u.id %% {len(CITIES)}
             """,
-            [
-                json.dumps(
-                    {
-                        "photo": "members",
-                        "pronouns": "members",
-                        "bio": "members",
-                        "home_area": "members",
-                        "languages": "members",
-                        "styles": "members",
-                        "goals": "members",
-                        "availability": "members",
-                        "height": "private",
-                    }
-                )
-            ],  # fmt: skip
+            [json.dumps(field_visibility_default())],
         )
         cursor.execute(
             f"""
