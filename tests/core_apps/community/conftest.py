@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from typing import Any
@@ -16,9 +17,9 @@ from core_apps.accounts.models import User
 from core_apps.community.models import CodeOfConductAcceptance
 from core_apps.community.selectors.safety import code_of_conduct_current
 from core_apps.community.services.profiles import profile_update
+from tenants.models import Community
 from tests.conftest import community_host
 from tests.factories import UserFactory
-from tenants.models import Community
 
 MakeMember = Callable[..., User]
 
@@ -79,3 +80,11 @@ def assert_no_contact_details(text: str, *users: User) -> None:
     for user in users:
         assert user.email not in text
     assert "@example.org" not in text
+
+
+def client_with_cookies_of(client: Client, community: Community) -> Client:
+    """A client on ``community``'s host carrying a copy of ``client``'s cookies
+    (a copy: the other host may clear the session cookie it doesn't know)."""
+    other = Client(HTTP_HOST=community_host(community))
+    other.cookies = copy.deepcopy(client.cookies)
+    return other

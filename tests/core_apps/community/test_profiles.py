@@ -3,15 +3,19 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from PIL import Image
 
 from core_apps.community.models import DancerProfile
 from core_apps.community.services.profiles import profile_get_or_create
 from tests.factories import UserFactory
-from tests.conftest import community_host
 
-from .conftest import assert_no_contact_details, member_create, png_bytes, signed_in
+from .conftest import (
+    assert_no_contact_details,
+    client_with_cookies_of,
+    member_create,
+    png_bytes,
+    signed_in,
+)
 
 TANGO_LEAD = [{"style": "tango", "role": "lead", "level": 3}]
 
@@ -36,8 +40,12 @@ def test_new_profile_is_private_and_invisible_to_others(in_a, client_a) -> None:
 
 def test_members_only_profile_is_hidden_from_anonymous_visitors(in_a, client_a) -> None:
     member = member_create(name="Mem Ber", styles=TANGO_LEAD, visibility="members")
-    public = member_create(name="Pub Lic", styles=TANGO_LEAD, visibility="public",
-                           field_visibility={"styles": "public"})
+    public = member_create(
+        name="Pub Lic",
+        styles=TANGO_LEAD,
+        visibility="public",
+        field_visibility={"styles": "public"},
+    )
 
     assert client_a.get(f"/community/members/{member.pk}/").status_code == 404
     page = client_a.get(f"/community/members/{public.pk}/")
@@ -59,7 +67,9 @@ def test_hidden_fields_never_reach_other_members_in_html_api_or_search(in_a) -> 
         height_max_cm=175,
         field_visibility={"pronouns": "private", "home_area": "private", "bio": "private"},
     )
-    viewer = member_create(name="Curious", styles=[{"style": "tango", "role": "follow", "level": 3}])
+    viewer = member_create(
+        name="Curious", styles=[{"style": "tango", "role": "follow", "level": 3}]
+    )
     client = signed_in(in_a, viewer)
 
     html = client.get(f"/community/members/{dancer.pk}/").content.decode()
@@ -71,8 +81,13 @@ def test_hidden_fields_never_reach_other_members_in_html_api_or_search(in_a) -> 
             assert secret not in text
         assert_no_contact_details(text, dancer, viewer)
     # Height is opt-in: hidden by default, shown once the member chooses.
-    member_create(name="Tall", styles=TANGO_LEAD, height_min_cm=190, height_max_cm=195,
-                  field_visibility={"height": "members"})
+    member_create(
+        name="Tall",
+        styles=TANGO_LEAD,
+        height_min_cm=190,
+        height_max_cm=195,
+        field_visibility={"height": "members"},
+    )
     assert "190" in client.get("/api/v1/partner-search/?style=tango").content.decode()
 
 
@@ -121,8 +136,13 @@ def test_profile_bad_input_gets_clear_messages_and_changes_nothing(in_a) -> None
         response = client.patch("/api/v1/members/me/", payload, content_type="application/json")
         assert response.status_code == 400, payload
         body = response.json()
-        assert body["code"] in {"invalid", "invalid_profile", "invalid_home_area",
-                                "invalid_styles", "invalid_height"}
+        assert body["code"] in {
+            "invalid",
+            "invalid_profile",
+            "invalid_home_area",
+            "invalid_styles",
+            "invalid_height",
+        }
         if message:
             assert message in body["detail"]
     assert DancerProfile.objects.get(user=user).city == "Berlin"
@@ -156,16 +176,24 @@ def test_profile_photo_must_be_a_real_small_image_and_loses_exif(in_a) -> None:
 
 
 def test_member_of_another_community_cannot_see_or_edit_profiles(in_a, community_b) -> None:
-    alice = member_create(name="Alice Alpha", styles=TANGO_LEAD, visibility="public",
-                          field_visibility={"styles": "public"})
+    alice = member_create(
+        name="Alice Alpha",
+        styles=TANGO_LEAD,
+        visibility="public",
+        field_visibility={"styles": "public"},
+    )
     # Alice's session belongs to Alpha: on Beta's host she is anonymous.
     alpha_client = signed_in(in_a, alice)
-    beta_session = Client(HTTP_HOST=community_host(community_b))
-    beta_session.cookies = alpha_client.cookies
+    beta_session = client_with_cookies_of(alpha_client, community_b)
     assert beta_session.get("/api/v1/members/me/").status_code == 403
-    assert beta_session.patch(
-        "/api/v1/members/me/", {"pronouns": "x"}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        beta_session.patch(
+            "/api/v1/members/me/", {"pronouns": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     # Alpha's ids mean nothing on Beta's host.
     assert beta_session.get(f"/api/v1/members/{alice.pk}/").status_code in (403, 404)
     assert beta_session.get(f"/community/members/{alice.pk}/").status_code in (302, 404)
+    # ... while the same session still works on Alpha's host.
+    assert alpha_client.get("/api/v1/members/me/").status_code == 200
