@@ -103,7 +103,8 @@ def dancers(django_db_blocker) -> Iterator[dict[str, User]]:
 
                 for session in Session.objects.all():
                     if session.get_decoded().get("_auth_user_id") in {
-                        str(follower.pk), str(lead.pk)
+                        str(follower.pk),
+                        str(lead.pk),
                     }:
                         session.delete()
 
