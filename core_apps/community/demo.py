@@ -38,7 +38,7 @@ LANGUAGES = ["en", "es", "de", "fr", "it", "pt"]
 
 def community_demo_seed(community: Community) -> None:
     """Twenty members per demo community with varied, mostly member-visible profiles."""
-    rng = random.Random(community.slug)  # deterministic: the same demo every time
+    rng = random.Random(community.slug)  # noqa: S311 - the same demo every time, not secrets
     if code_of_conduct_current() is None:
         code_of_conduct_publish(text=CODE_OF_CONDUCT, by=None)
     code = code_of_conduct_current()

@@ -38,8 +38,8 @@ def image_sanitise(*, upload: UploadedFile) -> ContentFile:
     if width * height > IMAGE_MAX_PIXELS:
         raise InvalidImage("The image has too many pixels.", code="image_too_large")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            image: Image.Image = ImageOps.exif_transpose(opened) or opened
             image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
             out_format = "JPEG" if fmt == "JPEG" else ("WEBP" if fmt == "WEBP" else "PNG")
             if out_format == "JPEG" and image.mode not in ("RGB", "L"):

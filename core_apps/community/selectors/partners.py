@@ -248,7 +248,9 @@ def viewer_origin(*, viewer: User) -> tuple[float, float] | None:
         .values_list("latitude", "longitude")
         .first()
     )
-    return (row[0], row[1]) if row else None
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return (row[0], row[1])
 
 
 def partner_search(*, query: PartnerQuery, viewer: User) -> list[PartnerMatch]:

@@ -37,7 +37,7 @@ def profile_visible_to(*, profile: DancerProfile, viewer: Viewer) -> bool:
     if viewer.is_authenticated and viewer.pk == profile.user_id:
         return True
     if profile.hidden_by_moderation or not profile.user.is_active:
-        return viewer.is_authenticated and member_is_moderator(user=viewer)  # type: ignore[arg-type]
+        return isinstance(viewer, User) and member_is_moderator(user=viewer)
     if profile.visibility == Visibility.PRIVATE:
         return False
     if profile.visibility == Visibility.MEMBERS and not viewer.is_authenticated:

@@ -205,7 +205,7 @@ def profile_photo_set(*, user: User, upload: UploadedFile | None) -> DancerProfi
     if upload is None:
         if profile.photo:
             profile.photo.delete(save=False)
-        profile.photo = ""  # type: ignore[assignment]
+        profile.photo = ""
     else:
         clean = image_sanitise(upload=upload)
         if profile.photo:

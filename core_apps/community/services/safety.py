@@ -273,9 +273,10 @@ def moderation_action_take(
             raise MemberNotFound("No such report.")
         target = User.objects.get(pk=report.reported_user_id)
     else:
-        target = User.objects.filter(pk=target_user_id).first()  # type: ignore[assignment]
-        if target is None:
+        found = User.objects.filter(pk=target_user_id or 0).first()
+        if found is None:
             raise MemberNotFound("No such member.")
+        target = found
         if kind in (ModerationAction.Kind.DISMISS, ModerationAction.Kind.HIDE):
             raise InvalidInput("Dismiss and hide act on a report.")
     if target.pk == moderator.pk:
