@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -68,7 +70,7 @@ class MemberMeApi(CommunityApi):
 class MemberMePhotoApi(CommunityApi):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=s.PhotoUploadSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("photo")
         if upload is None:
@@ -78,6 +80,7 @@ class MemberMePhotoApi(CommunityApi):
         profile = profiles.profile_photo_set(user=request.user, upload=upload)  # type: ignore[arg-type]
         return Response(_profile_out(profile, request.user))
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
         profiles.profile_photo_set(user=request.user, upload=None)  # type: ignore[arg-type]
         return Response(status=204)
@@ -259,6 +262,7 @@ class BlockListApi(CommunityApi):
 
 
 class BlockDetailApi(CommunityApi):
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
         safety.block_delete(blocker=request.user, blocked_id=user_id)  # type: ignore[arg-type]
         return Response(status=204)
@@ -394,6 +398,7 @@ class FollowListApi(CommunityApi):
 
 
 class FollowDetailApi(CommunityApi):
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
         social.follow_delete(follower=request.user, followed_id=user_id)  # type: ignore[arg-type]
         return Response(status=204)
@@ -411,7 +416,7 @@ def _group_out(group: Any, viewer: Any) -> dict[str, Any]:
 
 
 class GroupListApi(CommunityApi):
-    @extend_schema(responses=dict)
+    @extend_schema(responses=dict, operation_id="groups_list")
     def get(self, request: Request) -> Response:
         return Response(
             {"results": [_group_out(g, request.user) for g in messaging_selectors.groups_listed()]}
@@ -453,6 +458,26 @@ class GroupDetailApi(CommunityApi):
                 ],
             }
         )
+
+
+class GroupMembersExportApi(CommunityApi):
+    """CSV of a group's members for its admins (only what each member shows)."""
+
+    @extend_schema(responses={(200, "text/csv"): str})
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        group = messaging_selectors.group_get(slug=slug)
+        rows = messaging_selectors.group_members_export(group=group, viewer=request.user)  # type: ignore[arg-type]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{group.slug}-members.csv"'
+        columns = ["id", "display_name", "pronouns", "city", "languages", "styles"]
+        writer = csv.DictWriter(response, fieldnames=columns, restval="")
+        writer.writeheader()
+        for row in rows:
+            # Spreadsheet formula injection: a leading =, +, - or @ is neutralised.
+            writer.writerow(
+                {k: ("'" + v if v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()}
+            )
+        return response
 
 
 class GroupJoinApi(CommunityApi):

@@ -60,6 +60,11 @@ urlpatterns = [
     path("follows/<int:user_id>/", api.FollowDetailApi.as_view(), name="follows-detail"),
     path("groups/", api.GroupListApi.as_view(), name="groups"),
     path("groups/<slug:slug>/", api.GroupDetailApi.as_view(), name="groups-detail"),
+    path(
+        "groups/<slug:slug>/members/export/",
+        api.GroupMembersExportApi.as_view(),
+        name="groups-members-export",
+    ),
     path("groups/<slug:slug>/join/", api.GroupJoinApi.as_view(), name="groups-join"),
     path(
         "groups/<slug:slug>/members/<int:user_id>/approve/",

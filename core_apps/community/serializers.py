@@ -53,6 +53,10 @@ class ProfileUpdateSerializer(serializers.Serializer):
         return value
 
 
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+
+
 class PartnerRequestCreateSerializer(serializers.Serializer):
     recipient_id = serializers.IntegerField()
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -183,3 +183,43 @@ def group_posts(*, group: Group, viewer: User) -> list[GroupPost]:
 
 def member_display_name(*, user: User) -> str:
     return _display_name(user)
+
+
+def group_members_export(*, group: Group, viewer: User) -> list[dict[str, str]]:
+    """Rows for the group admins' member export: each member as ``viewer`` may see
+    them (``profile_present``), so hidden fields, email and phone never appear.
+    Raises NotAllowed for anyone but the group's admins."""
+    from core_apps.community.errors import NotAllowed
+    from core_apps.community.models import DancerProfile
+    from core_apps.community.selectors.profiles import profile_present, profile_visible_to
+
+    own = group_membership(group=group, user=viewer)
+    if own is None or not own.is_admin or own.status != GroupMembership.Status.ACTIVE:
+        raise NotAllowed("Only the group's admins can export its member list.")
+    rows = []
+    for membership in group_members(group=group, viewer=viewer):
+        profile = (
+            DancerProfile.objects.prefetch_related("skills")
+            .select_related("user")
+            .filter(user_id=membership.user_id)
+            .first()
+        )
+        if profile is None or not profile_visible_to(profile=profile, viewer=viewer):
+            rows.append(
+                {"id": str(membership.user_id), "display_name": _display_name(membership.user)}
+            )
+            continue
+        data = profile_present(profile=profile, viewer=viewer)
+        rows.append(
+            {
+                "id": str(data["id"]),
+                "display_name": data["display_name"],
+                "pronouns": data.get("pronouns", ""),
+                "city": data.get("city", ""),
+                "languages": " ".join(data.get("languages", [])),
+                "styles": " ".join(
+                    f"{s['style']}:{s['role']}:{s['level']}" for s in data.get("styles", [])
+                ),
+            }
+        )
+    return rows
