@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core_apps.community import forms
@@ -47,7 +48,11 @@ def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
                 return render(request, "404.html", {"detail": exc.message}, status=404)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
-                back = request.META.get("HTTP_REFERER") or request.path
+                back = request.META.get("HTTP_REFERER", "")
+                if not url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    back = request.path
                 return HttpResponseRedirect(back)
 
         return wrapper
