@@ -4,9 +4,10 @@ Run from the repository root: ``.venv/bin/python bench/partner_search.py``
 (``--profiles N`` and ``--searches N`` to change the size). It provisions a
 temporary community, generates the profiles inside PostgreSQL (the generator is
 the SQL below), times many searches through ``partner_search`` (the function the
-API and pages call), compares them with a baseline of the same queries with index
-scans disabled in this process, prints the query plan summary, and drops the
-community again. The last line is one JSON object.
+API and pages call) and through ``GET /api/v1/partner-search/``, compares them
+with a baseline of the same queries with index scans disabled in this process,
+prints the query plan summary, and drops the community again. The last line is
+one JSON object.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from core_apps.accounts.models import User  # noqa: E402
@@ -151,6 +153,36 @@ def time_searches(viewers: list[User], queries: list[PartnerQuery]) -> tuple[lis
     return durations, found
 
 
+def query_string(query: PartnerQuery) -> str:
+    role = {1: "lead", 2: "follow", 3: "both"}[query.role]
+    params = [f"style={query.style}", f"role={role}", f"level_min={query.level_min}",
+              f"level_max={query.level_max}", f"offset={query.offset}"]  # fmt: skip
+    if query.distance_km:
+        params.append(f"distance_km={query.distance_km}")
+    goals = [name for name, bit in GOALS.items() if query.goals & bit]
+    if goals:
+        params.append("goals=" + ",".join(goals))
+    slots = [name for name, bit in AVAILABILITY_SLOTS.items() if query.availability & bit]
+    if slots:
+        params.append("availability=" + ",".join(slots))
+    if query.languages:
+        params.append("languages=" + ",".join(query.languages))
+    return "&".join(params)
+
+
+def time_api(host: str, viewer: User, queries: list[PartnerQuery]) -> list[float]:
+    """The same searches end to end through ``GET /api/v1/partner-search/``."""
+    client = Client(HTTP_HOST=host)
+    client.force_login(viewer)
+    durations = []
+    for query in queries:
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/partner-search/?{query_string(query)}")
+        durations.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content[:200]
+    return durations
+
+
 def plan_summary(viewer: User, query: PartnerQuery) -> dict[str, Any]:
     sql, params = partner_search_sql(
         query=query,
@@ -188,6 +220,7 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--baseline-searches", type=int, default=100)
+    parser.add_argument("--api-searches", type=int, default=200)
     args = parser.parse_args()
 
     slug = f"bench-partners-{uuid.uuid4().hex[:8]}"
@@ -217,6 +250,14 @@ def main() -> None:
             print(
                 f"{len(durations)} searches: p50 {p50:.2f} ms, p95 {p95:.2f} ms, "
                 f"max {max(durations):.2f} ms, {found / len(durations):.1f} results per search"
+            )
+            host = community.domains.get(is_primary=True).domain
+            api = time_api(host, viewers[0], queries[: args.api_searches])
+            connection.set_schema(community.schema_name)
+            api_p50, api_p95 = percentile(api, 0.50), percentile(api, 0.95)
+            print(
+                f"{len(api)} searches through GET /api/v1/partner-search/: "
+                f"p50 {api_p50:.2f} ms, p95 {api_p95:.2f} ms"
             )
             with connection.cursor() as cursor:
                 cursor.execute("SET enable_indexscan = off")
@@ -251,6 +292,8 @@ def main() -> None:
         "p50_ms": round(p50, 2),
         "p95_ms": round(p95, 2),
         "max_ms": round(max(durations), 2),
+        "api_p50_ms": round(api_p50, 2),
+        "api_p95_ms": round(api_p95, 2),
         "baseline_p95_ms": round(baseline_p95, 2),
         "ratio": round(baseline_p95 / p95, 2) if p95 else None,
         "target_p95_ms": 100,
