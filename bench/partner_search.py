@@ -29,7 +29,7 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
@@ -42,6 +42,7 @@ from core_apps.community.models import (  # noqa: E402
     field_visibility_default,
 )
 from core_apps.community.selectors.partners import (  # noqa: E402
+    PARTNER_SEARCH_SETUP_SQL,
     PartnerQuery,
     partner_search,
     partner_search_sql,
@@ -190,7 +191,8 @@ def plan_summary(viewer: User, query: PartnerQuery) -> dict[str, Any]:
         excluded=sorted(blocked_user_ids(user=viewer)),
         origin=viewer_origin(viewer=viewer),
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(PARTNER_SEARCH_SETUP_SQL)
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
