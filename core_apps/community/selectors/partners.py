@@ -68,6 +68,8 @@ class PartnerQuery:
     languages: tuple[str, ...] = ()
     limit: int = 20
     offset: int = 0
+    # The searcher's own level in the style (None: the middle of the range).
+    own_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def partner_query_parse(*, params: dict[str, Any], viewer: User) -> PartnerQuery
         languages=languages,
         limit=limit,
         offset=min(offset, 10_000),
+        own_level=own.level if own is not None else None,
     )
 
 
@@ -165,10 +168,9 @@ def partner_search_sql(
 ) -> tuple[str, list[Any]]:
     """The SQL and parameters of one partner search (also used by the bench's EXPLAIN)."""
     table = PartnerSearchEntry._meta.db_table
-    reference_level = (query.level_min + query.level_max) / 2
-    own = DanceSkill.objects.filter(profile__user_id=viewer_id, style=query.style).first()
-    if own is not None:
-        reference_level = own.level
+    reference_level: float = (
+        query.own_level if query.own_level is not None else (query.level_min + query.level_max) / 2
+    )
     where = [
         "e.style = %s",
         "e.level BETWEEN %s AND %s",
