@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/<int:user_id>/", api.MemberDetailApi.as_view(), name="members-detail"),
     path("partner-search/", api.PartnerSearchApi.as_view(), name="partner-search"),
     path("partner-requests/", api.PartnerRequestListApi.as_view(), name="partner-requests"),
+    path("partner-posts/", api.PartnerPostListApi.as_view(), name="partner-posts"),
     path(
         "partner-requests/<int:request_id>/respond/",
         api.PartnerRequestRespondApi.as_view(),

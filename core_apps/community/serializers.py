@@ -12,6 +12,7 @@ from core_apps.community.models import (
     Message,
     ModerationAction,
     Notification,
+    PartnerPost,
     PartnerRequest,
     Report,
     Visibility,
@@ -186,3 +187,27 @@ class GroupPostCreateSerializer(serializers.Serializer):
 
 class CodeOfConductAcceptSerializer(serializers.Serializer):
     version = serializers.IntegerField()
+
+
+class PartnerPostCreateSerializer(serializers.Serializer):
+    event_title = serializers.CharField(max_length=400)
+    role_wanted = serializers.CharField(max_length=20)
+    style = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    event_ref = serializers.IntegerField(required=False, allow_null=True, default=None)
+    event_slug = serializers.SlugField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PartnerPostSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    role_wanted = serializers.CharField(source="get_role_wanted_display")
+
+    class Meta:
+        model = PartnerPost
+        fields = [
+            "id", "author", "event_title", "event_slug", "event_ref", "style", "role_wanted",
+            "note", "created_at",
+        ]  # fmt: skip
+
+    def get_author(self, obj: PartnerPost) -> dict[str, Any]:
+        return _member(obj.author_id, obj.author)

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core_apps.community import forms
-from core_apps.community.models import DancerProfile, Notification
+from core_apps.community.models import DancerProfile, Notification, Report
 from core_apps.community.selectors import messaging as messaging_selectors
 from core_apps.community.selectors import partners as partner_selectors
 from core_apps.community.selectors import safety as safety_selectors
@@ -47,12 +47,24 @@ def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
             except NotFound as exc:
                 return render(request, "404.html", {"detail": exc.message}, status=404)
             except ApplicationError as exc:
+                if request.method == "GET":
+                    # Never redirect a GET to itself (that would loop): show the error.
+                    return render(
+                        request,
+                        "community/error.html",
+                        {"detail": exc.message},
+                        status=exc.status_code,
+                    )
                 messages.error(request, exc.message)
-                back = request.META.get("HTTP_REFERER", "")
+                back = (
+                    request.POST.get("next")
+                    or request.GET.get("next")
+                    or request.META.get("HTTP_REFERER", "")
+                )
                 if not url_has_allowed_host_and_scheme(
                     back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 ):
-                    back = request.path
+                    back = "/community/"
                 return HttpResponseRedirect(back)
 
         return wrapper
@@ -261,6 +273,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             "items": items,
             "form": forms.MessageForm(),
             "other_names": [messaging_selectors.member_display_name(user=m.user) for m in others],
+            "reasons": Report.Reason.choices,
             "receipts": messaging_selectors.conversation_read_receipts(
                 conversation=conversation,
                 viewer=request.user,  # type: ignore[arg-type]

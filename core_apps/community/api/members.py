@@ -142,3 +142,24 @@ class PartnerRequestWithdrawApi(CommunityApi):
     def post(self, request: Request, request_id: int) -> Response:
         withdrawn = partners.partner_request_withdraw(request_id=request_id, user=request.user)  # type: ignore[arg-type]
         return Response(s.PartnerRequestSerializer(withdrawn).data)
+
+
+class PartnerPostListApi(CommunityApi):
+    """ "Looking for a partner for <event/course>" posts; ``?event_ref=`` or
+    ``?event_slug=`` lists one event's open posts (for couple registration)."""
+
+    @extend_schema(responses=s.PartnerPostSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        ref = request.query_params.get("event_ref", "")
+        posts = partner_selectors.partner_posts_for_event(
+            event_ref=int(ref) if ref.isdigit() else None,
+            event_slug=request.query_params.get("event_slug", ""),
+            viewer=request.user,  # type: ignore[arg-type]
+        )
+        return Response({"results": s.PartnerPostSerializer(posts, many=True).data})
+
+    @extend_schema(request=s.PartnerPostCreateSerializer, responses=s.PartnerPostSerializer)
+    def post(self, request: Request) -> Response:
+        data = valid_data(s.PartnerPostCreateSerializer, request)
+        post = partners.partner_post_create(author=request.user, **data)  # type: ignore[arg-type]
+        return Response(s.PartnerPostSerializer(post).data, status=201)

@@ -329,12 +329,15 @@ def partner_request_get(*, request_id: int, user: User) -> PartnerRequest:
 
 
 def partner_posts_for_event(
-    *, event_ref: int | None = None, event_slug: str = ""
+    *, event_ref: int | None = None, event_slug: str = "", viewer: User | None = None
 ) -> list[PartnerPost]:
-    """Seam for couple registration: open "looking for a partner" posts of one event."""
+    """Seam for couple registration: open "looking for a partner" posts of one event
+    (without authors ``viewer`` blocked or was blocked by)."""
     posts = PartnerPost.objects.filter(
         is_open=True, hidden_by_moderation=False, author__is_active=True
     )
+    if viewer is not None:
+        posts = posts.exclude(author_id__in=blocked_user_ids(user=viewer))
     if event_ref is not None:
         posts = posts.filter(event_ref=event_ref)
     elif event_slug:

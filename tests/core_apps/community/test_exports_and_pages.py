@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from core_apps.community.models import PROFILE_FIELDS_DEFAULT_VISIBILITY, DancerProfile
+from core_apps.community.models import (
+    PROFILE_FIELDS_DEFAULT_VISIBILITY,
+    DancerProfile,
+    Message,
+    Report,
+)
 
 from .conftest import assert_no_contact_details, member_create, signed_in
 
@@ -69,3 +74,64 @@ def test_openapi_document_lists_the_community_endpoints(in_a) -> None:
     for path in ("/api/v1/members/me/", "/api/v1/partner-search/", "/api/v1/partner-requests/",
                  "/api/v1/conversations/", "/api/v1/moderation/reports/"):  # fmt: skip
         assert path in document
+
+
+def test_a_message_can_be_reported_from_the_conversation_page(in_a) -> None:
+    sender = member_create(name="Rude Sender")
+    recipient = member_create(name="Polite Recipient", allow_open_messages=True)
+    conversation = (
+        signed_in(in_a, sender)
+        .post(
+            "/api/v1/conversations/",
+            {"recipient_id": recipient.pk, "body": "rude words"},
+            content_type="application/json",
+        )
+        .json()["id"]
+    )
+    client = signed_in(in_a, recipient)
+    page = client.get(f"/community/messages/{conversation}/").content.decode()
+    assert "Report message" in page
+    message = Message.objects.get(sender=sender)
+    no_reason = client.post(
+        "/community/report/",
+        {
+            "kind": "message",
+            "object_id": message.pk,
+            "reason": "",
+            "next": f"/community/messages/{conversation}/",
+        },
+        follow=True,
+    )
+    assert "choose a reason" in no_reason.content.decode()
+    assert not Report.objects.exists()
+    client.post(
+        "/community/report/",
+        {
+            "kind": "message",
+            "object_id": message.pk,
+            "reason": "harassment",
+            "next": f"/community/messages/{conversation}/",
+        },
+    )
+    assert Report.objects.get().snapshot["body"] == "rude words"
+
+
+def test_looking_for_a_partner_posts_through_the_api(in_a) -> None:
+    author = member_create(name="Post Author")
+    reader = member_create(name="Post Reader")
+    created = signed_in(in_a, author).post(
+        "/api/v1/partner-posts/",
+        {"event_title": "Tango course <b>Tuesdays</b>", "role_wanted": "lead", "event_ref": 5},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["event_title"] == "Tango course Tuesdays"
+    listed = signed_in(in_a, reader).get("/api/v1/partner-posts/?event_ref=5").json()["results"]
+    assert [p["author"]["display_name"] for p in listed] == ["Post Author"]
+    assert "@" not in str(listed)
+    bad = signed_in(in_a, author).post(
+        "/api/v1/partner-posts/",
+        {"event_title": "x", "role_wanted": "captain"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
