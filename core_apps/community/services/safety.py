@@ -220,19 +220,33 @@ def _member_remove(*, user: User, status: str) -> None:
     # on every request, not only at login.
 
 
+def _hidden_by_action(*, user: User, kind: str) -> list[int]:
+    """Ids of ``user``'s content of ``kind`` that a moderator hid on purpose."""
+    return list(
+        Report.objects.filter(
+            kind=kind, reported_user=user, actions__kind=ModerationAction.Kind.HIDE
+        ).values_list("object_id", flat=True)
+    )
+
+
 def _member_reinstate(*, user: User) -> None:
+    """Undo a suspension or ban; content hidden by its own "hide" action stays hidden."""
     user.is_active = True
     user.save(update_fields=["is_active"])
     MemberStanding.objects.update_or_create(
         user=user, defaults={"status": MemberStanding.Status.GOOD}
     )
     profile = DancerProfile.objects.filter(user=user).first()
-    if profile is not None:
+    if profile is not None and not _hidden_by_action(user=user, kind=Report.Kind.PROFILE):
         profile.hidden_by_moderation = False
         profile.save(update_fields=["hidden_by_moderation"])
         profile_search_index_refresh(profile=profile)
-    Message.objects.filter(sender=user).update(hidden_by_moderation=False)
-    GroupPost.objects.filter(author=user).update(hidden_by_moderation=False)
+    Message.objects.filter(sender=user).exclude(
+        pk__in=_hidden_by_action(user=user, kind=Report.Kind.MESSAGE)
+    ).update(hidden_by_moderation=False)
+    GroupPost.objects.filter(author=user).exclude(
+        pk__in=_hidden_by_action(user=user, kind=Report.Kind.GROUP_POST)
+    ).update(hidden_by_moderation=False)
     PartnerPost.objects.filter(author=user).update(hidden_by_moderation=False)
 
 

@@ -289,3 +289,43 @@ def test_moderators_of_one_community_have_no_power_in_another(in_a, community_b)
     )
     with schema_context(community_b.schema_name):
         assert User.objects.get(pk=target.pk).is_active
+
+
+def test_reinstating_keeps_content_that_was_hidden_on_purpose(in_a) -> None:
+    sender = member_create(name="Mixed Sender")
+    recipient = member_create(name="Mixed Recipient", allow_open_messages=True)
+    moderator = member_create(name="Fair Mod")
+    user_role_grant(user=moderator, role=Role.MODERATOR)
+    sc, rc, mc = signed_in(in_a, sender), signed_in(in_a, recipient), signed_in(in_a, moderator)
+    conversation = sc.post(
+        "/api/v1/conversations/",
+        {"recipient_id": recipient.pk, "body": "bad one"},
+        content_type="application/json",
+    ).json()["id"]
+    sc.post(
+        f"/api/v1/conversations/{conversation}/messages/",
+        {"body": "fine one"},
+        content_type="application/json",
+    )
+    bad = Message.objects.get(body="bad one")
+    report_id = rc.post(
+        "/api/v1/reports/",
+        {"kind": "message", "object_id": bad.pk, "reason": "harassment"},
+        content_type="application/json",
+    ).json()["id"]
+    mc.post(
+        f"/api/v1/moderation/reports/{report_id}/actions/",
+        {"kind": "hide"},
+        content_type="application/json",
+    )
+    for kind in ("suspend", "reinstate"):
+        mc.post(
+            f"/api/v1/moderation/members/{sender.pk}/actions/",
+            {"kind": kind},
+            content_type="application/json",
+        )
+    bodies = [
+        m["body"]
+        for m in rc.get(f"/api/v1/conversations/{conversation}/messages/").json()["results"]
+    ]
+    assert bodies == ["fine one"]
