@@ -118,7 +118,13 @@ def block_delete(*, blocker: User, blocked_id: int) -> None:
 def _report_target(*, reporter: User, kind: str, object_id: int) -> tuple[User, dict[str, Any]]:
     """The reported member and a snapshot of the content, if ``reporter`` can see it."""
     if kind == Report.Kind.PROFILE:
-        profile = profile_for_viewer(user_id=object_id, viewer=reporter)
+        try:
+            profile = profile_for_viewer(user_id=object_id, viewer=reporter)
+        except MemberNotFound:
+            # Blocking someone must not stop you from reporting them.
+            if not Block.objects.filter(blocker=reporter, blocked_id=object_id).exists():
+                raise
+            profile = DancerProfile.objects.select_related("user").get(user_id=object_id)
         snapshot = profile_present(profile=profile, viewer=reporter)
         return profile.user, snapshot
     if kind == Report.Kind.MESSAGE:

@@ -329,3 +329,29 @@ def test_reinstating_keeps_content_that_was_hidden_on_purpose(in_a) -> None:
         for m in rc.get(f"/api/v1/conversations/{conversation}/messages/").json()["results"]
     ]
     assert bodies == ["fine one"]
+
+
+def test_a_member_can_report_someone_they_blocked(in_a) -> None:
+    reporter = member_create(name="Blocker Reporter")
+    creep = member_create(name="Creep", visibility="members")
+    client = signed_in(in_a, reporter)
+    client.post("/api/v1/blocks/", {"user_id": creep.pk}, content_type="application/json")
+    assert client.get(f"/api/v1/members/{creep.pk}/").status_code == 404
+    response = client.post(
+        "/api/v1/reports/",
+        {"kind": "profile", "object_id": creep.pk, "reason": "harassment"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Report.objects.get().snapshot["display_name"] == "Creep"
+    # Someone who blocked the reporter stays unreachable, even for reports.
+    blocked_by = member_create(name="Blocked By")
+    signed_in(in_a, blocked_by).post(
+        "/api/v1/blocks/", {"user_id": reporter.pk}, content_type="application/json"
+    )
+    hidden = client.post(
+        "/api/v1/reports/",
+        {"kind": "profile", "object_id": blocked_by.pk, "reason": "spam"},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 404
