@@ -151,7 +151,22 @@ class PartnerSearchEntry(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["style", "level"], name="community_search_style_level"),
+            # Covering: the search reads only this index (index-only scan) once
+            # autovacuum has marked the pages all-visible.
+            models.Index(
+                fields=["style", "role", "level"],
+                include=[
+                    "id",
+                    "user_id",
+                    "profile_id",
+                    "latitude",
+                    "longitude",
+                    "goals",
+                    "availability",
+                    "languages",
+                ],
+                name="community_search_cover",
+            ),
             models.Index(fields=["user_id"], name="community_search_user"),
         ]
 

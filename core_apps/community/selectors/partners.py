@@ -17,7 +17,8 @@ equirectangular approximation of the great-circle distance (well under 1 % off
 within a few hundred km, and cheap: no trigonometry per row), after a bounding
 box. The query reads only ``PartnerSearchEntry`` (one row per searchable profile
 and style, holding only what the member lets other members see), uses the
-(style, level) index, float arithmetic throughout, and core PostgreSQL only.
+covering (style, role, level) index, float arithmetic throughout, and core
+PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -174,14 +175,14 @@ def partner_search_sql(
     where = [
         "e.style = %s",
         "e.level BETWEEN %s AND %s",
-        "(e.role & %s) <> 0",
+        "e.role = ANY(%s)",
         "e.user_id <> ALL(%s)",
     ]
     params: list[Any] = [
         query.style,
         query.level_min,
         query.level_max,
-        query.role,
+        [role for role in DanceRole.values if role & query.role],
         [viewer_id, *excluded],
     ]
     radius = query.distance_km or DEFAULT_RADIUS_KM
