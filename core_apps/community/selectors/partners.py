@@ -165,7 +165,12 @@ def _as_list(value: Any) -> list[str]:
 
 
 def partner_search_sql(
-    *, query: PartnerQuery, viewer_id: int, excluded: list[int], origin: tuple[float, float] | None
+    *,
+    query: PartnerQuery,
+    viewer_id: int,
+    excluded: list[int],
+    origin: tuple[float, float] | None,
+    viewer_masks: tuple[int, int] | None = None,
 ) -> tuple[str, list[Any]]:
     """The SQL and parameters of one partner search (also used by the bench's EXPLAIN)."""
     table = PartnerSearchEntry._meta.db_table
@@ -218,7 +223,7 @@ def partner_search_sql(
         where.append("e.languages && %s::varchar[]")
         params.append(list(query.languages))
 
-    viewer_goals, viewer_availability = _viewer_masks(viewer_id)
+    viewer_goals, viewer_availability = viewer_masks or _viewer_masks(viewer_id)
     wanted_goals = query.goals or viewer_goals
     viewer_slots = query.availability or viewer_availability
     goals_fit = (
@@ -269,11 +274,18 @@ def viewer_origin(*, viewer: User) -> tuple[float, float] | None:
 def partner_search(*, query: PartnerQuery, viewer: User) -> list[PartnerMatch]:
     """Ranked candidates for ``viewer`` (never themselves, never blocked either way,
     never private, hidden or suspended profiles: those have no search entries)."""
+    row = (
+        DancerProfile.objects.filter(user=viewer)
+        .values_list("latitude", "longitude", "goals", "availability")
+        .first()
+    )
+    origin = (row[0], row[1]) if row and row[0] is not None and row[1] is not None else None
     sql, params = partner_search_sql(
         query=query,
         viewer_id=viewer.pk,
         excluded=sorted(blocked_user_ids(user=viewer)),
-        origin=viewer_origin(viewer=viewer),
+        origin=origin,
+        viewer_masks=(int(row[2]), int(row[3])) if row else (0, 0),
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(PARTNER_SEARCH_SETUP_SQL)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
@@ -64,10 +64,16 @@ def code_of_conduct_current() -> CodeOfConduct | None:
 
 def code_of_conduct_pending(*, user: User) -> CodeOfConduct | None:
     """The current code if ``user`` still has to accept it, else None."""
-    current = code_of_conduct_current()
-    if current is None:
-        return None
-    if CodeOfConductAcceptance.objects.filter(user=user, code=current).exists():
+    current = (
+        CodeOfConduct.objects.order_by("-version")
+        .annotate(
+            accepted=Exists(
+                CodeOfConductAcceptance.objects.filter(user_id=user.pk, code=OuterRef("pk"))
+            )
+        )
+        .first()
+    )
+    if current is None or current.accepted:
         return None
     return current
 
