@@ -185,6 +185,10 @@ class GroupPostCreateSerializer(serializers.Serializer):
     is_announcement = serializers.BooleanField(default=False)
 
 
+class CodeOfConductPublishSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=50_000)
+
+
 class CodeOfConductAcceptSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 

@@ -128,6 +128,13 @@ class CodeOfConductApi(CommunityApi):
             {"version": current.version, "text": current.text, "accepted": pending is None}
         )
 
+    @extend_schema(request=s.CodeOfConductPublishSerializer, responses=dict)
+    def post(self, request: Request) -> Response:
+        """Moderators and admins publish a new version; members must accept it again."""
+        data = valid_data(s.CodeOfConductPublishSerializer, request)
+        code = safety.code_of_conduct_publish(text=data["text"], by=request.user)  # type: ignore[arg-type]
+        return Response({"version": code.version, "text": code.text}, status=201)
+
 
 class CodeOfConductAcceptApi(CommunityApi):
     @extend_schema(request=s.CodeOfConductAcceptSerializer, responses=dict)

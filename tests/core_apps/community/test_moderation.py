@@ -236,8 +236,17 @@ def test_code_of_conduct_must_be_accepted_again_after_a_change(in_a) -> None:
     member = member_create(name="Newbie", styles=LEAD)  # accepts version 1
     client = signed_in(in_a, member)
     assert client.get("/api/v1/partner-search/?style=tango").status_code == 200
+    moderator = member_create(name="Code Keeper")
+    user_role_grant(user=moderator, role=Role.MODERATOR)
 
-    code_of_conduct_publish(text="<p>Be kind. Ask first.</p>", by=None)
+    new_text = {"text": "<p>Be kind. Ask first.</p>"}
+    refused = client.post("/api/v1/code-of-conduct/", new_text, content_type="application/json")
+    assert refused.status_code == 403
+    published = signed_in(in_a, moderator).post(
+        "/api/v1/code-of-conduct/", new_text, content_type="application/json"
+    )
+    assert published.status_code == 201
+    assert published.json()["version"] == 2
     blocked = client.get("/api/v1/partner-search/?style=tango")
     assert blocked.status_code == 403
     assert blocked.json()["code"] == "code_of_conduct_required"
