@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("api/v1/", include("pista.api.urls")),
     path("accounts/", include("allauth.urls")),
+    path("community/", include("core_apps.community.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),

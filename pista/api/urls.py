@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
@@ -95,5 +95,6 @@ urlpatterns = [
         venues_api.SpaceBookingSeriesApproveApi.as_view(),
         name="space-booking-series-approve",
     ),
+    path("", include("core_apps.community.api_urls")),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

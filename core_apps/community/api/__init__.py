@@ -1,0 +1,73 @@
+"""The community API (``/api/v1/``): thin views over the services and selectors."""
+
+from core_apps.community.api.members import (
+    MemberDetailApi,
+    MemberMeApi,
+    MemberMePhotoApi,
+    PartnerPostListApi,
+    PartnerRequestListApi,
+    PartnerRequestRespondApi,
+    PartnerRequestWithdrawApi,
+    PartnerSearchApi,
+)
+from core_apps.community.api.messaging import (
+    ConversationListApi,
+    ConversationMessagesApi,
+    NotificationListApi,
+    NotificationReadApi,
+    NotificationSettingsApi,
+)
+from core_apps.community.api.safety import (
+    BlockDetailApi,
+    BlockListApi,
+    CodeOfConductAcceptApi,
+    CodeOfConductApi,
+    ModerationAuditApi,
+    ModerationMemberActionApi,
+    ModerationReportActionApi,
+    ModerationReportListApi,
+    ReportCreateApi,
+)
+from core_apps.community.api.social import (
+    FollowDetailApi,
+    FollowListApi,
+    GroupApproveApi,
+    GroupDetailApi,
+    GroupJoinApi,
+    GroupListApi,
+    GroupMembersExportApi,
+    GroupPostCreateApi,
+)
+
+__all__ = [
+    "BlockDetailApi",
+    "BlockListApi",
+    "CodeOfConductAcceptApi",
+    "CodeOfConductApi",
+    "ConversationListApi",
+    "ConversationMessagesApi",
+    "FollowDetailApi",
+    "FollowListApi",
+    "GroupApproveApi",
+    "GroupDetailApi",
+    "GroupJoinApi",
+    "GroupListApi",
+    "GroupMembersExportApi",
+    "GroupPostCreateApi",
+    "MemberDetailApi",
+    "MemberMeApi",
+    "MemberMePhotoApi",
+    "ModerationAuditApi",
+    "ModerationMemberActionApi",
+    "ModerationReportActionApi",
+    "ModerationReportListApi",
+    "NotificationListApi",
+    "NotificationReadApi",
+    "NotificationSettingsApi",
+    "PartnerPostListApi",
+    "PartnerRequestListApi",
+    "PartnerRequestRespondApi",
+    "PartnerRequestWithdrawApi",
+    "PartnerSearchApi",
+    "ReportCreateApi",
+]

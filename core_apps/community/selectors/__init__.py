@@ -1,0 +1,1 @@
+"""Reads of the community app, split by concern."""

@@ -1,0 +1,1 @@
+"""Writes of the community app, split by concern."""

@@ -1,0 +1,99 @@
+"""In-app notifications and the email digest, each kind switchable per member."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from core_apps.accounts.models import User
+from core_apps.community.errors import InvalidInput
+from core_apps.community.models import Notification, NotificationSetting
+
+
+def notification_send(*, user_id: int, kind: str, text: str, url: str = "") -> Notification | None:
+    """Record a notification as the member's switches for ``kind`` allow: in the
+    centre, and/or waiting for the next email digest (never one mail per event)."""
+    return next(iter(notifications_send(user_ids=[user_id], kind=kind, text=text, url=url)), None)
+
+
+def notifications_send(
+    *, user_ids: Iterable[int], kind: str, text: str, url: str = ""
+) -> list[Notification]:
+    ids = list(dict.fromkeys(user_ids))
+    switches = {
+        row.user_id: row for row in NotificationSetting.objects.filter(user_id__in=ids, kind=kind)
+    }
+    rows = []
+    for user_id in ids:
+        setting = switches.get(user_id)
+        in_app = setting.in_app if setting else True
+        email = setting.email if setting else True
+        if in_app or email:
+            rows.append(
+                Notification(
+                    user_id=user_id,
+                    kind=kind,
+                    text=text[:300],
+                    url=url,
+                    in_app=in_app,
+                    email_pending=email,
+                )
+            )
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_settings_update(
+    *, user: User, kind: str, in_app: bool, email: bool
+) -> NotificationSetting:
+    if kind not in Notification.Kind.values:
+        raise InvalidInput(f"Unknown notification type {kind!r}.")
+    setting, _created = NotificationSetting.objects.update_or_create(
+        user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+    )
+    return setting
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+def notification_digest_send(*, user_id: int, community_name: str, base_url: str) -> bool:
+    """Send one email listing ``user_id``'s pending notifications; True if sent.
+
+    Idempotent: the rows are claimed (``email_pending`` cleared) in the same
+    transaction, so a retried task sends nothing twice.
+    """
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(user_id=user_id, email_pending=True)
+            .order_by("created_at")
+        )
+        if not pending:
+            return False
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(email_pending=False)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    lines = [f"- {n.text}" + (f" {base_url}{n.url}" if n.url else "") for n in pending]
+    send_mail(
+        subject=f"{community_name}: {len(pending)} new notification(s)",
+        message="\n".join(
+            [
+                "Here is what happened since our last email:",
+                "",
+                *lines,
+                "",
+                f"Choose which emails you get: {base_url}/community/notifications/",
+            ]
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return True

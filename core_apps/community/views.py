@@ -1,0 +1,356 @@
+"""HTML pages of the community features (under ``/community/``). Thin: parse a form,
+call one service or selector, render; application errors become a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core_apps.community import forms
+from core_apps.community.models import DancerProfile, Notification, Report
+from core_apps.community.selectors import messaging as messaging_selectors
+from core_apps.community.selectors import partners as partner_selectors
+from core_apps.community.selectors import safety as safety_selectors
+from core_apps.community.selectors.profiles import (
+    availability_names,
+    goals_names,
+    profile_for_viewer,
+    profile_present,
+)
+from core_apps.community.services import messaging, partners, profiles, safety, social
+from core_apps.community.services import notifications as notification_services
+from pista.errors import ApplicationError, NotFound
+
+View = Callable[..., HttpResponse]
+
+
+def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
+    """Signed-in members only; optionally only after accepting the code of conduct.
+    An ApplicationError becomes an error message and a redirect back (404s render)."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if code_of_conduct and safety_selectors.code_of_conduct_pending(user=request.user):  # type: ignore[arg-type]
+                return redirect(f"/community/code-of-conduct/?next={request.path}")
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                return render(request, "404.html", {"detail": exc.message}, status=404)
+            except ApplicationError as exc:
+                if request.method == "GET":
+                    # Never redirect a GET to itself (that would loop): show the error.
+                    return render(
+                        request,
+                        "community/error.html",
+                        {"detail": exc.message},
+                        status=exc.status_code,
+                    )
+                messages.error(request, exc.message)
+                back = (
+                    request.POST.get("next")
+                    or request.GET.get("next")
+                    or request.META.get("HTTP_REFERER", "")
+                )
+                if not url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    back = "/community/"
+                return HttpResponseRedirect(back)
+
+        return wrapper
+
+    return decorate
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@member_view(code_of_conduct=False)
+def code_of_conduct(request: HttpRequest) -> HttpResponse:
+    current = safety_selectors.code_of_conduct_current()
+    if request.method == "POST" and current is not None:
+        safety.code_of_conduct_accept(user=request.user, version=current.version)  # type: ignore[arg-type]
+        messages.success(request, "Thank you for accepting the code of conduct.")
+        return redirect(_safe_next(request, "/community/partners/"))
+    pending = safety_selectors.code_of_conduct_pending(user=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "community/code_of_conduct.html",
+        {"code": current, "pending": pending, "next": request.GET.get("next", "")},
+    )
+
+
+@member_view()
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = profiles.profile_get_or_create(user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST":
+        if "photo" in request.FILES:
+            profiles.profile_photo_set(user=request.user, upload=request.FILES["photo"])  # type: ignore[arg-type]
+            messages.success(request, "Photo saved.")
+            return redirect("/community/profile/")
+        form = forms.ProfileForm(request.POST)
+        if form.is_valid():
+            profiles.profile_update(user=request.user, changes=form.changes())  # type: ignore[arg-type]
+            messages.success(request, "Profile saved.")
+            return redirect("/community/profile/")
+    else:
+        initial: dict[str, Any] = {
+            "display_name": profile.display_name,
+            "pronouns": profile.pronouns,
+            "bio": profile.bio,
+            "city": profile.city,
+            "latitude": profile.latitude,
+            "longitude": profile.longitude,
+            "languages": ", ".join(profile.languages),
+            "styles": "\n".join(
+                f"{s.style} {s.get_role_display().lower()} {s.level}" for s in profile.skills.all()
+            ),
+            "goals": goals_names(profile.goals),
+            "availability": availability_names(profile.availability),
+            "height_min_cm": profile.height_min_cm,
+            "height_max_cm": profile.height_max_cm,
+            "visibility": profile.visibility,
+            "allow_open_messages": profile.allow_open_messages,
+            "read_receipts": profile.read_receipts,
+            "show_in_going_lists": profile.show_in_going_lists,
+        }
+        initial.update({f"vis_{k}": v for k, v in profile.field_visibility.items()})
+        form = forms.ProfileForm(initial=initial)
+    return render(
+        request,
+        "community/profile_edit.html",
+        {"form": form, "photo_form": forms.PhotoForm(), "profile": profile},
+    )
+
+
+def member_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A member's profile as the viewer may see it (public profiles need no login)."""
+    try:
+        profile = profile_for_viewer(user_id=user_id, viewer=request.user)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    viewer = request.user
+    context: dict[str, Any] = {
+        "member": profile_present(profile=profile, viewer=viewer),
+        "is_self": viewer.is_authenticated and viewer.pk == profile.user_id,
+    }
+    if viewer.is_authenticated and viewer.pk != profile.user_id:
+        context.update(
+            request_form=forms.PartnerRequestForm(),
+            message_form=forms.MessageForm(),
+            report_form=forms.ReportForm(initial={"kind": "profile", "object_id": user_id}),
+            can_message=messaging.messaging_allowed(sender=viewer, recipient=profile.user),  # type: ignore[arg-type]
+            partners=partner_selectors.partners_are(a_id=viewer.pk, b_id=profile.user_id),
+        )
+    return render(request, "community/member_detail.html", context)
+
+
+@member_view()
+def partner_search(request: HttpRequest) -> HttpResponse:
+    form = forms.PartnerSearchForm(request.GET or None)
+    results: list[dict[str, Any]] = []
+    error = ""
+    if request.GET and form.is_valid():
+        params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            query = partner_selectors.partner_query_parse(params=params, viewer=request.user)  # type: ignore[arg-type]
+            matches = partner_selectors.partner_search(query=query, viewer=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            error = exc.message
+            matches = []
+        by_user = {
+            p.user_id: p
+            for p in DancerProfile.objects.filter(
+                user_id__in=[m.user_id for m in matches]
+            ).prefetch_related("skills")
+        }
+        results = [
+            {
+                "member": profile_present(profile=by_user[m.user_id], viewer=request.user),
+                "score": m.score,
+                "distance_km": m.distance_km,
+            }
+            for m in matches
+            if m.user_id in by_user
+        ]
+    return render(
+        request,
+        "community/partner_search.html",
+        {"form": form, "results": results, "error": error, "searched": bool(request.GET)},
+    )
+
+
+@require_POST
+@member_view()
+def partner_request_send(request: HttpRequest, user_id: int) -> HttpResponse:
+    form = forms.PartnerRequestForm(request.POST)
+    if form.is_valid():
+        partners.partner_request_send(
+            sender=request.user,  # type: ignore[arg-type]
+            recipient_id=user_id,
+            message=form.cleaned_data["message"],
+            event_title=form.cleaned_data["event_title"],
+        )
+        messages.success(request, "Partner request sent.")
+    return redirect(f"/community/members/{user_id}/")
+
+
+@member_view()
+def partner_requests(request: HttpRequest) -> HttpResponse:
+    found = partner_selectors.partner_requests_for(user=request.user)  # type: ignore[arg-type]
+    return render(request, "community/requests.html", found)
+
+
+@require_POST
+@member_view()
+def partner_request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
+    accept = request.POST.get("accept") == "1"
+    partners.partner_request_respond(request_id=request_id, user=request.user, accept=accept)  # type: ignore[arg-type]
+    messages.success(request, "Request accepted." if accept else "Request declined.")
+    return redirect("/community/requests/")
+
+
+@member_view()
+def conversations(request: HttpRequest) -> HttpResponse:
+    summaries = messaging_selectors.conversations_for(user=request.user)  # type: ignore[arg-type]
+    return render(request, "community/conversations.html", {"conversations": summaries})
+
+
+@require_POST
+@member_view()
+def conversation_start(request: HttpRequest, user_id: int) -> HttpResponse:
+    form = forms.MessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Write a message or attach an image.")
+        return redirect(f"/community/members/{user_id}/")
+    conversation = messaging.conversation_start(
+        sender=request.user,  # type: ignore[arg-type]
+        recipient_id=user_id,
+        body=form.cleaned_data["body"],
+        image=form.cleaned_data["image"],
+    )
+    return redirect(f"/community/messages/{conversation.pk}/")
+
+
+@member_view()
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = messaging_selectors.conversation_for_member(
+        conversation_id=conversation_id,
+        user=request.user,  # type: ignore[arg-type]
+    )
+    if request.method == "POST":
+        form = forms.MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            messaging.message_send(
+                conversation=conversation,
+                sender=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
+            )
+        return redirect(f"/community/messages/{conversation.pk}/")
+    messaging.conversation_mark_read(conversation=conversation, user=request.user)  # type: ignore[arg-type]
+    items = messaging_selectors.conversation_messages(
+        conversation=conversation, viewer=request.user
+    )  # type: ignore[arg-type]
+    others = [m for m in conversation.memberships.all() if m.user_id != request.user.pk]
+    return render(
+        request,
+        "community/conversation.html",
+        {
+            "conversation": conversation,
+            "items": items,
+            "form": forms.MessageForm(),
+            "other_names": [messaging_selectors.member_display_name(user=m.user) for m in others],
+            "reasons": Report.Reason.choices,
+            "receipts": messaging_selectors.conversation_read_receipts(
+                conversation=conversation,
+                viewer=request.user,  # type: ignore[arg-type]
+            ),
+        },
+    )
+
+
+@require_POST
+@member_view(code_of_conduct=False)
+def block(request: HttpRequest, user_id: int) -> HttpResponse:
+    safety.block_create(blocker=request.user, blocked_id=user_id)  # type: ignore[arg-type]
+    messages.success(request, "Blocked. You won't see each other any more.")
+    return redirect("/community/partners/")
+
+
+@require_POST
+@member_view(code_of_conduct=False)
+def follow(request: HttpRequest, user_id: int) -> HttpResponse:
+    social.follow_create(follower=request.user, followed_id=user_id)  # type: ignore[arg-type]
+    messages.success(request, "You follow this member now.")
+    return redirect(f"/community/members/{user_id}/")
+
+
+@require_POST
+@member_view(code_of_conduct=False)
+def report(request: HttpRequest) -> HttpResponse:
+    form = forms.ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The report is incomplete.")
+        return redirect(_safe_next(request, "/community/partners/"))
+    safety.report_create(reporter=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, "Thank you. Moderators will look at your report.")
+    return redirect(_safe_next(request, "/community/partners/"))
+
+
+@member_view(code_of_conduct=False)
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        for kind in Notification.Kind.values:
+            notification_services.notification_settings_update(
+                user=request.user,  # type: ignore[arg-type]
+                kind=kind,
+                in_app=request.POST.get(f"{kind}-in_app") == "on",
+                email=request.POST.get(f"{kind}-email") == "on",
+            )
+        messages.success(request, "Notification settings saved.")
+        return redirect("/community/notifications/")
+    items = list(messaging_selectors.notifications_for(user=request.user)[:50])  # type: ignore[arg-type]
+    notification_services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
+    settings = messaging_selectors.notification_settings_for(user=request.user)  # type: ignore[arg-type]
+    kinds = [(kind, label, settings[kind]) for kind, label in Notification.Kind.choices]
+    return render(request, "community/notifications.html", {"items": items, "kinds": kinds})
+
+
+@member_view(code_of_conduct=False)
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not safety_selectors.member_is_moderator(user=request.user):  # type: ignore[arg-type]
+        return render(request, "404.html", status=404)
+    if request.method == "POST":
+        form = forms.ModerationActionForm(request.POST)
+        report_id = request.POST.get("report_id", "")
+        if form.is_valid() and report_id.isdigit():
+            safety.moderation_action_take(
+                moderator=request.user,  # type: ignore[arg-type]
+                report_id=int(report_id),
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Done; it is in the audit trail.")
+        return redirect("/community/moderation/")
+    return render(
+        request,
+        "community/moderation.html",
+        {
+            "reports": safety_selectors.reports_open().select_related("reporter", "reported_user"),
+            "audit": safety_selectors.moderation_audit_trail()[:50],
+            "action_form": forms.ModerationActionForm(),
+        },
+    )
