@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 from pista.embedded_db import embedded_database_settings
 
@@ -85,6 +86,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     *ACCOUNT_APPS,
     *API_APPS,
+    "csp",
 ]
 TENANT_APPS = [
     *DJANGO_CORE_APPS,
@@ -110,6 +112,8 @@ MIDDLEWARE = [
     "pista.metrics.MetricsMiddleware",
     "tenants.middleware.CommunityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tenants.context_processors.community",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -205,6 +210,7 @@ CELERY_TASK_ROUTES = {
     "*_send_task": {"queue": "mail"},
     "*webhook*": {"queue": "webhooks"},
     "*payment*": {"queue": "payments"},
+    "*_notify_task": {"queue": "mail"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -318,6 +324,10 @@ SPECTACULAR_SETTINGS = {
         "AttendeeQuestionKindEnum": "core_apps.ticketing.models.AttendeeQuestion.Kind",
         "ArtistBookingStatusEnum": "core_apps.artists.models.ArtistBooking.Status",
         "SpaceBookingStatusEnum": "core_apps.venues.models.SpaceBooking.Status",
+        "EventVisibilityEnum": "core_apps.events.models.Event.Visibility",
+        "ProfileVisibilityEnum": "core_apps.community.models.profiles.Visibility",
+        "ArtistDanceRoleEnum": "core_apps.artists.models.DanceRole",
+        "DancerRoleEnum": ["lead", "follow", "both"],
     },
 }
 
@@ -388,6 +398,44 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our origin or with the
+# per-request nonce; no inline or eval'd script anywhere, the Wagtail admin
+# included (see cms/templates/wagtailadmin and cms/static/cms/admin-init.js).
+# Inline style attributes stay allowed: Wagtail's admin sets them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": [
+            SELF,
+            "https://js.stripe.com",
+            "https://hooks.stripe.com",
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Only the check-in page may use the camera (it sets its own header).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": ["self", "https://js.stripe.com"],
+    "usb": [],
+}
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -13,7 +13,7 @@ from pista.celery import app
 from pista.tasks import CommunityTask
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def artist_invitation_send_task(*, user_id: int, profile_id: int) -> None:
     """Email an invited artist a link to set their password and manage their profile."""
     from tenants.selectors import community_current, community_url
@@ -42,7 +42,7 @@ def artist_invitation_send_task(*, user_id: int, profile_id: int) -> None:
     )
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def artist_booking_notify_task(*, entry_id: int) -> None:
     """Tell the side that did not take a booking step what happened."""
     from tenants.selectors import community_current, community_url

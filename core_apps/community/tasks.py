@@ -8,7 +8,7 @@ from pista.celery import app
 from pista.tasks import CommunityTask
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def notification_digest_send_task(*, user_id: int) -> bool:
     """Email one member their pending notifications (idempotent)."""
     from tenants.selectors import community_current, community_url
@@ -19,7 +19,7 @@ def notification_digest_send_task(*, user_id: int) -> bool:
     )
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def notification_digests_send_task() -> int:
     """Queue one digest per member with pending email notifications. Run it from
     beat per community (e.g. hourly); members never get one mail per message."""

@@ -10,7 +10,7 @@ from pista.celery import app
 from pista.tasks import CommunityTask
 
 
-@app.task(base=CommunityTask, queue="mail")
+@app.task(base=CommunityTask)
 def space_booking_notify_task(*, entry_id: int) -> None:
     """Tell the other side of a space booking what happened: the venue's managers
     when the requester acted, the requester when a manager (or the system) did."""
