@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
+from tenants.domain_api import DomainCheckApi, DomainDetailApi, DomainListApi, DomainPrimaryApi
 
 
 @extend_schema(exclude=True)
@@ -28,5 +29,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("community/", CommunityDetailApi.as_view(), name="community"),
+    path("domains/", DomainListApi.as_view(), name="domains"),
+    path("domains/<int:domain_id>/", DomainDetailApi.as_view(), name="domain"),
+    path("domains/<int:domain_id>/check/", DomainCheckApi.as_view(), name="domain-check"),
+    path("domains/<int:domain_id>/primary/", DomainPrimaryApi.as_view(), name="domain-primary"),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]
