@@ -106,11 +106,15 @@ def _verify_enqueue_on_commit(domain_id: int) -> None:
 def _normalised_custom_domain(raw: str) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidDomain("Enter a domain name such as www.example.org.")
-    try:
-        host = normalise_domain(raw)
-    except ValidationError as exc:
-        raise InvalidDomain(exc.messages[0]) from exc
     platform = base_host()
+    # Checked before validation: the platform host may be a bare "localhost".
+    if raw.strip().rstrip(".").lower() == platform:
+        host = platform
+    else:
+        try:
+            host = normalise_domain(raw)
+        except ValidationError as exc:
+            raise InvalidDomain(exc.messages[0]) from exc
     if host == platform or host.endswith("." + platform):
         raise DomainTaken(
             f"{host} belongs to the platform: add a domain you own.", code="platform_domain"

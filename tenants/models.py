@@ -61,6 +61,9 @@ class Domain(DomainMixin):
         VERIFIED = "verified", _("Verified")
         FAILED = "failed", _("Failed")
 
+    # django-tenants defaults this to True, and saving a primary demotes the
+    # others: a new domain must never take over routing by default.
+    is_primary = models.BooleanField(default=False, db_index=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )

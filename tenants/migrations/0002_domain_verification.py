@@ -29,6 +29,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="domain",
+            name="is_primary",
+            field=models.BooleanField(db_index=True, default=False),
+        ),
         migrations.AddField(
             model_name="domain",
             name="status",
