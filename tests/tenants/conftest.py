@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.tenants.dns_server import LoopbackDnsServer, DnsZone
+from tests.tenants.dns_server import DnsZone, LoopbackDnsServer
 
 
 @pytest.fixture(scope="session")

@@ -65,9 +65,7 @@ def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 180) 
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(  # noqa: S310
-                f"http://127.0.0.1:{port}/healthz", timeout=30
-            ) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -114,7 +112,7 @@ class Stack:
     def asked(self, domain: str, wait: float = 10) -> list[str]:
         """Pista's answers (status codes) to Caddy's asks about ``domain``; waits
         a little for gunicorn's access log to catch up."""
-        needle = f"GET /internal/tls-ask?domain={domain} HTTP/1.1\" "
+        needle = f'GET /internal/tls-ask?domain={domain} HTTP/1.1" '
         deadline = time.monotonic() + wait
         while True:
             text = self.access_log.read_text() if self.access_log.exists() else ""
