@@ -39,16 +39,6 @@ class DnsRecord:
     purpose: str
 
 
-def host_url(*, host: str) -> str:
-    """``scheme://host`` for a domain; platform sub-domains share the platform's
-    port (development), custom domains don't."""
-    platform, _, port = settings.PISTA_BASE_DOMAIN.partition(":")
-    platform = platform.lower()
-    if port and (host == platform or host.endswith("." + platform)):
-        host = f"{host}:{port}"
-    return f"{settings.PISTA_SCHEME}://{host}"
-
-
 def host_route(*, hostname: str) -> HostRoute | None:
     """Route a request's host name: None unless it is a verified domain.
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.models import Domain
@@ -33,6 +34,7 @@ class DomainSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(DnsRecordSerializer(many=True))
     def get_dns_records(self, domain: Domain) -> list[dict[str, Any]]:
         from tenants.domain_selectors import domain_dns_records
 

@@ -16,7 +16,8 @@ from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from tenants.domain_selectors import domain_tls_allowed, host_route, host_url
+from tenants.domain_selectors import domain_tls_allowed, host_route
+from tenants.selectors import host_url
 
 TLS_ASK_PATH = "/internal/tls-ask"
 # Methods a 301 may turn into GET without harm; the others get a 308, which
