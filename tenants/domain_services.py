@@ -16,7 +16,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -145,13 +145,17 @@ def domain_add(*, community: Community, actor: User, domain: str) -> Domain:
             f"A community can have at most {MAX_DOMAINS_PER_COMMUNITY} domains.",
             code="too_many_domains",
         )
-    created = Domain.objects.create(
-        domain=host,
-        tenant=community,
-        is_primary=False,
-        status=Domain.Status.PENDING,
-        next_check_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another community may win a race
+            created = Domain.objects.create(
+                domain=host,
+                tenant=community,
+                is_primary=False,
+                status=Domain.Status.PENDING,
+                next_check_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise DomainTaken(f"{host} is already used by another community.") from exc
     logger.info("domain added", extra={"domain": host, "community": community.slug})
     _verify_enqueue_on_commit(created.pk)
     return created
