@@ -5,14 +5,16 @@ Thin views: every permission and rule lives in tenants.domain_services.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pista.api.pagination import PageNumberPagination
 from tenants.domain_selectors import domains_of_community
 from tenants.domain_serializers import DomainCreateSerializer, DomainSerializer
 from tenants.domain_services import (
@@ -23,17 +25,24 @@ from tenants.domain_services import (
     domain_of_community,
     domain_remove,
 )
+from tenants.models import Domain
 
 
-class DomainListApi(APIView):
+class DomainListApi(generics.ListAPIView):
+    """The community's domains (paginated), and adding one."""
+
     permission_classes = [AllowAny]  # checked by the services: owners and admins only
+    serializer_class = DomainSerializer
 
-    @extend_schema(responses=DomainSerializer(many=True), operation_id="domains_list")
-    def get(self, request: Request) -> Response:
-        domains = domains_of_community(community=request.tenant, actor=request.user)  # type: ignore[attr-defined,arg-type]
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(domains, request, view=self)
-        return paginator.get_paginated_response(DomainSerializer(page, many=True).data)
+    def get_queryset(self) -> QuerySet[Domain]:
+        return domains_of_community(
+            community=self.request.tenant,  # type: ignore[attr-defined]
+            actor=self.request.user,  # type: ignore[arg-type]
+        )
+
+    @extend_schema(operation_id="domains_list")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=DomainCreateSerializer, responses=DomainSerializer, operation_id="domains_create"
