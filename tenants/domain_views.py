@@ -46,7 +46,7 @@ def domains_page(request: HttpRequest) -> HttpResponse:
                     domain=form.cleaned_data["domain"],
                 )
             except PermissionDenied:
-                raise
+                raise  # answered below with the 403 page
             except ApplicationError as exc:
                 form.add_error("domain", exc.message)
             else:
@@ -91,9 +91,7 @@ def _domain_action(request: HttpRequest, domain_id: int, action: str) -> HttpRes
         return _forbidden(request, exc)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        response = redirect("domains-page")
-        response.status_code = 303
-        return response
+    # 303: the browser follows with a GET of the page, which shows the outcome.
     response = redirect("domains-page")
     response.status_code = 303
     return response
