@@ -468,3 +468,22 @@ def test_b_owner_sees_only_bs_domains(owner_b_client, community_a, db):
     Domain.objects.create(domain="mine-a.example", tenant=community_a)
     listed = {d["domain"] for d in owner_b_client.get("/api/v1/domains/").json()["results"]}
     assert listed == {"beta.localhost"}
+
+
+def test_page_actions_that_break_a_rule_say_why(owner_a_client, community_a, community_b, db):
+    pending = Domain.objects.create(domain="later.example", tenant=community_a)
+    theirs = Domain.objects.create(domain="theirs.example", tenant=community_b)
+
+    response = owner_a_client.post(f"/settings/domains/{pending.pk}/primary/", follow=True)
+    assert response.redirect_chain == [("/settings/domains/", 303)]
+    assert "later.example is not verified yet" in response.content.decode()
+    assert not Domain.objects.get(pk=pending.pk).is_primary
+
+    response = owner_a_client.post(f"/settings/domains/{theirs.pk}/remove/", follow=True)
+    assert "No such domain in this community." in response.content.decode()
+    assert Domain.objects.filter(pk=theirs.pk).exists()
+
+    platform = Domain.objects.get(domain="alpha.localhost")
+    response = owner_a_client.post(f"/settings/domains/{platform.pk}/remove/", follow=True)
+    assert "platform address; it stays" in response.content.decode()
+    assert owner_a_client.get(f"/settings/domains/{pending.pk}/remove/").status_code == 405
