@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from pista.tenancy import public_schema_activate
 from tenants.domain_selectors import domain_tls_allowed, host_route
 from tenants.selectors import host_url
 
@@ -46,7 +47,7 @@ class CommunityMiddleware(TenantMainMiddleware):
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         # The tenant metadata lives in the public schema.
-        connection.set_schema_to_public()
+        public_schema_activate()
         try:
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
@@ -62,7 +63,7 @@ class CommunityMiddleware(TenantMainMiddleware):
         community = route.community
         community.domain_url = hostname
         request.tenant = community  # type: ignore[attr-defined]
-        connection.set_tenant(community)
+        connection.set_tenant(community)  # type: ignore[attr-defined]
         self.setup_url_routing(request)
         if community.schema_name != get_public_schema_name() and community.is_suspended:
             return render(request, "503_suspended.html", {"community": community}, status=503)
@@ -86,7 +87,7 @@ class TlsAskMiddleware:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             return HttpResponse("method not allowed\n", status=405, content_type="text/plain")
-        connection.set_schema_to_public()
+        public_schema_activate()
         domain = request.GET.get("domain", "")
         try:
             allowed = domain_tls_allowed(hostname=domain)
