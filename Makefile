@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: install run migrate seed worker test test-fast lint format bench chromium clean-db help
+.PHONY: install run migrate seed worker test lint format bench chromium caddy clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
@@ -42,7 +42,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+# The TLS integration test runs Debian's caddy; install it when it is missing.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { \
+	  echo "Installing Debian's caddy for the TLS integration test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null; }
+
+test: install chromium caddy
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(VENV)/bin/pytest
 

@@ -29,6 +29,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 # Communities live at <slug>.<base domain>; the platform site at the base domain.
 PISTA_BASE_DOMAIN = env.str("PISTA_BASE_DOMAIN", default="localhost:8000")
 PISTA_SCHEME = env.str("PISTA_SCHEME", default="http")
+# Custom domains: the DNS servers verification asks (empty: the machine's
+# resolvers; "host:port[,host:port]" otherwise), its timeout in seconds, and
+# the host custom domains point their CNAME at (default: the platform host).
+PISTA_DNS_RESOLVER = env.str("PISTA_DNS_RESOLVER", default="")
+PISTA_DNS_TIMEOUT = env.float("PISTA_DNS_TIMEOUT", default=3.0)
+PISTA_CNAME_TARGET = env.str("PISTA_CNAME_TARGET", default="")
 PISTA_REQUIRE_SERVICES = env.bool("PISTA_REQUIRE_SERVICES", default=False)
 METRICS_TOKEN = env.str("PISTA_METRICS_TOKEN", default="")
 
@@ -109,11 +115,14 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "pista.health.HealthCheckMiddleware",
+    "tenants.middleware.TlsAskMiddleware",
     "pista.metrics.MetricsMiddleware",
-    "tenants.middleware.CommunityMiddleware",
+    # Security headers first, so that every answer carries them — redirects to a
+    # primary domain, unknown-host 404s and suspended-community 503s included.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tenants.middleware.CommunityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -218,6 +227,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Pending and failed custom domains are re-checked with backoff
+    # (tenants.domain_services.recheck_delay); the beat only finds the due ones.
+    "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
+}
 
 # Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
 # The pool is refilled by a Celery task, so it is off by default without Redis

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.core.exceptions import DisallowedHost, ValidationError
+from django.db import connection
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from tenants.models import Community, Domain
-from tenants.services import domain_cache_key
+from pista.tenancy import public_schema_activate
+from tenants.domain_selectors import domain_tls_allowed, host_route
+from tenants.selectors import host_url
 
-DOMAIN_CACHE_SECONDS = 300
+TLS_ASK_PATH = "/internal/tls-ask"
+# Methods a 301 may turn into GET without harm; the others get a 308, which
+# keeps the method and body.
+REDIRECT_301_METHODS = frozenset({"GET", "HEAD"})
 
 
 class CommunityMiddleware(TenantMainMiddleware):
     """Routes the request to the community that owns its host.
 
-    Unknown hosts get a 404 page (never another community or the platform);
-    a suspended community answers 503 and keeps its data.
+    Only verified domains route. Unknown and unverified hosts get a 404 page
+    (never another community or the platform); a community's other domains,
+    its platform sub-domain included, redirect permanently to its primary
+    domain with path and query kept; a suspended community answers 503 and
+    keeps its data. (Health probes and the TLS ask are answered before this.)
     """
 
     @staticmethod
@@ -26,24 +41,58 @@ class CommunityMiddleware(TenantMainMiddleware):
         """The request's host name, lower-cased, without port (``www.`` is not special)."""
         return request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
 
-    def get_tenant(self, domain_model: type[Domain], hostname: str) -> Community:
-        key = domain_cache_key(hostname)
-        # Domain lookups are platform data: keyed under the public schema.
-        community = cache.get(key)
-        if community is None:
-            community = domain_model.objects.select_related("tenant").get(domain=hostname).tenant
-            cache.set(key, community, DOMAIN_CACHE_SECONDS)
-        return community
-
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         self.setup_url_routing(request=request, force_public=True)
         return render(request, "404.html", {"unknown_host": True}, status=404)
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        response = super().process_request(request)
-        if response is not None:
-            return response
-        community = request.tenant  # type: ignore[attr-defined]
+        # The tenant metadata lives in the public schema.
+        public_schema_activate()
+        try:
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            return HttpResponseNotFound()
+        route = host_route(hostname=hostname)
+        if route is None:
+            return self.no_tenant_found(request, hostname)
+        if route.redirect_to:
+            target = host_url(host=route.redirect_to) + request.get_full_path()
+            if request.method in REDIRECT_301_METHODS:
+                return HttpResponsePermanentRedirect(target)
+            return HttpResponsePermanentRedirect(target, status=308)
+        community = route.community
+        community.domain_url = hostname
+        request.tenant = community  # type: ignore[attr-defined]
+        connection.set_tenant(community)  # type: ignore[attr-defined]
+        self.setup_url_routing(request)
         if community.schema_name != get_public_schema_name() and community.is_suspended:
             return render(request, "503_suspended.html", {"community": community}, status=503)
         return None
+
+
+class TlsAskMiddleware:
+    """Answers Caddy's on-demand TLS question ``GET /internal/tls-ask?domain=…``.
+
+    Like the health probes it is answered on any host, before tenant routing:
+    Caddy asks over loopback or the cluster network with whatever Host header
+    its ``ask`` URL carries. 200 for a verified domain, 404 for an unknown or
+    unverified one, 400 for something that is not a host name.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path != TLS_ASK_PATH:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponse("method not allowed\n", status=405, content_type="text/plain")
+        public_schema_activate()
+        domain = request.GET.get("domain", "")
+        try:
+            allowed = domain_tls_allowed(hostname=domain)
+        except ValidationError:
+            return HttpResponse("malformed domain\n", status=400, content_type="text/plain")
+        if allowed:
+            return HttpResponse("ok\n", content_type="text/plain")
+        return HttpResponse("not a verified domain\n", status=404, content_type="text/plain")

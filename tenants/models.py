@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -43,8 +45,38 @@ class Community(TenantMixin):
         return self.status == self.Status.SUSPENDED
 
 
+def domain_verification_token_new() -> str:
+    """A fresh secret the owner publishes in DNS to prove control of a domain."""
+    return secrets.token_hex(16)
+
+
 class Domain(DomainMixin):
-    """A host name that routes to a community (or, for the public tenant, the platform)."""
+    """A host name that routes to a community (or, for the public tenant, the platform).
+
+    Only verified domains route. Platform sub-domains (``<slug>.<base>``) are
+    created verified; a custom domain starts pending until its TXT record
+    ``_pista-verify.<domain>`` carries the verification token.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        VERIFIED = "verified", _("Verified")
+        FAILED = "failed", _("Failed")
+
+    # django-tenants defaults this to True, and saving a primary demotes the
+    # others: a new domain must never take over routing by default.
+    is_primary = models.BooleanField(default=False, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    verification_token = models.CharField(max_length=64, default=domain_verification_token_new)
+    added_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    # Periodic re-checks back off: each unsuccessful check doubles the wait.
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    check_count = models.PositiveIntegerField(default=0)
+    failure_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("domain")
@@ -54,11 +86,21 @@ class Domain(DomainMixin):
                 fields=["tenant"],
                 condition=models.Q(is_primary=True),
                 name="tenants_domain_one_primary_per_community",
-            )
+            ),
+            # A domain nobody proved control of must never become the one
+            # every other host redirects to.
+            models.CheckConstraint(
+                condition=models.Q(is_primary=False) | models.Q(status="verified"),
+                name="tenants_domain_primary_is_verified",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
 
 
 class SpareSchema(models.Model):

@@ -22,13 +22,19 @@ def _has_extra_domain(community: Community) -> bool:
     return community.domains.count() > 1
 
 
+def _has_event(community: Community) -> bool:
+    from core_apps.events.models import Event
+
+    return Event.objects.exists()
+
+
 # Apps add their own step by appending (key, label, url, done function).
 CHECKLIST_STEPS: list[tuple[str, str, str, Callable[[Community], bool]]] = [
     ("theme", str(_("Choose a theme")), "/onboarding/#theme", lambda c: c.theme_chosen),
     ("logo", str(_("Upload a logo")), "/cms/settings/", lambda c: False),
-    ("event", str(_("Create your first event")), "/cms/", lambda c: False),
+    ("event", str(_("Create your first event")), "/events/manage/", _has_event),
     ("payments", str(_("Connect payments")), "/cms/", lambda c: False),
-    ("domain", str(_("Add your own domain")), "/cms/", _has_extra_domain),
+    ("domain", str(_("Add your own domain")), "/settings/domains/", _has_extra_domain),
 ]
 
 

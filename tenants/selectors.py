@@ -30,11 +30,17 @@ def community_url(*, community: Community) -> str:
 
     Sub-domains of the platform share its port (development); custom domains don't.
     """
-    domain = community_primary_domain(community=community) or ""
+    return host_url(host=community_primary_domain(community=community) or "")
+
+
+def host_url(*, host: str) -> str:
+    """``scheme://host`` for a domain; platform sub-domains share the platform's
+    port (development), custom domains don't."""
     base_host, _, port = settings.PISTA_BASE_DOMAIN.partition(":")
-    if port and (domain == base_host or domain.endswith("." + base_host)):
-        domain = f"{domain}:{port}"
-    return f"{settings.PISTA_SCHEME}://{domain}"
+    base_host = base_host.lower()
+    if port and (host == base_host or host.endswith("." + base_host)):
+        host = f"{host}:{port}"
+    return f"{settings.PISTA_SCHEME}://{host}"
 
 
 def community_current() -> Community:

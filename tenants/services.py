@@ -239,7 +239,11 @@ def _community_create_locked(
     if not spare_schema_claim(target=community.schema_name):
         schema_clone(target=community.schema_name)
     primary, *others = domains
-    Domain.objects.create(domain=primary, tenant=community, is_primary=True)
+    # The platform sub-domain is the platform's own DNS: verified from the start.
+    # An extra (custom) domain routes once its owner proves control of it.
+    Domain.objects.create(
+        domain=primary, tenant=community, is_primary=True, status=Domain.Status.VERIFIED
+    )
     for host in others:
         Domain.objects.create(domain=host, tenant=community, is_primary=False)
 
@@ -272,7 +276,8 @@ def platform_tenant_ensure() -> Community:
         defaults={"slug": "platform", "name": "Pista"},
     )
     Domain.objects.get_or_create(
-        domain=base_host(), defaults={"tenant": community, "is_primary": True}
+        domain=base_host(),
+        defaults={"tenant": community, "is_primary": True, "status": Domain.Status.VERIFIED},
     )
     return community
 

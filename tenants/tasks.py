@@ -35,3 +35,33 @@ def spare_schemas_refill_task() -> int:
     from tenants.spares import spare_schemas_refill
 
     return spare_schemas_refill()
+
+
+# Domains are platform data (public schema): these are plain platform tasks,
+# not CommunityTasks, and they switch to the public schema themselves.
+
+
+@app.task
+def domain_verify_task(*, domain_id: int) -> str | None:
+    """Check one custom domain's DNS verification record; returns its new status."""
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from tenants.domain_services import domain_verify
+
+    with schema_context(get_public_schema_name()):
+        domain = domain_verify(domain_id=domain_id)
+    return domain.status if domain is not None else None
+
+
+@app.task
+def domains_recheck_task() -> int:
+    """Beat: queue a check of every pending or failed domain that is due."""
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from tenants.domain_services import domains_recheck_claim
+
+    with schema_context(get_public_schema_name()):
+        due = domains_recheck_claim()
+        for domain_id in due:
+            domain_verify_task.delay(domain_id=domain_id)
+    return len(due)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import idna
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -38,15 +39,29 @@ def validate_community_slug(slug: str) -> None:
 
 
 def normalise_domain(domain: str) -> str:
-    """Lower-case a host name and validate it; raise ValidationError when it is not one."""
-    host = domain.strip().lower().rstrip(".")
+    """The canonical form of a host name: lower-case ASCII, internationalised
+    labels in punycode (``Bücher.Example`` → ``xn--bcher-kva.example``), no
+    trailing dot. Raise ValidationError when it is not a host name (IP
+    addresses included: communities are reached by name).
+    """
+    host = domain.strip().rstrip(".")
+    invalid = ValidationError(
+        _("Invalid domain %(domain)r.") % {"domain": domain[:300]}, code="invalid_domain"
+    )
+    if not host or len(host) > 1000:
+        raise invalid
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
+            raise invalid from exc
+    host = host.lower()
     labels = host.split(".")
     if (
         len(host) > 253
         or len(labels) < 2
         or not all(DOMAIN_LABEL_RE.match(label) for label in labels)
+        or labels[-1].isdigit()
     ):
-        raise ValidationError(
-            _("Invalid domain %(domain)r.") % {"domain": domain}, code="invalid_domain"
-        )
+        raise invalid
     return host

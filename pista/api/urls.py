@@ -22,6 +22,7 @@ from core_apps.ticketing.api import (
 from core_apps.venues import api as venues_api
 from pista.api.exceptions import api_not_found_response
 from tenants.api import CommunityDetailApi
+from tenants.domain_api import DomainCheckApi, DomainDetailApi, DomainListApi, DomainPrimaryApi
 
 
 @extend_schema(exclude=True)
@@ -96,5 +97,9 @@ urlpatterns = [
         name="space-booking-series-approve",
     ),
     path("", include("core_apps.community.api_urls")),
+    path("domains/", DomainListApi.as_view(), name="domains"),
+    path("domains/<int:domain_id>/", DomainDetailApi.as_view(), name="domain"),
+    path("domains/<int:domain_id>/check/", DomainCheckApi.as_view(), name="domain-check"),
+    path("domains/<int:domain_id>/primary/", DomainPrimaryApi.as_view(), name="domain-primary"),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]
