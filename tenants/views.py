@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,18 @@ SLUG_CHECKS_PER_IP_PER_MINUTE = 60
 
 
 def community_signup_view(request: HttpRequest) -> HttpResponse:
-    """ "Start your community" on the platform site."""
+    """The platform's "Start your community" page.
+
+    The CSP's ``form-action`` also governs redirects: this form alone may end on
+    a community's sub-domain (the new community's one-time welcome link)."""
+    response = _community_signup(request)
+    response._csp_update = {  # type: ignore[attr-defined]
+        "form-action": [f"{settings.PISTA_SCHEME}://*.{settings.PISTA_BASE_DOMAIN}"]
+    }
+    return response
+
+
+def _community_signup(request: HttpRequest) -> HttpResponse:
     form = CommunitySignupForm(request.POST or None)
     if request.method == "POST":
         if rate_limit_exceeded(

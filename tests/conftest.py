@@ -35,7 +35,17 @@ def service_unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    from django.db import connection as default_connection
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.services import community_create, platform_tenant_ensure
+
+    # pytest-django creates the test database only when some collected test uses
+    # ``db``; tests on committed data (browser, worker) don't, so make sure here.
+    own_setup = None
+    if not default_connection.settings_dict["NAME"].startswith("test_"):
+        with django_db_blocker.unblock():
+            own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
 
     with django_db_blocker.unblock():
         platform_tenant_ensure()
@@ -48,6 +58,10 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
                     owner_password=PASSWORD,
                 )
     yield
+    if own_setup is not None:
+        with django_db_blocker.unblock():
+            default_connection.close()
+            teardown_databases(own_setup, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

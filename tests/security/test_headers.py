@@ -19,19 +19,25 @@ def csp_directives(response) -> dict[str, list[str]]:
 
 @pytest.fixture
 def custom_domain_client(community_a) -> Client:
-    domain = Domain.objects.create(
-        domain="alpha-dance.example", tenant=community_a, is_primary=False
+    """Community A served on its own verified, primary custom domain."""
+    community_a.domains.update(is_primary=False)
+    Domain.objects.create(
+        domain="alpha-dance.example",
+        tenant=community_a,
+        is_primary=True,
+        status=Domain.Status.VERIFIED,
     )
-    if hasattr(domain, "status"):
-        Domain.objects.filter(pk=domain.pk).update(status="verified")
     return Client(HTTP_HOST="alpha-dance.example")
 
 
 @pytest.fixture(params=["platform", "subdomain", "custom"])
-def any_host_client(request, platform_client, client_a, custom_domain_client) -> Client:
-    return {"platform": platform_client, "subdomain": client_a, "custom": custom_domain_client}[
-        request.param
-    ]
+def any_host_client(request) -> Client:
+    fixture = {
+        "platform": "platform_client",
+        "subdomain": "client_a",
+        "custom": "custom_domain_client",
+    }
+    return request.getfixturevalue(fixture[request.param])
 
 
 def test_content_security_policy_forbids_inline_and_eval_scripts(any_host_client):

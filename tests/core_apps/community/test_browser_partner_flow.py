@@ -8,70 +8,25 @@ thread and commits (then deletes) its own data instead.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-from django.db import connections
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
 from tenants.models import Community
-from tests.conftest import PASSWORD, service_unavailable
+from tests.browser import chromium, wsgi_server
+from tests.conftest import PASSWORD
 
 from .conftest import member_create
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-
-class ClosingApp:
-    """Django's WSGI app that closes the server thread's database connection after
-    every request, so none is left open when the test database is dropped."""
-
-    def __init__(self) -> None:
-        self.app = WSGIHandler()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        response = self.app(environ, start_response)
-        try:
-            return [b"".join(response)]
-        finally:
-            response.close()
-            connections.close_all()
 
 
 @pytest.fixture
 def server(django_db_setup, django_db_blocker) -> Iterator[str]:
-    httpd = WSGIServer(("127.0.0.1", 0), QuietHandler, ipv6=False)
-    httpd.set_app(ClosingApp())
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    with django_db_blocker.unblock():
-        thread.start()
-        try:
-            yield f"http://alpha.localhost:{httpd.server_address[1]}"
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(timeout=10)
+    with django_db_blocker.unblock(), wsgi_server() as port:
+        yield f"http://alpha.localhost:{port}"
 
 
 @pytest.fixture
@@ -121,60 +76,54 @@ def log_in(page: Any, base: str, email: str) -> None:
 def test_follower_finds_a_lead_for_the_tango_course_and_they_chat(
     server: str, dancers: dict[str, User]
 ) -> None:
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        service_unavailable("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     follower, lead = dancers["follower"], dancers["lead"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            flora = browser.new_context().new_page()
-            leandro = browser.new_context().new_page()
-            for page in (flora, leandro):
-                page.set_default_timeout(15_000)
+    with chromium() as browser:
+        flora = browser.new_context().new_page()
+        leandro = browser.new_context().new_page()
+        for page in (flora, leandro):
+            page.set_default_timeout(15_000)
 
-            # The follower searches for a lead for tango.
-            log_in(flora, server, follower.email)
-            flora.goto(f"{server}/community/partners/")
-            flora.select_option("select[name=style]", "tango")
-            flora.select_option("select[name=role]", "lead")
-            flora.click("#partner-search button[type=submit]")
-            result = flora.locator(".result", has_text="Leandro Lead")
-            expect(result).to_be_visible()
-            assert follower.email not in flora.content() and lead.email not in flora.content()
+        # The follower searches for a lead for tango.
+        log_in(flora, server, follower.email)
+        flora.goto(f"{server}/community/partners/")
+        flora.select_option("select[name=style]", "tango")
+        flora.select_option("select[name=role]", "lead")
+        flora.click("#partner-search button[type=submit]")
+        result = flora.locator(".result", has_text="Leandro Lead")
+        expect(result).to_be_visible()
+        assert follower.email not in flora.content() and lead.email not in flora.content()
 
-            # ... opens the lead's profile and sends a partner request.
-            result.get_by_role("link", name="Leandro Lead").click()
-            flora.fill("#partner-request textarea[name=message]", "Tango course on Tuesdays?")
-            flora.fill("#partner-request input[name=event_title]", "Tango course")
-            flora.click("#partner-request button[type=submit]")
-            expect(flora.get_by_text("Partner request sent.")).to_be_visible()
+        # ... opens the lead's profile and sends a partner request.
+        result.get_by_role("link", name="Leandro Lead").click()
+        flora.fill("#partner-request textarea[name=message]", "Tango course on Tuesdays?")
+        flora.fill("#partner-request input[name=event_title]", "Tango course")
+        flora.click("#partner-request button[type=submit]")
+        expect(flora.get_by_text("Partner request sent.")).to_be_visible()
 
-            # The lead accepts.
-            log_in(leandro, server, lead.email)
-            leandro.goto(f"{server}/community/requests/")
-            incoming = leandro.locator(".incoming li", has_text="Flora Follow")
-            expect(incoming).to_contain_text("Tango course on Tuesdays?")
-            incoming.get_by_role("button", name="Accept").click()
-            expect(leandro.get_by_text("Request accepted.")).to_be_visible()
+        # The lead accepts.
+        log_in(leandro, server, lead.email)
+        leandro.goto(f"{server}/community/requests/")
+        incoming = leandro.locator(".incoming li", has_text="Flora Follow")
+        expect(incoming).to_contain_text("Tango course on Tuesdays?")
+        incoming.get_by_role("button", name="Accept").click()
+        expect(leandro.get_by_text("Request accepted.")).to_be_visible()
 
-            # ... and writes first.
-            leandro.locator(".incoming li", has_text="Flora Follow").get_by_role(
-                "link", name="Message"
-            ).click()
-            leandro.fill("#message-start textarea[name=body]", "Hola Flora! Tuesday works.")
-            leandro.click("#message-start button[type=submit]")
-            expect(leandro.locator(".messages-thread")).to_contain_text("Tuesday works.")
+        # ... and writes first.
+        leandro.locator(".incoming li", has_text="Flora Follow").get_by_role(
+            "link", name="Message"
+        ).click()
+        leandro.fill("#message-start textarea[name=body]", "Hola Flora! Tuesday works.")
+        leandro.click("#message-start button[type=submit]")
+        expect(leandro.locator(".messages-thread")).to_contain_text("Tuesday works.")
 
-            # The follower reads it and answers; the lead sees the answer.
-            flora.goto(f"{server}/community/messages/")
-            flora.get_by_role("link", name="Leandro Lead").click()
-            expect(flora.locator(".messages-thread")).to_contain_text("Hola Flora!")
-            flora.fill("#message-send textarea[name=body]", "Perfect, see you there!")
-            flora.click("#message-send button[type=submit]")
-            expect(flora.locator(".messages-thread")).to_contain_text("see you there")
-            leandro.reload()
-            expect(leandro.locator(".messages-thread")).to_contain_text("Perfect, see you there!")
-        finally:
-            browser.close()
+        # The follower reads it and answers; the lead sees the answer.
+        flora.goto(f"{server}/community/messages/")
+        flora.get_by_role("link", name="Leandro Lead").click()
+        expect(flora.locator(".messages-thread")).to_contain_text("Hola Flora!")
+        flora.fill("#message-send textarea[name=body]", "Perfect, see you there!")
+        flora.click("#message-send button[type=submit]")
+        expect(flora.locator(".messages-thread")).to_contain_text("see you there")
+        leandro.reload()
+        expect(leandro.locator(".messages-thread")).to_contain_text("Perfect, see you there!")

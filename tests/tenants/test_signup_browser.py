@@ -1,0 +1,66 @@
+"""A visitor starts a community in Chromium and lands on its onboarding checklist."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tenants.models import Community
+from tests.browser import chromium, wsgi_server
+
+SLUG = "browser-bachata"
+
+
+@pytest.fixture
+def platform_server(django_db_setup, django_db_blocker, settings) -> Iterator[int]:
+    with django_db_blocker.unblock(), wsgi_server() as port:
+        settings.PISTA_BASE_DOMAIN = f"localhost:{port}"
+        try:
+            yield port
+        finally:
+            community = Community.objects.filter(slug=SLUG).first()
+            if community is not None:
+                community.delete(force_drop=True)
+
+
+@pytest.mark.browser
+def test_visitor_creates_a_community_and_lands_on_its_onboarding_checklist(platform_server):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # provisioning happens inside the request
+    port = platform_server
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"http://localhost:{port}/")
+        page.get_by_role("link", name="Start your community").click()
+        expect(page).to_have_url(f"http://localhost:{port}/start/")
+        started = time.monotonic()
+
+        page.fill("#id_name", "Bachata Browser Club")
+        page.fill("#id_slug", "alpha")
+        expect(page.locator("#slug-status")).to_contain_text("already taken")
+        page.locator("#slug-status button.suggestion").first.click()
+        expect(page.locator("#id_slug")).to_have_value("alpha-club")
+        page.fill("#id_slug", SLUG)
+        expect(page.locator("#slug-status")).to_contain_text("is available")
+        page.fill("#id_owner_email", "founder@bachata.example")
+        page.fill("#id_password", "sunny-bachata-evenings-42")
+        page.check("input[name=dance_styles][value=bachata]")
+        page.select_option("#id_time_zone", "Europe/Madrid")
+        # People take a few seconds to fill a form; instant posts are refused.
+        time.sleep(max(0.0, 3.5 - (time.monotonic() - started)))
+        page.get_by_role("button", name="Create my community").click()
+
+        expect(page).to_have_url(f"http://{SLUG}.localhost:{port}/onboarding/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Bachata Browser Club")
+        for step in ["Choose a theme", "Upload a logo", "Create your first event"]:
+            expect(page.locator(".checklist")).to_contain_text(step)
+
+        page.goto(f"http://{SLUG}.localhost:{port}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bachata Browser Club")
+    community = Community.objects.get(slug=SLUG)
+    assert community.time_zone == "Europe/Madrid"
+    assert community.dance_styles == ["bachata"]
