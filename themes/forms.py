@@ -1,0 +1,56 @@
+"""The Wagtail admin form of the branding settings: it runs the services' checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from themes.registry import THEME_BY_NAME
+from themes.selectors import theme_current
+from themes.services import (
+    COLOUR_FIELDS,
+    InvalidBranding,
+    branding_colours_validate,
+    branding_image_sanitise,
+)
+
+
+class BrandingSettingsForm(WagtailAdminModelForm):
+    """Colours are normalised and contrast-checked against the community's
+    theme; new images are checked by content and stripped of metadata."""
+
+    def _image(self, field: str) -> Any:
+        value = self.cleaned_data.get(field)
+        if isinstance(value, UploadedFile):
+            try:
+                return branding_image_sanitise(upload=value, field=field)
+            except InvalidBranding as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return value
+
+    def clean_logo(self) -> Any:
+        return self._image("logo")
+
+    def clean_favicon(self) -> Any:
+        return self._image("favicon")
+
+    def clean_social_image(self) -> Any:
+        return self._image("social_image")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if any(field in self.errors for field in COLOUR_FIELDS):
+            return cleaned
+        try:
+            colours = branding_colours_validate(
+                theme=THEME_BY_NAME[theme_current().name],
+                colours={field: cleaned.get(field, "") for field in COLOUR_FIELDS},
+            )
+        except InvalidBranding as exc:
+            self.add_error(exc.extra.get("field"), forms.ValidationError(exc.message, code=exc.code))
+            return cleaned
+        cleaned.update(colours)
+        return cleaned
