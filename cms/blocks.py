@@ -180,7 +180,9 @@ class TeachersBlock(ListingBlock):
 
 
 class StandardStreamBlock(blocks.StreamBlock):
-    rich_text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="cms/blocks/rich_text.html")
+    rich_text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, template="cms/blocks/rich_text.html"
+    )
     image = ImageBlock()
     gallery = GalleryBlock()
     quote = QuoteBlock()

@@ -183,4 +183,6 @@ def colour_mix(first: RGB, second: RGB, share_of_second: float) -> RGB:
 def readable_on(background: RGB) -> RGB:
     """Black or white, whichever reads better on ``background`` (always ≥ 4.58:1)."""
     black, white = (0, 0, 0), (255, 255, 255)
-    return black if contrast_ratio(black, background) >= contrast_ratio(white, background) else white
+    return (
+        black if contrast_ratio(black, background) >= contrast_ratio(white, background) else white
+    )

@@ -50,7 +50,9 @@ class BrandingSettingsForm(WagtailAdminModelForm):
                 colours={field: cleaned.get(field, "") for field in COLOUR_FIELDS},
             )
         except InvalidBranding as exc:
-            self.add_error(exc.extra.get("field"), forms.ValidationError(exc.message, code=exc.code))
+            self.add_error(
+                exc.extra.get("field"), forms.ValidationError(exc.message, code=exc.code)
+            )
             return cleaned
         cleaned.update(colours)
         return cleaned

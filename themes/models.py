@@ -57,9 +57,7 @@ class BrandingSettings(BaseSiteSetting):
             heading=_("Colours"),
             help_text=_("Leave blank to use the theme's colours."),
         ),
-        MultiFieldPanel(
-            [FieldPanel("heading_font"), FieldPanel("body_font")], heading=_("Fonts")
-        ),
+        MultiFieldPanel([FieldPanel("heading_font"), FieldPanel("body_font")], heading=_("Fonts")),
     ]
 
     class Meta:

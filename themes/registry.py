@@ -40,7 +40,12 @@ FONTS: dict[str, Font] = {
         Font("lora", "Lora (book serif)", "Lora", SERIF),
         Font("inter", "Inter (neutral sans)", "Inter", SANS),
         Font("archivo-black", "Archivo Black (poster)", "Archivo Black", SANS),
-        Font("atkinson-hyperlegible", "Atkinson Hyperlegible (readable)", "Atkinson Hyperlegible", SANS),
+        Font(
+            "atkinson-hyperlegible",
+            "Atkinson Hyperlegible (readable)",
+            "Atkinson Hyperlegible",
+            SANS,
+        ),
         Font("system", "The reader's system font", "", SANS),
     ]
 }

@@ -124,7 +124,10 @@ def design_tokens(*, theme: Theme, branding: BrandingSettings | None) -> dict[st
         text=branding.text_colour if branding else "",
     )
     surface = colour_mix(palette.background, palette.text, 0.06)
-    if contrast_ratio(palette.text, surface) < 4.5 or contrast_ratio(palette.primary, surface) < 4.5:
+    if (
+        contrast_ratio(palette.text, surface) < 4.5
+        or contrast_ratio(palette.primary, surface) < 4.5
+    ):
         surface = palette.background
     heading_font = FONTS[(branding.heading_font if branding else "") or theme.heading_font]
     body_font = FONTS[(branding.body_font if branding else "") or theme.body_font]

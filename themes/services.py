@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pista.errors import ApplicationError
-from themes.colours import ColourError, colour_normalise, contrast_ratio
+from themes.colours import ColourError, colour_hex, colour_normalise, contrast_ratio
 from themes.registry import FONTS, THEME_BY_NAME, THEME_NAMES, Theme
 from themes.selectors import design_tokens, palette_effective, theme_activated
 
@@ -94,10 +94,11 @@ def branding_colours_validate(*, theme: Theme, colours: dict[str, str]) -> dict[
     for foreground, background in CONTRAST_PAIRS:
         ratio = contrast_ratio(colour_of[foreground], colour_of[background])
         if ratio < AA_BODY_TEXT_RATIO:
-            # Rounded down: a pair at 4.496:1 must not read as "4.50:1" and fail.
-            shown = math.floor(ratio * 100) / 100
+            # A pair at 4.496:1 must not read as "4.50:1" and fail.
+            shown = min(round(ratio, 2), math.floor(ratio * 100) / 100 if ratio > 4.49 else 99)
             raise InvalidBranding(
-                f"The {COLOUR_FIELDS[foreground]} on the {COLOUR_FIELDS[background]} has a "
+                f"The {COLOUR_FIELDS[foreground]} {colour_hex(colour_of[foreground])} on the "
+                f"{COLOUR_FIELDS[background]} {colour_hex(colour_of[background])} has a "
                 f"contrast ratio of {shown:.2f}:1; WCAG AA needs at least 4.5:1 for body text.",
                 code="contrast_too_low",
                 extra={
