@@ -26,7 +26,7 @@ class BrandingSettings(BaseSiteSetting):
         _("social share image"),
         upload_to="branding/",
         blank=True,
-        help_text=_("Shown when a page is shared on social media (1200×630 works best)."),
+        help_text=_("Shown when a page is shared on social media (1200x630 works best)."),
     )
     primary_colour = models.CharField(
         _("primary colour"),

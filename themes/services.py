@@ -153,7 +153,7 @@ def branding_image_sanitise(*, upload: File, field: str) -> ContentFile:
         image = Image.open(BytesIO(data))
         if image.width > max_side or image.height > max_side:
             raise InvalidBranding(
-                f"The {label} is {image.width}×{image.height} pixels; "
+                f"The {label} is {image.width}x{image.height} pixels; "
                 f"the limit is {max_side} pixels a side.",
                 code="image_too_large",
                 extra={"field": field},

@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 from core_apps.accounts.tasks import owner_invitation_send_task
 from tenants.services import community_set_status
-from themes.colours import ColourError, colour_normalise, contrast_ratio, colour_parse
+from themes.colours import ColourError, colour_normalise, colour_parse, contrast_ratio
 from themes.services import (
     InvalidBranding,
     InvalidTheme,
@@ -180,7 +180,7 @@ def test_exif_data_is_stripped_from_an_uploaded_logo():
 
 
 def test_two_communities_serve_visibly_different_home_pages(themed, client_a, client_b):
-    community_a, community_b = themed
+    assert themed
     response_a, response_b = client_a.get("/"), client_b.get("/")
     html_a, html_b = response_a.content.decode(), response_b.content.decode()
     tokens_a, tokens_b = tokens_of(html_a), tokens_of(html_b)
