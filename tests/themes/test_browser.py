@@ -1,0 +1,179 @@
+"""Each theme's home page in Debian's Chromium: a screenshot saved under
+``test-artifacts/`` and an axe-core audit with no serious or critical violation.
+
+pytest-django's ``live_server`` would force ``transactional_db`` (whose flush
+empties the session's communities), so the app is served here by Django's own
+threaded WSGI server on a free port, reading data committed by the fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
+from django_tenants.utils import schema_context
+
+from tenants.models import Community
+from tests.conftest import service_unavailable
+from themes.registry import THEME_NAMES
+from themes.services import community_theme_set
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / "assets" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class ClosingServer(ThreadedWSGIServer):
+    """Closes each request thread's database connection when the thread ends."""
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    with django_db_blocker.unblock():
+        httpd = ClosingServer(("127.0.0.1", 0), QuietHandler)
+        httpd.set_app(get_wsgi_application())
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"{httpd.server_address[1]}"
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def showcase(server, django_db_blocker) -> Iterator[Community]:
+    """Alpha with a menu page and a few home page sections, committed; undone after."""
+    from wagtail.models import Site
+
+    from cms.models import HomePage, StandardPage
+
+    with django_db_blocker.unblock():
+        community = Community.objects.get(slug="alpha")
+        original_theme = community.theme
+        with schema_context(community.schema_name):
+            home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
+            about = StandardPage(title="About us", slug="about-showcase", show_in_menus=True)
+            home.add_child(instance=about)
+            about.save_revision().publish()
+            home.intro = "<p>Weekly classes, socials and a festival every spring.</p>"
+            home.sections = [
+                ("quote", {"quote": "The floor is always full.", "attribution": "A dancer"}),
+                (
+                    "call_to_action",
+                    {
+                        "heading": "Learn with us",
+                        "text": "Beginners welcome every Tuesday.",
+                        "button_label": "Read about us",
+                        "page": about,
+                        "url": "",
+                    },
+                ),
+                (
+                    "video",
+                    {
+                        "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                        "title": "Last year's festival",
+                        "poster": None,
+                    },
+                ),
+            ]
+            home.save_revision().publish()
+        try:
+            yield community
+        finally:
+            with schema_context(community.schema_name):
+                StandardPage.objects.filter(slug="about-showcase").delete()
+                home = HomePage.objects.get(pk=home.pk)
+                home.intro = ""
+                home.sections = []
+                home.save_revision().publish()
+            community.refresh_from_db()
+            community_theme_set(community=community, theme=original_theme)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        service_unavailable("Debian's chromium is not installed (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, which Django takes
+    # for an async context; no Django code runs on that loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.parametrize("theme", sorted(THEME_NAMES))
+def test_each_themes_home_page_has_no_serious_accessibility_violations(
+    theme, server, showcase, browser, django_db_blocker
+):
+    with django_db_blocker.unblock():
+        community_theme_set(community=showcase, theme=theme)
+        base = f"http://alpha.localhost:{server}"
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+        try:
+            response = page.goto(base + "/", wait_until="networkidle")
+            assert response is not None and response.status == 200
+            assert page.locator("html").get_attribute("data-theme") == theme
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"theme-{theme}.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.screenshot(path=str(ARTIFACTS / f"theme-{theme}-mobile.png"), full_page=True)
+
+            # The video facade makes no third-party request before the click.
+            assert page.locator("iframe").count() == 0
+            assert hosts == {f"alpha.localhost:{server}"}, hosts
+
+            page.add_script_tag(path=str(AXE))
+            results = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+        finally:
+            page.close()
+    serious = [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"axe-core on the {theme} theme:\n" + "\n".join(serious)
+    assert (ARTIFACTS / f"theme-{theme}.png").stat().st_size > 10_000
