@@ -52,6 +52,7 @@ WAGTAIL_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "django.contrib.sitemaps",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
