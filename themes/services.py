@@ -163,14 +163,15 @@ def branding_image_sanitise(*, upload: File, field: str) -> ContentFile:
         raise not_an_image from exc
     if image_format not in IMAGE_FORMATS:
         raise not_an_image
-    image = ImageOps.exif_transpose(image) or image
+    upright: Image.Image = ImageOps.exif_transpose(image) or image
     out = BytesIO()
+    # Saved without exif=, pnginfo= or icc_profile=: the metadata stays behind.
     if image_format == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+        upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
     elif image_format == "WEBP":
-        image.save(out, "WEBP", quality=90)
+        upright.save(out, "WEBP", quality=90)
     else:
-        image.save(out, "PNG", optimize=True)
+        upright.save(out, "PNG", optimize=True)
     extension = IMAGE_FORMATS[image_format]
     return ContentFile(out.getvalue(), name=f"{field}-{uuid.uuid4().hex[:12]}.{extension}")
 
@@ -336,9 +337,10 @@ def email_message_build(
     with theme_activated(theme_name):
         theme = THEME_BY_NAME[theme_name]
         branding = _email_branding(community)
-        subject = render_to_string(f"{template_prefix}_subject.txt", context, request)
-        subject = subject_prefix + " ".join(subject.splitlines()).strip()
+        subject_lines = render_to_string(f"{template_prefix}_subject.txt", context, request)
+        subject = subject_prefix + " ".join(subject_lines.splitlines()).strip()
         text_body = render_to_string(f"{template_prefix}_message.txt", context, request).strip()
+        html_body: str
         try:
             html_body = render_to_string(f"{template_prefix}_message.html", context, request)
         except TemplateDoesNotExist:

@@ -316,3 +316,69 @@ def test_the_platform_site_renders_with_a_theme_and_no_community_branding(platfo
 def test_unknown_hosts_still_get_the_not_found_page(db):
     response = Client(HTTP_HOST="nobody.localhost").get("/")
     assert response.status_code == 404
+
+
+# --- The Wagtail admin -------------------------------------------------------
+
+
+def branding_form_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "primary_colour": "",
+        "accent_colour": "",
+        "background_colour": "",
+        "text_colour": "",
+        "heading_font": "",
+        "body_font": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def owner_client(client_a, community_a):
+    from core_apps.accounts.models import User
+    from tests.conftest import login
+
+    with schema_context(community_a.schema_name):
+        owner = User.objects.get(email="owner@alpha.example")
+        owner.is_superuser = True  # Wagtail settings permission; the role sync is not our concern
+        owner.save(update_fields=["is_superuser"])
+    login(client_a, community_a, owner)
+    return client_a
+
+
+def test_the_admin_rejects_a_low_contrast_pair_and_names_it(client_a, community_a):
+    client = owner_client(client_a, community_a)
+    site_id = site_of(community_a).pk
+    url = f"/cms/settings/themes/brandingsettings/{site_id}/"
+    response = client.post(url, branding_form_data(text_colour="#aaaaaa"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "The text colour #aaaaaa on the background colour #fbf7f2 has a contrast ratio of" in html
+    )
+
+
+def test_the_admin_refuses_a_non_image_logo_and_saves_a_good_one_without_exif(
+    client_a, community_a
+):
+    client = owner_client(client_a, community_a)
+    url = f"/cms/settings/themes/brandingsettings/{site_of(community_a).pk}/"
+    bad = SimpleUploadedFile("logo.png", b"GIF89a not really", content_type="image/png")
+    response = client.post(url, {**branding_form_data(), "logo": bad})
+    assert response.status_code == 200
+    assert "logo" in response.content.decode().lower()
+    with schema_context(community_a.schema_name):
+        from themes.models import BrandingSettings
+
+        assert not BrandingSettings.for_site(site_of(community_a)).logo
+
+    good = SimpleUploadedFile("me.jpg", png_bytes(exif=True, fmt="JPEG"), content_type="image/jpeg")
+    response = client.post(url, {**branding_form_data(primary_colour="navy"), "logo": good})
+    assert response.status_code == 302
+    with schema_context(community_a.schema_name):
+        branding = BrandingSettings.for_site(site_of(community_a))
+        assert branding.primary_colour == "#000080"
+        assert branding.logo.name.startswith("branding/logo-")
+        branding.logo.open()
+        assert b"SecretCamera" not in branding.logo.read()
+        assert community_a.schema_name in branding.logo.path

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.templatetags.static import static
+from django.conf import settings
+from django.templatetags.static import static as django_static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -18,6 +19,15 @@ def _branding(context: template.Context) -> Any:
     branding = context.get("branding")
     # A lazy branding that resolved to None (no Wagtail site) counts as none.
     return branding if branding and getattr(branding, "pk", None) is not None else None
+
+
+def _static_url(path: str) -> str:
+    """The static URL, even where collectstatic's manifest is missing: an error
+    page must render rather than fail on a stylesheet link."""
+    try:
+        return django_static(path)
+    except ValueError:
+        return f"{settings.STATIC_URL}{path}"
 
 
 @register.simple_tag(takes_context=True)
@@ -33,9 +43,9 @@ def theme_stylesheets(context: template.Context) -> SafeString:
         '<link rel="stylesheet" href="{}">\n'
         '<link rel="stylesheet" href="{}">\n'
         '<style id="pista-design-tokens">{}</style>',
-        static("themes/fonts.css"),
-        static("themes/layout.css"),
-        static(theme.stylesheet),
+        _static_url("themes/fonts.css"),
+        _static_url("themes/layout.css"),
+        _static_url(theme.stylesheet),
         # Built from parsed colours and the curated font table only.
         SafeString(design_tokens_css(tokens)),
     )
