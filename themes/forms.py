@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from themes.registry import THEME_BY_NAME
+from themes.registry import THEME_BY_NAME, THEME_CHOICES
 from themes.selectors import theme_current
 from themes.services import (
     COLOUR_FIELDS,
@@ -56,3 +56,7 @@ class BrandingSettingsForm(WagtailAdminModelForm):
             return cleaned
         cleaned.update(colours)
         return cleaned
+
+
+class ThemeChooseForm(forms.Form):
+    theme = forms.ChoiceField(choices=THEME_CHOICES, widget=forms.RadioSelect)

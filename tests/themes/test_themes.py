@@ -340,7 +340,7 @@ def owner_client(client_a, community_a):
 
     with schema_context(community_a.schema_name):
         owner = User.objects.get(email="owner@alpha.example")
-        owner.is_superuser = True  # Wagtail settings permission; the role sync is not our concern
+        owner.is_superuser = False
         owner.save(update_fields=["is_superuser"])
     login(client_a, community_a, owner)
     return client_a
@@ -382,3 +382,46 @@ def test_the_admin_refuses_a_non_image_logo_and_saves_a_good_one_without_exif(
         branding.logo.open()
         assert b"SecretCamera" not in branding.logo.read()
         assert community_a.schema_name in branding.logo.path
+
+
+def test_an_owner_switches_the_theme_in_the_admin_and_the_site_follows(client_a, community_a):
+    from core_apps.accounts.models import User
+    from tests.conftest import login
+
+    with schema_context(community_a.schema_name):
+        owner = User.objects.get(email="owner@alpha.example")
+    login(client_a, community_a, owner)
+    page = client_a.get("/cms/theme/")
+    assert page.status_code == 200
+    assert "Festival" in page.content.decode()
+    response = client_a.post("/cms/theme/", {"theme": "festival"})
+    assert response.status_code == 302
+    community_a.refresh_from_db()
+    assert community_a.theme == "festival"
+    assert 'data-theme="festival"' in client_a.get("/").content.decode()
+
+
+def test_a_member_cannot_open_the_theme_picker(client_a, community_a):
+    from tests.conftest import login
+    from tests.factories import UserFactory
+
+    with schema_context(community_a.schema_name):
+        member = UserFactory()
+    login(client_a, community_a, member)
+    assert client_a.post("/cms/theme/", {"theme": "festival"}).status_code in (302, 403)
+    community_a.refresh_from_db()
+    assert community_a.theme == "salon"
+
+
+def test_an_owner_may_edit_branding_without_being_a_superuser(client_a, community_a):
+    from core_apps.accounts.models import User
+    from tests.conftest import login
+
+    with schema_context(community_a.schema_name):
+        owner = User.objects.get(email="owner@alpha.example")
+    login(client_a, community_a, owner)
+    url = f"/cms/settings/themes/brandingsettings/{site_of(community_a).pk}/"
+    assert client_a.get(url).status_code == 200
+    response = client_a.post(url, branding_form_data(accent_colour="teal"))
+    assert response.status_code == 302
+    assert tokens_of(client_a.get("/").content.decode())["--pista-color-accent"] == "#008080"
