@@ -276,6 +276,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# …and stored without EXIF or other metadata (cms.forms, pista.images).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.SanitisedImageForm"
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -15,9 +14,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks, urlize
 from django_tenants.utils import schema_context
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pista.errors import ApplicationError
+from pista.images import InvalidImage, image_sanitise
 from themes.colours import ColourError, colour_hex, colour_normalise, contrast_ratio
 from themes.registry import FONTS, THEME_BY_NAME, THEME_NAMES, Theme
 from themes.selectors import design_tokens, palette_effective, theme_activated
@@ -112,7 +111,7 @@ def branding_colours_validate(*, theme: Theme, colours: dict[str, str]) -> dict[
 
 # --- Images ------------------------------------------------------------------
 
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+BRANDING_IMAGE_FORMATS = frozenset({"PNG", "JPEG", "WEBP"})
 IMAGE_LIMITS: dict[str, tuple[int, int]] = {
     # field: (bytes, longest side in pixels)
     "logo": (2 * 1024 * 1024, 4000),
@@ -129,51 +128,18 @@ def branding_image_sanitise(*, upload: File, field: str) -> ContentFile:
     Only PNG, JPEG and WebP are accepted, whatever the file is called. Raises
     InvalidBranding for a file that is too large, not an image, or of another format.
     """
-    label = IMAGE_LABELS[field]
     max_bytes, max_side = IMAGE_LIMITS[field]
-    size = upload.size or 0
-    if size > max_bytes:
-        raise InvalidBranding(
-            f"The {label} is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{max_bytes / 1024 / 1024:g} MB.",
-            code="image_too_large",
-            extra={"field": field},
-        )
-    upload.seek(0)
-    data = upload.read(max_bytes + 1)
-    not_an_image = InvalidBranding(
-        f"The {label} is not a PNG, JPEG or WebP image.",
-        code="invalid_image",
-        extra={"field": field},
-    )
     try:
-        with Image.open(BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()
-        image = Image.open(BytesIO(data))
-        if image.width > max_side or image.height > max_side:
-            raise InvalidBranding(
-                f"The {label} is {image.width}x{image.height} pixels; "
-                f"the limit is {max_side} pixels a side.",
-                code="image_too_large",
-                extra={"field": field},
-            )
-        image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise not_an_image from exc
-    if image_format not in IMAGE_FORMATS:
-        raise not_an_image
-    upright: Image.Image = ImageOps.exif_transpose(image) or image
-    out = BytesIO()
-    # Saved without exif=, pnginfo= or icc_profile=: the metadata stays behind.
-    if image_format == "JPEG":
-        upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
-    elif image_format == "WEBP":
-        upright.save(out, "WEBP", quality=90)
-    else:
-        upright.save(out, "PNG", optimize=True)
-    extension = IMAGE_FORMATS[image_format]
-    return ContentFile(out.getvalue(), name=f"{field}-{uuid.uuid4().hex[:12]}.{extension}")
+        return image_sanitise(
+            upload=upload,
+            label=IMAGE_LABELS[field],
+            max_bytes=max_bytes,
+            max_side=max_side,
+            formats=BRANDING_IMAGE_FORMATS,
+            name_stem=f"{field}-{uuid.uuid4().hex[:12]}",
+        )
+    except InvalidImage as exc:
+        raise InvalidBranding(exc.message, code=exc.code, extra={"field": field}) from exc
 
 
 # --- Branding ----------------------------------------------------------------

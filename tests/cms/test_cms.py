@@ -159,3 +159,54 @@ def test_home_page_sections_for_events_and_teachers_render_nothing_without_a_pro
     html = client_a.get("/").content.decode()
     assert "Upcoming events" not in html
     assert f"<h1>{community_a.name}</h1>" in html
+
+
+def jpeg_with_exif() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"
+    out = BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_images_uploaded_to_the_library_lose_their_exif_and_stay_in_the_community(
+    in_a, community_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images import get_image_model
+    from wagtail.images.forms import get_image_form
+    from wagtail.models import Collection
+
+    data = jpeg_with_exif()
+    assert b"SecretCamera" in data
+    form_class = get_image_form(get_image_model())
+    form = form_class(
+        data={"title": "Social night", "collection": Collection.get_first_root_node().pk},
+        files={"file": SimpleUploadedFile("night.jpg", data, content_type="image/jpeg")},
+    )
+    assert form.is_valid(), form.errors
+    image = form.save()
+    image.file.open()
+    stored = image.file.read()
+    assert b"SecretCamera" not in stored
+    assert (image.width, image.height) == (64, 48)
+    assert f"/{community_a.schema_name}/original_images/" in image.file.path
+
+
+def test_a_non_image_is_refused_by_the_image_library(in_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images import get_image_model
+    from wagtail.images.forms import get_image_form
+    from wagtail.models import Collection
+
+    form = get_image_form(get_image_model())(
+        data={"title": "x", "collection": Collection.get_first_root_node().pk},
+        files={"file": SimpleUploadedFile("x.png", b"<html>not an image</html>")},
+    )
+    assert not form.is_valid()
+    assert "file" in form.errors
