@@ -91,6 +91,14 @@ def test_sitemap_lists_each_communitys_own_pages(client_a, client_b, contact_pag
     assert "alpha.localhost" not in body_b and "/contact/" not in body_b
 
 
+def test_sitemap_urls_use_the_host_and_port_it_was_asked_on(community_a, contact_page):
+    from django.test import Client
+
+    body = Client(HTTP_HOST="alpha.localhost:8000").get("/sitemap.xml").content.decode()
+    assert "<loc>http://alpha.localhost:8000/contact/</loc>" in body
+    assert "<loc>http://alpha.localhost:8000/</loc>" in body
+
+
 def test_robots_txt_points_at_the_hosts_own_sitemap(client_a, client_b):
     robots_a = client_a.get("/robots.txt")
     assert robots_a["Content-Type"].startswith("text/plain")

@@ -425,3 +425,20 @@ def test_an_owner_may_edit_branding_without_being_a_superuser(client_a, communit
     response = client_a.post(url, branding_form_data(accent_colour="teal"))
     assert response.status_code == 302
     assert tokens_of(client_a.get("/").content.decode())["--pista-color-accent"] == "#008080"
+
+
+def test_favicon_and_social_image_are_in_the_head(client_a, community_a):
+    with schema_context(community_a.schema_name):
+        branding_update(
+            site=site_of(community_a),
+            theme="salon",
+            favicon=SimpleUploadedFile("icon.png", png_bytes(size=(32, 32))),
+            social_image=SimpleUploadedFile("share.png", png_bytes(size=(120, 63))),
+        )
+    html = client_a.get("/").content.decode()
+    assert re.search(r'<link rel="icon" href="/media/alpha/branding/favicon-\w+\.png">', html)
+    assert re.search(
+        r'<meta property="og:image" content="http://alpha.localhost/media/alpha/branding/'
+        r'social_image-\w+\.png">',
+        html,
+    )
