@@ -140,6 +140,18 @@ def browser() -> Iterator[object]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def axe_serious_violations(page) -> list[str]:
+    """Run axe-core on the page; describe its serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.mark.parametrize("theme", sorted(THEME_NAMES))
 def test_each_themes_home_page_has_no_serious_accessibility_violations(
     theme, server, showcase, browser, django_db_blocker
@@ -163,17 +175,14 @@ def test_each_themes_home_page_has_no_serious_accessibility_violations(
             assert page.locator("iframe").count() == 0
             assert hosts == {f"alpha.localhost:{server}"}, hosts
 
-            page.add_script_tag(path=str(AXE))
-            results = page.evaluate(
-                "async () => await axe.run(document, {resultTypes: ['violations']})"
-            )
+            serious = axe_serious_violations(page)
+            # The rest of the site wears the theme too: an account page and a 404.
+            for path, status in [("/accounts/login/", 200), ("/no-such-page/", 404)]:
+                other = page.goto(base + path, wait_until="networkidle")
+                assert other is not None and other.status == status
+                assert page.locator("html").get_attribute("data-theme") == theme
+                serious += [f"{path}: {line}" for line in axe_serious_violations(page)]
         finally:
             page.close()
-    serious = [
-        f"{violation['id']} ({violation['impact']}): "
-        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in results["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
     assert not serious, f"axe-core on the {theme} theme:\n" + "\n".join(serious)
     assert (ARTIFACTS / f"theme-{theme}.png").stat().st_size > 10_000
