@@ -186,3 +186,35 @@ def test_each_themes_home_page_has_no_serious_accessibility_violations(
             page.close()
     assert not serious, f"axe-core on the {theme} theme:\n" + "\n".join(serious)
     assert (ARTIFACTS / f"theme-{theme}.png").stat().st_size > 10_000
+
+
+def test_the_video_player_loads_only_after_a_click(server, showcase, browser, django_db_blocker):
+    with django_db_blocker.unblock():
+        community_theme_set(community=showcase, theme="studio")
+        page = browser.new_page()
+        external: list[str] = []
+
+        def keep_local(route) -> None:
+            host = urlparse(route.request.url).hostname or ""
+            if host.endswith("localhost"):
+                route.continue_()
+            else:  # no request leaves this machine; note what would have
+                external.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", keep_local)
+        try:
+            page.goto(f"http://alpha.localhost:{server}/", wait_until="networkidle")
+            assert page.locator("iframe").count() == 0
+            assert external == []
+            page.get_by_role("button", name="Play video: Last year's festival").click()
+            frame = page.locator("iframe.video__frame")
+            frame.wait_for(state="attached")
+            assert frame.get_attribute("src") == (
+                "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+            )
+            assert frame.get_attribute("title") == "Play video: Last year's festival"
+            page.wait_for_timeout(200)
+            assert any("youtube-nocookie.com" in url for url in external)
+        finally:
+            page.close()
