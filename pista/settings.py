@@ -324,7 +324,7 @@ MEDIA_ROOT = env.path("PISTA_MEDIA_ROOT", default=BASE_DIR / ".pista" / "media")
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
     # Every community's files live under its own schema-named prefix.
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "pista.storage.TenantFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
