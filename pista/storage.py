@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
