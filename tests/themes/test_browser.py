@@ -43,12 +43,20 @@ pytestmark = pytest.mark.browser
 
 
 class QuietHandler(WSGIRequestHandler):
+    # One request per connection: a request thread (and its database
+    # connection) never outlives the page load in a keep-alive wait.
+    protocol_version = "HTTP/1.0"
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
 
 class ClosingServer(ThreadedWSGIServer):
-    """Closes each request thread's database connection when the thread ends."""
+    """Closes each request thread's database connection when the thread ends, and
+    waits for those threads on close, so the test database can be dropped."""
+
+    daemon_threads = False
+    block_on_close = True
 
     def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
         try:
