@@ -14,13 +14,32 @@ from themes.services import (
     COLOUR_FIELDS,
     InvalidBranding,
     branding_colours_validate,
+    branding_files_forget,
     branding_image_sanitise,
 )
+
+IMAGE_FIELDS = ("logo", "favicon", "social_image")
 
 
 class BrandingSettingsForm(WagtailAdminModelForm):
     """Colours are normalised and contrast-checked against the community's
-    theme; new images are checked by content and stripped of metadata."""
+    theme; new images are checked by content and stripped of metadata; replaced
+    images are deleted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored_names = {field: getattr(self.instance, field).name for field in IMAGE_FIELDS}
+
+    def save(self, commit: bool = True) -> Any:
+        instance = super().save(commit=commit)
+        branding_files_forget(
+            names=[
+                name
+                for field, name in self._stored_names.items()
+                if name and getattr(instance, field).name != name
+            ]
+        )
+        return instance
 
     def _image(self, field: str) -> Any:
         value = self.cleaned_data.get(field)

@@ -199,17 +199,39 @@ def branding_update(
     branding_fonts_validate(**fonts)
     for field, value in {**colours, **fonts}.items():
         setattr(branding, field, value)
+    replaced = []
     for field, upload in (("logo", logo), ("favicon", favicon), ("social_image", social_image)):
         if upload is _UNSET:
             continue
+        replaced.append(getattr(branding, field).name)
         if upload is None:
-            getattr(branding, field).delete(save=False)
             setattr(branding, field, "")
             continue
         clean = branding_image_sanitise(upload=upload, field=field)
         getattr(branding, field).save(clean.name, clean, save=False)
     branding.save()
+    branding_files_forget(names=replaced)
     return branding
+
+
+def branding_files_forget(*, names: list[str]) -> None:
+    """Delete replaced branding files once the change is committed (a rollback
+    keeps them, as the settings row still points at them)."""
+    from django.core.files.storage import default_storage
+
+    from pista.tenancy import current_schema
+
+    schema = current_schema()
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        # The storage's prefix follows the connection's schema.
+        with schema_context(schema):
+            for name in names:
+                default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 # --- Themes ------------------------------------------------------------------

@@ -442,3 +442,23 @@ def test_favicon_and_social_image_are_in_the_head(client_a, community_a):
         r'social_image-\w+\.png">',
         html,
     )
+
+
+def test_a_replaced_logo_file_is_deleted_after_commit(
+    community_a, in_a, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    site = site_of(community_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = branding_update(
+            site=site, theme="salon", logo=SimpleUploadedFile("a.png", png_bytes())
+        ).logo.name
+    assert default_storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = branding_update(
+            site=site, theme="salon", logo=SimpleUploadedFile("b.png", png_bytes())
+        ).logo.name
+    assert second != first
+    assert default_storage.exists(second)
+    assert not default_storage.exists(first)
