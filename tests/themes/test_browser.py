@@ -21,6 +21,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django_tenants.utils import schema_context
 
+from core_apps.accounts.services import roles_sync
 from tenants.models import Community
 from tests.conftest import service_unavailable
 from themes.registry import THEME_NAMES
@@ -90,6 +91,9 @@ def showcase(server, django_db_blocker) -> Iterator[Community]:
         community = Community.objects.get(slug="alpha")
         original_theme = community.theme
         with schema_context(community.schema_name):
+            # Role permissions as after a deploy's migrations (the settings'
+            # permissions are newer than the session's communities may be).
+            roles_sync()
             home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
             about = StandardPage(title="About us", slug="about-showcase", show_in_menus=True)
             home.add_child(instance=about)
@@ -226,3 +230,50 @@ def test_the_video_player_loads_only_after_a_click(server, showcase, browser, dj
             assert any("youtube-nocookie.com" in url for url in external)
         finally:
             page.close()
+
+
+def test_an_owner_picks_a_theme_and_colours_in_the_admin_and_the_home_page_changes(
+    server, showcase, browser, django_db_blocker
+):
+    from wagtail.models import Site
+
+    from tests.conftest import PASSWORD
+    from themes.models import BrandingSettings
+
+    base = f"http://alpha.localhost:{server}"
+    with django_db_blocker.unblock():
+        community_theme_set(community=showcase, theme="salon")
+        page = browser.new_page()
+        try:
+            page.goto(base + "/accounts/login/")
+            page.get_by_label("Email").fill("owner@alpha.example")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.locator("form button[type=submit]").last.click()
+            page.wait_for_load_state("networkidle")
+
+            page.goto(base + "/cms/theme/")
+            page.get_by_label("Festival — bold, for weekenders and socials").check()
+            page.get_by_role("button", name="Use this theme").click()
+            page.wait_for_load_state("networkidle")
+            assert "Your whole site uses it now" in page.content()
+
+            with schema_context(showcase.schema_name):
+                site_id = Site.objects.get(is_default_site=True).pk
+            page.goto(f"{base}/cms/settings/themes/brandingsettings/{site_id}/")
+            assert page.url.endswith(f"/{site_id}/"), page.url
+            page.get_by_label("Primary colour").fill("hsl(48 100% 60%)")
+            page.get_by_role("button", name="Save").first.click()
+            page.wait_for_load_state("networkidle")
+
+            page.goto(base + "/")
+            assert page.locator("html").get_attribute("data-theme") == "festival"
+            primary = page.evaluate(
+                "getComputedStyle(document.documentElement)"
+                ".getPropertyValue('--pista-color-primary').trim()"
+            )
+            assert primary == "#ffd633"
+            page.screenshot(path=str(ARTIFACTS / "admin-picked-festival.png"), full_page=True)
+        finally:
+            page.close()
+            with schema_context(showcase.schema_name):
+                BrandingSettings.objects.update(primary_colour="")
