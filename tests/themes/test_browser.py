@@ -66,6 +66,14 @@ class ClosingServer(ThreadedWSGIServer):
             connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def _own_connections_closed() -> Iterator[None]:
+    """Close the connections these tests opened outside pytest-django's own test
+    transaction (committed fixtures data), so the test database can be dropped."""
+    yield
+    connections.close_all()
+
+
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker) -> Iterator[str]:
     with django_db_blocker.unblock():
@@ -132,6 +140,7 @@ def showcase(server, django_db_blocker) -> Iterator[Community]:
                 home.save_revision().publish()
             community.refresh_from_db()
             community_theme_set(community=community, theme=original_theme)
+            connections.close_all()
 
 
 @pytest.fixture(scope="module")
