@@ -1,15 +1,18 @@
-"""Writes to a community's Wagtail tree."""
+"""Writes to a community's Wagtail tree and its contact forms."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.db import transaction
+from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, Site
 
-from cms.models import HomePage
+from cms.models import HONEYPOT_FIELD, HomePage
 
 if TYPE_CHECKING:
+    from cms.models import ContactPage
     from tenants.models import Community
 
 
@@ -41,3 +44,44 @@ def site_provision(*, community: Community, hostname: str) -> Site:
         },
     )
     return site
+
+
+def contact_submission_is_spam(*, data: dict[str, Any]) -> bool:
+    """A filled honeypot field gives a bot away (people never see the field)."""
+    return bool(str(data.get(HONEYPOT_FIELD) or "").strip())
+
+
+def contact_submission_process(*, page: ContactPage, form: forms.Form) -> FormSubmission | None:
+    """Keep a contact form submission and email it to the page's recipients.
+
+    Spam (see contact_submission_is_spam) is dropped silently: nothing stored,
+    nothing sent, and the sender still sees the thank-you page.
+    """
+    if contact_submission_is_spam(data=form.cleaned_data):
+        return None
+    form.cleaned_data.pop(HONEYPOT_FIELD, None)
+    submission = FormSubmission.objects.create(form_data=form.cleaned_data, page=page)
+    if page.to_address:
+        transaction.on_commit(lambda: contact_notification_send(page=page, form=form))
+    return submission
+
+
+def contact_notification_send(*, page: ContactPage, form: forms.Form) -> None:
+    """Email a submission to the page's recipients, in the community's theme."""
+    from themes.services import email_send
+
+    fields = [
+        {"label": field.label, "value": _display(form.cleaned_data.get(field.name, ""))}
+        for field in form
+        if field.name in form.cleaned_data and field.name != HONEYPOT_FIELD
+    ]
+    email_send(
+        template_prefix="cms/email/contact_submission",
+        context={"page": page, "fields": fields},
+        to=[address.strip() for address in page.to_address.split(",") if address.strip()],
+        from_email=page.from_address or None,
+    )
+
+
+def _display(value: Any) -> str:
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)

@@ -11,6 +11,7 @@ from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django_tenants.utils import get_public_schema_name
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -23,6 +24,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def _error_context(request: HttpRequest) -> dict[str, object]:
+    """The community (already in memory) for the themed error pages, and no page
+    chrome that would query the database (menus, footer, branding)."""
+    tenant = getattr(request, "tenant", None)
+    community = (
+        tenant if tenant is not None and tenant.schema_name != get_public_schema_name() else None
+    )
+    return {"community": community, "minimal_chrome": True}
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, DatabaseError | InterfaceError):
@@ -32,9 +43,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
                 status=503,
             )
         # No context processors: they might touch the database that is down.
-        return HttpResponse(render_to_string("503_unavailable.html"), status=503)
+        return HttpResponse(
+            render_to_string("503_unavailable.html", _error_context(request)), status=503
+        )
     if _wants_json(request):
         return JsonResponse(
             {"code": "server_error", "detail": "An unexpected error occurred."}, status=500
         )
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(render_to_string("500.html", _error_context(request)), status=500)

@@ -9,6 +9,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 
 from pista.embedded_db import embedded_database_settings
+from themes.registry import THEME_LIST
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,8 @@ WAGTAIL_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -140,8 +143,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "pista" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The active theme's templates come first (themes.loaders); the
+            # cache keys carry the theme, so a switch shows at once.
+            "loaders": [
+                (
+                    "themes.loaders.ThemeCachedLoader",
+                    [
+                        "themes.loaders.ThemeLoader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -149,6 +163,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tenants.context_processors.community",
                 "csp.context_processors.nonce",
+                "themes.context_processors.theme",
             ],
         },
     },
@@ -267,6 +282,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PISTA_SCHEME
+# Account emails render in the community's theme (themes.services).
+ACCOUNT_ADAPTER = "core_apps.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Failed-login throttling (django-axes), per account and per client address,
 # in each community's own tables. A lock lifts by itself after the cool-off and
@@ -302,6 +319,12 @@ WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# Uploaded images: raster formats only (no SVG), checked by content, size-limited.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# …and stored without EXIF or other metadata (cms.forms, pista.images).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.SanitisedImageForm"
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -356,12 +379,14 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".pista" / "static"
+# Each theme package keeps its static files beside its templates.
+STATICFILES_DIRS = [theme.static_dir for theme in THEME_LIST]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("PISTA_MEDIA_ROOT", default=BASE_DIR / ".pista" / "media")
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
     # Every community's files live under its own schema-named prefix.
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "pista.storage.TenantFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -8,7 +8,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import robots_txt, sitemap_xml
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("api/v1/", include("pista.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),

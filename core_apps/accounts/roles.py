@@ -37,6 +37,9 @@ COMMUNITY_MANAGEMENT = [
     "accounts.view_user",
     "accounts.change_user",
     "auth.view_group",
+    # Branding and footer site settings (themes, cms).
+    "themes.change_brandingsettings",
+    "cms.change_footersettings",
 ]
 
 EVENT_MANAGEMENT = [

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from core_apps.accounts.models import User
 from pista.celery import app
 from pista.tasks import CommunityTask
+from themes.services import email_send
 
 
 @app.task(base=CommunityTask)
@@ -28,12 +28,9 @@ def owner_invitation_send_task(*, user_id: int) -> None:
             "key": default_token_generator.make_token(user),
         },
     )
-    send_mail(
-        subject=f"Your new community {community.name} on Pista",
-        message=(
-            f"Welcome! {community.name} is ready.\n\n"
-            f"Set your password to sign in: {community_url(community=community)}{path}\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
+    # Rendered in the community's theme, like every email it sends.
+    email_send(
+        template_prefix="accounts/email/owner_invitation",
+        context={"community": community, "link": f"{community_url(community=community)}{path}"},
+        to=[user.email],
     )

@@ -47,7 +47,9 @@ def test_data_created_in_a_is_invisible_in_b_by_orm(community_a, community_b):
 def test_page_published_in_a_is_not_served_on_bs_host(community_a, client_a, client_b):
     with schema_context(community_a.schema_name):
         home = HomePage.objects.get()
-        page = StandardPage(title="Secret milonga", slug="secret-milonga", body="<p>Hidden</p>")
+        page = StandardPage(
+            title="Secret milonga", slug="secret-milonga", body=[("rich_text", "<p>Hidden</p>")]
+        )
         home.add_child(instance=page)
         page.save_revision().publish()
         assert Page.objects.filter(slug="secret-milonga").exists()
