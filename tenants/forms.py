@@ -83,3 +83,24 @@ class CommunitySignupForm(forms.Form):
         except signing.BadSignature:
             return True
         return time.time() - float(rendered_at) < MIN_FILL_SECONDS
+
+
+class CommunityLookForm(forms.Form):
+    """Onboarding: pick a theme and the main colours."""
+
+    theme = forms.ChoiceField(label=_("Theme"), widget=forms.RadioSelect)
+    primary_colour = forms.CharField(
+        label=_("Primary colour"), max_length=64, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    background_colour = forms.CharField(
+        label=_("Background colour"), max_length=64, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    text_colour = forms.CharField(
+        label=_("Text colour"), max_length=64, widget=forms.TextInput(attrs={"type": "color"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from themes.registry import THEME_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = THEME_CHOICES

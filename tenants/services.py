@@ -379,3 +379,39 @@ def community_signup(
     )
     welcome_url = f"{community_url(community=provisioned.community)}/welcome/{token}/"
     return CommunitySignup(provisioned=provisioned, welcome_url=welcome_url)
+
+
+def community_look_set(
+    *,
+    community: Community,
+    actor: User,
+    theme: str,
+    primary_colour: str,
+    background_colour: str,
+    text_colour: str,
+) -> Community:
+    """Onboarding's "choose a theme" step: theme and main colours in one go.
+
+    The colours are checked (syntax and WCAG AA contrast) against the new theme
+    before it is switched on. Raises PermissionDenied, InvalidTheme, InvalidBranding.
+    """
+    from wagtail.models import Site
+
+    from core_apps.accounts.roles import Role
+    from core_apps.accounts.services import user_roles
+    from themes.services import branding_update, community_theme_set
+
+    if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
+        raise PermissionDenied("Only the community's owners and admins can change its look.")
+    with transaction.atomic():
+        branding_update(
+            site=Site.objects.get(is_default_site=True),
+            theme=theme,
+            primary_colour=primary_colour,
+            background_colour=background_colour,
+            text_colour=text_colour,
+        )
+        community_theme_set(community=community, theme=theme)
+        community.theme_chosen = True
+        community.save(update_fields=["theme_chosen"])
+    return community

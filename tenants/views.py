@@ -16,10 +16,11 @@ from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, u
 from pista.errors import ApplicationError
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.tenancy import current_schema
-from tenants.forms import CommunitySignupForm
+from tenants.forms import CommunityLookForm, CommunitySignupForm
+from tenants.models import Community
 from tenants.onboarding import onboarding_checklist
 from tenants.selectors import slug_availability
-from tenants.services import community_signup
+from tenants.services import community_look_set, community_signup
 
 SIGNUPS_PER_IP_PER_HOUR = 5
 SLUG_CHECKS_PER_IP_PER_MINUTE = 60
@@ -105,14 +106,45 @@ def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("onboarding")
 
 
+def _look_initial(community: Community) -> dict[str, str]:
+    from wagtail.models import Site
+
+    from themes.models import BrandingSettings
+    from themes.registry import THEME_BY_NAME
+
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    theme = THEME_BY_NAME[community.theme]
+    return {
+        "theme": theme.name,
+        "primary_colour": branding.primary_colour or theme.primary,
+        "background_colour": branding.background_colour or theme.background,
+        "text_colour": branding.text_colour or theme.text,
+    }
+
+
 @login_required
 def onboarding_view(request: HttpRequest) -> HttpResponse:
+    """The owner's checklist, with the "choose a theme and colours" step inline."""
     community = request.tenant  # type: ignore[attr-defined]
     if not user_roles(user=request.user) & {Role.OWNER, Role.ADMIN}:  # type: ignore[arg-type]
         return render(request, "404.html", status=404)
+    look_form = CommunityLookForm(request.POST or None, initial=_look_initial(community))
+    if request.method == "POST" and look_form.is_valid():
+        try:
+            community_look_set(
+                community=community,
+                actor=request.user,  # type: ignore[arg-type]
+                **look_form.cleaned_data,
+            )
+        except ApplicationError as exc:
+            look_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your site has its new look."))
+            return redirect("onboarding")
     items = onboarding_checklist(community=community)
     return render(
         request,
         "tenants/onboarding.html",
-        {"items": items, "done": sum(item.done for item in items)},
+        {"items": items, "done": sum(item.done for item in items), "look_form": look_form},
+        status=400 if look_form.errors else 200,
     )

@@ -150,3 +150,51 @@ def test_onboarding_is_for_owners_and_admins_only(client_a, community_a):
         member = UserFactory()
     login(client_a, community_a, member)
     assert client_a.get("/onboarding/").status_code == 404
+
+
+def test_owner_picks_theme_and_colours_on_onboarding_and_the_site_follows(client_a, community_a):
+    from tests.conftest import login
+
+    login(client_a, community_a, email="owner@alpha.example")
+    before = client_a.get("/").content.decode()
+    response = client_a.post(
+        "/onboarding/",
+        {
+            "theme": "studio",
+            "primary_colour": "#1d4ed8",
+            "background_colour": "#ffffff",
+            "text_colour": "#111111",
+        },
+    )
+    assert response.status_code == 302
+    community_a.refresh_from_db()
+    assert community_a.theme == "studio"
+    assert community_a.theme_chosen is True
+    after = client_a.get("/").content.decode()
+    assert "--pista-color-primary:#1d4ed8" in after.replace(" ", "")
+    assert "themes/studio/theme.css" in after
+    assert "themes/studio/theme.css" not in before
+    checklist = client_a.get("/onboarding/").content.decode()
+    assert 'class="done" data-step="theme"' in checklist
+
+
+def test_onboarding_refuses_colours_that_fail_contrast_and_changes_nothing(client_a, community_a):
+    from tests.conftest import login
+
+    login(client_a, community_a, email="owner@alpha.example")
+    theme_before = community_a.theme
+    response = client_a.post(
+        "/onboarding/",
+        {
+            "theme": "studio",
+            "primary_colour": "#1d4ed8",
+            "background_colour": "#ffffff",
+            "text_colour": "#dddddd",
+        },
+    )
+    assert response.status_code == 400
+    errors = " ".join(response.context["look_form"].non_field_errors())
+    assert "contrast ratio" in errors
+    community_a.refresh_from_db()
+    assert community_a.theme == theme_before
+    assert community_a.theme_chosen is False

@@ -11,6 +11,9 @@ from tenants.models import Community
 from tests.browser import chromium, wsgi_server
 
 SLUG = "browser-bachata"
+PRIMARY_COLOUR_JS = (
+    "getComputedStyle(document.documentElement).getPropertyValue('--pista-color-primary').trim()"
+)
 
 
 @pytest.fixture
@@ -59,8 +62,23 @@ def test_visitor_creates_a_community_and_lands_on_its_onboarding_checklist(platf
         for step in ["Choose a theme", "Upload a logo", "Create your first event"]:
             expect(page.locator(".checklist")).to_contain_text(step)
 
-        page.goto(f"http://{SLUG}.localhost:{port}/")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Bachata Browser Club")
+        # The owner picks a theme and a primary colour; the public home page follows.
+        home = browser.new_page()
+        home.goto(f"http://{SLUG}.localhost:{port}/")
+        expect(home.get_by_role("heading", level=1)).to_have_text("Bachata Browser Club")
+        before = home.evaluate(PRIMARY_COLOUR_JS)
+
+        page.check("input[name=theme][value=festival]")
+        page.fill("#id_primary_colour", "#ff6600")
+        page.fill("#id_background_colour", "#101010")
+        page.fill("#id_text_colour", "#fafafa")
+        page.get_by_role("button", name="Apply").click()
+        expect(page.locator(".messages")).to_contain_text("new look")
+
+        home.reload()
+        assert home.evaluate(PRIMARY_COLOUR_JS) == "#ff6600" != before
+        assert "themes/festival/theme.css" in home.content()
     community = Community.objects.get(slug=SLUG)
     assert community.time_zone == "Europe/Madrid"
     assert community.dance_styles == ["bachata"]
+    assert community.theme == "festival"
