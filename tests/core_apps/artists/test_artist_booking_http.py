@@ -130,7 +130,7 @@ def test_public_profile_pages_and_api(sides, client_a, in_a):
 
     assert index.status_code == profile.status_code == 200
     assert b"Ana Tango" in index.content
-    assert b"data-video=" in profile.content and b"<iframe" not in profile.content
+    assert b"data-video-embed=" in profile.content and b"<iframe" not in profile.content
     assert api.json()["results"][0]["slug"] == "ana-tango"
     assert client_a.get(f"/api/v1/artists/{sides['artist'].pk}/").json()["name"] == "Ana Tango"
 
