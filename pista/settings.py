@@ -69,6 +69,7 @@ PISTA_TENANT_APPS = [
     "cms",
     "core_apps.events",
     "core_apps.ticketing",
+    "core_apps.orders",
     "core_apps.artists",
     "core_apps.venues",
     "core_apps.community",
@@ -413,3 +414,16 @@ if SENTRY_DSN:
     import sentry_sdk
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+
+# --- Orders and payments ----------------------------------------------------
+PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)
+PISTA_MANUAL_PAYMENT_DAYS = env.int("PISTA_MANUAL_PAYMENT_DAYS", default=3)
+PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
+# The offline "simulated card" lets `make run` complete a purchase; never in production.
+PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
+CELERY_BEAT_SCHEDULE = {
+    "orders-expire-holds": {
+        "task": "core_apps.orders.tasks.orders_expire_all_task",
+        "schedule": 60.0,
+    },
+}
