@@ -569,21 +569,28 @@ def order_mark_paid(
             paid_at=now,
             payment_reference=reference or order.payment_reference,
         )
+        if updated:
+            order.refresh_from_db()
+            order_log(
+                order=order,
+                action="order.paid",
+                actor=actor,
+                provider=provider,
+                reference=reference,
+            )
+            _order_paid_effects(order)
+            return order
+    # Not confirmed: already paid (a no-op), or the hold lapsed (expire it now,
+    # in its own transaction, so the places go back even though we refuse).
+    order.refresh_from_db()
+    if order.status == Order.Status.PAID:
+        return order
+    if order.status == Order.Status.PENDING:
+        order_expire(order=order)
         order.refresh_from_db()
-        if not updated:
-            if order.status == Order.Status.PAID:
-                return order
-            if order.status == Order.Status.PENDING:
-                order_expire(order=order)
-                order.refresh_from_db()
-            if order.status == Order.Status.EXPIRED:
-                raise HoldExpired("Your reservation has expired: please order again.")
-            raise OrderStateConflict(f"This order is {order.get_status_display().lower()}.")
-        order_log(
-            order=order, action="order.paid", actor=actor, provider=provider, reference=reference
-        )
-        _order_paid_effects(order)
-    return order
+    if order.status == Order.Status.EXPIRED:
+        raise HoldExpired("Your reservation has expired: please order again.")
+    raise OrderStateConflict(f"This order is {order.get_status_display().lower()}.")
 
 
 def order_pay_simulated(*, order: Order, card_number: str) -> Order:
