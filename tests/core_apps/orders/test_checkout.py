@@ -192,7 +192,7 @@ def test_single_beyond_the_balance_is_waitlisted_separately(client_a, festival):
     assert waiting.json()["order"] is None and waiting.json()["waitlisted"][0]["role"] == "lead"
     with schema_context("alpha"):
         assert WaitlistEntry.objects.filter(product=festival).count() == 1
-        assert Order.objects.filter(positions__product=festival).count() == 2
+        assert Order.objects.filter(positions__product=festival).count() == 1
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 11])
