@@ -420,6 +420,8 @@ PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)
 PISTA_MANUAL_PAYMENT_DAYS = env.int("PISTA_MANUAL_PAYMENT_DAYS", default=3)
 PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
 # The offline "simulated card" lets `make run` complete a purchase; never in production.
+# Benchmark baseline only: serialise checkouts per event (bench/checkout.py).
+PISTA_CHECKOUT_SERIALISE_EVENT = env.bool("PISTA_CHECKOUT_SERIALISE_EVENT", default=False)
 PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
 CELERY_BEAT_SCHEDULE = {
     "orders-expire-holds": {

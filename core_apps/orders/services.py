@@ -303,6 +303,18 @@ def _lock_quotas(quota_ids: set[int]) -> None:
         )
 
 
+def _event_lock(registrations: Sequence[_Registration]) -> None:
+    """The baseline ``bench/checkout.py`` compares against (never on in
+    production): lock the whole event for the entire order transaction, the way
+    a per-event serialising shop does."""
+    event_ids = sorted({r.product.event_id for r in registrations if r.product.event_id})
+    if event_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM events_event WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [event_ids]
+            )
+
+
 def _product_count(product_id: int, n: int) -> int:
     """Add ``n`` to a product's sold count; return the count *before*."""
     with connection.cursor() as cursor:
@@ -367,6 +379,8 @@ def order_checkout(
 
     waitlisted: list[WaitlistEntry] = []
     with transaction.atomic():
+        if settings.PISTA_CHECKOUT_SERIALISE_EVENT:
+            _event_lock(registrations)
         order = Order.objects.create(
             code=_code_new(),
             secret=secrets.token_urlsafe(24),
