@@ -289,7 +289,8 @@ def main() -> None:
         print(
             f"pista: sold {pista['quota_sold']}/{pista['quota_size']} in {pista['window_s']:.2f} s "
             f"({pista['tickets_per_min']:.0f} tickets/min), all {args.buyers} answered in "
-            f"{pista['total_s']:.2f} s; p50 {pista['p50_ms']:.1f} ms, p95 {pista['p95_ms']:.1f} ms; "
+            f"{pista['total_s']:.2f} s; p50 {pista['p50_ms']:.1f} ms, "
+            f"p95 {pista['p95_ms']:.1f} ms; "
             f"lead {pista['lead']} / follow {pista['follow']}; outcomes {pista['outcomes']}"
         )
         baseline = None
