@@ -53,3 +53,19 @@ def attendees_for_product(*, product_id: int) -> QuerySet[Position]:
         .select_related("order", "product")
         .order_by("attendee_name", "pk")
     )
+
+
+def positions_search(*, query: str, limit: int = 20) -> list[Position]:
+    """Manual check-in search: valid, paid tickets by attendee name, email or order code."""
+    from django.db.models import Q
+
+    return list(
+        Position.objects.filter(status=Position.Status.VALID)
+        .filter(order__status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED])
+        .filter(
+            Q(attendee_name__icontains=query)
+            | Q(attendee_email__icontains=query)
+            | Q(order__code__iexact=query)
+        )
+        .select_related("order", "product")[:limit]
+    )

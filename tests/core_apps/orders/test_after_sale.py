@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from core_apps.orders.models import Invoice, Order, Position, WaitlistEntry
-from core_apps.orders.services import LineIn, order_checkout, waitlist_offers_expire
+from core_apps.orders.services import waitlist_offers_expire
 from core_apps.ticketing.models import Quota
 from tests.conftest import login
 from tests.core_apps.events.factories import (
