@@ -429,3 +429,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The platform's application fee on card payments, per mille of the amount.
+PISTA_STRIPE_APPLICATION_FEE_PERMILLE = env.int("PISTA_STRIPE_APPLICATION_FEE_PERMILLE", default=20)

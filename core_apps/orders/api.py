@@ -55,6 +55,7 @@ class CheckoutApi(APIView):
             {
                 "order": OrderSerializer(result.order).data,
                 "secret": result.order.secret,
+                "client_secret": result.client_secret,
                 "waitlisted": waitlisted,
             },
             status=status.HTTP_201_CREATED,
@@ -219,3 +220,30 @@ class WaitlistDeclineApi(APIView):
         services.waitlist_decline(entry=entry)
         entry.refresh_from_db()
         return Response(WaitlistEntrySerializer(entry).data)
+
+
+class OrderStripeConfirmApi(APIView):
+    """Where the buyer's browser returns after the card page."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SecretSerializer, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        serializer = SecretSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = selectors.order_for_buyer(code=code, secret=serializer.validated_data["secret"])
+        return Response(OrderSerializer(services.order_stripe_confirm(order=order)).data)
+
+
+class StripeWebhookApi(APIView):
+    """Stripe's webhook: verified, stored raw, processed once in a task."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request) -> Response:
+        event_id, created = services.stripe_event_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+        return Response({"code": "received" if created else "duplicate", "event": event_id})

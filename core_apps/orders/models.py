@@ -236,3 +236,27 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class PaymentSettings(models.Model):
+    """The community's payment set-up (one row). The billing issue replaces the
+    hand-entered account id with Stripe Connect onboarding."""
+
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.stripe_account_id or "—"
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event as received (raw), processed once per event id."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.TextField()
+    received = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.event_id

@@ -155,6 +155,7 @@ class LineIn:
 class CheckoutResult:
     order: Order | None
     waitlisted: list[WaitlistEntry]
+    client_secret: str = ""  # Stripe's, for the buyer's browser
 
 
 @dataclass
@@ -362,7 +363,7 @@ def order_checkout(
         raise InvalidProvider(f"Unknown payment method {provider!r}.")
     if provider == Order.Provider.SIMULATED and not settings.PISTA_SIMULATED_PAYMENTS:
         raise InvalidProvider("The simulated card is for development only.")
-    if provider == Order.Provider.STRIPE:
+    if provider == Order.Provider.STRIPE and not _stripe_account():
         raise InvalidProvider("Card payments aren't set up for this community yet.")
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
@@ -445,6 +446,11 @@ def order_checkout(
         return CheckoutResult(order=None, waitlisted=waitlisted)
     if order.status == Order.Status.PAID:
         _order_paid_effects(order)
+    elif order.provider == Order.Provider.STRIPE:
+        # After the commit: never call Stripe while holding a transaction.
+        return CheckoutResult(
+            order=order, waitlisted=waitlisted, client_secret=order_stripe_start(order=order)
+        )
     return CheckoutResult(order=order, waitlisted=waitlisted)
 
 
@@ -562,6 +568,7 @@ def order_mark_paid(
     provider: str,
     reference: str = "",
     amount_minor: int | None = None,
+    allow_lapsed_hold: bool = False,
 ) -> Order:
     """Confirm payment of a pending order, exactly once (a conditional UPDATE
     decides between concurrent confirmations and expiry). A payment after the
@@ -576,7 +583,7 @@ def order_mark_paid(
         raise PaymentDeclined("The amount paid doesn't match the order.", code="amount_mismatch")
     with transaction.atomic():
         query = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
-        if actor is None:
+        if actor is None and not allow_lapsed_hold:
             query = query.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         updated = query.update(
             status=Order.Status.PAID,
@@ -1046,3 +1053,150 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
                 _places_freed({entry.product_id})
                 count += 1
     return count
+
+
+# --- Stripe -----------------------------------------------------------------------
+
+
+def _stripe_account() -> str:
+    from core_apps.orders.models import PaymentSettings
+
+    if not settings.STRIPE_API_KEY:
+        return ""
+    row = PaymentSettings.objects.first()
+    return row.stripe_account_id if row else ""
+
+
+def order_stripe_start(*, order: Order) -> str:
+    """Create the order's PaymentIntent (idempotent per order); return its
+    client secret. On failure the order is cancelled and its places released.
+    Raises PaymentUnavailable."""
+    from core_apps.orders import stripe_gateway
+
+    try:
+        intent = stripe_gateway.payment_intent_create(
+            amount_minor=order.total_minor,
+            currency=order.currency,
+            account_id=_stripe_account(),
+            idempotency_key=f"pista-{connection.schema_name}-{order.code}-intent",
+            metadata={"order": order.code, "community": connection.schema_name},
+        )
+    except stripe_gateway.PaymentUnavailable:
+        order_cancel(order=order, actor=None, reason="payment_unavailable")
+        raise
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(payment_intent_id=intent.id)
+        order.payment_intent_id = intent.id
+        order_log(order=order, action="payment.started", provider="stripe", intent=intent.id)
+    return intent.client_secret
+
+
+def _stripe_intent_settle(
+    order: Order, *, status: str, amount: int, currency: str, source: str
+) -> None:
+    if status != "succeeded":
+        return
+    if amount != order.total_minor or currency.upper() != order.currency:
+        with transaction.atomic():
+            order_log(order=order, action="payment.amount_mismatch", amount=amount, source=source)
+        return
+    try:
+        order_mark_paid(
+            order=order,
+            actor=None,
+            provider="stripe",
+            reference=order.payment_intent_id,
+            allow_lapsed_hold=True,
+        )
+    except (HoldExpired, OrderStateConflict):
+        # Money arrived for an order that already gave its places back: staff
+        # refund it (logged so the order page and back office show it).
+        with transaction.atomic():
+            order_log(order=order, action="payment.after_close", source=source)
+
+
+def order_stripe_confirm(*, order: Order) -> Order:
+    """The buyer's return from the card page: ask Stripe, mark paid if the
+    intent succeeded. Safe whether the webhook came first or not."""
+    from core_apps.orders import stripe_gateway
+
+    if order.provider != Order.Provider.STRIPE or not order.payment_intent_id:
+        raise InvalidProvider("This order isn't paid by card.")
+    if order.status != Order.Status.PENDING:
+        return order
+    intent = stripe_gateway.payment_intent_retrieve(
+        intent_id=order.payment_intent_id, account_id=_stripe_account()
+    )
+    _stripe_intent_settle(
+        order,
+        status=intent.status,
+        amount=intent.amount,
+        currency=intent.currency,
+        source="redirect",
+    )
+    order.refresh_from_db()
+    return order
+
+
+def stripe_event_receive(*, payload: bytes, signature: str) -> tuple[str, bool]:
+    """Verify and store a webhook event raw; queue its processing once.
+    Returns (event id, whether it was new). Raises WebhookInvalid."""
+    import json
+
+    from core_apps.orders import stripe_gateway
+    from core_apps.orders.models import StripeEvent
+    from core_apps.orders.tasks import stripe_event_process_task
+    from pista.tasks import task_enqueue_on_commit
+
+    event = stripe_gateway.webhook_event_construct(payload=payload, signature=signature)
+    event_id = str(event.get("id") or "")
+    if not event_id:
+        raise stripe_gateway.WebhookInvalid("An event without an id.")
+    with transaction.atomic():
+        row, created = StripeEvent.objects.get_or_create(
+            event_id=event_id,
+            defaults={"type": str(event.get("type", "")), "payload": payload.decode("utf-8")},
+        )
+        if created:
+            task_enqueue_on_commit(stripe_event_process_task, event_pk=row.pk)
+    json.loads(payload)  # already parsed by the gateway; kept raw above
+    return event_id, created
+
+
+def stripe_event_process(*, event_pk: int) -> str:
+    """Apply one stored event, once (the row lock and ``processed_at`` make a
+    second delivery of the task a no-op). Events may come in any order."""
+    import json
+
+    from core_apps.orders.models import StripeEvent
+
+    with transaction.atomic():
+        row = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
+        if row is None or row.processed_at is not None:
+            return "skipped"
+        event = json.loads(row.payload)
+        obj = (event.get("data") or {}).get("object") or {}
+        result = "ignored"
+        if row.type.startswith("payment_intent."):
+            order = Order.objects.filter(payment_intent_id=obj.get("id", "")).first()
+            if order is None:
+                code = (obj.get("metadata") or {}).get("order", "")
+                order = Order.objects.filter(code=code, payment_intent_id=obj.get("id", "")).first()
+            if order is None:
+                result = "no order"
+            elif row.type == "payment_intent.succeeded":
+                _stripe_intent_settle(
+                    order,
+                    status=str(obj.get("status", "")),
+                    amount=int(obj.get("amount", -1)),
+                    currency=str(obj.get("currency", "")),
+                    source="webhook",
+                )
+                result = "settled"
+            else:
+                order_log(order=order, action=f"stripe.{row.type}", event=row.event_id)
+                result = "logged"
+        row.processed_at = timezone.now()
+        row.result = result
+        row.save(update_fields=["processed_at", "result"])
+    return result

@@ -40,3 +40,11 @@ def orders_expire_all_task() -> None:
     ):
         with schema_context(schema):
             orders_expire_task.delay()
+
+
+@shared_task(base=CommunityTask)
+def stripe_event_process_task(*, event_pk: int) -> None:
+    """Queue ``webhooks``: apply one stored Stripe event, once."""
+    from core_apps.orders.services import stripe_event_process
+
+    stripe_event_process(event_pk=event_pk)

@@ -106,6 +106,12 @@ urlpatterns = [
         name="order-mark-paid",
     ),
     path("orders/<str:code>/refund/", orders_api.OrderRefundApi.as_view(), name="order-refund"),
+    path(
+        "orders/<str:code>/stripe-confirm/",
+        orders_api.OrderStripeConfirmApi.as_view(),
+        name="order-stripe-confirm",
+    ),
+    path("payments/stripe/webhook/", orders_api.StripeWebhookApi.as_view(), name="stripe-webhook"),
     path("checkin/", orders_api.CheckInApi.as_view(), name="checkin"),
     path(
         "products/<int:pk>/attendees.<str:fmt>",
