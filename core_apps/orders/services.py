@@ -42,6 +42,7 @@ from core_apps.ticketing.services import (
     quotas_reserve,
 )
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from pista.tenancy import current_schema
 from tenants.selectors import community_current
 
 if TYPE_CHECKING:
@@ -1007,7 +1008,7 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
             partner_email=entry.partner_email,
         )
         couple = bool(entry.partner_email)
-        roles = [DanceRole.LEAD, DanceRole.FOLLOW] if couple else [entry.role]
+        roles: list[str] = [DanceRole.LEAD, DanceRole.FOLLOW] if couple else [entry.role]
         product = Product.objects.prefetch_related("quotas", "tiers").get(pk=product.pk)
         _positions_create(
             order,
@@ -1078,8 +1079,8 @@ def order_stripe_start(*, order: Order) -> str:
             amount_minor=order.total_minor,
             currency=order.currency,
             account_id=_stripe_account(),
-            idempotency_key=f"pista-{connection.schema_name}-{order.code}-intent",
-            metadata={"order": order.code, "community": connection.schema_name},
+            idempotency_key=f"pista-{current_schema()}-{order.code}-intent",
+            metadata={"order": order.code, "community": current_schema()},
         )
     except stripe_gateway.PaymentUnavailable:
         order_cancel(order=order, actor=None, reason="payment_unavailable")
