@@ -77,6 +77,7 @@ def festival_create(schema: str, places: int, label: str) -> tuple[int, int]:
         event = Event.objects.create(
             title=f"Bench festival {label}",
             slug=f"bench-festival-{label}",
+            time_zone="Europe/Berlin",
             kind=Event.Kind.FESTIVAL if hasattr(Event.Kind, "FESTIVAL") else Event.Kind.SOCIAL,
             status=Event.Status.PUBLISHED,
             starts_at=starts,
