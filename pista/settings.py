@@ -309,6 +309,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["pista.api.schema.public_api_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "core_apps.events.models.Event.Kind",
+        "EventStatusEnum": "core_apps.events.models.Event.Status",
+        "ProductKindEnum": "core_apps.ticketing.models.Product.Kind",
+        "ProductStatusEnum": "core_apps.ticketing.models.Product.Status",
+        "AttendeeQuestionKindEnum": "core_apps.ticketing.models.AttendeeQuestion.Kind",
+        "OrderStatusEnum": "core_apps.orders.models.Order.Status",
+        "PositionStatusEnum": "core_apps.orders.models.Position.Status",
+        "WaitlistStatusEnum": "core_apps.orders.models.WaitlistEntry.Status",
+    },
 }
 
 # --- i18n -----------------------------------------------------------------

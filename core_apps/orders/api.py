@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -137,7 +138,7 @@ class OrderRefundApi(APIView):
 class CheckInApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=CheckInSerializer)
+    @extend_schema(request=CheckInSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         actor = _staff(request, "orders.add_checkin")
         serializer = CheckInSerializer(data=request.data)
@@ -199,7 +200,7 @@ class WaitlistJoinApi(APIView):
 class WaitlistClaimApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=WaitlistClaimSerializer)
+    @extend_schema(request=WaitlistClaimSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, secret: str) -> Response:
         serializer = WaitlistClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -214,7 +215,7 @@ class WaitlistClaimApi(APIView):
 class WaitlistDeclineApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=WaitlistEntrySerializer)
     def post(self, request: Request, secret: str) -> Response:
         entry = selectors.waitlist_entry_by_secret(secret=secret)
         services.waitlist_decline(entry=entry)

@@ -117,7 +117,10 @@ class OrderSerializer(serializers.ModelSerializer):
             if order.status == Order.Status.PAID
             else PositionSerializer
         )
-        return cls(order.positions.select_related("product"), many=True).data  # type: ignore[return-value]
+        positions = getattr(order, "created_positions", None)
+        if positions is None:
+            positions = order.positions.select_related("product")
+        return cls(positions, many=True).data  # type: ignore[return-value]
 
 
 class WaitlistEntrySerializer(serializers.ModelSerializer):

@@ -510,6 +510,8 @@ def _positions_create(
             discount += off
             tax += position.tax_minor
     Position.objects.bulk_create(positions)
+    # The checkout's answer lists them without reading them back.
+    order.created_positions = positions  # type: ignore[attr-defined]
     order.subtotal_minor = subtotal
     order.discount_minor = discount
     order.total_minor = subtotal - discount
