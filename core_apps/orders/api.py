@@ -23,6 +23,7 @@ from core_apps.orders.serializers import (
     PaySerializer,
     RefundSerializer,
     SecretSerializer,
+    TransferSerializer,
     WaitlistClaimSerializer,
     WaitlistEntrySerializer,
     WaitlistJoinSerializer,
@@ -248,3 +249,34 @@ class StripeWebhookApi(APIView):
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
         return Response({"code": "received" if created else "duplicate", "event": event_id})
+
+
+class PositionTransferApi(APIView):
+    """The buyer (with the order's magic-link secret) or staff hand a ticket on."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TransferSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, code: str, position_id: int) -> Response:
+        serializer = TransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor = request.user if request.user.is_authenticated else None
+        order = selectors.order_for_request(code=code, secret=data["secret"], actor=actor)
+        position = order.positions.filter(pk=position_id).first()
+        if position is None:
+            raise NotFound("No such ticket in this order.")
+        position = services.position_transfer(
+            position=position,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            actor=actor,
+        )
+        return Response(
+            {
+                "id": position.pk,
+                "attendee_name": position.attendee_name,
+                "role": position.role_admitted,
+            }
+        )

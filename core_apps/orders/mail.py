@@ -62,6 +62,12 @@ def order_tickets_send(*, order: Order) -> None:
             message.attach(
                 f"ticket-{position.pk}.png", position_qr_png(secret=position.secret), "image/png"
             )
+        from core_apps.orders.invoices import invoice_pdf
+
+        for invoice in order.invoices.filter(kind="invoice"):
+            message.attach(
+                f"invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf"
+            )
         ics = _ics(order)
         if ics:
             message.attach("event.ics", ics, "text/calendar")

@@ -243,6 +243,10 @@ class PaymentSettings(models.Model):
     hand-entered account id with Stripe Connect onboarding."""
 
     stripe_account_id = models.CharField(max_length=64, blank=True)
+    # Printed on invoices.
+    legal_name = models.CharField(max_length=200, blank=True)
+    legal_address = models.TextField(blank=True)
+    vat_id = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return self.stripe_account_id or "—"

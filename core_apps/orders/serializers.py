@@ -161,3 +161,10 @@ class WaitlistJoinSerializer(serializers.Serializer):
 
 class WaitlistClaimSerializer(serializers.Serializer):
     provider = serializers.CharField(max_length=16)
+
+
+class TransferSerializer(serializers.Serializer):
+    secret = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=["", "lead", "follow"], required=False, default="")

@@ -12,4 +12,9 @@ urlpatterns = [
     path("<str:code>/<str:secret>/", views.order_page, name="order"),
     path("<str:code>/<str:secret>/pay/", views.order_pay, name="order-pay"),
     path("<str:code>/<str:secret>/cancel/", views.order_cancel, name="order-cancel"),
+    path(
+        "<str:code>/<str:secret>/invoices/<int:number>.pdf",
+        views.invoice_download,
+        name="invoice-pdf",
+    ),
 ]

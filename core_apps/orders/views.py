@@ -201,3 +201,16 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         {"form": form, "result": result, "refusal": refusal, "query": query, "found": found},
         status=status,
     )
+
+
+@_html_errors
+def invoice_download(request: HttpRequest, code: str, secret: str, number: int) -> HttpResponse:
+    from core_apps.orders.invoices import invoice_pdf
+
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    invoice = order.invoices.filter(number=number).first()
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
+    return response

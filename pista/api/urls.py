@@ -112,6 +112,11 @@ urlpatterns = [
         name="order-stripe-confirm",
     ),
     path("payments/stripe/webhook/", orders_api.StripeWebhookApi.as_view(), name="stripe-webhook"),
+    path(
+        "orders/<str:code>/positions/<int:position_id>/transfer/",
+        orders_api.PositionTransferApi.as_view(),
+        name="position-transfer",
+    ),
     path("checkin/", orders_api.CheckInApi.as_view(), name="checkin"),
     path(
         "products/<int:pk>/attendees.<str:fmt>",

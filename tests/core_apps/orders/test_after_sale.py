@@ -260,3 +260,61 @@ def test_attendee_exports_have_role_counts(client_a, in_a, staff_a):
         "follow": 1,
         "lead": 2,
     }
+
+
+def test_invoice_pdf_with_vat_is_attached_and_downloadable(
+    client_a, client_b, tiny, django_capture_on_commit_callbacks
+):
+    from core_apps.orders.models import PaymentSettings
+
+    PaymentSettings.objects.create(
+        legal_name="Alpha Salsa e.V.", legal_address="Hauptstr. 1\nBerlin", vat_id="DE123"
+    )
+    data = _buy(client_a, tiny).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(client_a, data)
+    pdfs = [a for a in mail.outbox[0].attachments if a[0].endswith(".pdf")]
+    assert len(pdfs) == 1 and pdfs[0][1].startswith(b"%PDF")
+    with schema_context("alpha"):
+        number = Invoice.objects.get(order__code=data["order"]["code"]).number
+    url = f"/orders/{data['order']['code']}/{data['secret']}/invoices/{number}.pdf"
+    response = client_a.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert client_b.get(url).status_code == 404
+
+
+def test_a_leaders_ticket_transfers_to_a_leader_only_unless_staff_override(
+    client_a, in_a, community_a
+):
+    quota = QuotaFactory(role_mode="lead_follow", max_difference=3)
+    product = ProductFactory(quotas=[quota])
+    data = _buy(client_a, product, role="lead").json()
+    paid = _pay(client_a, data).json()
+    position = paid["positions"][0]
+    url = f"/api/v1/orders/{data['order']['code']}/positions/{position['id']}/transfer/"
+    refused = _post(
+        client_a,
+        url,
+        {"secret": data["secret"], "name": "Flo", "email": "flo@example.org", "role": "follow"},
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "transfer_role"
+    ok = _post(client_a, url, {"secret": data["secret"], "name": "Leo", "email": "leo@example.org"})
+    assert ok.status_code == 200 and ok.json()["role"] == "lead"
+    new_secret = Position.objects.get(pk=position["id"]).secret
+    assert new_secret != position["secret"]
+    assert (
+        _post(client_a, url, {"secret": "wrong", "name": "X", "email": "x@example.org"}).status_code
+        == 404
+    )
+    login(client_a, community_a, organizer_create())
+    assert _post(client_a, "/api/v1/checkin/", {"secret": position["secret"]}).status_code == 404
+    staff = _post(client_a, url, {"name": "Flo", "email": "flo@example.org", "role": "follow"})
+    assert staff.status_code == 200 and staff.json()["role"] == "follow"
+    quota.refresh_from_db()
+    assert (quota.sold_lead, quota.sold_follow) == (0, 1)
+    assert (
+        Order.objects.get(code=data["order"]["code"])
+        .log.filter(action="position.transferred")
+        .count()
+        == 2
+    )
