@@ -10,11 +10,14 @@ from core_apps.orders.models import Order, Position, WaitlistEntry
 from core_apps.orders.services import AttendeeIn, LineIn
 
 
+ROLE_CHOICES = ["", "lead", "follow", "switch"]
+
+
 class AttendeeInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
     role = serializers.ChoiceField(
-        choices=["", "lead", "follow", "switch"], required=False, default=""
+        choices=ROLE_CHOICES, required=False, default=""
     )
     partner_name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True
@@ -27,7 +30,7 @@ class LineInSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
     role = serializers.ChoiceField(
-        choices=["", "lead", "follow", "switch"], required=False, default=""
+        choices=ROLE_CHOICES, required=False, default=""
     )
     price_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
     attendees = AttendeeInSerializer(many=True, required=False, default=list)
@@ -151,7 +154,7 @@ class WaitlistJoinSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
     role = serializers.ChoiceField(
-        choices=["", "lead", "follow", "switch"], required=False, default=""
+        choices=ROLE_CHOICES, required=False, default=""
     )
     partner_name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True
@@ -167,4 +170,4 @@ class TransferSerializer(serializers.Serializer):
     secret = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
-    role = serializers.ChoiceField(choices=["", "lead", "follow"], required=False, default="")
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
