@@ -9,16 +9,13 @@ from rest_framework import serializers
 from core_apps.orders.models import Order, Position, WaitlistEntry
 from core_apps.orders.services import AttendeeIn, LineIn
 
-
 ROLE_CHOICES = ["", "lead", "follow", "switch"]
 
 
 class AttendeeInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
-    role = serializers.ChoiceField(
-        choices=ROLE_CHOICES, required=False, default=""
-    )
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
     partner_name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True
     )
@@ -29,9 +26,7 @@ class AttendeeInSerializer(serializers.Serializer):
 class LineInSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
-    role = serializers.ChoiceField(
-        choices=ROLE_CHOICES, required=False, default=""
-    )
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
     price_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
     attendees = AttendeeInSerializer(many=True, required=False, default=list)
 
@@ -153,9 +148,7 @@ class WaitlistJoinSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
-    role = serializers.ChoiceField(
-        choices=ROLE_CHOICES, required=False, default=""
-    )
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
     partner_name = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True
     )
