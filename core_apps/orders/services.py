@@ -1261,3 +1261,73 @@ def position_transfer(
             to={"name": old.attendee_name, "email": old.attendee_email, "role": new_role},
         )
     return old
+
+
+# --- Cancelled dates ----------------------------------------------------------------
+
+
+def orders_refund_for_products(*, product_ids: set[int], reason: str) -> int:
+    """A cancelled date or event: refund every paid ticket of these products to
+    the original payment (credit notes included) and cancel pending orders.
+    Orders with other tickets too are refunded for the affected ones only.
+    Idempotent: refunded tickets are skipped. Returns the orders touched."""
+    touched = 0
+    orders = (
+        Order.objects.filter(
+            positions__product_id__in=product_ids, positions__status=Position.Status.VALID
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for order in orders:
+        affected = list(
+            order.positions.filter(product_id__in=product_ids, status=Position.Status.VALID)
+        )
+        every = not order.positions.filter(status=Position.Status.VALID).exclude(
+            pk__in=[p.pk for p in affected]
+        )
+        if order.status == Order.Status.PENDING:
+            order_cancel(order=order, actor=None, reason=reason)
+        elif every and order.status == Order.Status.PAID:
+            order_refund(order=order, actor=None)
+        else:
+            amount = min(
+                sum(p.price_minor for p in affected), order.total_minor - order.refunded_minor
+            )
+            with transaction.atomic():
+                if amount > 0:
+                    order_refund(order=order, actor=None, amount_minor=amount)
+                freed = _positions_release(affected)
+                Position.objects.filter(pk__in=[p.pk for p in affected]).update(
+                    status=Position.Status.REFUNDED
+                )
+                order_log(order=order, action="positions.refunded", reason=reason)
+                _places_freed(freed)
+        touched += 1
+    return touched
+
+
+def orders_refund_for_event(*, event_id: int) -> int:
+    """The event was cancelled: refund every ticket sold on it."""
+    ids = set(Product.objects.filter(event_id=event_id).values_list("pk", flat=True))
+    return orders_refund_for_products(product_ids=ids, reason="event_cancelled")
+
+
+def orders_refund_for_date(*, event_date_id: int) -> int:
+    """One date was cancelled: refund tickets that were only for cancelled dates
+    (a product covering this date and no date still on; the event's own
+    products when none of its dates is still on)."""
+    from core_apps.events.models import EventDate
+
+    date = EventDate.objects.select_related("event").filter(pk=event_date_id).first()
+    if date is None:
+        return 0
+    cancelled = EventDate.Status.CANCELLED
+    ids = {
+        p.pk
+        for p in Product.objects.filter(covers_dates=date).prefetch_related("covers_dates")
+        if all(d.status == cancelled for d in p.covers_dates.all())
+    }
+    if not date.event.dates.exclude(status=cancelled).exists():
+        ids |= set(Product.objects.filter(event=date.event).values_list("pk", flat=True))
+    return orders_refund_for_products(product_ids=ids, reason="date_cancelled") if ids else 0

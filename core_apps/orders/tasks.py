@@ -48,3 +48,17 @@ def stripe_event_process_task(*, event_pk: int) -> None:
     from core_apps.orders.services import stripe_event_process
 
     stripe_event_process(event_pk=event_pk)
+
+
+@shared_task(base=CommunityTask)
+def orders_refund_for_event_task(*, event_id: int) -> None:
+    from core_apps.orders.services import orders_refund_for_event
+
+    orders_refund_for_event(event_id=event_id)
+
+
+@shared_task(base=CommunityTask)
+def orders_refund_for_date_task(*, event_date_id: int) -> None:
+    from core_apps.orders.services import orders_refund_for_date
+
+    orders_refund_for_date(event_date_id=event_date_id)

@@ -318,3 +318,59 @@ def test_a_leaders_ticket_transfers_to_a_leader_only_unless_staff_override(
         .count()
         == 2
     )
+
+
+def test_cancelling_an_event_refunds_its_paid_tickets_and_cancels_pending_ones(
+    client_a, in_a, django_capture_on_commit_callbacks
+):
+    from core_apps.events.services import event_cancel
+
+    event = EventFactory()
+    product = ProductFactory(event=event, price_minor=3000, quotas=[QuotaFactory(size=5)])
+    paid = _buy(client_a, product).json()
+    _pay(client_a, paid)
+    pending = _buy(client_a, product, email="pat@example.org").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(actor=None, event=event)
+    statuses = dict(
+        Order.objects.filter(
+            code__in=[paid["order"]["code"], pending["order"]["code"]]
+        ).values_list("code", "status")
+    )
+    assert statuses == {paid["order"]["code"]: "refunded", pending["order"]["code"]: "cancelled"}
+    assert (
+        Invoice.objects.filter(order__code=paid["order"]["code"], kind="credit_note").count() == 1
+    )
+    assert Quota.objects.get(pk=product.quotas.get().pk).sold == 0
+    # Cancelling again refunds nothing twice.
+    from core_apps.orders.services import orders_refund_for_event
+
+    assert orders_refund_for_event(event_id=event.pk) == 0
+
+
+def test_cancelling_one_date_refunds_only_the_drop_in_for_that_date(
+    client_a, in_a, django_capture_on_commit_callbacks
+):
+    from core_apps.events.services import event_date_cancel
+
+    event = EventFactory()
+    date = event.dates.get()
+    drop_in = ProductFactory(price_minor=1000, quotas=[QuotaFactory()])
+    drop_in.covers_dates.set([date])
+    other = ProductFactory(price_minor=2000, quotas=[QuotaFactory()])
+    body = {
+        "email": "mix@example.org",
+        "name": "Mix",
+        "provider": "simulated",
+        "lines": [{"product": drop_in.pk, "quantity": 1}, {"product": other.pk, "quantity": 1}],
+    }
+    data = _post(client_a, "/api/v1/checkout/", body).json()
+    _pay(client_a, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_date_cancel(actor=None, event_date=date)
+    order = Order.objects.get(code=data["order"]["code"])
+    assert order.status == "partially_refunded" and order.refunded_minor == 1000
+    assert dict(order.positions.values_list("product_id", "status")) == {
+        drop_in.pk: "refunded",
+        other.pk: "valid",
+    }
