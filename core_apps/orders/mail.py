@@ -86,3 +86,17 @@ def waitlist_offer_send(*, entry: WaitlistEntry) -> None:
             ),
             to=[entry.email],
         ).send()
+
+
+def order_payment_reminder_send(*, order: Order) -> None:
+    community = community_current()
+    link = community_url(community=community) + f"/orders/{order.code}/{order.secret}/"
+    with translation.override(order.language or community.language):
+        EmailMultiAlternatives(
+            subject=f"{community.name}: order {order.code} is waiting for your payment",
+            body=render_to_string(
+                "orders/email_payment_reminder.txt",
+                {"order": order, "community": community, "link": link},
+            ),
+            to=[order.email],
+        ).send()

@@ -1331,3 +1331,28 @@ def orders_refund_for_date(*, event_date_id: int) -> int:
     if not date.event.dates.exclude(status=cancelled).exists():
         ids |= set(Product.objects.filter(event=date.event).values_list("pk", flat=True))
     return orders_refund_for_products(product_ids=ids, reason="date_cancelled") if ids else 0
+
+
+def orders_remind_unpaid(*, now: datetime | None = None) -> int:
+    """Remind buyers of manual (bank transfer) orders once, a day before the
+    order expires. Returns the reminders sent."""
+    from core_apps.orders.mail import order_payment_reminder_send
+
+    now = now or timezone.now()
+    due = (
+        Order.objects.filter(
+            status=Order.Status.PENDING,
+            provider=Order.Provider.MANUAL,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=1),
+        )
+        .exclude(log__action="reminder.sent")
+        .order_by("pk")
+    )
+    sent = 0
+    for order in due:
+        with transaction.atomic():
+            order_log(order=order, action="reminder.sent")
+        order_payment_reminder_send(order=order)
+        sent += 1
+    return sent

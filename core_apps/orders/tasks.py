@@ -24,10 +24,15 @@ def waitlist_offer_task(*, product_id: int) -> None:
 
 @shared_task(base=CommunityTask)
 def orders_expire_task() -> None:
-    from core_apps.orders.services import orders_expire_due, waitlist_offers_expire
+    from core_apps.orders.services import (
+        orders_expire_due,
+        orders_remind_unpaid,
+        waitlist_offers_expire,
+    )
 
     orders_expire_due()
     waitlist_offers_expire()
+    orders_remind_unpaid()
 
 
 @shared_task

@@ -298,3 +298,20 @@ def test_buyer_cancels_a_pending_order_and_places_return(client_a, party):
     with schema_context("alpha"):
         assert Quota.objects.get(pk=party.quotas.get().pk).sold == 0
         assert Position.objects.filter(status="cancelled").count() == 2
+
+
+def test_unpaid_manual_orders_get_one_reminder_before_they_expire(client_a, party):
+    from core_apps.orders.services import orders_remind_unpaid
+
+    data = _checkout(
+        client_a, provider="manual", lines=[{"product": party.pk, "quantity": 1}]
+    ).json()
+    with schema_context("alpha"):
+        assert orders_remind_unpaid() == 0  # three days left
+        Order.objects.filter(code=data["order"]["code"]).update(
+            expires_at=timezone.now() + timedelta(hours=20)
+        )
+        assert orders_remind_unpaid() == 1
+        assert orders_remind_unpaid() == 0
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert data["order"]["code"] in mail.outbox[0].body
