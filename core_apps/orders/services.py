@@ -32,7 +32,7 @@ from core_apps.orders.models import (
     PromoCode,
     WaitlistEntry,
 )
-from core_apps.ticketing.balance import DanceRole, InvalidRole
+from core_apps.ticketing.balance import DanceRole, InvalidRole, balance_decide
 from core_apps.ticketing.models import Product, RoleMode
 from core_apps.ticketing.selectors import product_price_current
 from core_apps.ticketing.services import (
@@ -305,6 +305,34 @@ def _lock_quotas(quota_ids: set[int]) -> None:
         )
 
 
+def _refusal_precheck(reg: _Registration) -> None:
+    """Refuse a registration the quota rows just read already refuse, without
+    opening a transaction. A refusal writes nothing, so deciding it on that
+    consistent read is the same as the request arriving a moment earlier; an
+    admission is always decided again under the row lock. At on-sale this keeps
+    the many refused buyers off the quota rows the admitted ones need."""
+    from core_apps.ticketing.services import quota_rules
+
+    n = 2 if reg.couple else 1
+    for quota in reg.product.quotas.all():
+        if quota.size - quota.sold < n:
+            raise SoldOut("This is sold out.", extra={"quota_id": quota.pk})
+        if reg.couple or quota.role_mode == RoleMode.OFF or not reg.attendee.role:
+            continue
+        decision = balance_decide(
+            rules=quota_rules(quota=quota),
+            leads=quota.sold_lead,
+            follows=quota.sold_follow,
+            role=reg.attendee.role,
+        )
+        if not decision.admitted:
+            waiting = decision.waitlist[0]
+            raise RoleImbalance(
+                f"No place for {waiting}s right now: join the waitlist.",
+                extra={"quota_id": quota.pk, "role": str(waiting)},
+            )
+
+
 def _event_lock(registrations: Sequence[_Registration]) -> None:
     """The baseline ``bench/checkout.py`` compares against (never on in
     production): lock the whole event for the entire order transaction, the way
@@ -378,6 +406,9 @@ def order_checkout(
                 )
     registrations = _registrations_build(lines, products, buyer_name=name, buyer_email=email)
     promo_products = set(promo.products.values_list("pk", flat=True)) if promo else set()
+
+    if len(registrations) == 1 and not join_waitlist:
+        _refusal_precheck(registrations[0])
 
     waitlisted: list[WaitlistEntry] = []
     with transaction.atomic():

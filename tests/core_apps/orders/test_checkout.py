@@ -315,3 +315,14 @@ def test_unpaid_manual_orders_get_one_reminder_before_they_expire(client_a, part
         assert orders_remind_unpaid() == 0
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert data["order"]["code"] in mail.outbox[0].body
+
+
+def test_a_refusal_seen_on_the_quota_read_takes_no_lock_and_writes_nothing(client_a, festival):
+    assert _checkout(client_a, lines=[{"product": festival.pk, "quantity": 1, "role": "lead"}])
+    with CaptureQueriesContext(connection) as queries:
+        response = _checkout(
+            client_a, lines=[{"product": festival.pk, "quantity": 1, "role": "lead"}]
+        )
+    assert response.status_code == 409 and response.json()["code"] == "role_imbalance"
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "FOR UPDATE" not in sql and "INSERT" not in sql and "UPDATE ticketing" not in sql
