@@ -79,6 +79,7 @@ PISTA_TENANT_APPS = [
     "cms",
     "core_apps.events",
     "core_apps.ticketing",
+    "core_apps.orders",
     "core_apps.artists",
     "core_apps.venues",
     "core_apps.community",
@@ -365,6 +366,9 @@ SPECTACULAR_SETTINGS = {
         "ProfileVisibilityEnum": "core_apps.community.models.profiles.Visibility",
         "ArtistDanceRoleEnum": "core_apps.artists.models.DanceRole",
         "DancerRoleEnum": ["lead", "follow", "both"],
+        "OrderStatusEnum": "core_apps.orders.models.Order.Status",
+        "PositionStatusEnum": "core_apps.orders.models.Position.Status",
+        "WaitlistStatusEnum": "core_apps.orders.models.WaitlistEntry.Status",
     },
 }
 
@@ -511,3 +515,24 @@ if SENTRY_DSN:
     import sentry_sdk
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+
+# --- Orders and payments ----------------------------------------------------
+PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)
+PISTA_MANUAL_PAYMENT_DAYS = env.int("PISTA_MANUAL_PAYMENT_DAYS", default=3)
+PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
+# The offline "simulated card" lets `make run` complete a purchase; never in production.
+# Benchmark baseline only: serialise checkouts per event (bench/checkout.py).
+PISTA_CHECKOUT_SERIALISE_EVENT = env.bool("PISTA_CHECKOUT_SERIALISE_EVENT", default=False)
+PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
+CELERY_BEAT_SCHEDULE = {
+    "orders-expire-holds": {
+        "task": "core_apps.orders.tasks.orders_expire_all_task",
+        "schedule": 60.0,
+    },
+}
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The platform's application fee on card payments, per mille of the amount.
+PISTA_STRIPE_APPLICATION_FEE_PERMILLE = env.int("PISTA_STRIPE_APPLICATION_FEE_PERMILLE", default=20)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),
+    path("orders/", include("core_apps.orders.urls")),
     path("", include("tenants.urls_tenant")),
     path("artists/", include("core_apps.artists.urls")),
     path("venues/", include("core_apps.venues.urls")),

@@ -47,6 +47,7 @@ EVENT_MANAGEMENT = [
     for app, models in [
         ("events", ["event", "eventdate", "dancestyle", "level"]),
         ("ticketing", ["product", "quota", "pricetier", "attendeequestion"]),
+        ("orders", ["order", "position", "promocode", "waitlistentry", "checkin", "invoice"]),
     ]
     for model in models
     for action in ["add", "change", "delete", "view"]

@@ -293,9 +293,16 @@ def event_publish(*, actor: User | None, event: Event) -> Event:
     return event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
 
 
+@transaction.atomic
 def event_cancel(*, actor: User | None, event: Event) -> Event:
-    """Cancel a whole event (its dates stay, for the record)."""
-    return event_update(actor=actor, event=event, status=Event.Status.CANCELLED)
+    """Cancel a whole event (its dates stay, for the record); its tickets are
+    refunded after the commit (``orders_refund_for_event``)."""
+    from core_apps.orders.tasks import orders_refund_for_event_task
+    from pista.tasks import task_enqueue_on_commit
+
+    event = event_update(actor=actor, event=event, status=Event.Status.CANCELLED)
+    task_enqueue_on_commit(orders_refund_for_event_task, event_id=event.pk)
+    return event
 
 
 @transaction.atomic
@@ -341,12 +348,17 @@ def event_date_move(
 def event_date_cancel(*, actor: User | None, event_date: EventDate) -> EventDate:
     """Cancel one date of a series; the others don't change.
 
-    Registrants will be told through the checkout issue's mail once it lands.
+    Tickets only for cancelled dates are refunded after the commit
+    (``orders_refund_for_date``).
     """
+    from core_apps.orders.tasks import orders_refund_for_date_task
+    from pista.tasks import task_enqueue_on_commit
+
     _permission_require(actor, "events.change_event")
     event_date = EventDate.objects.select_for_update().get(pk=event_date.pk)
     event_date.status = EventDate.Status.CANCELLED
     event_date.save(update_fields=["status"])
+    task_enqueue_on_commit(orders_refund_for_date_task, event_date_id=event_date.pk)
     return event_date
 
 

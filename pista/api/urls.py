@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core_apps.artists import api as artists_api
 from core_apps.events.api import EventDetailApi, EventListApi
+from core_apps.orders import api as orders_api
 from core_apps.ticketing.api import (
     ProductDetailApi,
     ProductListApi,
@@ -101,5 +102,41 @@ urlpatterns = [
     path("domains/<int:domain_id>/", DomainDetailApi.as_view(), name="domain"),
     path("domains/<int:domain_id>/check/", DomainCheckApi.as_view(), name="domain-check"),
     path("domains/<int:domain_id>/primary/", DomainPrimaryApi.as_view(), name="domain-primary"),
+    path("checkout/", orders_api.CheckoutApi.as_view(), name="checkout"),
+    path("orders/<str:code>/", orders_api.OrderDetailApi.as_view(), name="order"),
+    path("orders/<str:code>/pay/", orders_api.OrderPayApi.as_view(), name="order-pay"),
+    path("orders/<str:code>/cancel/", orders_api.OrderCancelApi.as_view(), name="order-cancel"),
+    path(
+        "orders/<str:code>/mark-paid/",
+        orders_api.OrderMarkPaidApi.as_view(),
+        name="order-mark-paid",
+    ),
+    path("orders/<str:code>/refund/", orders_api.OrderRefundApi.as_view(), name="order-refund"),
+    path(
+        "orders/<str:code>/stripe-confirm/",
+        orders_api.OrderStripeConfirmApi.as_view(),
+        name="order-stripe-confirm",
+    ),
+    path("payments/stripe/webhook/", orders_api.StripeWebhookApi.as_view(), name="stripe-webhook"),
+    path(
+        "orders/<str:code>/positions/<int:position_id>/transfer/",
+        orders_api.PositionTransferApi.as_view(),
+        name="position-transfer",
+    ),
+    path("checkin/", orders_api.CheckInApi.as_view(), name="checkin"),
+    path(
+        "products/<int:pk>/attendees.<str:fmt>",
+        orders_api.AttendeeExportApi.as_view(),
+        name="product-attendees",
+    ),
+    path("waitlist/", orders_api.WaitlistJoinApi.as_view(), name="waitlist-join"),
+    path(
+        "waitlist/<str:secret>/claim/", orders_api.WaitlistClaimApi.as_view(), name="waitlist-claim"
+    ),
+    path(
+        "waitlist/<str:secret>/decline/",
+        orders_api.WaitlistDeclineApi.as_view(),
+        name="waitlist-decline",
+    ),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

@@ -1,0 +1,348 @@
+"""Checkout benchmark: concurrent buyers on one event, through gunicorn.
+
+Run from the repository root: ``.venv/bin/python bench/checkout.py [--buyers 1000]
+[--places 200] [--workers 4] [--clients 48]``. It provisions a temporary
+community with one event and a role-balanced festival pass (``--places``,
+leaders and followers at most 2 apart), starts gunicorn (``--workers`` sync
+workers, persistent database connections, DEBUG off) against the configured
+database, and fires ``--buyers`` buyers at ``POST /api/v1/checkout/`` from
+``--clients`` client threads at once (each buyer one pass, 55 % leaders).
+
+It then checks the database: places taken == capacity exactly, one position per
+sale, leaders/followers within the policy. The same load is then fired at a
+second event with ``PISTA_CHECKOUT_SERIALISE_EVENT=1`` (the whole event locked
+for the entire order transaction, the way a per-event serialising shop works)
+for the ``ratio``. The community is dropped at the end. Last line: one JSON object.
+
+``tickets_per_min`` is the places sold divided by the time from the first
+request to the last successful sale (the on-sale window), per minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from core_apps.events.models import Event  # noqa: E402
+from core_apps.orders.models import Order, Position  # noqa: E402
+from core_apps.ticketing.balance import BalanceRules, Mode, within_policy  # noqa: E402
+from core_apps.ticketing.models import Product, Quota, RoleMode  # noqa: E402
+from tenants.models import Community  # noqa: E402
+from tenants.services import community_create  # noqa: E402
+
+MAX_DIFFERENCE = 2
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def festival_create(schema: str, places: int, label: str) -> tuple[int, int]:
+    with schema_context(schema):
+        starts = timezone.now() + timedelta(days=30)
+        event = Event.objects.create(
+            title=f"Bench festival {label}",
+            slug=f"bench-festival-{label}",
+            time_zone="Europe/Berlin",
+            kind=Event.Kind.FESTIVAL if hasattr(Event.Kind, "FESTIVAL") else Event.Kind.SOCIAL,
+            status=Event.Status.PUBLISHED,
+            starts_at=starts,
+            ends_at=starts + timedelta(days=2),
+        )
+        quota = Quota.objects.create(
+            name="Festival",
+            size=places,
+            event=event,
+            role_mode=RoleMode.LEAD_FOLLOW,
+            max_difference=MAX_DIFFERENCE,
+        )
+        product = Product.objects.create(
+            name="Full pass",
+            event=event,
+            price_minor=12000,
+            currency="EUR",
+            status=Product.Status.PUBLISHED,
+            tax_rate=7,
+        )
+        product.quotas.set([quota])
+        return product.pk, quota.pk
+
+
+def gunicorn_start(port: int, workers: int, *, serialise: bool, log: Path) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DATABASE_CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        PISTA_CHECKOUT_SERIALISE_EVENT="1" if serialise else "0",
+    )
+    env.pop("REDIS_URL", None)  # nothing is queued by a pending order; keep it local
+    process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "pista.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "1",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start; see {log}")
+
+
+def gunicorn_stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def warm_up(port: int, host: str, workers: int) -> None:
+    """Touch every worker once (imports, first connection) before timing."""
+    for _ in range(workers * 3):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/v1/community/", headers={"Host": host})
+        conn.getresponse().read()
+        conn.close()
+
+
+def fire(port: int, host: str, product_id: int, buyers: int, clients: int) -> dict:
+    rng = random.Random(42)
+    roles = ["lead" if rng.random() < 0.55 else "follow" for _ in range(buyers)]
+    local = threading.local()
+    start_gate = threading.Event()
+
+    def buy(index: int) -> tuple[int, str, float, float]:
+        start_gate.wait()
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        body = json.dumps(
+            {
+                "email": f"buyer{index}@example.org",
+                "name": f"Buyer {index}",
+                "provider": "manual",
+                "currency": "EUR",
+                "lines": [{"product": product_id, "quantity": 1, "role": roles[index]}],
+            }
+        )
+        began = time.perf_counter()
+        try:
+            conn.request(
+                "POST",
+                "/api/v1/checkout/",
+                body=body,
+                headers={"Host": host, "Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            payload = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            local.conn = None
+            return 0, "connection", began, time.perf_counter()
+        ended = time.perf_counter()
+        code = ""
+        if status != 201:
+            try:
+                code = json.loads(payload).get("code", "")
+            except ValueError:
+                code = "not-json"
+        return status, code, began, ended
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        futures = [pool.submit(buy, i) for i in range(buyers)]
+        t0 = time.perf_counter()
+        start_gate.set()
+        results = [f.result() for f in futures]
+    total = time.perf_counter() - t0
+    sold = [r for r in results if r[0] == 201]
+    last_sale = max((r[3] for r in sold), default=t0)
+    window = max(last_sale - t0, 1e-9)
+    latencies = [(r[3] - r[2]) * 1000 for r in results if r[0]]
+    outcomes: dict[str, int] = {}
+    for status, code, *_ in results:
+        key = "sold" if status == 201 else f"{status} {code}".strip()
+        outcomes[key] = outcomes.get(key, 0) + 1
+    return {
+        "sold_responses": len(sold),
+        "window_s": window,
+        "total_s": total,
+        "tickets_per_min": len(sold) / window * 60,
+        "p50_ms": statistics.median(latencies) if latencies else 0.0,
+        "p95_ms": percentile(latencies, 0.95) if latencies else 0.0,
+        "outcomes": outcomes,
+        "errors_5xx": sum(1 for r in results if r[0] >= 500 or r[0] == 0),
+    }
+
+
+def verify(schema: str, product_id: int, quota_id: int) -> dict:
+    with schema_context(schema):
+        quota = Quota.objects.get(pk=quota_id)
+        positions = Position.objects.filter(product_id=product_id, status="valid").count()
+        orders = Order.objects.filter(positions__product_id=product_id).distinct().count()
+        leads = Position.objects.filter(product_id=product_id, role_admitted="lead").count()
+        follows = Position.objects.filter(product_id=product_id, role_admitted="follow").count()
+        return {
+            "quota_sold": quota.sold,
+            "quota_size": quota.size,
+            "positions": positions,
+            "orders": orders,
+            "lead": quota.sold_lead,
+            "follow": quota.sold_follow,
+            "positions_lead": leads,
+            "positions_follow": follows,
+            "product_sold_count": Product.objects.get(pk=product_id).sold_count,
+        }
+
+
+def run(schema: str, host: str, args: argparse.Namespace, *, serialise: bool, label: str) -> dict:
+    product_id, quota_id = festival_create(schema, args.places, label)
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / f"pista-bench-checkout-{label}.log"
+    process = gunicorn_start(port, args.workers, serialise=serialise, log=log)
+    try:
+        warm_up(port, host, args.workers)
+        figures = fire(port, host, product_id, args.buyers, args.clients)
+    finally:
+        gunicorn_stop(process)
+    figures.update(verify(schema, product_id, quota_id))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--buyers", type=int, default=1000)
+    parser.add_argument("--places", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=48)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+
+    slug = f"bench-checkout-{uuid.uuid4().hex[:8]}"
+    provisioned = community_create(
+        slug=slug, name="Bench checkout", owner_email=f"o@{slug}.example"
+    )
+    community = provisioned.community
+    host = provisioned.domains[0]
+    connection.set_schema_to_public()
+    print(
+        f"community {slug} on {host}; {args.buyers} buyers for {args.places} places, "
+        f"gunicorn {args.workers} workers, {args.clients} client threads"
+    )
+    try:
+        pista = run(community.schema_name, host, args, serialise=False, label="pista")
+        print(
+            f"pista: sold {pista['quota_sold']}/{pista['quota_size']} in {pista['window_s']:.2f} s "
+            f"({pista['tickets_per_min']:.0f} tickets/min), all {args.buyers} answered in "
+            f"{pista['total_s']:.2f} s; p50 {pista['p50_ms']:.1f} ms, "
+            f"p95 {pista['p95_ms']:.1f} ms; "
+            f"lead {pista['lead']} / follow {pista['follow']}; outcomes {pista['outcomes']}"
+        )
+        baseline = None
+        if not args.no_baseline:
+            baseline = run(community.schema_name, host, args, serialise=True, label="baseline")
+            print(
+                f"baseline (whole event locked per order): sold {baseline['quota_sold']} in "
+                f"{baseline['window_s']:.2f} s ({baseline['tickets_per_min']:.0f} tickets/min); "
+                f"p50 {baseline['p50_ms']:.1f} ms, p95 {baseline['p95_ms']:.1f} ms"
+            )
+    finally:
+        connection.set_schema_to_public()
+        Community.objects.get(pk=community.pk).delete(force_drop=True)
+        print(f"dropped {slug}")
+
+    rules = BalanceRules(mode=Mode.LEAD_FOLLOW, max_difference=MAX_DIFFERENCE)
+    checks = {
+        "sold_equals_capacity": pista["quota_sold"] == args.places,
+        "no_oversell": pista["quota_sold"] <= pista["quota_size"],
+        "responses_match_database": pista["sold_responses"]
+        == pista["positions"]
+        == pista["quota_sold"]
+        == pista["orders"],
+        "roles_match_positions": (pista["lead"], pista["follow"])
+        == (pista["positions_lead"], pista["positions_follow"]),
+        "policy_holds": within_policy(rules=rules, leads=pista["lead"], follows=pista["follow"]),
+        "no_5xx": pista["errors_5xx"] == 0,
+    }
+    print("checks: " + ", ".join(f"{k}={'ok' if v else 'FAILED'}" for k, v in checks.items()))
+    result = {
+        "capacity": args.places,
+        "buyers": args.buyers,
+        "sold": pista["quota_sold"],
+        "tickets_per_min": round(pista["tickets_per_min"], 1),
+        "p50_ms": round(pista["p50_ms"], 1),
+        "p95_ms": round(pista["p95_ms"], 1),
+        "lead": pista["lead"],
+        "follow": pista["follow"],
+        "window_s": round(pista["window_s"], 3),
+        "all_answered_s": round(pista["total_s"], 3),
+        "workers": args.workers,
+        "baseline_tickets_per_min": round(baseline["tickets_per_min"], 1) if baseline else None,
+        "baseline_sold": baseline["quota_sold"] if baseline else None,
+        "ratio": round(pista["tickets_per_min"] / baseline["tickets_per_min"], 2)
+        if baseline and baseline["tickets_per_min"]
+        else None,
+        "checks_ok": all(checks.values()),
+    }
+    print(json.dumps(result))
+    sys.exit(0 if all(checks.values()) else 1)
+
+
+if __name__ == "__main__":
+    main()

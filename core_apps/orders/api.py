@@ -1,0 +1,282 @@
+"""Orders API: checkout for shops and the bench, orders by magic link, staff
+actions and check-in for scanner apps. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.orders import selectors, services
+from core_apps.orders.exports import attendees_csv, attendees_xlsx
+from core_apps.orders.serializers import (
+    CheckInSerializer,
+    CheckoutInSerializer,
+    OrderSerializer,
+    PaySerializer,
+    RefundSerializer,
+    SecretSerializer,
+    TransferSerializer,
+    WaitlistClaimSerializer,
+    WaitlistEntrySerializer,
+    WaitlistJoinSerializer,
+)
+from core_apps.ticketing.models import Product
+from pista.errors import NotFound, PermissionDenied
+
+
+def _staff(request: Request, perm: str) -> Any:
+    if not request.user.is_authenticated or not request.user.has_perm(perm):
+        raise PermissionDenied("Staff only.")
+    return request.user
+
+
+class CheckoutApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CheckoutInSerializer, responses={201: OrderSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = CheckoutInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        result = services.order_checkout(user=user, **serializer.to_service_kwargs())
+        waitlisted = WaitlistEntrySerializer(result.waitlisted, many=True).data
+        if result.order is None:
+            return Response(
+                {"order": None, "secret": None, "waitlisted": waitlisted},
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return Response(
+            {
+                "order": OrderSerializer(result.order).data,
+                "secret": result.order.secret,
+                "client_secret": result.client_secret,
+                "waitlisted": waitlisted,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        order = selectors.order_for_request(
+            code=code,
+            secret=request.query_params.get("secret", ""),
+            actor=request.user if request.user.is_authenticated else None,
+        )
+        if order.status == order.Status.PENDING:
+            services.order_expire(order=order)  # the lazy hold check
+        return Response(OrderSerializer(order).data)
+
+
+class OrderPayApi(APIView):
+    """The development card (provider ``simulated``)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=PaySerializer, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        serializer = PaySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = selectors.order_for_buyer(code=code, secret=serializer.validated_data["secret"])
+        order = services.order_pay_simulated(
+            order=order, card_number=serializer.validated_data["card_number"]
+        )
+        return Response(OrderSerializer(order).data)
+
+
+class OrderCancelApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SecretSerializer, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        actor = request.user if request.user.is_authenticated else None
+        order = selectors.order_for_request(
+            code=code, secret=str(request.data.get("secret", "")), actor=actor
+        )
+        order = services.order_cancel(order=order, actor=actor, reason="requested")
+        return Response(OrderSerializer(order).data)
+
+
+class OrderMarkPaidApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        actor = _staff(request, "orders.change_order")
+        order = selectors.order_for_staff(code=code, actor=actor)
+        order = services.order_mark_paid(
+            order=order, actor=actor, provider=order.provider, reference="staff"
+        )
+        return Response(OrderSerializer(order).data)
+
+
+class OrderRefundApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RefundSerializer, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        actor = _staff(request, "orders.change_order")
+        serializer = RefundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = selectors.order_for_staff(code=code, actor=actor)
+        order = services.order_refund(
+            order=order, actor=actor, amount_minor=serializer.validated_data["amount_minor"]
+        )
+        return Response(OrderSerializer(order).data)
+
+
+class CheckInApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CheckInSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        actor = _staff(request, "orders.add_checkin")
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.position_check_in(actor=actor, **serializer.validated_data)
+        position = result.position
+        return Response(
+            {
+                "code": "checked_in",
+                "attendee_name": position.attendee_name,
+                "product": position.product.name,
+                "role": position.role_admitted,
+                "checkins_left": result.checkins_left,
+            }
+        )
+
+
+class AttendeeExportApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        _staff(request, "orders.view_order")
+        product = Product.objects.filter(pk=pk).first()
+        if product is None:
+            raise NotFound("No such product.")
+        positions = selectors.attendees_for_product(product_id=product.pk)
+        if fmt == "xlsx":
+            response = HttpResponse(
+                attendees_xlsx(product=product, positions=positions),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(
+                attendees_csv(product=product, positions=positions), content_type="text/csv"
+            )
+        response["Content-Disposition"] = f'attachment; filename="attendees-{product.pk}.{fmt}"'
+        return response
+
+
+class WaitlistJoinApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=WaitlistJoinSerializer, responses={201: WaitlistEntrySerializer})
+    def post(self, request: Request) -> Response:
+        serializer = WaitlistJoinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        product = Product.objects.filter(pk=data.pop("product"), status="published").first()
+        if product is None:
+            raise NotFound("No such product on sale here.", code="product_unavailable")
+        entry = services.waitlist_join(product=product, **data)
+        return Response(
+            {**WaitlistEntrySerializer(entry).data, "secret": entry.secret},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WaitlistClaimApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=WaitlistClaimSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, secret: str) -> Response:
+        serializer = WaitlistClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = selectors.waitlist_entry_by_secret(secret=secret)
+        order = services.waitlist_claim(entry=entry, provider=serializer.validated_data["provider"])
+        return Response(
+            {"order": OrderSerializer(order).data, "secret": order.secret},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WaitlistDeclineApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses=WaitlistEntrySerializer)
+    def post(self, request: Request, secret: str) -> Response:
+        entry = selectors.waitlist_entry_by_secret(secret=secret)
+        services.waitlist_decline(entry=entry)
+        entry.refresh_from_db()
+        return Response(WaitlistEntrySerializer(entry).data)
+
+
+class OrderStripeConfirmApi(APIView):
+    """Where the buyer's browser returns after the card page."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SecretSerializer, responses=OrderSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        serializer = SecretSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = selectors.order_for_buyer(code=code, secret=serializer.validated_data["secret"])
+        return Response(OrderSerializer(services.order_stripe_confirm(order=order)).data)
+
+
+class StripeWebhookApi(APIView):
+    """Stripe's webhook: verified, stored raw, processed once in a task."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request) -> Response:
+        event_id, created = services.stripe_event_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+        return Response({"code": "received" if created else "duplicate", "event": event_id})
+
+
+class PositionTransferApi(APIView):
+    """The buyer (with the order's magic-link secret) or staff hand a ticket on."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TransferSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, code: str, position_id: int) -> Response:
+        serializer = TransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor = request.user if request.user.is_authenticated else None
+        order = selectors.order_for_request(code=code, secret=data["secret"], actor=actor)
+        position = order.positions.filter(pk=position_id).first()
+        if position is None:
+            raise NotFound("No such ticket in this order.")
+        position = services.position_transfer(
+            position=position,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            actor=actor,
+        )
+        return Response(
+            {
+                "id": position.pk,
+                "attendee_name": position.attendee_name,
+                "role": position.role_admitted,
+            }
+        )

@@ -1,0 +1,66 @@
+"""Attendee lists as CSV and XLSX, with role counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from core_apps.orders.models import Position
+from core_apps.ticketing.models import Product
+
+HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", "Checked in"]
+
+
+def _rows(positions: Iterable[Position]) -> tuple[list[list[str]], Counter[str]]:
+    rows, roles = [], Counter[str]()
+    for p in positions:
+        rows.append(
+            [
+                p.order.code,
+                p.attendee_name,
+                p.attendee_email,
+                p.role_admitted,
+                str(p.price_minor),
+                p.checked_in_at.isoformat() if p.checked_in_at else "",
+            ]
+        )
+        roles[p.role_admitted or "none"] += 1
+    return rows, roles
+
+
+def _safe(cell: str) -> str:
+    # Spreadsheet formula injection: a leading =, +, - or @ becomes text.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def attendees_csv(*, product: Product, positions: Iterable[Position]) -> str:
+    rows, roles = _rows(positions)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows([[_safe(c) for c in row] for row in rows])
+    writer.writerow([])
+    for role, count in sorted(roles.items()):
+        writer.writerow(["Role count", role, str(count)])
+    return out.getvalue()
+
+
+def attendees_xlsx(*, product: Product, positions: Iterable[Position]) -> bytes:
+    rows, roles = _rows(positions)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Attendees"
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append([_safe(c) for c in row])
+    counts = book.create_sheet("Roles")
+    counts.append(["Role", "Count"])
+    for role, count in sorted(roles.items()):
+        counts.append([role, count])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

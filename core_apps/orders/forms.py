@@ -1,0 +1,66 @@
+"""Forms of the public checkout and the staff check-in page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core_apps.orders.models import Order
+from core_apps.ticketing.models import Product, RoleMode
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", "—"), ("lead", _("Leader")), ("follow", _("Follower"))],
+    )
+    partner_name = forms.CharField(label=_("Partner's name (optional)"), required=False)
+    partner_email = forms.EmailField(label=_("Partner's email (optional)"), required=False)
+    promo_code = forms.CharField(label=_("Promo code"), required=False, max_length=64)
+    provider = forms.ChoiceField(label=_("Payment"))
+    join_waitlist = forms.BooleanField(
+        label=_("Put me on the waitlist if there is no place"), required=False
+    )
+
+    def __init__(self, *args: Any, product: Product, simulated: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(Order.Provider.MANUAL, Order.Provider.MANUAL.label)]
+        if simulated:
+            choices.insert(0, (Order.Provider.SIMULATED, Order.Provider.SIMULATED.label))
+        self.fields["provider"].choices = choices
+        if not any(q.role_mode != RoleMode.OFF for q in product.quotas.all()):
+            for name in ("role", "partner_name", "partner_email"):
+                del self.fields[name]
+        for question in product.questions.all():
+            key = f"q_{question.pk}"
+            if question.kind == question.Kind.CHOICE:
+                self.fields[key] = forms.ChoiceField(
+                    label=question.label,
+                    required=question.required,
+                    choices=[("", "—"), *[(c, c) for c in question.choice_list]],
+                )
+            elif question.kind == question.Kind.CHECKBOX:
+                self.fields[key] = forms.BooleanField(
+                    label=question.label, required=question.required
+                )
+            else:
+                self.fields[key] = forms.CharField(label=question.label, required=question.required)
+
+    def answers(self) -> dict[str, Any]:
+        return {key[2:]: value for key, value in self.cleaned_data.items() if key.startswith("q_")}
+
+
+class CardForm(forms.Form):
+    card_number = forms.CharField(
+        label=_("Card number"), max_length=32, initial="4242 4242 4242 4242"
+    )
+
+
+class CheckInForm(forms.Form):
+    secret = forms.CharField(label=_("Ticket code"), max_length=64)
+    location = forms.CharField(label=_("Where"), max_length=100, required=False)

@@ -1,0 +1,68 @@
+"""Invoice and credit-note PDFs (fpdf2: pure Python, no system libraries)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fpdf import FPDF
+
+from core_apps.orders.models import Invoice, PaymentSettings
+from tenants.selectors import community_current
+
+
+def _text(value: str) -> str:
+    # The PDF core fonts cover Latin-1; anything else is replaced, never an error.
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{currency} {Decimal(minor) / 100:.2f}"
+
+
+def invoice_pdf(*, invoice: Invoice) -> bytes:
+    """The PDF of an invoice or credit note, with the community's legal details
+    and VAT per line."""
+    community = community_current()
+    legal = PaymentSettings.objects.first()
+    order = invoice.order
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    title = "Credit note" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "Invoice"
+    pdf.cell(0, 10, _text(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    seller = [legal.legal_name if legal and legal.legal_name else community.name]
+    if legal and legal.legal_address:
+        seller += legal.legal_address.splitlines()
+    if legal and legal.vat_id:
+        seller.append(f"VAT ID {legal.vat_id}")
+    for line in seller:
+        pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.cell(0, 5, _text(f"Date: {invoice.created:%Y-%m-%d}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _text(f"Order: {order.code}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _text(f"Customer: {order.name} <{order.email}>"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 10)
+    for text, width in (("Item", 100), ("VAT %", 25), ("VAT", 30), ("Total", 35)):
+        pdf.cell(width, 6, text, border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", size=10)
+    sign = -1 if invoice.kind == Invoice.Kind.CREDIT_NOTE else 1
+    for line in invoice.lines if sign > 0 else []:
+        pdf.cell(100, 6, _text(str(line["description"]))[:60], border=1)
+        pdf.cell(25, 6, str(line["tax_rate"]), border=1)
+        pdf.cell(30, 6, _money(int(line["tax_minor"]), invoice.currency), border=1)
+        pdf.cell(35, 6, _money(int(line["price_minor"]), invoice.currency), border=1)
+        pdf.ln()
+    if sign < 0:
+        pdf.cell(190, 6, _text(f"Refund for order {order.code}"), border=1)
+        pdf.ln()
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(155, 6, "Total (VAT included)")
+    pdf.cell(35, 6, _money(invoice.total_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(155, 6, "of which VAT")
+    pdf.cell(35, 6, _money(invoice.tax_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

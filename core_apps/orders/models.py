@@ -1,0 +1,266 @@
+"""Orders, their tickets (positions), audit log, promo codes, waitlist, check-ins
+and invoices.
+
+A pending order *is* the cart hold: its positions have taken their places in
+the quotas (``ticketing.services.quotas_reserve``) until ``expires_at``. Paying
+confirms it; expiry or cancellation gives the places back. Waitlisted
+registrations never become positions: they are :class:`WaitlistEntry` rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+    class Provider(models.TextChoices):
+        FREE = "free", _("Free")
+        MANUAL = "manual", _("Bank transfer or pay at the door")
+        SIMULATED = "simulated", _("Simulated card (development)")
+        STRIPE = "stripe", _("Card (Stripe)")
+
+    code = models.CharField(max_length=16, unique=True)
+    secret = models.CharField(max_length=64, help_text=_("Key of the buyer's magic link."))
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    currency = models.CharField(max_length=3)
+    subtotal_minor = models.IntegerField(default=0)
+    discount_minor = models.IntegerField(default=0)
+    total_minor = models.IntegerField(default=0)
+    tax_minor = models.IntegerField(default=0)
+    refunded_minor = models.IntegerField(default=0)
+    promo_code = models.ForeignKey(
+        "orders.PromoCode", null=True, blank=True, on_delete=models.PROTECT
+    )
+    language = models.CharField(max_length=8, blank=True)
+    payment_reference = models.CharField(max_length=64, blank=True)
+    payment_intent_id = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_minor__gte=0), name="orders_total_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_minor__lte=models.F("total_minor")),
+                name="orders_refunded_lte_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Position(models.Model):
+    """One attendee's ticket in an order."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="positions")
+    product = models.ForeignKey(
+        "ticketing.Product", on_delete=models.PROTECT, related_name="positions"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.VALID)
+    attendee_name = models.CharField(max_length=200)
+    attendee_email = models.EmailField()
+    answers = models.JSONField(default=dict, blank=True)
+    role = models.CharField(max_length=8, blank=True, help_text=_("Role asked for."))
+    role_admitted = models.CharField(max_length=8, blank=True, help_text=_("lead / follow"))
+    partner = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Quotas it took a place in (the product's quotas may change later).
+    quota_ids = models.JSONField(default=list)
+    price_minor = models.IntegerField()
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    tax_minor = models.IntegerField(default=0)
+    tier = models.CharField(max_length=100, blank=True)
+    secret = models.CharField(max_length=64, unique=True, help_text=_("What its QR code holds."))
+    checkins_left = models.PositiveIntegerField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order.code}-{self.pk}"
+
+
+class OrderLog(models.Model):
+    """Audit log: every change to an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.action}"
+
+
+class PromoCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percent off")
+        FIXED = "fixed", _("Fixed amount off")
+
+    code = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.PositiveIntegerField(help_text=_("Percent, or minor units off per ticket."))
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    used = models.PositiveIntegerField(default=0)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    products = models.ManyToManyField(
+        "ticketing.Product", blank=True, help_text=_("Empty: every product.")
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_uses__isnull=True)
+                | models.Q(used__lte=models.F("max_uses")),
+                name="orders_promo_used_lte_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered a place")
+        CLAIMED = "claimed", _("Claimed")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Offer expired")
+        LEFT = "left", _("Left the list")
+
+    product = models.ForeignKey(
+        "ticketing.Product", on_delete=models.CASCADE, related_name="waitlist"
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=8, blank=True)
+    partner_name = models.CharField(max_length=200, blank=True)
+    partner_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    secret = models.CharField(max_length=64, unique=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["product", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.status})"
+
+
+class CheckIn(models.Model):
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="checkins")
+    location = models.CharField(max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position_id} at {self.created}"
+
+
+class InvoiceSequence(models.Model):
+    """The community's last invoice number (one row, locked by its UPDATE)."""
+
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
+    number = models.PositiveIntegerField(unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    total_minor = models.IntegerField()
+    tax_minor = models.IntegerField()
+    currency = models.CharField(max_length=3)
+    lines = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class PaymentSettings(models.Model):
+    """The community's payment set-up (one row). The billing issue replaces the
+    hand-entered account id with Stripe Connect onboarding."""
+
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+    # Printed on invoices.
+    legal_name = models.CharField(max_length=200, blank=True)
+    legal_address = models.TextField(blank=True)
+    vat_id = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return self.stripe_account_id or "—"
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event as received (raw), processed once per event id."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.TextField()
+    received = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.event_id

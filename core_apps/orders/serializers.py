@@ -1,0 +1,166 @@
+"""Input and output shapes of the orders API (no business rules here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core_apps.orders.models import Order, Position, WaitlistEntry
+from core_apps.orders.services import AttendeeIn, LineIn
+
+ROLE_CHOICES = ["", "lead", "follow", "switch"]
+
+
+class AttendeeInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
+    partner_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    partner_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    answers = serializers.DictField(required=False, default=dict)
+
+
+class LineInSerializer(serializers.Serializer):
+    product = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
+    price_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
+    attendees = AttendeeInSerializer(many=True, required=False, default=list)
+
+
+class CheckoutInSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=200)
+    provider = serializers.CharField(max_length=16)
+    currency = serializers.CharField(max_length=8, required=False, allow_null=True, default=None)
+    expected_total_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
+    promo_code = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    unlock_code = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    join_waitlist = serializers.BooleanField(required=False, default=False)
+    lines = LineInSerializer(many=True, allow_empty=True)
+
+    def to_service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data["lines"] = [
+            LineIn(
+                product_id=line["product"],
+                quantity=line["quantity"],
+                role=line["role"],
+                price_minor=line["price_minor"],
+                attendees=[AttendeeIn(**a) for a in line["attendees"]],
+            )
+            for line in data["lines"]
+        ]
+        return data
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    product_name = serializers.CharField(source="product.name")
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "product",
+            "product_name",
+            "status",
+            "attendee_name",
+            "attendee_email",
+            "role",
+            "role_admitted",
+            "price_minor",
+            "tax_minor",
+            "tier",
+            "checkins_left",
+            "checked_in_at",
+        ]
+
+
+class PositionWithSecretSerializer(PositionSerializer):
+    class Meta(PositionSerializer.Meta):
+        fields = [*PositionSerializer.Meta.fields, "secret"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    positions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "code",
+            "status",
+            "provider",
+            "email",
+            "name",
+            "currency",
+            "subtotal_minor",
+            "discount_minor",
+            "total_minor",
+            "tax_minor",
+            "refunded_minor",
+            "payment_reference",
+            "expires_at",
+            "paid_at",
+            "created",
+            "positions",
+        ]
+
+    def get_positions(self, order: Order) -> list[dict[str, Any]]:
+        # Tickets (their QR secrets) only once paid.
+        cls = (
+            PositionWithSecretSerializer
+            if order.status == Order.Status.PAID
+            else PositionSerializer
+        )
+        positions = getattr(order, "created_positions", None)
+        if positions is None:
+            positions = order.positions.select_related("product")
+        return cls(positions, many=True).data  # type: ignore[return-value]
+
+
+class WaitlistEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WaitlistEntry
+        fields = ["id", "product", "name", "email", "role", "status", "offer_expires_at", "created"]
+
+
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(max_length=64)
+
+
+class PaySerializer(SecretSerializer):
+    card_number = serializers.CharField(max_length=32)
+
+
+class RefundSerializer(serializers.Serializer):
+    amount_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CheckInSerializer(serializers.Serializer):
+    secret = serializers.CharField(max_length=64)
+    location = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class WaitlistJoinSerializer(serializers.Serializer):
+    product = serializers.IntegerField()
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
+    partner_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    partner_email = serializers.EmailField(required=False, default="", allow_blank=True)
+
+
+class WaitlistClaimSerializer(serializers.Serializer):
+    provider = serializers.CharField(max_length=16)
+
+
+class TransferSerializer(serializers.Serializer):
+    secret = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")

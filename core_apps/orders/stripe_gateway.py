@@ -1,0 +1,120 @@
+"""The only module that talks to Stripe.
+
+PaymentIntents are created on the community's connected account with the
+platform's application fee and an idempotency key derived from the order, so a
+retried request never charges twice. Webhook payloads are verified with the
+endpoint secret (signature and timestamp tolerance) before anything reads them.
+``STRIPE_API_BASE`` points tests at localstripe on loopback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+from pista.errors import ApplicationError
+
+
+class PaymentUnavailable(ApplicationError):
+    default_code = "payment_unavailable"
+    status_code = 503
+
+
+class WebhookInvalid(ApplicationError):
+    default_code = "webhook_invalid"
+    status_code = 400
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    status: str
+    client_secret: str
+    amount: int
+    currency: str
+    metadata: dict[str, str]
+
+
+def _client() -> stripe.StripeClient:
+    if not settings.STRIPE_API_KEY:
+        raise PaymentUnavailable("Card payments aren't configured.")
+    base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
+    return stripe.StripeClient(
+        settings.STRIPE_API_KEY,
+        base_addresses={"api": base},
+        max_network_retries=2,
+    )
+
+
+def _intent(resource: Any) -> Intent:
+    obj = resource.to_dict() if hasattr(resource, "to_dict") else dict(resource)
+    return Intent(
+        id=obj["id"],
+        status=obj["status"],
+        client_secret=obj.get("client_secret") or "",
+        amount=int(obj["amount"]),
+        currency=str(obj["currency"]).upper(),
+        metadata=dict(obj.get("metadata") or {}),
+    )
+
+
+def application_fee_minor(*, amount_minor: int) -> int:
+    """The platform's fee on a payment, rounded half up to a minor unit."""
+    percent = settings.PISTA_STRIPE_APPLICATION_FEE_PERMILLE
+    return (amount_minor * percent + 500) // 1000
+
+
+def payment_intent_create(
+    *,
+    amount_minor: int,
+    currency: str,
+    account_id: str,
+    idempotency_key: str,
+    metadata: dict[str, str],
+) -> Intent:
+    """Create (or, for a repeated key, return) the PaymentIntent of an order."""
+    params: dict[str, Any] = {
+        "amount": amount_minor,
+        "currency": currency.lower(),
+        "metadata": metadata,
+    }
+    fee = application_fee_minor(amount_minor=amount_minor)
+    if fee:
+        params["application_fee_amount"] = fee
+    try:
+        obj = _client().v1.payment_intents.create(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": idempotency_key, "stripe_account": account_id},
+        )
+    except stripe.StripeError as exc:
+        raise PaymentUnavailable(
+            f"The card payment could not be started: {exc.user_message or 'try again'}."
+        ) from exc
+    return _intent(obj)
+
+
+def payment_intent_retrieve(*, intent_id: str, account_id: str) -> Intent:
+    try:
+        obj = _client().v1.payment_intents.retrieve(
+            intent_id, options={"stripe_account": account_id}
+        )
+    except stripe.StripeError as exc:
+        raise PaymentUnavailable("The card payment could not be checked: try again.") from exc
+    return _intent(obj)
+
+
+def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]:
+    """The verified event. Raises WebhookInvalid (unsigned, tampered, stale)."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret or not signature:
+        raise WebhookInvalid("Missing or unconfigured signature.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+        )
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        raise WebhookInvalid("Invalid signature or payload.") from exc
+    return event.to_dict()

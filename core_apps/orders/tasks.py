@@ -1,0 +1,69 @@
+"""Background work on orders: thin tasks that load by id and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from pista.tasks import CommunityTask
+
+
+@shared_task(base=CommunityTask)
+def order_paid_task(*, order_id: int) -> None:
+    from core_apps.orders.services import order_paid_process
+
+    order_paid_process(order_id=order_id)
+
+
+@shared_task(base=CommunityTask)
+def waitlist_offer_task(*, product_id: int) -> None:
+    from core_apps.orders.services import waitlist_offer_next
+
+    waitlist_offer_next(product_id=product_id)
+
+
+@shared_task(base=CommunityTask)
+def orders_expire_task() -> None:
+    from core_apps.orders.services import (
+        orders_expire_due,
+        orders_remind_unpaid,
+        waitlist_offers_expire,
+    )
+
+    orders_expire_due()
+    waitlist_offers_expire()
+    orders_remind_unpaid()
+
+
+@shared_task
+def orders_expire_all_task() -> None:
+    """Beat: queue the expiry of holds and offers in every community's schema."""
+    from tenants.models import Community
+
+    for schema in Community.objects.exclude(schema_name=get_public_schema_name()).values_list(
+        "schema_name", flat=True
+    ):
+        with schema_context(schema):
+            orders_expire_task.delay()
+
+
+@shared_task(base=CommunityTask)
+def stripe_event_process_task(*, event_pk: int) -> None:
+    """Queue ``webhooks``: apply one stored Stripe event, once."""
+    from core_apps.orders.services import stripe_event_process
+
+    stripe_event_process(event_pk=event_pk)
+
+
+@shared_task(base=CommunityTask)
+def orders_refund_for_event_task(*, event_id: int) -> None:
+    from core_apps.orders.services import orders_refund_for_event
+
+    orders_refund_for_event(event_id=event_id)
+
+
+@shared_task(base=CommunityTask)
+def orders_refund_for_date_task(*, event_date_id: int) -> None:
+    from core_apps.orders.services import orders_refund_for_date
+
+    orders_refund_for_date(event_date_id=event_date_id)

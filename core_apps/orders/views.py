@@ -1,0 +1,216 @@
+"""HTML pages: checkout, the buyer's order page (magic link), waitlist offers
+and the staff check-in page. Thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from core_apps.orders import selectors, services
+from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm
+from core_apps.orders.models import Order
+from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_availability, product_price_current
+from pista.errors import ApplicationError, NotFound, PermissionDenied
+
+
+def _html_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Unknown orders, tickets and products are a 404 page; staff-only a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _order_url(order: Order) -> str:
+    return f"/orders/{order.code}/{order.secret}/"
+
+
+@_html_errors
+def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = (
+        Product.objects.prefetch_related("quotas", "tiers", "questions")
+        .filter(pk=product_id, status=Product.Status.PUBLISHED, is_hidden=False)
+        .first()
+    )
+    if product is None:
+        raise NotFound("No such product on sale here.")
+    form = CheckoutForm(
+        request.POST or None, product=product, simulated=settings.PISTA_SIMULATED_PAYMENTS
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        attendee = services.AttendeeIn(
+            name=data["name"],
+            email=data["email"],
+            role=data.get("role", ""),
+            partner_name=data.get("partner_name", ""),
+            partner_email=data.get("partner_email", ""),
+            answers=form.answers(),
+        )
+        try:
+            result = services.order_checkout(
+                email=data["email"],
+                name=data["name"],
+                lines=[services.LineIn(product_id=product.pk, quantity=1, attendees=[attendee])],
+                provider=data["provider"],
+                promo_code=data["promo_code"],
+                join_waitlist=data["join_waitlist"],
+                user=request.user if request.user.is_authenticated else None,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
+        else:
+            if result.order is None:
+                messages.info(
+                    request, "You are on the waitlist: we'll email you when a place frees."
+                )
+                return redirect(request.path)
+            return redirect(_order_url(result.order))
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "form": form,
+            "product": product,
+            "price": product_price_current(product=product),
+            "availability": product_availability(product=product),
+        },
+        status=status,
+    )
+
+
+def _qr_svg(secret: str) -> str:
+    return mark_safe(segno.make(secret, error="m").svg_inline(scale=4))  # noqa: S308 - generated SVG
+
+
+@_html_errors
+def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    if order.status == Order.Status.PENDING:
+        services.order_expire(order=order)  # the lazy hold check
+    positions = list(order.positions.select_related("product"))
+    tickets = [
+        {"position": p, "qr": _qr_svg(p.secret) if order.status == Order.Status.PAID else ""}
+        for p in positions
+    ]
+    return render(
+        request,
+        "orders/order.html",
+        {
+            "order": order,
+            "tickets": tickets,
+            "card_form": CardForm(),
+            "invoices": order.invoices.all(),
+        },
+    )
+
+
+@require_POST
+@_html_errors
+def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    form = CardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Paid. Your tickets are on their way by email.")
+    return redirect(_order_url(order))
+
+
+@require_POST
+@_html_errors
+def order_cancel(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    try:
+        services.order_cancel(order=order, actor=None, reason="buyer")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(_order_url(order))
+
+
+@_html_errors
+def waitlist_offer(request: HttpRequest, secret: str) -> HttpResponse:
+    entry = selectors.waitlist_entry_by_secret(secret=secret)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "decline":
+                services.waitlist_decline(entry=entry)
+                messages.info(request, "Done: you're off the list.")
+            else:
+                order = services.waitlist_claim(
+                    entry=entry,
+                    provider="simulated" if settings.PISTA_SIMULATED_PAYMENTS else "manual",
+                )
+                return redirect(_order_url(order))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(request.path)
+    return render(request, "orders/waitlist_offer.html", {"entry": entry})
+
+
+@login_required
+@_html_errors
+def checkin_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("orders.add_checkin"):
+        raise PermissionDenied("Staff only.")
+    form = CheckInForm(request.POST or None)
+    result = None
+    refusal = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.position_check_in(
+                secret=form.cleaned_data["secret"].strip(),
+                actor=request.user,  # type: ignore[arg-type]
+                location=form.cleaned_data["location"],
+            )
+        except ApplicationError as exc:
+            refusal = exc
+            status = exc.status_code
+    query = request.GET.get("q", "").strip()
+    found = selectors.positions_search(query=query) if query else []
+    return render(
+        request,
+        "orders/checkin.html",
+        {"form": form, "result": result, "refusal": refusal, "query": query, "found": found},
+        status=status,
+    )
+
+
+@_html_errors
+def invoice_download(request: HttpRequest, code: str, secret: str, number: int) -> HttpResponse:
+    from core_apps.orders.invoices import invoice_pdf
+
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    invoice = order.invoices.filter(number=number).first()
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
+    return response
