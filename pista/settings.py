@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
     # Pending and failed custom domains are re-checked with backoff
     # (tenants.domain_services.recheck_delay); the beat only finds the due ones.
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
+    # Lapsed cart holds give their places back (checkout also checks lazily).
+    "orders-expire-holds": {
+        "task": "core_apps.orders.tasks.orders_expire_all_task",
+        "schedule": 60.0,
+    },
 }
 
 # Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
@@ -369,6 +374,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "core_apps.orders.models.Order.Status",
         "PositionStatusEnum": "core_apps.orders.models.Position.Status",
         "WaitlistStatusEnum": "core_apps.orders.models.WaitlistEntry.Status",
+        "AttendeeRoleEnum": ["", "lead", "follow", "switch"],
     },
 }
 
@@ -524,12 +530,6 @@ PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
 # Benchmark baseline only: serialise checkouts per event (bench/checkout.py).
 PISTA_CHECKOUT_SERIALISE_EVENT = env.bool("PISTA_CHECKOUT_SERIALISE_EVENT", default=False)
 PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
-CELERY_BEAT_SCHEDULE = {
-    "orders-expire-holds": {
-        "task": "core_apps.orders.tasks.orders_expire_all_task",
-        "schedule": 60.0,
-    },
-}
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

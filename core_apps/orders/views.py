@@ -195,11 +195,26 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
             status = exc.status_code
     query = request.GET.get("q", "").strip()
     found = selectors.positions_search(query=query) if query else []
-    return render(
+    response = render(
         request,
         "orders/checkin.html",
         {"form": form, "result": result, "refusal": refusal, "query": query, "found": found},
         status=status,
+    )
+    # The only page that may use the camera (QR scanning), and only our own origin.
+    response._permissions_policy_override = _permissions_policy_with_camera()  # type: ignore[attr-defined]
+    return response
+
+
+def _permissions_policy_with_camera() -> str:
+    """The site's Permissions-Policy with the camera allowed for our own origin."""
+    policy = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
+
+    def origin(allowed: str) -> str:
+        return allowed if allowed in ("self", "*") else f'"{allowed}"'
+
+    return ", ".join(
+        f"{feature}=({' '.join(origin(a) for a in allowed)})" for feature, allowed in policy.items()
     )
 
 

@@ -107,3 +107,21 @@ def test_session_and_csrf_cookies_are_httponly_lax_and_host_only(client_a, commu
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
     assert session["domain"] == ""  # never shared across community hosts
+
+
+def test_only_the_check_in_page_may_use_the_camera(client_a, community_a):
+    from django.contrib.auth.models import Permission
+    from django_tenants.utils import schema_context
+
+    from tests.conftest import login
+    from tests.factories import UserFactory
+
+    with schema_context(community_a.schema_name):
+        staff = UserFactory()
+        staff.user_permissions.add(Permission.objects.get(codename="add_checkin"))
+    login(client_a, community_a, staff)
+    checkin = client_a.get("/orders/checkin/")
+    assert checkin.status_code == 200
+    assert "camera=(self)" in checkin["Permissions-Policy"]
+    assert "microphone=()" in checkin["Permissions-Policy"]
+    assert "camera=()" in client_a.get("/").headers["Permissions-Policy"]
