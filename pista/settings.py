@@ -249,8 +249,15 @@ CELERY_BEAT_SCHEDULE = {
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
     # Lapsed cart holds give their places back (checkout also checks lazily).
     "orders-expire-holds": {
-        "task": "core_apps.orders.tasks.orders_expire_all_task",
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "core_apps.orders.tasks.orders_expire_task"},
         "schedule": 60.0,
+    },
+    # Members get one email digest of their notifications, never one per message.
+    "community-notification-digests": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "core_apps.community.tasks.notification_digests_send_task"},
+        "schedule": 3600.0,
     },
 }
 

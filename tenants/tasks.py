@@ -65,3 +65,19 @@ def domains_recheck_task() -> int:
         for domain_id in due:
             domain_verify_task.delay(domain_id=domain_id)
     return len(due)
+
+
+@app.task(ignore_result=True)
+def community_fanout_task(*, task_name: str) -> int:
+    """Beat: queue the community task ``task_name`` once in every active community's
+    schema (beat itself runs in the public schema). Returns how many were queued."""
+    from django_tenants.utils import schema_context
+
+    from tenants.selectors import communities_listed
+
+    task = app.tasks[task_name]
+    schemas = list(communities_listed().values_list("schema_name", flat=True))
+    for schema in schemas:
+        with schema_context(schema):
+            task.delay()
+    return len(schemas)

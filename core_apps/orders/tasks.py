@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from pista.tasks import CommunityTask
 
@@ -33,18 +32,6 @@ def orders_expire_task() -> None:
     orders_expire_due()
     waitlist_offers_expire()
     orders_remind_unpaid()
-
-
-@shared_task
-def orders_expire_all_task() -> None:
-    """Beat: queue the expiry of holds and offers in every community's schema."""
-    from tenants.models import Community
-
-    for schema in Community.objects.exclude(schema_name=get_public_schema_name()).values_list(
-        "schema_name", flat=True
-    ):
-        with schema_context(schema):
-            orders_expire_task.delay()
 
 
 @shared_task(base=CommunityTask)

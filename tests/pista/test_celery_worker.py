@@ -92,3 +92,25 @@ def test_tenant_task_refuses_to_run_in_the_public_schema(db):
     connection.set_schema_to_public()
     with pytest.raises(WrongSchema):
         community_stats_task.apply().get()
+
+
+def test_beat_fans_community_tasks_out_to_every_active_community(
+    community_a, community_b, settings
+):
+    from core_apps.community.tasks import notification_digests_send_task
+    from tenants.tasks import community_fanout_task
+
+    fanned = {
+        entry["kwargs"]["task_name"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "tenants.tasks.community_fanout_task"
+    }
+    assert fanned == {
+        "core_apps.orders.tasks.orders_expire_task",
+        "core_apps.community.tasks.notification_digests_send_task",
+    }
+    # Eager here: each community's task runs in its own schema, none in public.
+    queued = community_fanout_task.apply(
+        kwargs={"task_name": notification_digests_send_task.name}
+    ).get()
+    assert queued == 2
