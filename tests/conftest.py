@@ -71,6 +71,18 @@ def _back_to_public_schema() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _celery_join_flag_reset() -> Iterator[None]:
+    """Celery keeps "a task is running here, don't block on results" in one
+    process-wide flag that eager tasks set and restore; eager tasks running in
+    several threads at once (concurrency tests) can restore it in the wrong
+    order and leave it set, making a later test's ``result.get()`` refuse."""
+    yield
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache: rolled-back rows must not live on there."""
     location = settings.CACHES["default"].get("LOCATION")

@@ -11,8 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from core_apps.accounts.services import roles_sync
+from tenants.models import Community
 from tenants.selectors import schemas_behind_migrations
 from tenants.services import platform_tenant_ensure, template_prepare
 from tenants.tasks import spare_schemas_refill_task
@@ -37,6 +39,17 @@ class Command(BaseCommand):
             self.stdout.write("Template schema rebuilt.")
         if settings.PISTA_SPARE_SCHEMAS:
             spare_schemas_refill_task.delay()
+        self._communities_migrate(behind, public, verbosity, options["executor"])
+        # Apps that landed since a community was made add permissions to roles.
+        for schema in Community.objects.exclude(schema_name=public).values_list(
+            "schema_name", flat=True
+        ):
+            with schema_context(schema):
+                roles_sync()
+
+    def _communities_migrate(
+        self, behind: list[str], public: str, verbosity: int, executor: str
+    ) -> None:
         communities_behind = [schema for schema in behind if schema != public]
         if len(communities_behind) == 1:
             call_command(
@@ -51,5 +64,5 @@ class Command(BaseCommand):
                 tenant=True,
                 interactive=False,
                 verbosity=verbosity,
-                executor=options["executor"],
+                executor=executor,
             )
