@@ -46,6 +46,7 @@ from core_apps.ticketing.selectors import (
     products_for_event,
 )
 from pista.errors import NotFound, PermissionDenied
+from pista.staff_actions import staff_action_run
 from tenants.selectors import community_current
 
 PAGE_SIZE = 20
@@ -239,17 +240,12 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     _staff_only(request)
     if action not in ACTIONS:
         raise Http404
-    try:
-        event = ACTIONS[action](actor=request.user, event=event_for_staff(pk=pk))  # type: ignore[operator]
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ValidationError as exc:
-        for field_messages in exc.message_dict.values():
-            for message in field_messages:
-                messages.error(request, message)
-        return redirect("events:manage-list")
-    messages.success(request, f"{event.title}: {action} done.")
-    return redirect("events:manage-list")
+    return staff_action_run(
+        request,
+        action=lambda: ACTIONS[action](actor=request.user, event=event_for_staff(pk=pk)),  # type: ignore[operator]
+        label=lambda event: f"{event.title}: {action}",
+        done_url="events:manage-list",
+    )
 
 
 @login_required

@@ -35,6 +35,7 @@ from core_apps.ticketing.services import (
     quota_update,
 )
 from pista.errors import NotFound, PermissionDenied
+from pista.staff_actions import staff_action_run
 from tenants.selectors import community_current
 
 
@@ -113,17 +114,14 @@ def manage_product_action(request: HttpRequest, pk: int, action: str) -> HttpRes
     _staff_only(request)
     if action not in PRODUCT_ACTIONS:
         raise Http404
-    try:
-        product = PRODUCT_ACTIONS[action](actor=request.user, product=product_for_staff(pk=pk))  # type: ignore[operator]
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ValidationError as exc:
-        for field_messages in exc.message_dict.values():
-            for message in field_messages:
-                messages.error(request, message)
-        return redirect("ticketing:manage-list")
-    messages.success(request, f"{product.name}: {action} done.")
-    return redirect("ticketing:manage-list")
+    return staff_action_run(
+        request,
+        action=lambda: PRODUCT_ACTIONS[action](  # type: ignore[operator]
+            actor=request.user, product=product_for_staff(pk=pk)
+        ),
+        label=lambda product: f"{product.name}: {action}",
+        done_url="ticketing:manage-list",
+    )
 
 
 @login_required

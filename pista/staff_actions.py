@@ -1,0 +1,35 @@
+"""One way for HTML back-office views to run a staff action service and report it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from pista.errors import NotFound
+
+
+def staff_action_run(
+    request: HttpRequest,
+    *,
+    action: Callable[[], Any],
+    label: Callable[[Any], str],
+    done_url: str,
+) -> HttpResponse:
+    """Run ``action``; flash its validation errors or "<label>: done" and redirect
+    to ``done_url``. A NotFound from the service becomes a 404."""
+    try:
+        result = action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ValidationError as exc:
+        for field_messages in exc.message_dict.values():
+            for message in field_messages:
+                messages.error(request, message)
+        return redirect(done_url)
+    messages.success(request, f"{label(result)} done.")
+    return redirect(done_url)
