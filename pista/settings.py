@@ -97,6 +97,8 @@ SHARED_APPS = [
     *ACCOUNT_APPS,
     *API_APPS,
     "csp",
+    # The audit log lives in every schema: operators' actions are kept in public.
+    "core_apps.privacy",
 ]
 TENANT_APPS = [
     *DJANGO_CORE_APPS,
