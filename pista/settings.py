@@ -266,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
 # Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
 # The pool is refilled by a Celery task, so it is off by default without Redis
 # (eager tasks would make the signup wait for the refill) and in tests.
+# New community schemas replay a pg_dump of the template (tenants.template); the
+# default is the embedded server's pg_dump or the one on PATH.
+PISTA_PG_DUMP = env.str("PISTA_PG_DUMP", default="")
 PISTA_SPARE_SCHEMAS = env.int("PISTA_SPARE_SCHEMAS", default=2 if REDIS_URL and not TESTING else 0)
 
 # Wagtail's background tasks run immediately, inside the request's tenant schema.

@@ -9,11 +9,20 @@ before every clone and rebuilds it when a deploy brought new migrations
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context, schema_exists
+
+logger = logging.getLogger(__name__)
 
 
 def template_schema_name() -> str:
@@ -55,6 +64,7 @@ def template_schema_refresh(*, verbosity: int = 0) -> bool:
 
     with schema_context(schema):
         roles_sync()
+    template_dump_forget()
     return True
 
 
@@ -62,16 +72,108 @@ def schema_clone(*, target: str) -> None:
     """Create schema ``target`` as a copy of the template, structure and rows.
 
     The template's ``django_migrations`` rows come along, so the new schema is
-    as migrated as the template: no (fake) migrate run is needed. Constraint
-    names are then aligned with the template's, because the clone gives
-    multi-column unique constraints PostgreSQL's default names instead of
-    Django's, and a later migration that drops one by name would fail on
-    cloned schemas only.
+    as migrated as the template: no (fake) migrate run is needed. The copy
+    replays a ``pg_dump`` of the template (taken once per template version and
+    process), whose cost stays flat as the database fills with schemas; without
+    a usable ``pg_dump`` it falls back to django-tenants' ``clone_schema``.
     """
+    statements = template_dump_sql()
+    if statements is None:
+        _schema_clone_in_database(target=target)
+        return
+    renamed = _TEMPLATE_NAME.sub(f'"{target}"', statements)
+    with connection.cursor() as cursor:
+        cursor.execute(renamed)
+
+
+def _schema_clone_in_database(*, target: str) -> None:
+    """django-tenants' PL/pgSQL clone. Constraint names are then aligned with the
+    template's, because that clone gives multi-column unique constraints
+    PostgreSQL's default names instead of Django's, and a later migration that
+    drops one by name would fail on cloned schemas only."""
     from django_tenants.clone import CloneSchema
 
     CloneSchema().clone_schema(template_schema_name(), target, "DATA")
     schema_constraint_names_align(source=template_schema_name(), target=target)
+
+
+_TEMPLATE_NAME = re.compile(
+    r"(?<![\w$\"])" + re.escape(str(settings.TENANT_BASE_SCHEMA)) + r"(?![\w$\"])"
+)
+# Session settings and psql meta-commands in a dump: the clone runs on Django's
+# own connection, whose search_path must survive it.
+_DUMP_SESSION_LINE = re.compile(r"^(SET |SELECT pg_catalog\.set_config\(|\\)")
+_dump_cache: dict[str, str | None] = {}
+
+
+def template_dump_sql() -> str | None:
+    """The template as SQL (``pg_dump``), session settings removed; None when no
+    ``pg_dump`` that can read this server is available. Cached per template version."""
+    from tenants.spares import template_version
+
+    version = template_version()
+    if version not in _dump_cache:
+        _dump_cache.clear()
+        _dump_cache[version] = _template_dump()
+    return _dump_cache[version]
+
+
+def template_dump_forget() -> None:
+    """Drop the cached dump (after the template was rebuilt)."""
+    _dump_cache.clear()
+
+
+def pg_dump_path() -> str | None:
+    """``PISTA_PG_DUMP``, else the embedded server's own, else the one on PATH."""
+    if settings.PISTA_PG_DUMP:
+        return str(settings.PISTA_PG_DUMP)
+    if settings.PISTA_EMBEDDED_DB:
+        import pgserver  # type: ignore[import-untyped]
+
+        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+        if bundled.exists():
+            return str(bundled)
+    return shutil.which("pg_dump")
+
+
+def _template_dump() -> str | None:
+    executable = pg_dump_path()
+    if executable is None:
+        logger.warning("No pg_dump found; cloning communities with clone_schema instead.")
+        return None
+    db = connection.settings_dict
+    command = [
+        executable,
+        "--schema",
+        template_schema_name(),
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        "--no-tablespaces",
+        "--rows-per-insert=1000",
+        "--dbname",
+        str(db["NAME"]),
+    ]
+    for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if db.get(key):
+            command += [flag, str(db[key])]
+    environment = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+    try:
+        completed = subprocess.run(  # noqa: S603 fixed arguments, no shell
+            command, capture_output=True, text=True, timeout=120, env=environment, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        logger.warning("pg_dump failed (%s); cloning with clone_schema instead.", exc)
+        return None
+    if completed.returncode != 0 or "CREATE TABLE" not in completed.stdout:
+        logger.warning(
+            "pg_dump could not dump the template (%s); cloning with clone_schema instead.",
+            completed.stderr.strip()[:300],
+        )
+        return None
+    return "\n".join(
+        line for line in completed.stdout.splitlines() if not _DUMP_SESSION_LINE.match(line)
+    )
 
 
 # System catalogs whose statistics go stale as schemas are added; left alone,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 
 from tenants.selectors import schemas_behind_migrations
@@ -36,6 +38,14 @@ def test_cloned_schema_matches_the_migrated_template_constraint_names_included(c
     assert any(name.endswith("_uniq") for name in cloned.values())
 
 
+def _casts_removed(definition: str) -> str:
+    """A partial index's predicate without casts and parentheses: a dump and
+    restore re-parses ``x = ANY ((ARRAY['a'::varchar])::text[])`` into per-element
+    casts, the same condition written differently."""
+    without_casts = re.sub(r"::(character varying|text)(\[\])?", "", definition)
+    return re.sub(r"[()\s]", "", without_casts)
+
+
 def test_cloned_schema_has_the_same_tables_columns_and_indexes_as_the_template(community_a):
     def structure(schema: str) -> set[tuple[str, ...]]:
         with connection.cursor() as cursor:
@@ -50,7 +60,39 @@ def test_cloned_schema_has_the_same_tables_columns_and_indexes_as_the_template(c
                 "FROM pg_indexes WHERE schemaname = %s",
                 [f"{schema}.", schema],
             )
-            indexes = {("index", *row) for row in cursor.fetchall()}
+            indexes = {
+                ("index", table, name, _casts_removed(definition))
+                for table, name, definition in cursor.fetchall()
+            }
         return columns | indexes
 
     assert structure(community_a.schema_name) == structure(template_schema_name())
+
+
+def test_without_a_usable_pg_dump_the_clone_falls_back_to_clone_schema(db, settings):
+    from tenants.template import schema_clone, schema_constraints, template_dump_forget
+
+    settings.PISTA_PG_DUMP = "/nonexistent/pg_dump"
+    template_dump_forget()
+    try:
+        schema_clone(target="fallback_clone_probe")
+        assert schema_constraints("fallback_clone_probe") == schema_constraints(
+            template_schema_name()
+        )
+    finally:
+        template_dump_forget()
+
+
+def test_dump_replay_copies_the_template_rows(db):
+    from tenants.template import schema_clone, template_dump_sql
+
+    assert template_dump_sql() is not None, "no pg_dump that can read this server"
+    schema_clone(target="dump_clone_probe")
+    count = "SELECT count(*) FROM {}.django_migrations"
+    with connection.cursor() as cursor:
+        cursor.execute(count.format('"dump_clone_probe"'))
+        cloned = cursor.fetchone()[0]
+        cursor.execute(count.format(template_schema_name()))
+        assert cloned == cursor.fetchone()[0] > 100
+        cursor.execute("SHOW search_path")
+        assert "public" in cursor.fetchone()[0]  # the dump's session settings were not replayed
