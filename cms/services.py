@@ -46,6 +46,14 @@ def site_provision(*, community: Community, hostname: str) -> Site:
     return site
 
 
+def site_hostname_set(*, hostname: str) -> None:
+    """Point the community's Wagtail site at its primary host, so sitemaps and
+    full page URLs name it. Runs in the community's schema."""
+    for site in Site.objects.filter(is_default_site=True):
+        site.hostname = hostname
+        site.save(update_fields=["hostname"])  # the signal clears Wagtail's root-path cache
+
+
 def contact_submission_is_spam(*, data: dict[str, Any]) -> bool:
     """A filled honeypot field gives a bot away (people never see the field)."""
     return bool(str(data.get(HONEYPOT_FIELD) or "").strip())

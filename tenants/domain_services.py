@@ -19,7 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
+from cms.services import site_hostname_set
 from core_apps.accounts.models import User
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tenancy import current_schema
@@ -292,6 +294,8 @@ def domain_make_primary(*, community: Community, actor: User, domain_id: int) ->
     Domain.objects.filter(tenant=community, is_primary=True).update(is_primary=False)
     target.is_primary = True
     target.save(update_fields=["is_primary"])
+    with schema_context(community.schema_name):
+        site_hostname_set(hostname=target.domain)
     logger.info("primary domain changed", extra={"domain": target.domain})
     _forget_routes_on_commit(community)
     return target

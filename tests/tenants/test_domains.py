@@ -487,3 +487,20 @@ def test_page_actions_that_break_a_rule_say_why(owner_a_client, community_a, com
     response = owner_a_client.post(f"/settings/domains/{platform.pk}/remove/", follow=True)
     assert "platform address; it stays" in response.content.decode()
     assert owner_a_client.get(f"/settings/domains/{pending.pk}/remove/").status_code == 405
+
+
+def test_a_new_primary_domain_becomes_the_wagtail_sites_host(
+    owner_a_client, community_a, community_b, in_a
+):
+    from wagtail.models import Site
+
+    domain = Domain.objects.create(
+        domain="dance.alpha.example", tenant=community_a, status=Domain.Status.VERIFIED
+    )
+    assert owner_a_client.post(f"/api/v1/domains/{domain.pk}/primary/").status_code == 200
+
+    assert Site.objects.get(is_default_site=True).hostname == "dance.alpha.example"
+    sitemap = Client(HTTP_HOST="dance.alpha.example").get("/sitemap.xml")
+    assert b"http://dance.alpha.example/" in sitemap.content
+    with schema_context(community_b.schema_name):
+        assert Site.objects.get(is_default_site=True).hostname == "beta.localhost"
