@@ -151,7 +151,7 @@ class PersonalData:
         """The rows about ``user`` (whose addresses are ``emails``), or None."""
         q = Q()
         for lookup in self.member:
-            q |= Q(**{lookup: user})
+            q |= Q(**{lookup: user.pk})
         for name in self.member_email:
             for email in emails:
                 q |= Q(**{f"{name}__iexact": email})
@@ -172,7 +172,7 @@ class PersonalData:
             return self.rows_about(user, emails)
         q = Q()
         for lookup in self.erase_by:
-            q |= Q(**{lookup: user})
+            q |= Q(**{lookup: user.pk})
         return self.model_class._default_manager.filter(q).distinct()
 
     @property

@@ -49,6 +49,9 @@ def policy_publish(
         target=document,
         data={"kind": kind.value, "version": document.version},
     )
+    # Now (this transaction sees the new version) and after commit (a request
+    # may have cached the old list in between).
+    cache.delete(CURRENT_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CURRENT_CACHE_KEY))
     return document
 
@@ -72,6 +75,7 @@ def _consent_record(
         data={"kind": document.kind, "version": document.version, "method": method},
     )
     key = pending_cache_key(user.pk)
+    cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
     return record
 

@@ -201,7 +201,7 @@ def rows_everywhere(schema: str, needle: str) -> list[tuple[str, str, Any]]:
         columns = cursor.fetchall()
         for table, column in columns:
             cursor.execute(
-                f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{column}"::text ILIKE %s',  # noqa: S608
+                f'SELECT count(*) FROM "{schema}"."{table}" WHERE "{column}"::text ILIKE %s',
                 [f"%{needle}%"],
             )
             count = cursor.fetchone()[0]

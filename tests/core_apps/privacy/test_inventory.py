@@ -14,7 +14,6 @@ from django.db import models
 
 from core_apps.privacy.inventory import CATEGORIES, INVENTORY, NOT_PERSONAL, Erasure, Retention
 from core_apps.privacy.records import RECORDS_PATH, records_markdown
-from core_apps.privacy.services.consents import policy_publish
 from tests.conftest import login
 from tests.factories import UserFactory
 
@@ -26,17 +25,16 @@ PERSONAL_NAME = re.compile(
 def _flagged_fields(model: type[models.Model]) -> set[str]:
     """Fields that look personal: by type, by name, or a link to a user (fields
     inherited from a concrete parent model count for the parent)."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    text_types = models.CharField | models.TextField | models.JSONField
     flagged = set()
     for field in model._meta.concrete_fields:
         if field.model is not model:
             continue
-        if isinstance(field, models.EmailField | models.GenericIPAddressField):
-            flagged.add(field.name)
-        elif isinstance(
-            field, models.CharField | models.TextField | models.JSONField
-        ) and PERSONAL_NAME.search(field.name):
-            flagged.add(field.name)
-        elif field.is_relation and field.related_model is apps.get_model(settings.AUTH_USER_MODEL):
+        by_type = isinstance(field, models.EmailField | models.GenericIPAddressField)
+        by_name = isinstance(field, text_types) and PERSONAL_NAME.search(field.name)
+        by_link = field.is_relation and field.related_model is user_model
+        if by_type or by_name or by_link:
             flagged.add(field.name)
     return flagged
 
