@@ -30,7 +30,9 @@ class SignupConsentForm(forms.Form):
             field.label = _("I have read and accept the %(documents)s.") % {
                 "documents": _(" and the ").join(str(p.get_kind_display()) for p in self.policies)
             }
-            field.help_text = _("Read them at /privacy/policies/.")
+            field.help_text = _("Read them at %(paths)s.") % {
+                "paths": ", ".join(f"/privacy/policies/{p.kind}/" for p in self.policies)
+            }
         else:
             field.widget = forms.HiddenInput()
 

@@ -55,6 +55,8 @@ def consent_current(*, user: Any, document: PolicyDocument) -> bool:
 
 def policies_pending(*, user: Any) -> list[PolicyDocument]:
     """Current policy versions ``user`` has not accepted (or has withdrawn from)."""
+    if not policies_current_ids():
+        return []
     return [d for d in policies_current() if not consent_current(user=user, document=d)]
 
 

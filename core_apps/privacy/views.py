@@ -136,8 +136,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     the member signed in moments ago), then the erasure runs in a task."""
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        erasure.member_erase_request(user=user, request=request)
+        try:
+            erasure.member_erase_request(user=request.user, request=request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("privacy:home")
         logout(request)
         messages.info(request, _("Your account is being deleted. Goodbye!"))
         return redirect("/")

@@ -16,6 +16,7 @@ from core_apps.privacy.inventory import CATEGORIES, INVENTORY, Erasure, Personal
 from core_apps.privacy.models import ErasureReport
 from core_apps.privacy.services.audit import audit_record
 from core_apps.privacy.services.exports import member_emails
+from pista.errors import ApplicationError
 
 REDACTED = "[erased]"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -221,13 +222,25 @@ def member_erase(*, user_id: int) -> ErasureReport | None:
     return report
 
 
+class LastOwner(ApplicationError):
+    default_code = "last_owner"
+
+
 @transaction.atomic
 def member_erase_request(*, user: Any, request: HttpRequest | None = None) -> None:
     """The member asked to delete their account (after confirming their
-    password): sign-in stops now, the erasure runs in the background."""
+    password): sign-in stops now, the erasure runs in the background.
+    Raises LastOwner for the community's only owner (hand it over first)."""
+    from core_apps.accounts.roles import Role
     from core_apps.privacy.tasks import member_erase_task
     from pista.tasks import task_enqueue_on_commit
 
+    owners = get_user_model().objects.filter(groups__name=Role.OWNER.value, is_active=True)
+    if owners.filter(pk=user.pk).exists() and not owners.exclude(pk=user.pk).exists():
+        raise LastOwner(
+            "You are this community's only owner: make someone else owner before "
+            "deleting your account."
+        )
     audit_record("privacy.erasure_request", actor=user, subject=user, request=request)
     user.is_active = False
     user.save(update_fields=["is_active"])

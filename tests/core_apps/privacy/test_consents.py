@@ -143,3 +143,21 @@ def test_every_theme_shows_the_consent_banner_with_refuse_next_to_accept(
     assert html[accept - 40 : accept].count('class="button"') == 1
     assert "themes/consent.js" in html
     assert "<script>" not in html  # no inline script (CSP nonces only)
+
+
+def test_operators_publish_the_platforms_own_policy_in_the_public_schema(
+    platform_client, community_a
+):
+    with schema_context("public"):
+        operator = User.objects.create_superuser(email="ops@pista.example", password=PASSWORD)
+    platform_client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    response = platform_client.post(
+        "/admin/privacy/policydocument/add/",
+        {"kind": "terms", "text": "<p>Platform terms</p>", "summary_of_changes": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    with schema_context("public"):
+        document = PolicyDocument.objects.get()
+        assert (document.kind, document.version, document.published_by) == ("terms", 1, operator)
+    with schema_context(community_a.schema_name):
+        assert not PolicyDocument.objects.exists()

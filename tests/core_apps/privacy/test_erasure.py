@@ -129,3 +129,14 @@ def test_erasure_leaves_other_members_alone(member_a):
     other.refresh_from_db()
     assert (other.email, other.display_name, other.is_active) == (email, "Bob", True)
     assert Message.objects.filter(sender=other).exists()
+
+
+def test_the_only_owner_cannot_delete_their_account(in_a, client_a, community_a):
+    owner = User.objects.get(email="owner@alpha.example")
+    login(client_a, community_a, owner)
+    client_a.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client_a.post("/privacy/delete/", {"confirm": "on"})
+    assert response["Location"] == "/privacy/"
+    owner.refresh_from_db()
+    assert owner.is_active and owner.email == "owner@alpha.example"
+    assert not AuditEntry.objects.filter(action="privacy.erasure_request").exists()
