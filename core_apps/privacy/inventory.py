@@ -138,6 +138,9 @@ class PersonalData:
     # differ from the export's: an audit entry *about* a member keeps who acted.
     erase_by: tuple[str, ...] | None = None
     erase_fields: tuple[str, ...] | None = None
+    # Values anonymisation sets besides blanking ("{pk}" is the row's id): a
+    # public slug made of the person's name, a public flag.
+    anonymised_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -542,13 +545,15 @@ INVENTORY: list[PersonalData] = [
     # --- Artists and venues -------------------------------------------------
     PersonalData(
         "artists.ArtistProfile",
-        ("user", "name", "photo", "bio", "home_city", "invited_email", "links"),
+        ("user", "name", "slug", "photo", "bio", "home_city", "invited_email", "links"),
         "bookings",
         "Artist and teacher profiles",
         LegalBasis.CONTRACT,
         Erasure.ANONYMISE,
         member=("user",),
         member_email=("invited_email",),
+        # The public address is usually the artist's name.
+        anonymised_values={"slug": "erased-{pk}", "is_public": False},
     ),
     PersonalData(
         "artists.ArtistBooking",

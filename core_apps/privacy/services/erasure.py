@@ -43,7 +43,9 @@ def _blank(field: models.Field[Any, Any], row: models.Model) -> Any:
     return getattr(row, field.attname)
 
 
-def _anonymise_rows(rows: models.QuerySet[Any], names: tuple[str, ...]) -> int:
+def _anonymise_rows(
+    rows: models.QuerySet[Any], names: tuple[str, ...], values: dict[str, Any] | None = None
+) -> int:
     count = 0
     for row in rows:
         changed = []
@@ -52,6 +54,12 @@ def _anonymise_rows(rows: models.QuerySet[Any], names: tuple[str, ...]) -> int:
             if not field.concrete or field.is_relation:
                 continue  # links point at the anonymised account
             setattr(row, field.attname, _blank(field, row))
+            changed.append(field.attname)
+        for name, value in (values or {}).items():
+            field = row._meta.get_field(name)
+            setattr(
+                row, field.attname, value.format(pk=row.pk) if isinstance(value, str) else value
+            )
             changed.append(field.attname)
         if changed:
             row.save(update_fields=changed)
@@ -176,7 +184,7 @@ def member_erase(*, user_id: int) -> ErasureReport | None:
         if entry.erasure == Erasure.DELETE:
             done = _rows_delete(entry.model_class, pks)
         elif entry.erasure == Erasure.ANONYMISE:
-            done = _anonymise_rows(rows, entry.fields_to_erase)
+            done = _anonymise_rows(rows, entry.fields_to_erase, entry.anonymised_values)
         elif entry.erasure == Erasure.RETAIN_RESTRICTED:
             kept = rows.filter(**entry.retain_if) if entry.retain_if else rows.none()
             kept_pks = list(kept.values_list("pk", flat=True))

@@ -139,7 +139,9 @@ def member_with_data(*, email: str = EMAIL, name: str = NAME, phone: str = PHONE
         currency="EUR",
     )
     WaitlistEntry.objects.create(product=product, email=email, name=name, secret=_unique("w"))
-    ArtistProfile.objects.create(user=user, name=name, slug=_unique("teacher-"))
+    ArtistProfile.objects.create(
+        user=user, name=name, slug=_unique(name.lower().replace(" ", "-") + "-")
+    )
 
     FormSubmission.objects.create(
         page=Page.objects.get(depth=2),

@@ -8,6 +8,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
+from core_apps.artists.models import ArtistProfile
 from core_apps.community.models import Message, Notification, Report
 from core_apps.orders.models import Order
 from core_apps.privacy.inventory import INVENTORY
@@ -67,7 +68,7 @@ def test_after_erasure_only_the_retained_invoice_fields_hold_the_members_data(
     assert response["Location"] == "/"
 
     retained = _retained_columns()
-    for needle in (EMAIL, NAME, PHONE):
+    for needle in (EMAIL, NAME, PHONE, NAME.lower().replace(" ", "-")):
         leftovers = [
             (table, column, count)
             for table, column, count in rows_everywhere(schema, needle)
@@ -86,6 +87,8 @@ def test_after_erasure_only_the_retained_invoice_fields_hold_the_members_data(
     assert user.email == erased_email(user.pk)
     assert not user.is_active and not user.has_usable_password()
     assert not user.display_name and not user.groups.exists()
+    artist = ArtistProfile.objects.get(user=user)
+    assert (artist.slug, artist.name, artist.is_public) == (f"erased-{artist.pk}", "", False)
     # Messages they sent stay in the conversation, anonymised; the others' are scrubbed.
     sent = Message.objects.get(pk=member_a.message_sent.pk)
     assert sent.sender_id == user.pk and sent.body == ""
