@@ -527,11 +527,11 @@ INVENTORY: list[PersonalData] = [
         "invoices",
         "Invoices and credit notes",
         LegalBasis.LEGAL_OBLIGATION,
-        Erasure.RETAIN_RESTRICTED,
+        # The invoice names its customer through its order (orders.Order keeps
+        # those fields, restricted); its own lines hold no personal data.
+        Erasure.DETACH,
         member=("order__user",),
         member_email=("order__email",),
-        retained_fields=("lines",),
-        retain_if={"pk__isnull": False},
     ),
     PersonalData(
         "orders.PaymentSettings",

@@ -6,9 +6,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from core_apps.privacy.inventory import CATEGORIES, INVENTORY, NOT_PERSONAL, Erasure
+from core_apps.privacy.inventory import (
+    CATEGORIES,
+    INVENTORY,
+    NOT_PERSONAL,
+    Erasure,
+    PersonalData,
+    Retention,
+)
 
 RECORDS_PATH = "docs/privacy/records-of-processing.md"
+
+
+def _retention_text(entry: PersonalData) -> str:
+    """The category's period where the retention job enforces it on this model."""
+    category = entry.category_obj
+    if category.retention is None or entry.retention != Retention.NONE:
+        text = category.retention_text
+    else:
+        text = "no automatic deletion (removed or anonymised on erasure)"
+    if entry.retained_fields and entry.retain_if and entry.age_field:
+        text += f"; {', '.join(entry.retained_fields)} kept for invoices: "
+        text += CATEGORIES["invoices"].retention_text
+    return text
 
 
 def records_rows() -> list[dict[str, Any]]:
@@ -21,7 +41,7 @@ def records_rows() -> list[dict[str, Any]]:
             "fields": ", ".join(entry.fields),
             "purpose": entry.purpose,
             "legal_basis": entry.legal_basis.value,
-            "retention": entry.category_obj.retention_text,
+            "retention": _retention_text(entry),
             "erasure": entry.erasure.value
             + (f" (keeps {', '.join(entry.retained_fields)})" if entry.retained_fields else ""),
         }
