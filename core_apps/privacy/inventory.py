@@ -171,12 +171,18 @@ class PersonalData:
         return queryset.filter(q).distinct() if q is not None else queryset.none()
 
     def rows_to_erase(self, user: Any, emails: list[str]) -> models.QuerySet[Any]:
+        """The rows erasure acts on: ``erase_by`` links (default: the export's)
+        and the member's own addresses."""
         if self.erase_by is None:
             return self.rows_about(user, emails)
         q = Q()
         for lookup in self.erase_by:
             q |= Q(**{lookup: user.pk})
-        return self.model_class._default_manager.filter(q).distinct()
+        for name in self.member_email:
+            for email in emails:
+                q |= Q(**{f"{name}__iexact": email})
+        manager = self.model_class._default_manager
+        return manager.filter(q).distinct() if q else manager.none()
 
     @property
     def fields_to_erase(self) -> tuple[str, ...]:
@@ -484,6 +490,9 @@ INVENTORY: list[PersonalData] = [
         Erasure.ANONYMISE,
         member=("order__user",),
         member_email=("attendee_email",),
+        # Erasure takes the member's own tickets; a friend they bought one for
+        # keeps theirs.
+        erase_by=(),
         retention=Retention.ANONYMISE,
         age_field="order__created",
     ),
@@ -518,6 +527,7 @@ INVENTORY: list[PersonalData] = [
         Erasure.DELETE,
         member=("position__order__user",),
         member_email=("position__attendee_email",),
+        erase_by=(),  # the member's own admissions, not their friends'
         retention=Retention.DELETE,
         age_field="created",
     ),

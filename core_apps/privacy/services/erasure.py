@@ -90,7 +90,7 @@ def member_identifiers(*, user: Any) -> list[str]:
         if entry.erasure == Erasure.DETACH or entry.model == "accounts.User":
             continue
         model = entry.model_class
-        rows = entry.rows_about(user, emails)
+        rows = entry.rows_to_erase(user, emails)
         for name in entry.fields:
             field = model._meta.get_field(name)
             if not field.concrete or field.is_relation:

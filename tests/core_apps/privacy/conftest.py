@@ -39,6 +39,7 @@ from tests.core_apps.events.factories import EventFactory, ProductFactory
 EMAIL = "zelmira.quixtano@example.org"
 NAME = "Zelmira Quixtano"
 PHONE = "+49 151 2345 6789"
+FRIEND = "Ana Lima"
 
 
 @dataclass
@@ -120,6 +121,15 @@ def member_with_data(*, email: str = EMAIL, name: str = NAME, phone: str = PHONE
         secret=_unique("p"),
     )
     CheckIn.objects.create(position=position, location="door")
+    # A ticket they bought for a friend: the friend's, not theirs.
+    Position.objects.create(
+        order=order_invoiced,
+        product=product,
+        attendee_name=FRIEND,
+        attendee_email="ana.lima@example.org",
+        price_minor=0,
+        secret=_unique("f"),
+    )
     Invoice.objects.create(
         order=order_invoiced,
         number=int(timezone.now().timestamp() * 1000) % 2_000_000_000 + _counter[0],

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 from core_apps.accounts.models import User
 from core_apps.artists.models import ArtistProfile
 from core_apps.community.models import Message, Notification, Report
-from core_apps.orders.models import Order
+from core_apps.orders.models import Order, Position
 from core_apps.privacy.inventory import INVENTORY
 from core_apps.privacy.models import AuditEntry, ErasureReport
 from core_apps.privacy.services.erasure import erased_email, member_erase
@@ -79,6 +79,8 @@ def test_after_erasure_only_the_retained_invoice_fields_hold_the_members_data(
     kept = Order.objects.get(pk=member_a.order_invoiced.pk)
     assert (kept.name, kept.email) == (NAME, EMAIL)
     assert kept.language == ""
+    friend = Position.objects.get(attendee_email="ana.lima@example.org")
+    assert friend.attendee_name == "Ana Lima"  # a ticket they bought for someone else
     plain = Order.objects.get(pk=member_a.order_plain.pk)
     assert (plain.name, plain.email) == ("", "")
 
