@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "cms.middleware.CommunityRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core_apps.privacy.middleware.PolicyRepromptMiddleware",
 ]
 
 TEMPLATES = [
@@ -255,6 +256,12 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "core_apps.orders.tasks.orders_expire_task"},
         "schedule": 60.0,
     },
+    # Data past its retention period (core_apps/privacy/inventory.py) goes, daily.
+    "privacy-retention": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "core_apps.privacy.tasks.retention_enforce_task"},
+        "schedule": 86400.0,
+    },
     # Members get one email digest of their notifications, never one per message.
     "community-notification-digests": {
         "task": "tenants.tasks.community_fanout_task",
@@ -294,6 +301,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks to accept the community's current privacy policy and terms.
+ACCOUNT_SIGNUP_FORM_CLASS = "core_apps.privacy.forms.SignupConsentForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("pista.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),
+    path("privacy/", include("core_apps.privacy.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domain_urls")),
     path("documents/", include(wagtaildocs_urls)),

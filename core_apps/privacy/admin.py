@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core_apps.privacy.models import AuditEntry
+from core_apps.privacy.models import AuditEntry, PolicyDocument
 
 
 @admin.register(AuditEntry)
@@ -27,3 +27,31 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(admin.ModelAdmin):
+    """The platform's own privacy policy and terms (public schema). A version
+    is never edited: saving publishes the next one."""
+
+    list_display = ["kind", "version", "published_at", "summary_of_changes"]
+    list_filter = ["kind"]
+    fields = ["kind", "text", "summary_of_changes"]
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        from core_apps.privacy.services.consents import policy_publish
+
+        published = policy_publish(
+            kind=obj.kind,
+            text=obj.text,
+            summary_of_changes=obj.summary_of_changes,
+            published_by=request.user,
+        )
+        obj.pk = published.pk
+        obj.version = published.version

@@ -50,3 +50,103 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+
+class PolicyDocument(models.Model):
+    """One version of the community's privacy policy or terms (in the public
+    schema: the platform's). The highest version of a kind is the current one."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy policy")
+        TERMS = "terms", _("Terms of use")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), help_text=_("Sanitised HTML."))
+    summary_of_changes = models.CharField(_("what changed"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="privacy_policy_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class ConsentRecord(models.Model):
+    """A member gave or withdrew consent: to a policy version, or to a purpose.
+
+    Records are only ever added: the latest one per document (or purpose) is
+    the member's current choice, the older ones prove what was true when.
+    """
+
+    class Method(models.TextChoices):
+        SIGNUP = "signup", _("Checkbox at sign-up")
+        REPROMPT = "reprompt", _("Asked again after a new version")
+        PRIVACY_PAGE = "privacy_page", _("The member's privacy page")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    document = models.ForeignKey(
+        PolicyDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32)
+    given = models.BooleanField(_("given"))
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        verb = "gave" if self.given else "withdrew"
+        return f"{self.user_id} {verb} {self.purpose} ({self.method})"
+
+
+class DataExport(models.Model):
+    """A member's Art. 15/20 export: a ZIP of JSON built in the background,
+    stored under the community's prefix and reachable only by a signed link."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="privacy/exports/", blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.status})"
+
+
+class ErasureReport(models.Model):
+    """What a member's erasure did, per model: no personal data, only counts."""
+
+    user_id_erased = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    summary = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure of user {self.user_id_erased} at {self.created_at:%Y-%m-%d %H:%M}"

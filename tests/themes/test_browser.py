@@ -210,7 +210,9 @@ def test_each_themes_home_page_has_no_serious_accessibility_violations(
     assert (ARTIFACTS / f"theme-{theme}.png").stat().st_size > 10_000
 
 
-def test_the_video_player_loads_only_after_a_click(server, showcase, browser, django_db_blocker):
+def test_the_video_player_loads_only_after_a_click_and_consent(
+    server, showcase, browser, django_db_blocker
+):
     with django_db_blocker.unblock():
         community_theme_set(community=showcase, theme="studio")
         page = browser.new_page()
@@ -230,6 +232,10 @@ def test_the_video_player_loads_only_after_a_click(server, showcase, browser, dj
             assert page.locator("iframe").count() == 0
             assert external == []
             page.get_by_role("button", name="Play video: Last year's festival").click()
+            # Without consent to embedded content, play asks first (themes/consent.js).
+            assert page.locator("iframe").count() == 0
+            assert external == []
+            page.get_by_role("button", name="Allow videos and play").click()
             frame = page.locator("iframe.video__frame")
             frame.wait_for(state="attached")
             assert frame.get_attribute("src") == (

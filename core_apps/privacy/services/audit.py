@@ -1,4 +1,4 @@
-"""Writes of privacy records: the audit log."""
+"""The audit log: one entry per auditable action, in the current schema."""
 
 from __future__ import annotations
 
