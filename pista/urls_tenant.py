@@ -18,6 +18,7 @@ urlpatterns = [
     path("community/", include("core_apps.community.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domain_urls")),
+    path("settings/data/", include("tenants.data_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),
