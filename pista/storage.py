@@ -52,12 +52,13 @@ class TenantPrivateFileSystemStorage(FileSystemStorage):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(base_url=None, **kwargs)
 
-    def path(self, name: str) -> str:
-        root = os.path.join(str(settings.PISTA_PRIVATE_ROOT), current_schema())
-        try:
-            return safe_join(root, name)
-        except ValueError as exc:
-            raise SuspiciousOperation(f"Attempted access to {name!r} denied.") from exc
+    @property  # not cached: the schema changes with the connection
+    def base_location(self) -> str:  # type: ignore[override]
+        return os.path.join(str(settings.PISTA_PRIVATE_ROOT), current_schema())
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("Private files have no public URL.")
