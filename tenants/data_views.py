@@ -133,6 +133,9 @@ def deletion_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link that calls a scheduled deletion off (password required).
     The routing middleware lets this path through while the community is closed."""
     community = request.tenant  # type: ignore[attr-defined]
+    if not community.is_deletion_pending:
+        reason = _("This link is invalid or has expired.")
+        return render(request, "tenants/domains_forbidden.html", {"reason": reason}, status=404)
     form = DeletionCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

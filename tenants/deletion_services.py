@@ -297,6 +297,9 @@ def community_purge(
         domains = list(community.domains.values_list("domain", flat=True))
         report = PurgeReport(schema=schema, domains=domains)
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks queued earlier in this transaction
+            # would make PostgreSQL refuse to drop their tables.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         community.domains.all().delete()
         # A queryset delete: the model's delete() would try to drop the schema itself.
