@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Members get one email digest of their notifications, never one per message.
     # Communities whose deletion grace period is over are deleted for good.
+    # Community exports are deleted once past their retention.
+    "community-exports-prune": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "tenants.tasks.community_exports_prune_task"},
+        "schedule": 86400.0,
+    },
     "communities-purge-due": {
         "task": "tenants.tasks.communities_purge_due_task",
         "schedule": 3600.0,
@@ -547,6 +553,8 @@ if SENTRY_DSN:
 # --- Community data: export and deletion -----------------------------------
 # Hours a community export's download link works.
 PISTA_COMMUNITY_EXPORT_LINK_HOURS = env.int("PISTA_COMMUNITY_EXPORT_LINK_HOURS", default=72)
+# Days a community export is kept before a beat job deletes it.
+PISTA_COMMUNITY_EXPORT_RETENTION_DAYS = env.int("PISTA_COMMUNITY_EXPORT_RETENTION_DAYS", default=7)
 # Days between an owner's deletion request and the deletion for good (the owner
 # may cancel meanwhile; the community is closed to visitors).
 PISTA_COMMUNITY_DELETION_GRACE_DAYS = env.int("PISTA_COMMUNITY_DELETION_GRACE_DAYS", default=30)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -37,6 +39,8 @@ from pista.storage import tenant_files
 from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import current_schema
 from tenants.models import Community
+
+logger = logging.getLogger(__name__)
 
 EXPORT_TOKEN_SALT = "pista.tenants.community-export"  # noqa: S105 - a salt
 EXPORT_DIRECTORY = "exports/community"
@@ -286,3 +290,20 @@ def community_export_open(*, token: str, user: Any) -> tuple[str, File]:
         raise NotFound("This export no longer exists: ask for a new one.")
     audit_record("community.export_download", actor=user, data={"file": name})
     return name.rsplit("/", 1)[-1], storage.open(name, "rb")
+
+
+def community_exports_prune(*, now: datetime | None = None) -> list[str]:
+    """Delete the current community's exports older than
+    ``PISTA_COMMUNITY_EXPORT_RETENTION_DAYS``; return their names (beat job)."""
+    storage = private_storage()
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.PISTA_COMMUNITY_EXPORT_RETENTION_DAYS
+    )
+    removed = []
+    for name in tenant_files(storage, EXPORT_DIRECTORY):
+        if storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed.append(name)
+    if removed:
+        logger.info("Removed %d community export(s) past retention: %s", len(removed), removed)
+    return removed

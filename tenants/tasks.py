@@ -93,6 +93,14 @@ def community_export_build_task(*, user_id: int) -> str | None:
     return export.name if export is not None else None
 
 
+@app.task(base=CommunityTask)
+def community_exports_prune_task() -> int:
+    """Beat (fanned out): delete the current community's exports past retention."""
+    from tenants.export_services import community_exports_prune
+
+    return len(community_exports_prune())
+
+
 @app.task
 def communities_purge_due_task() -> list[str]:
     """Beat: delete for good the communities whose deletion grace period is over

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 import zipfile
@@ -20,7 +21,8 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_role_grant
 from core_apps.privacy.models import AuditEntry
-from tenants.export_services import community_export_build
+from tenants.export_services import community_export_build, private_storage
+from tenants.tasks import community_exports_prune_task
 from tests.conftest import PASSWORD, login
 
 LINK_RE = re.compile(r"https?://[^/\s]+(/settings/data/export/[^/\s]+/)")
@@ -161,3 +163,26 @@ def test_only_the_owner_can_ask_for_an_export(client_a, community_a, file_roots)
     assert client_a.get("/settings/data/").status_code == 403
     assert client_a.post("/settings/data/export/").status_code == 403
     assert not mail.outbox
+
+
+def test_exports_past_retention_are_deleted_and_only_the_communitys_own(
+    community_a, community_b, file_roots, settings
+):
+    settings.PISTA_COMMUNITY_EXPORT_RETENTION_DAYS = 7
+    old = time.time() - 8 * 86400
+    names = {}
+    for community in (community_a, community_b):
+        with schema_context(community.schema_name):
+            storage = private_storage()
+            names[community.slug] = [
+                storage.save("exports/community/old.zip", ContentFile(b"old")),
+                storage.save("exports/community/new.zip", ContentFile(b"new")),
+            ]
+            os.utime(storage.path(names[community.slug][0]), (old, old))
+
+    with schema_context(community_a.schema_name):
+        assert community_exports_prune_task.delay().get() == 1
+        assert not private_storage().exists(names["alpha"][0])
+        assert private_storage().exists(names["alpha"][1])
+    with schema_context(community_b.schema_name):
+        assert all(private_storage().exists(name) for name in names["beta"])
