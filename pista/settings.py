@@ -429,12 +429,12 @@ STORAGES = {
 # only through signed, expiring links checked against the requesting user.
 PISTA_PRIVATE_ROOT = env.path("PISTA_PRIVATE_ROOT", default=BASE_DIR / ".pista" / "private")
 STORAGES["private"] = {"BACKEND": "pista.storage.TenantPrivateFileSystemStorage"}
+# With S3, private files go under this bucket prefix. A hyphen can't occur in a
+# schema name, so no community's media prefix can ever contain it.
+PISTA_PRIVATE_S3_LOCATION = env.str("PISTA_PRIVATE_S3_LOCATION", default="private-files")
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["default"] = {"BACKEND": "pista.storage.TenantS3Storage"}
     STORAGES["private"] = {"BACKEND": "pista.storage.TenantPrivateS3Storage"}
-    # A hyphen can't occur in a schema name, so no community's media prefix
-    # can ever contain the private prefix.
-    PISTA_PRIVATE_S3_LOCATION = env.str("PISTA_PRIVATE_S3_LOCATION", default="private-files")
     AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)

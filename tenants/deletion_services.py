@@ -35,6 +35,7 @@ from core_apps.privacy.services import audit_record
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.storage import tenant_files_remove
+from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import current_schema, public_schema_activate
 from tenants.models import Community, SpareSchema
 from tenants.services import domain_cache_forget, provisioning_lock
@@ -95,9 +96,6 @@ def community_deletion_request(
     Raises PermissionDenied (not the owner), InvalidDeletionRequest (the typed
     slug or the password is wrong, or too many password tries), Conflict (not active).
     """
-    from tenants.selectors import community_url
-    from themes.services import email_send
-
     if not actor.is_authenticated or Role.OWNER not in user_roles(user=actor):
         raise PermissionDenied("Only the community's owner can delete it.")
     if community.status != Community.Status.ACTIVE:
@@ -147,15 +145,30 @@ def community_deletion_request(
             due=due,
         )
     domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    from tenants.tasks import community_deletion_notice_send_task
+
+    task_enqueue_on_commit(community_deletion_notice_send_task, user_id=actor.pk)
+    return community
+
+
+def community_deletion_notice_send(*, user_id: int) -> None:
+    """Email the owner who asked for the deletion its date and the cancel link.
+    Run in the community's schema."""
+    from tenants.selectors import community_current, community_url
+    from themes.services import email_send
+
+    user = User.objects.filter(pk=user_id).first()
+    community = community_current()
+    if user is None or not community.is_deletion_pending:
+        return
     link = (
-        f"{community_url(community=community)}{CANCEL_PATH_PREFIX}{cancel_token_issue(user=actor)}/"
+        f"{community_url(community=community)}{CANCEL_PATH_PREFIX}{cancel_token_issue(user=user)}/"
     )
     email_send(
         template_prefix="tenants/email/community_deletion",
-        context={"community": community, "due": due, "link": link},
-        to=[actor.email],
+        context={"community": community, "due": community.deletion_due_at, "link": link},
+        to=[user.email],
     )
-    return community
 
 
 def community_deletion_cancel(

@@ -94,6 +94,14 @@ def community_export_build_task(*, user_id: int) -> str | None:
 
 
 @app.task(base=CommunityTask)
+def community_deletion_notice_send_task(*, user_id: int) -> None:
+    """Email the owner the scheduled deletion's date and the cancel link."""
+    from tenants.deletion_services import community_deletion_notice_send
+
+    community_deletion_notice_send(user_id=user_id)
+
+
+@app.task(base=CommunityTask)
 def community_exports_prune_task() -> int:
     """Beat (fanned out): delete the current community's exports past retention."""
     from tenants.export_services import community_exports_prune

@@ -73,16 +73,23 @@ def doomed_client(doomed) -> Client:
     return Client(HTTP_HOST=doomed.domains.get(is_primary=True).domain)
 
 
-def _request_deletion(client: Client, community: Community):
-    login(client, community, email="owner@doomed.example")
-    return client.post(
-        "/settings/data/delete/", {"confirmation": "doomed-club", "password": PASSWORD}
-    )
+@pytest.fixture
+def request_deletion(django_capture_on_commit_callbacks):
+    def request(client: Client, community: Community):
+        login(client, community, email="owner@doomed.example")
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/settings/data/delete/", {"confirmation": "doomed-club", "password": PASSWORD}
+            )
+
+    return request
 
 
-def test_owner_request_closes_the_community_for_the_grace_period(doomed, doomed_client, settings):
+def test_owner_request_closes_the_community_for_the_grace_period(
+    doomed, doomed_client, settings, request_deletion
+):
     settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS = 14
-    response = _request_deletion(doomed_client, doomed)
+    response = request_deletion(doomed_client, doomed)
     assert response.status_code == 200
     assert b"Deletion scheduled" in response.content
 
@@ -153,8 +160,10 @@ def test_owner_of_another_community_cannot_request_deletion_of_this_one(
     assert doomed.status == community_a.status == Community.Status.ACTIVE
 
 
-def test_cancel_within_the_grace_period_restores_the_community(doomed, doomed_client, client_b):
-    _request_deletion(doomed_client, doomed)
+def test_cancel_within_the_grace_period_restores_the_community(
+    doomed, doomed_client, client_b, request_deletion
+):
+    request_deletion(doomed_client, doomed)
     cancel_path = CANCEL_RE.search(mail.outbox[0].body).group(1)
     # The link is this community's: on B's host it is nobody's.
     assert client_b.get(cancel_path).status_code == 404
@@ -184,7 +193,7 @@ def test_cancel_within_the_grace_period_restores_the_community(doomed, doomed_cl
 
 
 def test_deletion_for_good_removes_schema_files_cache_keys_and_domains_and_leaves_b(
-    doomed, doomed_client, community_b, django_capture_on_commit_callbacks
+    doomed, doomed_client, community_b, django_capture_on_commit_callbacks, request_deletion
 ):
     schema = doomed.schema_name
     hosts = list(doomed.domains.values_list("domain", flat=True))
@@ -196,7 +205,7 @@ def test_deletion_for_good_removes_schema_files_cache_keys_and_domains_and_leave
         doomed_media = default_storage.path("")
         private_storage().save("exports/community/old.zip", ContentFile(b"zip"))
         doomed_private = private_storage().path("")
-    _request_deletion(doomed_client, doomed)
+    request_deletion(doomed_client, doomed)
     doomed.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -223,9 +232,9 @@ def test_deletion_for_good_removes_schema_files_cache_keys_and_domains_and_leave
 
 
 def test_beat_job_deletes_only_communities_whose_grace_period_is_over(
-    doomed, doomed_client, django_capture_on_commit_callbacks
+    doomed, doomed_client, django_capture_on_commit_callbacks, request_deletion
 ):
-    _request_deletion(doomed_client, doomed)
+    request_deletion(doomed_client, doomed)
     assert communities_purge_due() == []
     assert schema_listed(doomed.schema_name)
 
@@ -239,14 +248,14 @@ def test_beat_job_deletes_only_communities_whose_grace_period_is_over(
 
 
 def test_operator_deletes_in_the_admin_after_the_grace_period_and_is_audited(
-    doomed, doomed_client, platform_client, django_capture_on_commit_callbacks
+    doomed, doomed_client, platform_client, django_capture_on_commit_callbacks, request_deletion
 ):
     operator = User.objects.create_superuser(email="operator@pista.example", password=PASSWORD)
     platform_client.force_login(operator)
     changelist = "/admin/tenants/community/"
 
     # Before the grace period is over the action refuses.
-    _request_deletion(doomed_client, doomed)
+    request_deletion(doomed_client, doomed)
     platform_client.post(
         changelist, {"action": "purge_selected", "_selected_action": [doomed.pk]}, follow=True
     )
@@ -270,11 +279,11 @@ def test_operator_deletes_in_the_admin_after_the_grace_period_and_is_audited(
 
 
 def test_operator_can_cancel_a_scheduled_deletion_in_the_admin(
-    doomed, doomed_client, platform_client
+    doomed, doomed_client, platform_client, request_deletion
 ):
     operator = User.objects.create_superuser(email="operator@pista.example", password=PASSWORD)
     platform_client.force_login(operator)
-    _request_deletion(doomed_client, doomed)
+    request_deletion(doomed_client, doomed)
     platform_client.post(
         "/admin/tenants/community/",
         {"action": "cancel_deletion_selected", "_selected_action": [doomed.pk]},
