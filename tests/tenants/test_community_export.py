@@ -186,3 +186,11 @@ def test_exports_past_retention_are_deleted_and_only_the_communitys_own(
         assert private_storage().exists(names["alpha"][1])
     with schema_context(community_b.schema_name):
         assert all(private_storage().exists(name) for name in names["beta"])
+
+
+def test_owner_finds_the_data_page_from_onboarding(client_a, community_a):
+    login(client_a, community_a, email="owner@alpha.example")
+    assert b'href="/settings/data/"' in client_a.get("/onboarding/").content
+    page = client_a.get("/settings/data/")
+    assert page.status_code == 200
+    assert b'name="confirmation"' in page.content and b"/settings/data/export/" in page.content
