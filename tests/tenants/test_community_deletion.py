@@ -229,6 +229,14 @@ def test_deletion_for_good_removes_schema_files_cache_keys_and_domains_and_leave
         assert cache.get("deletion-probe") == "beta"
         assert User.objects.filter(email="owner@beta.example").exists()
     assert Community.objects.filter(slug__in=["alpha", "beta"]).count() == 2
+    # The slug is free again, and a new community of that name inherits nothing.
+    reborn = community_create(
+        slug="doomed-club", name="Reborn", owner_email="new@doomed.example", owner_password=PASSWORD
+    ).community
+    with schema_context(reborn.schema_name):
+        assert not default_storage.exists("documents/doomed.txt")
+        assert cache.get("deletion-probe") is None
+        assert not User.objects.filter(email="owner@doomed.example").exists()
 
 
 def test_beat_job_deletes_only_communities_whose_grace_period_is_over(
