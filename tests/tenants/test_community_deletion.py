@@ -32,6 +32,7 @@ from tenants.deletion_services import (
     ProtectedSchema,
     communities_purge_due,
     community_purge,
+    tenant_cache_purge,
 )
 from tenants.export_services import private_storage
 from tenants.models import Community, Domain
@@ -306,3 +307,22 @@ def test_platform_and_template_schemas_are_never_deleted(db):
     with pytest.raises(ProtectedSchema):
         community_purge(community=public)
     assert schema_listed("public") and schema_listed("pista_template")
+
+
+def test_cache_purge_without_redis_removes_only_that_schemas_keys(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "purge-test",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+        }
+    }
+    for schema in ("gone", "gone_too", "kept"):
+        with schema_context(schema):
+            cache.set("probe", schema)
+    assert tenant_cache_purge(schema="gone") == 1
+    with schema_context("gone"):
+        assert cache.get("probe") is None
+    for schema in ("gone_too", "kept"):
+        with schema_context(schema):
+            assert cache.get("probe") == schema
