@@ -263,6 +263,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
     },
     # Members get one email digest of their notifications, never one per message.
+    # Communities whose deletion grace period is over are deleted for good.
+    # Community exports are deleted once past their retention.
+    "community-exports-prune": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "tenants.tasks.community_exports_prune_task"},
+        "schedule": 86400.0,
+    },
+    "communities-purge-due": {
+        "task": "tenants.tasks.communities_purge_due_task",
+        "schedule": 3600.0,
+    },
     "community-notification-digests": {
         "task": "tenants.tasks.community_fanout_task",
         "kwargs": {"task_name": "core_apps.community.tasks.notification_digests_send_task"},
@@ -426,8 +437,16 @@ STORAGES = {
         )
     },
 }
+# Private files (community exports): never under MEDIA_ROOT, no URL; handed out
+# only through signed, expiring links checked against the requesting user.
+PISTA_PRIVATE_ROOT = env.path("PISTA_PRIVATE_ROOT", default=BASE_DIR / ".pista" / "private")
+STORAGES["private"] = {"BACKEND": "pista.storage.TenantPrivateFileSystemStorage"}
+# With S3, private files go under this bucket prefix. A hyphen can't occur in a
+# schema name, so no community's media prefix can ever contain it.
+PISTA_PRIVATE_S3_LOCATION = env.str("PISTA_PRIVATE_S3_LOCATION", default="private-files")
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["default"] = {"BACKEND": "pista.storage.TenantS3Storage"}
+    STORAGES["private"] = {"BACKEND": "pista.storage.TenantPrivateS3Storage"}
     AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
@@ -542,6 +561,15 @@ if SENTRY_DSN:
     import sentry_sdk
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+
+# --- Community data: export and deletion -----------------------------------
+# Hours a community export's download link works.
+PISTA_COMMUNITY_EXPORT_LINK_HOURS = env.int("PISTA_COMMUNITY_EXPORT_LINK_HOURS", default=72)
+# Days a community export is kept before a beat job deletes it.
+PISTA_COMMUNITY_EXPORT_RETENTION_DAYS = env.int("PISTA_COMMUNITY_EXPORT_RETENTION_DAYS", default=7)
+# Days between an owner's deletion request and the deletion for good (the owner
+# may cancel meanwhile; the community is closed to visitors).
+PISTA_COMMUNITY_DELETION_GRACE_DAYS = env.int("PISTA_COMMUNITY_DELETION_GRACE_DAYS", default=30)
 
 # --- Orders and payments ----------------------------------------------------
 PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)

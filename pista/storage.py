@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import shutil
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import FileSystemStorage, Storage
 from django_tenants.files.storage import TenantFileSystemStorage as BaseTenantFileSystemStorage
 from storages.backends.s3 import S3Storage
 from storages.utils import safe_join
@@ -36,3 +41,57 @@ class TenantFileSystemStorage(BaseTenantFileSystemStorage):
         if setting in ("MEDIA_ROOT", "MEDIA_URL", "MULTITENANT_RELATIVE_MEDIA_ROOT"):
             self.__dict__.pop("relative_media_root", None)
             self.__dict__.pop("relative_media_url", None)
+
+
+class TenantPrivateFileSystemStorage(FileSystemStorage):
+    """Private files (community exports…) at ``PISTA_PRIVATE_ROOT/<schema>/<name>``.
+
+    Never below ``MEDIA_ROOT`` and without a URL: such files are only handed out
+    by views that check a signed, expiring link against the requesting user."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(base_url=None, **kwargs)
+
+    @property  # not cached: the schema changes with the connection
+    def base_location(self) -> str:  # type: ignore[override]
+        return os.path.join(str(settings.PISTA_PRIVATE_ROOT), current_schema())
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("Private files have no public URL.")
+
+
+class TenantPrivateS3Storage(TenantS3Storage):
+    """Private objects at ``private/<schema>/<name>`` in the bucket (no public ACL)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("location", settings.PISTA_PRIVATE_S3_LOCATION)
+        kwargs.setdefault("default_acl", "private")
+        super().__init__(**kwargs)
+
+
+def tenant_files(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Every file name under the current community's prefix of ``storage``."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield posixpath.join(directory, name) if directory else name
+    for sub in sorted(directories):
+        yield from tenant_files(storage, posixpath.join(directory, sub) if directory else sub)
+
+
+def tenant_files_remove(storage: Storage) -> int:
+    """Delete every file under the current community's prefix of ``storage`` (and,
+    on a filesystem, the prefix directory itself); return how many files."""
+    removed = 0
+    for name in list(tenant_files(storage)):
+        storage.delete(name)
+        removed += 1
+    if isinstance(storage, FileSystemStorage):
+        shutil.rmtree(storage.path(""), ignore_errors=True)
+    return removed

@@ -19,6 +19,7 @@ urlpatterns = [
     path("privacy/", include("core_apps.privacy.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domain_urls")),
+    path("settings/data/", include("tenants.data_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),

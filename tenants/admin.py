@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from pista.errors import ApplicationError
+from tenants.deletion_services import community_deletion_cancel, community_purge
 from tenants.models import Community, Domain
 
 
@@ -16,8 +20,51 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "language", "currency", "created"]
+    list_display = ["name", "slug", "status", "language", "currency", "created", "deletion_due_at"]
     list_filter = ["status", "language"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["schema_name", "created"]
+    readonly_fields = [
+        "schema_name",
+        "created",
+        "deletion_requested_at",
+        "deletion_due_at",
+        "deletion_requested_by",
+    ]
     inlines = [DomainInline]
+    actions = ["purge_selected", "cancel_deletion_selected"]
+
+    def get_actions(self, request: HttpRequest) -> dict:  # type: ignore[type-arg]
+        # Django's bulk delete would leave the schema, files and cache keys behind.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
+        return False
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Community], run, done: str) -> None:  # type: ignore[no-untyped-def]
+        for community in queryset:
+            try:
+                run(community)
+            except ApplicationError as exc:
+                self.message_user(request, f"{community.slug}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{community.slug}: {done}", messages.SUCCESS)
+
+    @admin.action(description="Delete for good (grace period over)")
+    def purge_selected(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda community: community_purge(community=community, operator=request.user),
+            "deleted for good: schema, files, cache keys and domains removed.",
+        )
+
+    @admin.action(description="Cancel the scheduled deletion")
+    def cancel_deletion_selected(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda community: community_deletion_cancel(community=community, operator=request.user),
+            "deletion cancelled, the community is active again.",
+        )

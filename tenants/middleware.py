@@ -17,6 +17,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from pista.tenancy import public_schema_activate
+from tenants.deletion_services import CANCEL_PATH_PREFIX
 from tenants.domain_selectors import domain_tls_allowed, host_route
 from tenants.selectors import host_url
 
@@ -32,8 +33,9 @@ class CommunityMiddleware(TenantMainMiddleware):
     Only verified domains route. Unknown and unverified hosts get a 404 page
     (never another community or the platform); a community's other domains,
     its platform sub-domain included, redirect permanently to its primary
-    domain with path and query kept; a suspended community answers 503 and
-    keeps its data. (Health probes and the TLS ask are answered before this.)
+    domain with path and query kept; a suspended community (or one awaiting
+    deletion, but for the owner's cancel link) answers 503 and keeps its data.
+    (Health probes and the TLS ask are answered before this.)
     """
 
     @staticmethod
@@ -66,6 +68,9 @@ class CommunityMiddleware(TenantMainMiddleware):
         connection.set_tenant(community)  # type: ignore[attr-defined]
         self.setup_url_routing(request)
         if community.schema_name != get_public_schema_name() and community.is_suspended:
+            # While its deletion is pending, the owner's emailed cancel link still works.
+            if community.is_deletion_pending and request.path.startswith(CANCEL_PATH_PREFIX):
+                return None
             return render(request, "503_suspended.html", {"community": community}, status=503)
         return None
 

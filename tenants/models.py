@@ -15,6 +15,9 @@ class Community(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
+        # The owner asked for deletion: closed like a suspended community until
+        # the grace period ends (the owner may cancel), then deleted for good.
+        DELETION_PENDING = "deletion_pending", _("Deletion pending")
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
@@ -26,6 +29,9 @@ class Community(TenantMixin):
     dance_styles = models.JSONField(default=list, blank=True)
     theme_chosen = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    deletion_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deletion_requested_by = models.CharField(max_length=254, blank=True)
 
     # Schemas are created by tenants.services (clone of the template schema),
     # dropped only by the explicit deletion service.
@@ -42,7 +48,12 @@ class Community(TenantMixin):
 
     @property
     def is_suspended(self) -> bool:
-        return self.status == self.Status.SUSPENDED
+        """Closed to visitors: suspended by an operator or awaiting deletion."""
+        return self.status in (self.Status.SUSPENDED, self.Status.DELETION_PENDING)
+
+    @property
+    def is_deletion_pending(self) -> bool:
+        return self.status == self.Status.DELETION_PENDING
 
 
 def domain_verification_token_new() -> str:

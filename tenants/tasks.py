@@ -81,3 +81,41 @@ def community_fanout_task(*, task_name: str) -> int:
         with schema_context(schema):
             task.delay()
     return len(schemas)
+
+
+@app.task(base=CommunityTask)
+def community_export_build_task(*, user_id: int) -> str | None:
+    """Build the current community's export for its owner and email the link;
+    returns the stored file's name."""
+    from tenants.export_services import community_export_build
+
+    export = community_export_build(user_id=user_id)
+    return export.name if export is not None else None
+
+
+@app.task(base=CommunityTask)
+def community_deletion_notice_send_task(*, user_id: int) -> None:
+    """Email the owner the scheduled deletion's date and the cancel link."""
+    from tenants.deletion_services import community_deletion_notice_send
+
+    community_deletion_notice_send(user_id=user_id)
+
+
+@app.task(base=CommunityTask)
+def community_exports_prune_task() -> int:
+    """Beat (fanned out): delete the current community's exports past retention."""
+    from tenants.export_services import community_exports_prune
+
+    return len(community_exports_prune())
+
+
+@app.task
+def communities_purge_due_task() -> list[str]:
+    """Beat: delete for good the communities whose deletion grace period is over
+    (a platform task: it works from the public schema)."""
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from tenants.deletion_services import communities_purge_due
+
+    with schema_context(get_public_schema_name()):
+        return communities_purge_due()
