@@ -9,6 +9,7 @@ urlpatterns = [
     path("checkout/<int:product_id>/", views.checkout, name="checkout"),
     path("checkin/", views.checkin_page, name="checkin"),
     path("waitlist/<str:secret>/", views.waitlist_offer, name="waitlist-offer"),
+    path("partner/<str:token>/", views.partner_claim, name="partner-claim"),
     path("<str:code>/<str:secret>/", views.order_page, name="order"),
     path("<str:code>/<str:secret>/pay/", views.order_pay, name="order-pay"),
     path("<str:code>/<str:secret>/cancel/", views.order_cancel, name="order-cancel"),

@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -124,6 +125,7 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             "tickets": tickets,
             "card_form": CardForm(),
             "invoices": order.invoices.all(),
+            "cancel_terms": selectors.order_self_cancel_terms(order=order),
         },
     )
 
@@ -148,10 +150,39 @@ def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
 def order_cancel(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     try:
-        services.order_cancel(order=order, actor=None, reason="buyer")
+        if order.status == Order.Status.PENDING or (
+            order.status == Order.Status.PAID and order.total_minor == 0
+        ):
+            services.order_cancel(order=order, actor=None, reason="buyer")
+        else:
+            services.order_self_cancel(order=order)
+            messages.success(request, "Cancelled. Any refund goes back to your payment.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(_order_url(order))
+
+
+@_html_errors
+def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """A partner's claim link: shows the ticket; claiming needs the account
+    of the ticket's email (sign in first)."""
+    status = 200
+    try:
+        position = services.partner_claim_position(token=token)
+    except ApplicationError as exc:
+        return render(request, "orders/partner_claim.html", {"error": exc}, status=exc.status_code)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, "This ticket is now linked to your account.")
+            return redirect(request.path)
+    return render(request, "orders/partner_claim.html", {"position": position}, status=status)
 
 
 @_html_errors

@@ -45,14 +45,23 @@ from core_apps.orders.services.holds import (
     orders_remind_unpaid,
 )
 from core_apps.orders.services.invoicing import invoice_create
+from core_apps.orders.services.partners import (
+    ClaimExpired,
+    partner_claim,
+    partner_claim_link,
+    partner_claim_position,
+    partner_claims_send,
+)
 from core_apps.orders.services.payments import (
     order_mark_paid,
     order_paid_process,
     order_pay_simulated,
 )
 from core_apps.orders.services.refunds import (
+    SelfCancelRefused,
     order_cancel,
     order_refund,
+    order_self_cancel,
     orders_refund_for_date,
     orders_refund_for_event,
     orders_refund_for_products,
@@ -72,6 +81,7 @@ __all__ = [
     "CheckInRefused",
     "CheckInResult",
     "CheckoutResult",
+    "ClaimExpired",
     "CurrencyMismatch",
     "HoldExpired",
     "InvalidAttendee",
@@ -84,6 +94,7 @@ __all__ = [
     "PriceMismatch",
     "ProductUnavailable",
     "PromoInvalid",
+    "SelfCancelRefused",
     "invoice_create",
     "order_cancel",
     "order_checkout",
@@ -93,6 +104,7 @@ __all__ = [
     "order_paid_process",
     "order_pay_simulated",
     "order_refund",
+    "order_self_cancel",
     "order_stripe_confirm",
     "order_stripe_start",
     "orders_expire_due",
@@ -100,6 +112,10 @@ __all__ = [
     "orders_refund_for_event",
     "orders_refund_for_products",
     "orders_remind_unpaid",
+    "partner_claim",
+    "partner_claim_link",
+    "partner_claim_position",
+    "partner_claims_send",
     "position_check_in",
     "position_transfer",
     "stripe_event_process",

@@ -16,6 +16,7 @@ from core_apps.orders.models import (
 )
 from core_apps.orders.services.common import order_log
 from core_apps.orders.services.errors import CheckInRefused
+from core_apps.privacy.services import audit_record
 from pista.errors import NotFound
 
 if TYPE_CHECKING:
@@ -74,6 +75,12 @@ def position_check_in(*, secret: str, actor: User | None, location: str = "") ->
             actor=actor,
             position=position.pk,
             location=location,
+        )
+        audit_record(
+            "ticket.check_in",
+            actor=actor,
+            target=position.order,
+            data={"position": position.pk, "location": location[:100]},
         )
     position.refresh_from_db()
     return CheckInResult(position=position, checkins_left=position.checkins_left)

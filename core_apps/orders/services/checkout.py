@@ -421,6 +421,7 @@ def _positions_create(
         per_product[reg.product.pk] += len(roles)
     before = {pid: _product_count(pid, n) for pid, n in sorted(per_product.items())}
     positions: list[Position] = []
+    couples: list[tuple[int, int]] = []
     subtotal = discount = tax = 0
     for reg, roles in admitted:
         product = reg.product
@@ -459,11 +460,18 @@ def _positions_create(
                     else None
                 ),
             )
+            if is_partner:
+                couples.append((len(positions) - 1, len(positions)))
             positions.append(position)
             subtotal += price.minor
             discount += off
             tax += position.tax_minor
     Position.objects.bulk_create(positions)
+    if couples:
+        # The two tickets of a couple point at each other (partner claims).
+        for i, j in couples:
+            positions[i].partner, positions[j].partner = positions[j], positions[i]
+        Position.objects.bulk_update([positions[k] for pair in couples for k in pair], ["partner"])
     # The checkout's answer lists them without reading them back.
     order.created_positions = positions  # type: ignore[attr-defined]
     order.subtotal_minor = subtotal

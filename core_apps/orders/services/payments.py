@@ -23,6 +23,7 @@ from core_apps.orders.services.errors import (
 )
 from core_apps.orders.services.holds import order_expire
 from core_apps.orders.services.invoicing import invoice_create
+from core_apps.privacy.services import audit_record
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
@@ -76,6 +77,16 @@ def order_mark_paid(
                 provider=provider,
                 reference=reference,
             )
+            audit_record(
+                "order.mark_paid" if actor is not None else "order.paid",
+                actor=actor,
+                target=order,
+                data={
+                    "provider": provider,
+                    "reference": reference,
+                    "total_minor": order.total_minor,
+                },
+            )
             _order_paid_effects(order)
             return order
     # Not confirmed: already paid (a no-op), or the hold lapsed (expire it now,
@@ -110,7 +121,8 @@ def order_pay_simulated(*, order: Order, card_number: str) -> Order:
 
 
 def order_paid_process(*, order_id: int) -> None:
-    """After payment: the invoice (once) and the tickets email."""
+    """After payment: the invoice (once), the tickets email and the partners'
+    claim links."""
     order = Order.objects.filter(pk=order_id, status=Order.Status.PAID).first()
     if order is None:
         return
@@ -121,5 +133,7 @@ def order_paid_process(*, order_id: int) -> None:
             if not order.invoices.filter(kind=Invoice.Kind.INVOICE).exists():
                 invoice_create(order=order)
     from core_apps.orders.mail import order_tickets_send
+    from core_apps.orders.services.partners import partner_claims_send
 
     order_tickets_send(order=order)
+    partner_claims_send(order=order)

@@ -65,7 +65,18 @@ def position_transfer(
         old.attendee_email = email.strip()
         old.role_admitted = new_role
         old.secret = secrets.token_urlsafe(24)
-        old.save(update_fields=["attendee_name", "attendee_email", "role_admitted", "secret"])
+        old.holder = None  # the new holder claims it afresh
+        old.claimed_at = None
+        old.save(
+            update_fields=[
+                "attendee_name",
+                "attendee_email",
+                "role_admitted",
+                "secret",
+                "holder",
+                "claimed_at",
+            ]
+        )
         order_log(
             order=old.order,
             action="position.transferred",
