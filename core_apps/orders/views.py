@@ -182,7 +182,11 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, "This ticket is now linked to your account.")
             return redirect(request.path)
-    return render(request, "orders/partner_claim.html", {"position": position}, status=status)
+    mine = request.user.is_authenticated and position.holder_id == request.user.pk
+    qr = _qr_svg(position.secret) if mine and position.status == "valid" else ""
+    return render(
+        request, "orders/partner_claim.html", {"position": position, "qr": qr}, status=status
+    )
 
 
 @_html_errors

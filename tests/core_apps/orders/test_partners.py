@@ -116,7 +116,12 @@ def test_claim_through_the_page_signs_in_first(client_a, community_a, couple_pai
     login(client_a, community_a, user)
     response = client_a.post(f"/orders/partner/{token}/", follow=True)
     assert response.status_code == 200 and b'data-status="claimed"' in response.content
-    assert Position.objects.get(attendee_email="Ben@Example.org").holder == user
+    ben = Position.objects.get(attendee_email="Ben@Example.org")
+    assert ben.holder == user
+    # Their own QR code, for them only.
+    assert f'data-secret="{ben.secret}"'.encode() in response.content
+    login(client_a, community_a, UserFactory(email="eve@example.org"))
+    assert ben.secret.encode() not in client_a.get(f"/orders/partner/{token}/").content
 
 
 def test_expired_and_tampered_links_are_refused(client_a, community_a, couple_paid, settings):

@@ -333,3 +333,36 @@ def test_a_cancelled_orders_ticket_is_refused_at_check_in(client_a, staff_a, wor
     response = _post(client_a, "/api/v1/checkin/", {"secret": secret})
     assert response.status_code == 409 and response.json()["code"] == "ticket_invalid"
     assert not AuditEntry.objects.filter(action="ticket.check_in").exists()
+
+
+def test_a_card_buyers_self_cancellation_is_refunded_to_the_payment_intent(
+    client_a, card_paid, stripe_ready, workshop, django_capture_on_commit_callbacks
+):
+    workshop.cancel_days_before = 7
+    workshop.cancel_refund_percent = 50
+    workshop.save()
+    order = card_paid
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client_a, f"/api/v1/orders/{order.code}/cancel/", {"secret": order.secret})
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert _refunds_at_localstripe(stripe_ready, order.payment_intent_id) == [2250]
+    assert Quota.objects.get(pk=workshop.quotas.get().pk).sold == 0
+
+
+def test_a_self_cancellation_stripe_refuses_keeps_the_order_and_its_place(
+    client_a, stripe_ready, workshop, django_capture_on_commit_callbacks
+):
+    from core_apps.orders.services import order_mark_paid
+
+    workshop.cancel_days_before = 7
+    workshop.save()
+    data = _checkout(client_a, workshop, provider="stripe")
+    order = Order.objects.get(code=data["order"]["code"])
+    with django_capture_on_commit_callbacks(execute=True):
+        order_mark_paid(order=order, actor=None, provider="stripe", reference="pi")
+    response = _post(client_a, f"/api/v1/orders/{order.code}/cancel/", {"secret": data["secret"]})
+    assert response.status_code == 502 and response.json()["code"] == "refund_failed"
+    order.refresh_from_db()
+    assert order.status == "paid" and order.refunded_minor == 0
+    assert set(order.positions.values_list("status", flat=True)) == {"valid"}
+    assert Quota.objects.get(pk=workshop.quotas.get().pk).sold == 1
