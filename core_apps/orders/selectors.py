@@ -124,3 +124,13 @@ def order_self_cancel_terms(*, order: Order, now: datetime | None = None) -> Sel
         return SelfCancelTerms(allowed=False, deadline=deadline, reason="cancel_window_closed")
     refund = min(refund, order.total_minor - order.refunded_minor)
     return SelfCancelTerms(allowed=True, refund_minor=refund, deadline=deadline)
+
+
+def orders_of_user(*, user: User) -> QuerySet[Order]:
+    """Orders placed while signed in with this account, newest first."""
+    return Order.objects.filter(user=user).exclude(status=Order.Status.EXPIRED).order_by("-pk")
+
+
+def positions_claimed_by(*, user: User) -> QuerySet[Position]:
+    """Partner tickets this account claimed."""
+    return Position.objects.filter(holder=user).select_related("product", "order").order_by("-pk")

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core_apps.orders import selectors, services
-from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm
+from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_availability, product_price_current
@@ -126,6 +126,51 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             "card_form": CardForm(),
             "invoices": order.invoices.all(),
             "cancel_terms": selectors.order_self_cancel_terms(order=order),
+            "transfer_form": TransferForm(),
+        },
+    )
+
+
+@require_POST
+@_html_errors
+def position_transfer(
+    request: HttpRequest, code: str, secret: str, position_id: int
+) -> HttpResponse:
+    """The buyer hands one ticket on (same role on role-balanced products)."""
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    position = order.positions.select_related("product", "order").filter(pk=position_id).first()
+    if position is None:
+        raise NotFound("No such ticket in this order.")
+    form = TransferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new holder's name and email address.")
+    else:
+        try:
+            services.position_transfer(
+                position=position,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Transferred: the new holder has a new QR code.")
+    return redirect(_order_url(order))
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's orders and the partner tickets they claimed."""
+    user = request.user
+    return render(
+        request,
+        "orders/my_orders.html",
+        {
+            "orders": selectors.orders_of_user(user=user),  # type: ignore[arg-type]
+            "claimed": [
+                {"position": p, "link": services.partner_claim_link(position=p).url}
+                for p in selectors.positions_claimed_by(user=user)  # type: ignore[arg-type]
+            ],
         },
     )
 

@@ -132,6 +132,9 @@ class Product(models.Model):
     sale_ends_at = models.DateTimeField(null=True, blank=True)
     min_per_order = models.PositiveIntegerField(default=1)
     max_per_order = models.PositiveIntegerField(default=10)
+    allow_transfer = models.BooleanField(
+        default=True, help_text=_("Buyers may hand a ticket on to another person.")
+    )
     # Buyer self-cancellation: allowed until this many days before the start
     # (empty: buyers can't cancel themselves), refunding this share minus a fee.
     cancel_days_before = models.PositiveIntegerField(

@@ -36,9 +36,13 @@ def position_transfer(
         Order.Status.PARTIALLY_REFUNDED,
     ):
         raise OrderStateConflict("Only valid, paid tickets can be transferred.")
+    staff = actor is not None and actor.has_perm("orders.change_order")
+    if not position.product.allow_transfer and not staff:
+        raise OrderStateConflict(
+            "Tickets for this product can't be transferred.", code="transfer_not_allowed"
+        )
     if position.checked_in_at is not None:
         raise OrderStateConflict("A ticket that was used can't be transferred.")
-    staff = actor is not None and actor.has_perm("orders.change_order")
     new_role = role or position.role_admitted
     if position.role_admitted and new_role != position.role_admitted and not staff:
         raise RoleImbalance(
