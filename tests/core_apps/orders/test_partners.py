@@ -246,6 +246,16 @@ def test_order_emails_use_the_community_theme_and_language(
     layout_head = reference.alternatives[0][0].split("<p>")[0]
     assert html.startswith(layout_head[:200])
     assert community_a.name in html
+    assert f'data-theme="{community_a.theme}"' in html and 'lang="en"' in html
     names = [a[0] for a in tickets.attachments]
     assert sum(n.endswith(".png") for n in names) == 2
     assert "event.ics" in names and any(n.endswith(".pdf") for n in names)
+
+
+def test_an_order_email_is_rendered_in_the_orders_language(couple_paid):
+    from core_apps.orders.mail import order_tickets_send
+
+    mail.outbox.clear()
+    couple_paid.language = "de"
+    order_tickets_send(order=couple_paid)
+    assert 'lang="de"' in mail.outbox[0].alternatives[0][0]
