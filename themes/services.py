@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks, urlize
+from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
 from pista.errors import ApplicationError
@@ -344,6 +345,8 @@ def email_message_build(
             "tokens": _email_tokens(design_tokens(theme=theme, branding=branding)),
             "theme": theme,
             "theme_rule": EMAIL_TEXT_RULES[theme.name],
+            # The language the email is rendered in (``<html lang>``).
+            "LANGUAGE_CODE": get_language() or "en",
         }
         text = render_to_string("themes/email/layout.txt", {**layout, "body": text_body})
         html = render_to_string("themes/email/layout.html", {**layout, "body_html": html_body})

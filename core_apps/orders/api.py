@@ -96,6 +96,10 @@ class OrderPayApi(APIView):
 
 
 class OrderCancelApi(APIView):
+    """Cancel a pending (or free) order; the buyer of a paid order cancels it
+    within the products' policy window (refund to the original payment), else
+    409 ``cancel_window_closed`` / ``cancel_not_allowed``."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(request=SecretSerializer, responses=OrderSerializer)
@@ -104,8 +108,56 @@ class OrderCancelApi(APIView):
         order = selectors.order_for_request(
             code=code, secret=str(request.data.get("secret", "")), actor=actor
         )
-        order = services.order_cancel(order=order, actor=actor, reason="requested")
+        if order.status == order.Status.PENDING or (
+            order.status == order.Status.PAID and order.total_minor == 0
+        ):
+            order = services.order_cancel(order=order, actor=actor, reason="requested")
+        else:
+            order = services.order_self_cancel(order=order, actor=actor)
         return Response(OrderSerializer(order).data)
+
+
+class OrderCancelTermsApi(APIView):
+    """Whether the buyer may cancel now, the refund and the deadline."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, code: str) -> Response:
+        actor = request.user if request.user.is_authenticated else None
+        order = selectors.order_for_request(
+            code=code, secret=request.query_params.get("secret", ""), actor=actor
+        )
+        terms = selectors.order_self_cancel_terms(order=order)
+        return Response(
+            {
+                "allowed": terms.allowed,
+                "code": terms.reason or "cancel_allowed",
+                "refund_minor": terms.refund_minor,
+                "deadline": terms.deadline.isoformat() if terms.deadline else None,
+            }
+        )
+
+
+class PartnerClaimApi(APIView):
+    """A partner claims their own ticket of a couple registration with the
+    signed link they were emailed, signed in with the account of that email."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, token: str) -> Response:
+        position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+        return Response(
+            {
+                "code": "claimed",
+                "position": position.pk,
+                "order": position.order.code,
+                "attendee_name": position.attendee_name,
+                "role": position.role_admitted,
+                "partner": position.partner_id,
+            }
+        )
 
 
 class OrderMarkPaidApi(APIView):

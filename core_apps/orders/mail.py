@@ -1,18 +1,22 @@
-"""Emails about orders: the tickets (a QR code per attendee and an ``.ics``)
-and waitlist offers, in the community's language."""
+"""Emails about orders, in the community's theme (``themes.services``'
+email layout) and language: the tickets (a QR code per attendee, the invoice
+PDF and an ``.ics``), waitlist offers, payment reminders, refunds (with the
+credit note) and partner claim links."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 import segno
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
-from core_apps.orders.models import Order, WaitlistEntry
+from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
 from tenants.selectors import community_current, community_url
+from themes.services import email_message_build
 
 
 def position_qr_png(*, secret: str) -> bytes:
@@ -44,59 +48,99 @@ def _ics(order: Order) -> str:
     )
 
 
-def order_tickets_send(*, order: Order) -> None:
+def _themed(
+    *, prefix: str, context: dict[str, Any], to: str, language: str
+) -> EmailMultiAlternatives:
+    """An order email in the community's theme (layout, logo, colours) and in
+    ``language`` (the order's, else the community's)."""
     community = community_current()
-    positions = list(order.positions.select_related("product").filter(status="valid"))
-    link = community_url(community=community) + f"/orders/{order.code}/{order.secret}/"
-    with translation.override(order.language or community.language):
-        context = {"order": order, "positions": positions, "community": community, "link": link}
-        body = render_to_string("orders/email_tickets.txt", context)
-        html = render_to_string("orders/email_tickets.html", context)
-        message = EmailMultiAlternatives(
-            subject=f"{community.name}: your tickets ({order.code})",
-            body=body,
-            to=[order.email],
+    with translation.override(language or community.language):
+        return email_message_build(
+            template_prefix=f"orders/email/{prefix}",
+            context={"community": community, **context},
+            to=[to],
         )
-        message.attach_alternative(html, "text/html")
-        for position in positions:
-            message.attach(
-                f"ticket-{position.pk}.png", position_qr_png(secret=position.secret), "image/png"
-            )
-        from core_apps.orders.invoices import invoice_pdf
 
-        for invoice in order.invoices.filter(kind="invoice"):
-            message.attach(
-                f"invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf"
-            )
-        ics = _ics(order)
-        if ics:
-            message.attach("event.ics", ics, "text/calendar")
-        message.send()
+
+def _order_link(order: Order) -> str:
+    return community_url(community=community_current()) + f"/orders/{order.code}/{order.secret}/"
+
+
+def order_tickets_send(*, order: Order) -> None:
+    """The confirmation: tickets with a QR code per attendee, the invoice PDF
+    and the event's ``.ics``."""
+    positions = list(order.positions.select_related("product").filter(status="valid"))
+    message = _themed(
+        prefix="tickets",
+        context={"order": order, "positions": positions, "link": _order_link(order)},
+        to=order.email,
+        language=order.language,
+    )
+    for position in positions:
+        message.attach(
+            f"ticket-{position.pk}.png", position_qr_png(secret=position.secret), "image/png"
+        )
+    from core_apps.orders.invoices import invoice_pdf
+
+    for invoice in order.invoices.filter(kind="invoice"):
+        message.attach(
+            f"invoice-{invoice.number}.pdf", invoice_pdf(invoice=invoice), "application/pdf"
+        )
+    ics = _ics(order)
+    if ics:
+        message.attach("event.ics", ics, "text/calendar")
+    message.send()
 
 
 def waitlist_offer_send(*, entry: WaitlistEntry) -> None:
-    community = community_current()
-    link = community_url(community=community) + f"/orders/waitlist/{entry.secret}/"
-    with translation.override(community.language):
-        EmailMultiAlternatives(
-            subject=f"{community.name}: a place is free for you",
-            body=render_to_string(
-                "orders/email_waitlist_offer.txt",
-                {"entry": entry, "community": community, "link": link},
-            ),
-            to=[entry.email],
-        ).send()
+    link = community_url(community=community_current()) + f"/orders/waitlist/{entry.secret}/"
+    _themed(
+        prefix="waitlist_offer",
+        context={"entry": entry, "link": link},
+        to=entry.email,
+        language="",
+    ).send()
 
 
 def order_payment_reminder_send(*, order: Order) -> None:
-    community = community_current()
-    link = community_url(community=community) + f"/orders/{order.code}/{order.secret}/"
-    with translation.override(order.language or community.language):
-        EmailMultiAlternatives(
-            subject=f"{community.name}: order {order.code} is waiting for your payment",
-            body=render_to_string(
-                "orders/email_payment_reminder.txt",
-                {"order": order, "community": community, "link": link},
-            ),
-            to=[order.email],
-        ).send()
+    _themed(
+        prefix="payment_reminder",
+        context={"order": order, "link": _order_link(order)},
+        to=order.email,
+        language=order.language,
+    ).send()
+
+
+def order_refund_send(*, refund: Refund) -> None:
+    """The refund notice with its credit note."""
+    from core_apps.orders.invoices import invoice_pdf
+
+    order = refund.order
+    message = _themed(
+        prefix="refund",
+        context={
+            "order": order,
+            "refund": refund,
+            "amount": f"{Decimal(refund.amount_minor) / 100:.2f}",
+            "link": _order_link(order),
+        },
+        to=order.email,
+        language=order.language,
+    )
+    note = order.invoices.filter(kind="credit_note", total_minor=-refund.amount_minor).last()
+    if note is not None:
+        message.attach(
+            f"credit-note-{note.number}.pdf", invoice_pdf(invoice=note), "application/pdf"
+        )
+    message.send()
+
+
+def partner_claim_send(*, position: Position, link: str, expires: datetime) -> None:
+    """Ask a registered partner to claim their own ticket."""
+    order = position.order
+    _themed(
+        prefix="partner_claim",
+        context={"order": order, "position": position, "link": link, "expires": expires},
+        to=position.attendee_email,
+        language=order.language,
+    ).send()

@@ -107,6 +107,16 @@ class Position(models.Model):
     checkins_left = models.PositiveIntegerField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # A partner's ticket, once the partner claimed it with the emailed link.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The account that claimed this ticket."),
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -191,6 +201,34 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"
+
+
+class Refund(models.Model):
+    """Money given back on an order: reserved on the order first (so two
+    refunds can't exceed what was paid), then sent to the original payment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=64, blank=True)
+    provider = models.CharField(max_length=16)
+    provider_refund_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount_minor} ({self.status})"
 
 
 class CheckIn(models.Model):

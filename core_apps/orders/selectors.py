@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core_apps.orders.models import Order, Position, WaitlistEntry
+from core_apps.ticketing.models import Product
 from pista.errors import NotFound
 
 if TYPE_CHECKING:
@@ -69,3 +73,64 @@ def positions_search(*, query: str, limit: int = 20) -> list[Position]:
         )
         .select_related("order", "product")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class SelfCancelTerms:
+    """Whether the buyer may cancel a paid order now, what comes back, and until when."""
+
+    allowed: bool
+    refund_minor: int = 0
+    deadline: datetime | None = None
+    reason: str = ""  # the refusal's code when not allowed
+
+
+def _product_starts_at(product: Product) -> datetime | None:
+    dates = [d.starts_at for d in product.covers_dates.all()]
+    if dates:
+        return min(dates)
+    return product.event.starts_at if product.event is not None else None
+
+
+def order_self_cancel_terms(*, order: Order, now: datetime | None = None) -> SelfCancelTerms:
+    """The product's policy applied to a paid order: every ticket's product must
+    allow self-cancellation and the earliest deadline must not have passed. The
+    refund is each ticket's price times the product's percentage, minus its fee
+    (never below zero, never more than what is left to refund)."""
+    now = now or timezone.now()
+    if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
+        return SelfCancelTerms(allowed=False, reason="order_state")
+    positions = list(
+        order.positions.filter(status=Position.Status.VALID)
+        .select_related("product__event")
+        .prefetch_related("product__covers_dates")
+    )
+    if not positions:
+        return SelfCancelTerms(allowed=False, reason="order_state")
+    if any(p.checked_in_at is not None for p in positions):
+        return SelfCancelTerms(allowed=False, reason="cancel_used")
+    deadlines: list[datetime] = []
+    refund = 0
+    for position in positions:
+        product = position.product
+        start = _product_starts_at(product)
+        if product.cancel_days_before is None or start is None:
+            return SelfCancelTerms(allowed=False, reason="cancel_not_allowed")
+        deadlines.append(start - timedelta(days=product.cancel_days_before))
+        share = position.price_minor * min(product.cancel_refund_percent, 100) // 100
+        refund += max(0, share - product.cancel_fee_minor)
+    deadline = min(deadlines)
+    if now >= deadline:
+        return SelfCancelTerms(allowed=False, deadline=deadline, reason="cancel_window_closed")
+    refund = min(refund, order.total_minor - order.refunded_minor)
+    return SelfCancelTerms(allowed=True, refund_minor=refund, deadline=deadline)
+
+
+def orders_of_user(*, user: User) -> QuerySet[Order]:
+    """Orders placed while signed in with this account, newest first."""
+    return Order.objects.filter(user=user).exclude(status=Order.Status.EXPIRED).order_by("-pk")
+
+
+def positions_claimed_by(*, user: User) -> QuerySet[Position]:
+    """Partner tickets this account claimed."""
+    return Position.objects.filter(holder=user).select_related("product", "order").order_by("-pk")

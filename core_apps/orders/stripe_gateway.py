@@ -118,3 +118,46 @@ def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise WebhookInvalid("Invalid signature or payload.") from exc
     return event.to_dict()
+
+
+class RefundFailed(ApplicationError):
+    default_code = "refund_failed"
+    status_code = 502
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    id: str
+    status: str
+    amount: int
+
+
+def refund_create(
+    *,
+    intent_id: str,
+    amount_minor: int,
+    account_id: str,
+    idempotency_key: str,
+    metadata: dict[str, str],
+) -> RefundResult:
+    """Refund ``amount_minor`` of a PaymentIntent (its latest charge) on the
+    connected account; a repeated key returns the same refund. Raises
+    RefundFailed with Stripe's message."""
+    try:
+        obj = _client().v1.refunds.create(
+            params={
+                "payment_intent": intent_id,
+                "amount": amount_minor,
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key, "stripe_account": account_id},
+        )
+    except stripe.StripeError as exc:
+        raise RefundFailed(
+            f"The card refund failed: {exc.user_message or 'try again later'}.",
+            extra={"stripe_code": exc.code or ""},
+        ) from exc
+    data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+    if data.get("status") == "failed":
+        raise RefundFailed("The card refund failed.", extra={"refund": data.get("id", "")})
+    return RefundResult(id=str(data["id"]), status=str(data["status"]), amount=int(data["amount"]))

@@ -54,3 +54,14 @@ def orders_refund_for_date_task(*, event_date_id: int) -> None:
     from core_apps.orders.services import orders_refund_for_date
 
     orders_refund_for_date(event_date_id=event_date_id)
+
+
+@shared_task(base=CommunityTask)
+def order_refund_send_task(*, refund_id: int) -> None:
+    """Queue ``mail``: tell the buyer about a refund (credit note attached)."""
+    from core_apps.orders.mail import order_refund_send
+    from core_apps.orders.models import Refund
+
+    refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
+    if refund is not None:
+        order_refund_send(refund=refund)

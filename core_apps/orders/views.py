@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core_apps.orders import selectors, services
-from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm
+from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_availability, product_price_current
@@ -124,6 +125,52 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             "tickets": tickets,
             "card_form": CardForm(),
             "invoices": order.invoices.all(),
+            "cancel_terms": selectors.order_self_cancel_terms(order=order),
+            "transfer_form": TransferForm(),
+        },
+    )
+
+
+@require_POST
+@_html_errors
+def position_transfer(
+    request: HttpRequest, code: str, secret: str, position_id: int
+) -> HttpResponse:
+    """The buyer hands one ticket on (same role on role-balanced products)."""
+    order = selectors.order_for_buyer(code=code, secret=secret)
+    position = order.positions.select_related("product", "order").filter(pk=position_id).first()
+    if position is None:
+        raise NotFound("No such ticket in this order.")
+    form = TransferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new holder's name and email address.")
+    else:
+        try:
+            services.position_transfer(
+                position=position,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Transferred: the new holder has a new QR code.")
+    return redirect(_order_url(order))
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's orders and the partner tickets they claimed."""
+    user = request.user
+    return render(
+        request,
+        "orders/my_orders.html",
+        {
+            "orders": selectors.orders_of_user(user=user),  # type: ignore[arg-type]
+            "claimed": [
+                {"position": p, "link": services.partner_claim_link(position=p).url}
+                for p in selectors.positions_claimed_by(user=user)  # type: ignore[arg-type]
+            ],
         },
     )
 
@@ -148,10 +195,43 @@ def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
 def order_cancel(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     try:
-        services.order_cancel(order=order, actor=None, reason="buyer")
+        if order.status == Order.Status.PENDING or (
+            order.status == Order.Status.PAID and order.total_minor == 0
+        ):
+            services.order_cancel(order=order, actor=None, reason="buyer")
+        else:
+            services.order_self_cancel(order=order)
+            messages.success(request, "Cancelled. Any refund goes back to your payment.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(_order_url(order))
+
+
+@_html_errors
+def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """A partner's claim link: shows the ticket; claiming needs the account
+    of the ticket's email (sign in first)."""
+    status = 200
+    try:
+        position = services.partner_claim_position(token=token)
+    except ApplicationError as exc:
+        return render(request, "orders/partner_claim.html", {"error": exc}, status=exc.status_code)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, "This ticket is now linked to your account.")
+            return redirect(request.path)
+    mine = request.user.is_authenticated and position.holder_id == request.user.pk
+    qr = _qr_svg(position.secret) if mine and position.status == "valid" else ""
+    return render(
+        request, "orders/partner_claim.html", {"position": position, "qr": qr}, status=status
+    )
 
 
 @_html_errors

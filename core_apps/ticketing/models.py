@@ -132,6 +132,24 @@ class Product(models.Model):
     sale_ends_at = models.DateTimeField(null=True, blank=True)
     min_per_order = models.PositiveIntegerField(default=1)
     max_per_order = models.PositiveIntegerField(default=10)
+    allow_transfer = models.BooleanField(
+        default=True, help_text=_("Buyers may hand a ticket on to another person.")
+    )
+    # Buyer self-cancellation: allowed until this many days before the start
+    # (empty: buyers can't cancel themselves), refunding this share minus a fee.
+    cancel_days_before = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Buyers may cancel until this many days before the start (empty: never)."),
+    )
+    cancel_refund_percent = models.PositiveSmallIntegerField(
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Share of the price refunded on self-cancellation."),
+    )
+    cancel_fee_minor = models.PositiveIntegerField(
+        default=0, help_text=_("Kept per ticket on self-cancellation (minor units).")
+    )
     is_hidden = models.BooleanField(default=False)
     unlock_code = models.CharField(max_length=64, blank=True)
     # Class pack: N check-ins valid for D days; membership: one period.

@@ -107,6 +107,16 @@ urlpatterns = [
     path("orders/<str:code>/pay/", orders_api.OrderPayApi.as_view(), name="order-pay"),
     path("orders/<str:code>/cancel/", orders_api.OrderCancelApi.as_view(), name="order-cancel"),
     path(
+        "orders/<str:code>/cancellation-terms/",
+        orders_api.OrderCancelTermsApi.as_view(),
+        name="order-cancel-terms",
+    ),
+    path(
+        "partner-claims/<str:token>/",
+        orders_api.PartnerClaimApi.as_view(),
+        name="partner-claim",
+    ),
+    path(
         "orders/<str:code>/mark-paid/",
         orders_api.OrderMarkPaidApi.as_view(),
         name="order-mark-paid",

@@ -1,0 +1,128 @@
+"""Writes about orders: checkout, payment, expiry, cancellation, refunds,
+waitlist, check-in, transfer and invoices — one module per job; every public
+name is importable from ``core_apps.orders.services``.
+
+Capacity (BRIEF, "Money and capacity"): the checkout transaction first writes
+the order row, then takes its places with one conditional ``UPDATE`` per quota
+in pk order (``quotas_reserve``) and commits straight after a few inserts, so
+the quota row lock is held for a few milliseconds. Emails, invoices and PDFs
+are queued on commit. Every state change writes an :class:`OrderLog` entry.
+"""
+
+from __future__ import annotations
+
+from core_apps.orders.services.card import (
+    order_stripe_confirm,
+    order_stripe_start,
+    stripe_event_process,
+    stripe_event_receive,
+)
+from core_apps.orders.services.checkin import CheckInResult, position_check_in
+from core_apps.orders.services.checkout import (
+    AttendeeIn,
+    CheckoutResult,
+    LineIn,
+    order_checkout,
+)
+from core_apps.orders.services.common import HOLD_MINUTES_DEFAULT, order_log
+from core_apps.orders.services.errors import (
+    CheckInRefused,
+    CurrencyMismatch,
+    HoldExpired,
+    InvalidAttendee,
+    InvalidProvider,
+    InvalidQuantity,
+    NotOnSale,
+    OrderStateConflict,
+    PaymentDeclined,
+    PriceMismatch,
+    ProductUnavailable,
+    PromoInvalid,
+)
+from core_apps.orders.services.holds import (
+    order_expire,
+    orders_expire_due,
+    orders_remind_unpaid,
+)
+from core_apps.orders.services.invoicing import invoice_create
+from core_apps.orders.services.partners import (
+    ClaimExpired,
+    partner_claim,
+    partner_claim_link,
+    partner_claim_position,
+    partner_claims_send,
+)
+from core_apps.orders.services.payments import (
+    order_mark_paid,
+    order_paid_process,
+    order_pay_simulated,
+)
+from core_apps.orders.services.refunds import (
+    SelfCancelRefused,
+    order_cancel,
+    order_refund,
+    order_self_cancel,
+    orders_refund_for_date,
+    orders_refund_for_event,
+    orders_refund_for_products,
+)
+from core_apps.orders.services.transfer import position_transfer
+from core_apps.orders.services.waitlist import (
+    waitlist_claim,
+    waitlist_decline,
+    waitlist_join,
+    waitlist_offer_next,
+    waitlist_offers_expire,
+)
+
+__all__ = [
+    "HOLD_MINUTES_DEFAULT",
+    "AttendeeIn",
+    "CheckInRefused",
+    "CheckInResult",
+    "CheckoutResult",
+    "ClaimExpired",
+    "CurrencyMismatch",
+    "HoldExpired",
+    "InvalidAttendee",
+    "InvalidProvider",
+    "InvalidQuantity",
+    "LineIn",
+    "NotOnSale",
+    "OrderStateConflict",
+    "PaymentDeclined",
+    "PriceMismatch",
+    "ProductUnavailable",
+    "PromoInvalid",
+    "SelfCancelRefused",
+    "invoice_create",
+    "order_cancel",
+    "order_checkout",
+    "order_expire",
+    "order_log",
+    "order_mark_paid",
+    "order_paid_process",
+    "order_pay_simulated",
+    "order_refund",
+    "order_self_cancel",
+    "order_stripe_confirm",
+    "order_stripe_start",
+    "orders_expire_due",
+    "orders_refund_for_date",
+    "orders_refund_for_event",
+    "orders_refund_for_products",
+    "orders_remind_unpaid",
+    "partner_claim",
+    "partner_claim_link",
+    "partner_claim_position",
+    "partner_claims_send",
+    "position_check_in",
+    "position_transfer",
+    "stripe_event_process",
+    "stripe_event_receive",
+    "waitlist_claim",
+    "waitlist_decline",
+    "waitlist_join",
+    "waitlist_offer_next",
+    "waitlist_offers_expire",
+]

@@ -1,0 +1,513 @@
+"""Checkout: validate everything first, then take the places in one short
+transaction (see the package docstring)."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core_apps.orders.models import (
+    Order,
+    Position,
+    PromoCode,
+    WaitlistEntry,
+)
+from core_apps.orders.services.card import order_stripe_start
+from core_apps.orders.services.common import (
+    _code_new,
+    _hold_minutes,
+    _manual_days,
+    _stripe_account,
+    _tax_included,
+    order_log,
+)
+from core_apps.orders.services.errors import (
+    CurrencyMismatch,
+    InvalidAttendee,
+    InvalidProvider,
+    InvalidQuantity,
+    NotOnSale,
+    PriceMismatch,
+    ProductUnavailable,
+    PromoInvalid,
+)
+from core_apps.orders.services.payments import _order_paid_effects
+from core_apps.ticketing.balance import DanceRole, InvalidRole, balance_decide
+from core_apps.ticketing.models import Product, RoleMode
+from core_apps.ticketing.selectors import product_price_current
+from core_apps.ticketing.services import (
+    RoleImbalance,
+    SoldOut,
+    quotas_reserve,
+)
+from tenants.selectors import community_current
+
+if TYPE_CHECKING:
+    from core_apps.accounts.models import User
+
+
+@dataclass(frozen=True)
+class AttendeeIn:
+    name: str
+    email: str
+    role: str = ""
+    partner_name: str = ""
+    partner_email: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LineIn:
+    product_id: int
+    quantity: int
+    attendees: Sequence[AttendeeIn] = ()
+    role: str = ""
+    price_minor: int | None = None  # what the client believes; checked, never used
+
+
+@dataclass
+class CheckoutResult:
+    order: Order | None
+    waitlisted: list[WaitlistEntry]
+    client_secret: str = ""  # Stripe's, for the buyer's browser
+
+
+@dataclass
+class _Registration:
+    product: Product
+    attendee: AttendeeIn
+    couple: bool
+
+
+def _promo_find(code: str, now: datetime) -> PromoCode | None:
+    if not code.strip():
+        return None
+    promo = PromoCode.objects.filter(code__iexact=code.strip()).first()
+    if promo is None:
+        raise PromoInvalid("This promo code doesn't exist.", code="promo_unknown")
+    if (promo.valid_from and now < promo.valid_from) or (
+        promo.valid_until and now >= promo.valid_until
+    ):
+        raise PromoInvalid("This promo code isn't valid now.", code="promo_expired")
+    if promo.max_uses is not None and promo.used >= promo.max_uses:
+        raise PromoInvalid("This promo code has been used up.", code="promo_used_up")
+    return promo
+
+
+def _promo_discount(promo: PromoCode, price_minor: int) -> int:
+    if promo.kind == PromoCode.Kind.PERCENT:
+        off = Decimal(price_minor) * min(promo.value, 100) / 100
+        return min(price_minor, int(off.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return min(price_minor, promo.value)  # never below zero
+
+
+def _products_load(
+    lines: Sequence[LineIn], *, unlock_code: str, promo: PromoCode | None
+) -> dict[int, Product]:
+    ids = {line.product_id for line in lines}
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=ids).prefetch_related("quotas", "tiers", "questions")
+    }
+    promo_products = set(promo.products.values_list("pk", flat=True)) if promo else set()
+    now = timezone.now()
+    for pid in ids:
+        product = products.get(pid)
+        if product is None or product.status != Product.Status.PUBLISHED:
+            raise ProductUnavailable("No such product on sale here.", extra={"product": pid})
+        if product.is_hidden:
+            unlocked = bool(unlock_code.strip()) and unlock_code.strip().lower() == (
+                product.unlock_code.strip().lower()
+            )
+            if not unlocked and pid not in promo_products:
+                raise ProductUnavailable("No such product on sale here.", extra={"product": pid})
+        if (product.sale_starts_at and now < product.sale_starts_at) or (
+            product.sale_ends_at and now >= product.sale_ends_at
+        ):
+            raise NotOnSale(f"{product.name} isn't on sale now.", extra={"product": pid})
+        if not product.quotas.all():
+            raise NotOnSale(f"{product.name} isn't on sale now.", extra={"product": pid})
+    if promo and promo_products and not promo_products & ids:
+        raise PromoInvalid("This promo code is for other products.", code="promo_other_product")
+    return products
+
+
+def _attendee_validate(product: Product, attendee: AttendeeIn, *, buyer_email: str) -> None:
+    if not attendee.name.strip() or "@" not in attendee.email:
+        raise InvalidAttendee("Every attendee needs a name and an email address.")
+    balanced = any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
+    if attendee.partner_email or attendee.partner_name:
+        if not balanced:
+            raise InvalidAttendee("This product isn't sold to couples.", code="partner_not_allowed")
+        if not attendee.partner_name.strip() or "@" not in attendee.partner_email:
+            raise InvalidAttendee(
+                "A partner needs a name and an email address.", code="partner_invalid"
+            )
+        if attendee.partner_email.strip().lower() in {
+            attendee.email.strip().lower(),
+        }:
+            raise InvalidAttendee(
+                "Your partner's email must differ from your own.", code="partner_email_same"
+            )
+    elif balanced:
+        if not attendee.role:
+            raise InvalidRole("Choose a role: leader or follower.", code="role_required")
+        try:
+            DanceRole(attendee.role)
+        except ValueError as exc:
+            raise InvalidRole(f"Unknown role {attendee.role!r}.") from exc
+    for question in product.questions.all():
+        answer = attendee.answers.get(str(question.pk))
+        if question.required and (answer is None or answer == "" or answer is False):
+            raise InvalidAttendee(
+                f"Please answer: {question.label}",
+                code="answer_required",
+                extra={"question": question.pk},
+            )
+        if answer and question.kind == question.Kind.CHOICE and answer not in question.choice_list:
+            raise InvalidAttendee(
+                f"Choose one of the offered answers: {question.label}",
+                code="answer_invalid",
+                extra={"question": question.pk},
+            )
+
+
+def _registrations_build(
+    lines: Sequence[LineIn], products: dict[int, Product], *, buyer_name: str, buyer_email: str
+) -> list[_Registration]:
+    registrations: list[_Registration] = []
+    tickets: Counter[int] = Counter()
+    for line in lines:
+        product = products[line.product_id]
+        if line.quantity < 1:
+            raise InvalidQuantity("Order at least one ticket.", extra={"product": product.pk})
+        attendees = list(line.attendees)
+        if not attendees:
+            attendees = [
+                AttendeeIn(name=buyer_name, email=buyer_email, role=line.role)
+            ] * line.quantity
+        if len(attendees) != line.quantity:
+            raise InvalidQuantity(
+                "Give one attendee per ticket.",
+                code="attendees_mismatch",
+                extra={"product": product.pk},
+            )
+        for attendee in attendees:
+            _attendee_validate(product, attendee, buyer_email=buyer_email)
+            couple = bool(attendee.partner_email)
+            registrations.append(_Registration(product, attendee, couple))
+            tickets[product.pk] += 2 if couple else 1
+    for pid, count in tickets.items():
+        product = products[pid]
+        if count > product.max_per_order or count < product.min_per_order:
+            raise InvalidQuantity(
+                f"Between {product.min_per_order} and {product.max_per_order} tickets "
+                f"of {product.name} per order.",
+                extra={"product": pid},
+            )
+    return registrations
+
+
+def _lock_quotas(quota_ids: set[int]) -> None:
+    """Lock every quota an order touches up front, in pk order, so two orders
+    with several registrations can never wait on each other in a cycle."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM ticketing_quota WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            [sorted(quota_ids)],
+        )
+
+
+def _refusal_precheck(reg: _Registration) -> None:
+    """Refuse a registration the quota rows just read already refuse, without
+    opening a transaction. A refusal writes nothing, so deciding it on that
+    consistent read is the same as the request arriving a moment earlier; an
+    admission is always decided again under the row lock. At on-sale this keeps
+    the many refused buyers off the quota rows the admitted ones need."""
+    from core_apps.ticketing.services import quota_rules
+
+    n = 2 if reg.couple else 1
+    for quota in reg.product.quotas.all():
+        if quota.size - quota.sold < n:
+            raise SoldOut("This is sold out.", extra={"quota_id": quota.pk})
+        if reg.couple or quota.role_mode == RoleMode.OFF or not reg.attendee.role:
+            continue
+        decision = balance_decide(
+            rules=quota_rules(quota=quota),
+            leads=quota.sold_lead,
+            follows=quota.sold_follow,
+            role=reg.attendee.role,
+        )
+        if not decision.admitted:
+            waiting = decision.waitlist[0]
+            raise RoleImbalance(
+                f"No place for {waiting}s right now: join the waitlist.",
+                extra={"quota_id": quota.pk, "role": str(waiting)},
+            )
+
+
+def _event_lock(registrations: Sequence[_Registration]) -> None:
+    """The baseline ``bench/checkout.py`` compares against (never on in
+    production): lock the whole event for the entire order transaction, the way
+    a per-event serialising shop does."""
+    event_ids = sorted({r.product.event_id for r in registrations if r.product.event_id})
+    if event_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM events_event WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [event_ids]
+            )
+
+
+def _product_count(product_id: int, n: int) -> int:
+    """Add ``n`` to a product's sold count; return the count *before*."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ticketing_product SET sold_count = sold_count + %s WHERE id = %s "
+            "RETURNING sold_count",
+            [n, product_id],
+        )
+        return int(cursor.fetchone()[0]) - n
+
+
+def order_checkout(
+    *,
+    email: str,
+    name: str,
+    lines: Sequence[LineIn],
+    provider: str,
+    currency: str | None = None,
+    expected_total_minor: int | None = None,
+    promo_code: str = "",
+    unlock_code: str = "",
+    join_waitlist: bool = False,
+    user: User | None = None,
+    language: str = "",
+) -> CheckoutResult:
+    """Hold places for the registrations in ``lines`` and create a pending order
+    (paid at once when free). Registrations without a place go on the waitlist
+    when ``join_waitlist``, else the whole checkout fails and nothing is kept.
+
+    Prices, tiers, discounts and taxes are computed here; the client's
+    ``currency``, ``expected_total_minor`` and line ``price_minor`` are only
+    compared. Raises InvalidQuantity, ProductUnavailable, NotOnSale,
+    CurrencyMismatch, PriceMismatch, PromoInvalid, InvalidAttendee, InvalidRole,
+    InvalidProvider, SoldOut, RoleImbalance.
+    """
+    community = community_current()
+    now = timezone.now()
+    if not lines:
+        raise InvalidQuantity("Your cart is empty.")
+    if not name.strip() or "@" not in email:
+        raise InvalidAttendee("Give your name and email address.", code="buyer_invalid")
+    if currency is not None and currency.upper() != community.currency:
+        raise CurrencyMismatch(f"This community sells in {community.currency}.")
+    if provider not in Order.Provider.values:
+        raise InvalidProvider(f"Unknown payment method {provider!r}.")
+    if provider == Order.Provider.SIMULATED and not settings.PISTA_SIMULATED_PAYMENTS:
+        raise InvalidProvider("The simulated card is for development only.")
+    if provider == Order.Provider.STRIPE and not _stripe_account():
+        raise InvalidProvider("Card payments aren't set up for this community yet.")
+    promo = _promo_find(promo_code, now)
+    products = _products_load(lines, unlock_code=unlock_code, promo=promo)
+    for line in lines:
+        if line.price_minor is not None:
+            price = product_price_current(product=products[line.product_id], now=now)
+            if line.price_minor != price.minor:
+                raise PriceMismatch(
+                    "The price has changed or is wrong: reload and try again.",
+                    extra={"product": line.product_id, "price_minor": price.minor},
+                )
+    registrations = _registrations_build(lines, products, buyer_name=name, buyer_email=email)
+    promo_products = set(promo.products.values_list("pk", flat=True)) if promo else set()
+
+    if len(registrations) == 1 and not join_waitlist:
+        _refusal_precheck(registrations[0])
+
+    waitlisted: list[WaitlistEntry] = []
+    with transaction.atomic():
+        if settings.PISTA_CHECKOUT_SERIALISE_EVENT:
+            _event_lock(registrations)
+        order = Order.objects.create(
+            code=_code_new(),
+            secret=secrets.token_urlsafe(24),
+            event_id=registrations[0].product.event_id,
+            email=email.strip(),
+            name=name.strip(),
+            user=user if user is not None and user.is_authenticated else None,
+            provider=provider,
+            currency=community.currency,
+            language=language or community.language,
+            promo_code=promo,
+        )
+        all_quotas = {q.pk for r in registrations for q in r.product.quotas.all()}
+        if len(registrations) > 1 and len(all_quotas) > 1:
+            _lock_quotas(all_quotas)
+        admitted: list[tuple[_Registration, list[str]]] = []
+        for reg in registrations:
+            quota_ids = [q.pk for q in reg.product.quotas.all()]
+            n = 2 if reg.couple else 1
+            role = None if reg.couple else (reg.attendee.role or None)
+            balanced = any(q.role_mode != RoleMode.OFF for q in reg.product.quotas.all())
+            try:
+                reserved = quotas_reserve(
+                    quota_ids_with_counts=dict.fromkeys(quota_ids, n),
+                    role=role if balanced else None,
+                    couple=reg.couple,
+                )
+            except (SoldOut, RoleImbalance):
+                if not join_waitlist:
+                    raise
+                waitlisted.append(_waitlist_entry_new(reg))
+                continue
+            placed = next((r.role for r in reserved if r.role is not None), None)
+            if reg.couple:
+                admitted.append((reg, [DanceRole.LEAD, DanceRole.FOLLOW]))
+            else:
+                admitted.append((reg, [str(placed) if placed else ""]))
+        if not admitted:
+            transaction.set_rollback(True)
+        else:
+            _positions_create(order, admitted, promo, promo_products, now)
+            for entry in waitlisted:
+                entry.save()
+            if expected_total_minor is not None and expected_total_minor != order.total_minor:
+                raise PriceMismatch(
+                    "The total has changed: reload and try again.",
+                    extra={"total_minor": order.total_minor},
+                )
+        if admitted and promo is not None:
+            uses = (
+                PromoCode.objects.filter(pk=promo.pk)
+                .filter(Q(max_uses__isnull=True) | Q(used__lt=F("max_uses")))
+                .update(used=F("used") + 1)
+            )
+            if not uses:
+                raise PromoInvalid("This promo code has been used up.", code="promo_used_up")
+    if not admitted:
+        # Nothing admitted: only the waitlist entries are kept.
+        for entry in waitlisted:
+            entry.pk = None
+            entry.save()
+        return CheckoutResult(order=None, waitlisted=waitlisted)
+    if order.status == Order.Status.PAID:
+        _order_paid_effects(order)
+    elif order.provider == Order.Provider.STRIPE:
+        # After the commit: never call Stripe while holding a transaction.
+        return CheckoutResult(
+            order=order, waitlisted=waitlisted, client_secret=order_stripe_start(order=order)
+        )
+    return CheckoutResult(order=order, waitlisted=waitlisted)
+
+
+def _positions_create(
+    order: Order,
+    admitted: list[tuple[_Registration, list[str]]],
+    promo: PromoCode | None,
+    promo_products: set[int],
+    now: datetime,
+) -> None:
+    per_product: Counter[int] = Counter()
+    for reg, roles in admitted:
+        per_product[reg.product.pk] += len(roles)
+    before = {pid: _product_count(pid, n) for pid, n in sorted(per_product.items())}
+    positions: list[Position] = []
+    couples: list[tuple[int, int]] = []
+    subtotal = discount = tax = 0
+    for reg, roles in admitted:
+        product = reg.product
+        for index, admitted_role in enumerate(roles):
+            product.sold_count = before[product.pk]
+            before[product.pk] += 1
+            price = product_price_current(product=product, now=now)
+            off = 0
+            if promo is not None and (not promo_products or product.pk in promo_products):
+                off = _promo_discount(promo, price.minor)
+            paid = price.minor - off
+            is_partner = reg.couple and index == 1
+            rate = Decimal(product.tax_rate)
+            position = Position(
+                order=order,
+                product=product,
+                attendee_name=(
+                    reg.attendee.partner_name if is_partner else reg.attendee.name
+                ).strip(),
+                attendee_email=(
+                    reg.attendee.partner_email if is_partner else reg.attendee.email
+                ).strip(),
+                answers={} if is_partner else dict(reg.attendee.answers),
+                role=admitted_role if reg.couple else reg.attendee.role,
+                role_admitted=admitted_role,
+                quota_ids=[q.pk for q in product.quotas.all()],
+                price_minor=paid,
+                tax_rate=rate,
+                tax_minor=_tax_included(paid, rate),
+                tier=price.tier or "",
+                secret=secrets.token_urlsafe(24),
+                checkins_left=product.checkins if product.kind == Product.Kind.CLASS_PACK else None,
+                valid_until=(
+                    now + timedelta(days=product.valid_days)
+                    if product.kind == Product.Kind.CLASS_PACK and product.valid_days
+                    else None
+                ),
+            )
+            if is_partner:
+                couples.append((len(positions) - 1, len(positions)))
+            positions.append(position)
+            subtotal += price.minor
+            discount += off
+            tax += position.tax_minor
+    Position.objects.bulk_create(positions)
+    if couples:
+        # The two tickets of a couple point at each other (partner claims).
+        for i, j in couples:
+            positions[i].partner, positions[j].partner = positions[j], positions[i]
+        Position.objects.bulk_update([positions[k] for pair in couples for k in pair], ["partner"])
+    # The checkout's answer lists them without reading them back.
+    order.created_positions = positions  # type: ignore[attr-defined]
+    order.subtotal_minor = subtotal
+    order.discount_minor = discount
+    order.total_minor = subtotal - discount
+    order.tax_minor = tax
+    if order.total_minor == 0:
+        order.provider = Order.Provider.FREE
+        order.status = Order.Status.PAID
+        order.paid_at = now
+    elif order.provider == Order.Provider.FREE:
+        raise InvalidProvider("Choose how to pay: this order isn't free.")
+    elif order.provider == Order.Provider.MANUAL:
+        order.expires_at = now + timedelta(days=_manual_days())
+        order.payment_reference = order.code
+    else:
+        order.expires_at = now + timedelta(minutes=_hold_minutes())
+    order.save()
+    order_log(
+        order=order,
+        action="order.placed",
+        total_minor=order.total_minor,
+        positions=len(positions),
+    )
+    if order.status == Order.Status.PAID:
+        order_log(order=order, action="order.paid", provider=order.provider)
+
+
+def _waitlist_entry_new(reg: _Registration) -> WaitlistEntry:
+    # Built now, saved by the caller outside the rolled-back order transaction.
+    return WaitlistEntry(
+        product=reg.product,
+        email=reg.attendee.email.strip(),
+        name=reg.attendee.name.strip(),
+        role="" if reg.couple else reg.attendee.role,
+        partner_name=reg.attendee.partner_name.strip(),
+        partner_email=reg.attendee.partner_email.strip(),
+        secret=secrets.token_urlsafe(24),
+    )

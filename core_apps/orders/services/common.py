@@ -1,0 +1,58 @@
+"""Small helpers shared by the order services: the audit log on the order,
+order codes, VAT, configured durations."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from core_apps.orders.models import (
+    Order,
+    OrderLog,
+)
+
+if TYPE_CHECKING:
+    from core_apps.accounts.models import User
+
+
+HOLD_MINUTES_DEFAULT = 15
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _hold_minutes() -> int:
+    return int(getattr(settings, "PISTA_HOLD_MINUTES", HOLD_MINUTES_DEFAULT))
+
+
+def _manual_days() -> int:
+    return int(getattr(settings, "PISTA_MANUAL_PAYMENT_DAYS", 3))
+
+
+def order_log(*, order: Order, action: str, actor: User | None = None, **data: Any) -> OrderLog:
+    """Record one change of an order in its audit log."""
+    return OrderLog.objects.create(order=order, action=action, actor=actor, data=data)
+
+
+def _code_new() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def _tax_included(price_minor: int, rate: Decimal) -> int:
+    """VAT contained in a gross price, rounded once."""
+    if not rate:
+        return 0
+    tax = Decimal(price_minor) * rate / (Decimal(100) + rate)
+    return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _stripe_account() -> str:
+    from core_apps.orders.models import PaymentSettings
+
+    if not settings.STRIPE_API_KEY:
+        return ""
+    row = PaymentSettings.objects.first()
+    return row.stripe_account_id if row else ""

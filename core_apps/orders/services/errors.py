@@ -1,0 +1,63 @@
+"""Errors the order services raise, each with its ``code``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pista.errors import ApplicationError, Conflict
+
+if TYPE_CHECKING:
+    pass
+
+
+class InvalidQuantity(ApplicationError):
+    default_code = "invalid_quantity"
+
+
+class ProductUnavailable(ApplicationError):
+    default_code = "product_unavailable"
+    status_code = 404
+
+
+class NotOnSale(ApplicationError):
+    default_code = "not_on_sale"
+    status_code = 409
+
+
+class CurrencyMismatch(ApplicationError):
+    default_code = "currency_mismatch"
+
+
+class PriceMismatch(ApplicationError):
+    default_code = "price_mismatch"
+    status_code = 409
+
+
+class PromoInvalid(ApplicationError):
+    default_code = "promo_invalid"
+
+
+class InvalidAttendee(ApplicationError):
+    default_code = "invalid_attendee"
+
+
+class InvalidProvider(ApplicationError):
+    default_code = "invalid_provider"
+
+
+class HoldExpired(ApplicationError):
+    default_code = "hold_expired"
+    status_code = 410
+
+
+class OrderStateConflict(Conflict):
+    default_code = "order_state"
+
+
+class PaymentDeclined(ApplicationError):
+    default_code = "payment_declined"
+    status_code = 402
+
+
+class CheckInRefused(Conflict):
+    default_code = "checkin_refused"

@@ -1,0 +1,131 @@
+"""Holds: a pending order *is* the cart hold. Expiry (beat task and lazy
+checks), giving places back, closing an order, reminders for unpaid manual orders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core_apps.orders.models import (
+    Order,
+    Position,
+)
+from core_apps.orders.services.common import order_log
+from core_apps.ticketing.balance import DanceRole
+from core_apps.ticketing.services import (
+    quotas_release,
+)
+
+if TYPE_CHECKING:
+    from core_apps.accounts.models import User
+
+
+def _positions_release(positions: Sequence[Position]) -> set[int]:
+    """Give the places of ``positions`` back; return the products concerned."""
+    products: Counter[int] = Counter()
+    for position in sorted(positions, key=lambda p: min(p.quota_ids or [0])):
+        if position.quota_ids:
+            quotas_release(
+                quota_ids_with_counts=dict.fromkeys(position.quota_ids, 1),
+                leads=1 if position.role_admitted == DanceRole.LEAD else 0,
+                follows=1 if position.role_admitted == DanceRole.FOLLOW else 0,
+            )
+        products[position.product_id] += 1
+    with connection.cursor() as cursor:
+        for pid, n in sorted(products.items()):
+            cursor.execute(
+                "UPDATE ticketing_product SET sold_count = GREATEST(sold_count - %s, 0) "
+                "WHERE id = %s",
+                [n, pid],
+            )
+    return set(products)
+
+
+def _places_freed(product_ids: set[int]) -> None:
+    from core_apps.orders.tasks import waitlist_offer_task
+    from pista.tasks import task_enqueue_on_commit
+
+    for pid in sorted(product_ids):
+        task_enqueue_on_commit(waitlist_offer_task, product_id=pid)
+
+
+def _order_close(
+    order: Order,
+    *,
+    status: str,
+    from_statuses: Sequence[str],
+    action: str,
+    actor: User | None,
+    extra_filter: Q | None = None,
+    **data: Any,
+) -> bool:
+    with transaction.atomic():
+        query = Order.objects.filter(pk=order.pk, status__in=from_statuses)
+        if extra_filter is not None:
+            query = query.filter(extra_filter)
+        if not query.update(status=status):
+            return False
+        positions = list(order.positions.filter(status=Position.Status.VALID))
+        freed = _positions_release(positions)
+        Position.objects.filter(pk__in=[p.pk for p in positions]).update(
+            status=Position.Status.REFUNDED
+            if status == Order.Status.REFUNDED
+            else Position.Status.CANCELLED
+        )
+        order_log(order=order, action=action, actor=actor, **data)
+        _places_freed(freed)
+    order.refresh_from_db()
+    return True
+
+
+def order_expire(*, order: Order) -> bool:
+    """Expire a pending order whose hold has lapsed; its places go back.
+    Returns whether this call expired it (a lapsed hold is expired once)."""
+    return _order_close(
+        order,
+        status=Order.Status.EXPIRED,
+        from_statuses=[Order.Status.PENDING],
+        action="order.expired",
+        actor=None,
+        extra_filter=Q(expires_at__lte=timezone.now()),
+    )
+
+
+def orders_expire_due(*, now: datetime | None = None) -> int:
+    """Expire every lapsed hold in the current community (the beat task)."""
+    now = now or timezone.now()
+    count = 0
+    for order in Order.objects.filter(status=Order.Status.PENDING, expires_at__lte=now):
+        count += order_expire(order=order)
+    return count
+
+
+def orders_remind_unpaid(*, now: datetime | None = None) -> int:
+    """Remind buyers of manual (bank transfer) orders once, a day before the
+    order expires. Returns the reminders sent."""
+    from core_apps.orders.mail import order_payment_reminder_send
+
+    now = now or timezone.now()
+    due = (
+        Order.objects.filter(
+            status=Order.Status.PENDING,
+            provider=Order.Provider.MANUAL,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=1),
+        )
+        .exclude(log__action="reminder.sent")
+        .order_by("pk")
+    )
+    sent = 0
+    for order in due:
+        with transaction.atomic():
+            order_log(order=order, action="reminder.sent")
+        order_payment_reminder_send(order=order)
+        sent += 1
+    return sent

@@ -1,0 +1,68 @@
+"""Invoices and credit notes: gap-free sequential numbers per community."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+from core_apps.orders.models import (
+    Invoice,
+    Order,
+)
+from core_apps.orders.services.common import _tax_included, order_log
+
+if TYPE_CHECKING:
+    pass
+
+
+def invoice_create(
+    *, order: Order, kind: str = Invoice.Kind.INVOICE, total_minor: int | None = None
+) -> Invoice:
+    """Issue the next invoice (or credit note) number of the community.
+
+    The number comes from one counter row incremented by a conditional UPDATE
+    in the same transaction as the invoice, so a rolled-back invoice gives its
+    number back: numbers have no gaps and no duplicates.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE orders_invoicesequence SET last = last + 1 RETURNING last")
+            row = cursor.fetchone()
+            if row is None:
+                # First invoice ever: create the counter (a unique pk decides races).
+                cursor.execute(
+                    "INSERT INTO orders_invoicesequence (id, last) VALUES (1, 0) "
+                    "ON CONFLICT DO NOTHING"
+                )
+                cursor.execute("UPDATE orders_invoicesequence SET last = last + 1 RETURNING last")
+                row = cursor.fetchone()
+        number = int(row[0])
+        positions = list(order.positions.select_related("product"))
+        lines = [
+            {
+                "description": f"{p.product.name} — {p.attendee_name}",
+                "price_minor": p.price_minor,
+                "tax_rate": str(p.tax_rate),
+                "tax_minor": p.tax_minor,
+            }
+            for p in positions
+        ]
+        total = order.total_minor if total_minor is None else total_minor
+        tax = (
+            order.tax_minor
+            if kind == Invoice.Kind.INVOICE
+            else -_tax_included(-total, positions[0].tax_rate if positions else Decimal(0))
+        )
+        invoice = Invoice.objects.create(
+            order=order,
+            number=number,
+            kind=kind,
+            total_minor=total,
+            tax_minor=tax,
+            currency=order.currency,
+            lines=lines,
+        )
+        order_log(order=order, action=f"{kind}.issued", number=number)
+    return invoice

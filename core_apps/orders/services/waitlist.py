@@ -1,0 +1,195 @@
+"""Waitlist: join, offers that hold their place, claim, decline, expiry."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core_apps.orders.models import (
+    Order,
+    WaitlistEntry,
+)
+from core_apps.orders.services.checkout import (
+    AttendeeIn,
+    _attendee_validate,
+    _positions_create,
+    _Registration,
+    _waitlist_entry_new,
+)
+from core_apps.orders.services.common import _code_new, order_log
+from core_apps.orders.services.errors import InvalidProvider, OrderStateConflict
+from core_apps.orders.services.holds import _places_freed
+from core_apps.orders.services.payments import _order_paid_effects
+from core_apps.ticketing.balance import DanceRole
+from core_apps.ticketing.models import Product, RoleMode
+from core_apps.ticketing.services import (
+    RoleImbalance,
+    SoldOut,
+    quotas_release,
+    quotas_reserve,
+)
+from pista.errors import Conflict
+from tenants.selectors import community_current
+
+if TYPE_CHECKING:
+    pass
+
+
+def waitlist_join(
+    *,
+    product: Product,
+    name: str,
+    email: str,
+    role: str = "",
+    partner_name: str = "",
+    partner_email: str = "",
+) -> WaitlistEntry:
+    """Put someone on a product's waitlist. Raises InvalidAttendee, InvalidRole."""
+    attendee = AttendeeIn(
+        name=name, email=email, role=role, partner_name=partner_name, partner_email=partner_email
+    )
+    _attendee_validate(product, attendee, buyer_email=email)
+    entry = _waitlist_entry_new(_Registration(product, attendee, bool(partner_email)))
+    entry.save()
+    return entry
+
+
+def waitlist_offer_next(*, product_id: int) -> list[WaitlistEntry]:
+    """Offer freed places to the next people waiting, in order, per role: each
+    offer holds its place (reserved like a checkout) until it is claimed,
+    declined or expires."""
+    hours = int(getattr(settings, "PISTA_WAITLIST_OFFER_HOURS", 24))
+    product = Product.objects.prefetch_related("quotas").filter(pk=product_id).first()
+    offered: list[WaitlistEntry] = []
+    if product is None:
+        return offered
+    quota_ids = [q.pk for q in product.quotas.all()]
+    balanced = any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
+    skipped_roles: set[str] = set()
+    for entry in WaitlistEntry.objects.filter(
+        product=product, status=WaitlistEntry.Status.WAITING
+    ).order_by("pk"):
+        couple = bool(entry.partner_email)
+        key = "couple" if couple else entry.role
+        if key in skipped_roles:
+            continue  # someone ahead in the same role is still waiting
+        try:
+            with transaction.atomic():
+                reserved = quotas_reserve(
+                    quota_ids_with_counts=dict.fromkeys(quota_ids, 2 if couple else 1),
+                    role=(entry.role or None) if balanced and not couple else None,
+                    couple=couple,
+                )
+                placed = next((r.role for r in reserved if r.role is not None), None)
+                updated = WaitlistEntry.objects.filter(
+                    pk=entry.pk, status=WaitlistEntry.Status.WAITING
+                ).update(
+                    status=WaitlistEntry.Status.OFFERED,
+                    offer_expires_at=timezone.now() + timedelta(hours=hours),
+                    role=str(placed) if placed else entry.role,
+                )
+                if not updated:
+                    raise Conflict("taken meanwhile")
+        except (SoldOut, RoleImbalance, Conflict):
+            skipped_roles.add(key)
+            continue
+        entry.refresh_from_db()
+        offered.append(entry)
+        from core_apps.orders.mail import waitlist_offer_send
+
+        waitlist_offer_send(entry=entry)
+    return offered
+
+
+def _waitlist_release(entry: WaitlistEntry) -> None:
+    couple = bool(entry.partner_email)
+    quota_ids = list(entry.product.quotas.values_list("pk", flat=True))
+    quotas_release(
+        quota_ids_with_counts=dict.fromkeys(quota_ids, 2 if couple else 1),
+        leads=1 if couple or entry.role == DanceRole.LEAD else 0,
+        follows=1 if couple or entry.role == DanceRole.FOLLOW else 0,
+    )
+
+
+def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
+    """Turn an offer into a pending order holding the offered place(s).
+    Raises OrderStateConflict (not offered / expired), InvalidProvider."""
+    if provider not in Order.Provider.values or provider == Order.Provider.STRIPE:
+        raise InvalidProvider(f"Unknown payment method {provider!r}.")
+    community = community_current()
+    now = timezone.now()
+    product = entry.product
+    with transaction.atomic():
+        if not WaitlistEntry.objects.filter(
+            pk=entry.pk, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now
+        ).update(status=WaitlistEntry.Status.CLAIMED):
+            raise OrderStateConflict("This offer is no longer open.", code="offer_closed")
+        order = Order.objects.create(
+            code=_code_new(),
+            secret=secrets.token_urlsafe(24),
+            event_id=product.event_id,
+            email=entry.email,
+            name=entry.name,
+            provider=provider,
+            currency=community.currency,
+            language=community.language,
+        )
+        attendee = AttendeeIn(
+            name=entry.name,
+            email=entry.email,
+            role=entry.role,
+            partner_name=entry.partner_name,
+            partner_email=entry.partner_email,
+        )
+        couple = bool(entry.partner_email)
+        roles: list[str] = [DanceRole.LEAD, DanceRole.FOLLOW] if couple else [entry.role]
+        product = Product.objects.prefetch_related("quotas", "tiers").get(pk=product.pk)
+        _positions_create(
+            order,
+            [(_Registration(product, attendee, couple), [str(r) for r in roles])],
+            None,
+            set(),
+            now,
+        )
+        WaitlistEntry.objects.filter(pk=entry.pk).update(order=order)
+        order_log(order=order, action="waitlist.claimed", entry=entry.pk)
+        if order.status == Order.Status.PAID:
+            _order_paid_effects(order)
+    return order
+
+
+def waitlist_decline(*, entry: WaitlistEntry) -> None:
+    """Decline an offer or leave the list; an offered place goes to the next."""
+    with transaction.atomic():
+        if WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistEntry.Status.OFFERED).update(
+            status=WaitlistEntry.Status.DECLINED
+        ):
+            _waitlist_release(entry)
+            _places_freed({entry.product_id})
+            return
+        if not WaitlistEntry.objects.filter(
+            pk=entry.pk, status=WaitlistEntry.Status.WAITING
+        ).update(status=WaitlistEntry.Status.LEFT):
+            raise OrderStateConflict("You're no longer on this waitlist.", code="offer_closed")
+
+
+def waitlist_offers_expire(*, now: datetime | None = None) -> int:
+    """Expire unclaimed offers; their places go to the next in line."""
+    now = now or timezone.now()
+    count = 0
+    for entry in WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
+    ):
+        with transaction.atomic():
+            if WaitlistEntry.objects.filter(
+                pk=entry.pk, status=WaitlistEntry.Status.OFFERED
+            ).update(status=WaitlistEntry.Status.EXPIRED):
+                _waitlist_release(entry)
+                _places_freed({entry.product_id})
+                count += 1
+    return count
