@@ -90,13 +90,19 @@ def _mfa_event(action: str) -> Any:
             # Adding a TOTP app means entering a code from it, a passkey means
             # using it: this session has just proved the new factor.
             session_mfa_mark(request, user, authenticator=authenticator)
+            # allauth sends this signal once the transaction commits, which is
+            # within the view in production but may be after it elsewhere.
+            request.session.save()
         audit_record(
             action,
             actor=user,
             subject=user,
             target=user,
             request=request,
-            data={"type": authenticator.type, "authenticator": authenticator.pk},
+            # A removed authenticator has no id any more.
+            data={"type": authenticator.type, "authenticator": authenticator.pk}
+            if authenticator.pk
+            else {"type": authenticator.type},
         )
 
     receiver.__name__ = f"audit_{action.replace('.', '_')}"
