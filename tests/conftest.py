@@ -82,9 +82,9 @@ def _celery_join_flag_reset() -> Iterator[None]:
     _set_task_join_will_block(False)
 
 
-def session_mfa_mark(client: Client, user) -> None:
-    """Give ``client``'s session the record allauth keeps when a second factor
-    was entered at sign-in (what StaffMFAMiddleware asks of staff)."""
+def session_mfa_record(session, user) -> None:
+    """Put in ``session`` the record allauth keeps when a second factor was
+    entered at sign-in (what StaffMFAMiddleware asks of staff). Not saved."""
     import time
 
     from allauth.account.internal.flows.login import (
@@ -92,11 +92,16 @@ def session_mfa_mark(client: Client, user) -> None:
         AUTHENTICATION_METHODS_SESSION_KEY,
     )
 
-    session = client.session
     records = list(session.get(AUTHENTICATION_METHODS_SESSION_KEY) or [])
     records.append({"method": "mfa", "at": time.time(), "type": "totp"})
     session[AUTHENTICATION_METHODS_SESSION_KEY] = records
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+
+
+def session_mfa_mark(client: Client, user) -> None:
+    """Mark ``client``'s session as signed in with a second factor."""
+    session = client.session
+    session_mfa_record(session, user)
     session.save()
 
 

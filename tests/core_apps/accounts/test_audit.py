@@ -68,7 +68,7 @@ def test_two_factor_changes_are_recorded(client_a, community_a):
         removed = AuditEntry.objects.get(action="mfa.removed", data__type="totp")
         assert removed.data["type"] == "totp"
         assert removed.subject_id == member.pk
-        added = AuditEntry.objects.get(action="mfa.added")
+        added = AuditEntry.objects.get(action="mfa.added", data__type="totp")
         assert added.data == {"type": "totp", "authenticator": totp.pk}
 
 

@@ -206,3 +206,16 @@ def test_authenticators_belong_to_one_community(client_a, client_b, community_a,
     assert response.status_code == 302
     assert response["Location"] != "/accounts/2fa/authenticate/"
     assert signed_in(client_b)
+
+
+def test_demo_owner_gets_the_published_authenticator_secret(in_a, community_a):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from core_apps.accounts.demo import DEMO_TOTP_SECRET, accounts_demo_seed, demo_totp_code
+
+    accounts_demo_seed(community_a)  # the demo owner's address: owner@<slug>.example
+    accounts_demo_seed(community_a)  # idempotent
+    owner = User.objects.get(email="owner@alpha.example")
+    totp = Authenticator.objects.get(user=owner, type=Authenticator.Type.TOTP)
+    assert totp.data["secret"] == DEMO_TOTP_SECRET
+    assert TOTP(totp).validate_code(demo_totp_code())
