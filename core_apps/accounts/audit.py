@@ -1,4 +1,6 @@
-"""Account events in the audit log of the schema they happen in.
+"""Account events in the audit log of the schema they happen in (and the
+session bookkeeping that hangs on the same sign-in signals: lifetime stamps,
+the session list, the "second factor proved" mark when one is added).
 
 Django, allauth and allauth.mfa announce these through signals (sign-in,
 failures, sign-out, password and email changes, authenticators); group and

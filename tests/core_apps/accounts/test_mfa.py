@@ -219,3 +219,27 @@ def test_demo_owner_gets_the_published_authenticator_secret(in_a, community_a):
     totp = Authenticator.objects.get(user=owner, type=Authenticator.Type.TOTP)
     assert totp.data["secret"] == DEMO_TOTP_SECRET
     assert TOTP(totp).validate_code(demo_totp_code())
+
+
+def test_two_factor_and_session_pages_keep_the_content_security_policy(client_a, community_a):
+    """Passkey and QR pages run no inline script without the request's nonce."""
+    with schema_context(community_a.schema_name):
+        UserFactory(email="member@example.org")
+    pages = [client_a.get("/accounts/login/")]
+    password_login(client_a, "member@example.org")
+    reauth = client_a.get("/accounts/2fa/totp/activate/")
+    client_a.post(reauth["Location"], {"password": PASSWORD})
+    for path in [
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/webauthn/add/",
+        "/accounts/sessions/",
+    ]:
+        pages.append(client_a.get(path))
+    for response in pages:
+        path = response.request["PATH_INFO"]
+        assert response.status_code == 200, path
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        for tag in re.findall(r"<script\b[^>]*>", response.content.decode()):
+            allowed = "src=" in tag or 'type="application/json"' in tag
+            assert allowed or f'nonce="{nonce}"' in tag, (path, tag)
