@@ -53,6 +53,7 @@ ACCOUNT_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "axes",
 ]
 API_APPS = ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
@@ -138,6 +139,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session lifetimes, then the staff two-factor rule.
+    "core_apps.accounts.middleware.SessionLifetimeMiddleware",
+    "core_apps.accounts.middleware.StaffMFAMiddleware",
     "cms.middleware.CommunityRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "core_apps.privacy.middleware.PolicyRepromptMiddleware",
@@ -323,6 +327,37 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = PISTA_SCHEME
 # Account emails render in the community's theme (themes.services).
 ACCOUNT_ADAPTER = "core_apps.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Changing the email address asks for the password (or a second factor) again
+# unless the user signed in within the last five minutes; so do the two-factor
+# pages (MFA_REAUTHENTICATION_REQUIRED, on by default). Changing the password
+# asks for the current one. A password reset never signs in.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Two-factor authentication (allauth.mfa): authenticator apps, passkeys (also
+# for signing in without a password) and recovery codes. Required for staff
+# (core_apps.accounts.middleware.StaffMFAMiddleware), optional for members.
+MFA_ADAPTER = "core_apps.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_TOLERANCE = 0
+# allauth refuses two-factor set-up until the email address is verified, so
+# that a stranger who signed up with someone's address can't lock them out.
+# Here unverified accounts cannot sign in at all (mandatory verification), with
+# one exception: a community's founder, signed in by the welcome link right
+# after creating it, who must set up two-factor before the onboarding works.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Passkeys need a secure origin; plain http is allowed in development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
+# Sessions: new id at sign-in (Django), then ended after an idle period and an
+# absolute lifetime, shorter for staff (core_apps.accounts.middleware).
+PISTA_STAFF_SESSION_IDLE_MINUTES = env.int("PISTA_STAFF_SESSION_IDLE_MINUTES", default=30)
+PISTA_STAFF_SESSION_ABSOLUTE_HOURS = env.float("PISTA_STAFF_SESSION_ABSOLUTE_HOURS", default=12)
+PISTA_MEMBER_SESSION_IDLE_DAYS = env.float("PISTA_MEMBER_SESSION_IDLE_DAYS", default=14)
+PISTA_MEMBER_SESSION_ABSOLUTE_DAYS = env.float("PISTA_MEMBER_SESSION_ABSOLUTE_DAYS", default=90)
+SESSION_COOKIE_AGE = int(PISTA_MEMBER_SESSION_IDLE_DAYS * 86400)
+# Members see and end their sessions at /accounts/sessions/ (allauth.usersessions).
+USERSESSIONS_TRACK_ACTIVITY = False
 # Failed-login throttling (django-axes), per account and per client address,
 # in each community's own tables. A lock lifts by itself after the cool-off and
 # failures during a lock don't extend it: an attacker can't lock a victim out
@@ -478,6 +513,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Cookies are host-only (no Domain attribute: never shared across community
+# hosts); with secure cookies their names carry the __Host- prefix, which makes
+# browsers refuse them unless Secure, Path=/ and without Domain.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)

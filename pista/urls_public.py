@@ -3,13 +3,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core_apps.accounts.views import login_redirect
 from pista import views
 
 admin.site.site_header = "Pista operator console"
 
 urlpatterns = [
     path("", views.platform_home, name="platform-home"),
+    # Operators sign in through allauth (two-factor), never Django's own form.
+    path("admin/login/", login_redirect),
     path("admin/", admin.site.urls),
+    path("accounts/", include("core_apps.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("tenants.urls_public")),
 ]
 

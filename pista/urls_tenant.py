@@ -9,14 +9,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import robots_txt, sitemap_xml
+from core_apps.accounts.views import login_redirect
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("api/v1/", include("pista.api.urls")),
+    path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),
     path("privacy/", include("core_apps.privacy.urls")),
+    # Wagtail's own sign-in form would skip two-factor: allauth's is the only one.
+    path("cms/login/", login_redirect),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domain_urls")),
     path("settings/data/", include("tenants.data_urls")),

@@ -71,5 +71,6 @@ def demo_seed() -> Iterator[str]:
                 seeder(community)
         yield (
             f"{community.name}: {community_url(community=community)}/ "
-            f"(owner {demo_owner_email(demo.slug)} / {DEMO_PASSWORD})"
+            f"(owner {demo_owner_email(demo.slug)} / {DEMO_PASSWORD}; "
+            "two-factor code: manage.py demo_totp_code)"
         )

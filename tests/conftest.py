@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django_tenants.utils import schema_context
 
 from tenants.models import Community
@@ -82,6 +82,79 @@ def _celery_join_flag_reset() -> Iterator[None]:
     _set_task_join_will_block(False)
 
 
+def session_mfa_record(session, user) -> None:
+    """Put in ``session`` the record allauth keeps when a second factor was
+    entered at sign-in (what StaffMFAMiddleware asks of staff). Not saved."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    records = list(session.get(AUTHENTICATION_METHODS_SESSION_KEY) or [])
+    records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+
+
+def session_mfa_mark(client: Client, user) -> None:
+    """Mark ``client``'s session as signed in with a second factor."""
+    session = client.session
+    session_mfa_record(session, user)
+    session.save()
+
+
+def totp_code(secret: str, *, offset: int = 0) -> str:
+    """The code an authenticator app shows for ``secret`` now (``offset`` periods away)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    # Codes change every period: don't hand out one about to lapse.
+    remaining = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if remaining < 3:
+        time.sleep(remaining + 0.05)
+    counter = int(time.time()) // app_settings.TOTP_PERIOD + offset
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def totp_activate(client: Client, *, password: str = PASSWORD) -> str:
+    """Set up an authenticator app through the pages, as a person would
+    (re-entering the password first); returns its secret."""
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    response = client.get("/accounts/2fa/totp/activate/")
+    if response.status_code == 302 and "reauthenticate" in response["Location"]:
+        reauth = client.post(response["Location"], {"password": password})
+        assert reauth.status_code == 302, reauth.content[:300]
+        response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200, response
+    secret = client.session[SECRET_SESSION_KEY]
+    # allauth announces the new authenticator once the transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        done = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert done.status_code == 302, done.content[:500]
+    return secret
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch) -> None:
+    """``Client.force_login`` stands for a completed sign-in, second factor
+    included, so tests of staff pages need no authenticator. The production
+    rule is untouched; tests of it sign in through the forms or use
+    ``login(..., mfa=False)``."""
+    original = Client._login
+
+    def _login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        if getattr(self, "mfa_verified", True):
+            session_mfa_mark(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache: rolled-back rows must not live on there."""
@@ -135,13 +208,24 @@ def in_b(community_b) -> Iterator[Community]:
 
 
 def login(
-    client: Client, community: Community, user=None, *, email: str = "", password: str = PASSWORD
+    client: Client,
+    community: Community,
+    user=None,
+    *,
+    email: str = "",
+    password: str = PASSWORD,
+    mfa: bool = True,
 ) -> None:
-    """Log ``client`` in on ``community``'s host (sessions live in its schema)."""
+    """Log ``client`` in on ``community``'s host (sessions live in its schema),
+    as after a sign-in with a second factor unless ``mfa=False``."""
     from core_apps.accounts.models import User
 
     with schema_context(community.schema_name):
         if user is None:
             user = User.objects.get(email=email)
             assert user.check_password(password), f"wrong password for {email}"
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.mfa_verified = mfa
+        try:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        finally:
+            del client.mfa_verified

@@ -6,7 +6,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.core.mail import EmailMessage
+from django.db import connection
+from django.http import HttpRequest
+
+from pista.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,3 +35,37 @@ class AccountAdapter(DefaultAccountAdapter):
             subject_prefix=self.format_email_subject(""),
             request=allauth_context.request,
         )
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Members sign up on their community's host; the platform host has
+        operators only (``createsuperuser``)."""
+        return connection.schema_name != "public"
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address behind the trusted proxies only (rate limits,
+        the session list)."""
+        return client_ip(request)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Staff keep at least one authenticator app or passkey: their role requires it."""
+        from core_apps.accounts.security import mfa_required_for
+
+        if authenticator.type not in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):
+            return True
+        if not mfa_required_for(authenticator.user):
+            return True
+        others = Authenticator.objects.filter(
+            user_id=authenticator.user_id,
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+        ).exclude(pk=authenticator.pk)
+        return others.exists()
+
+    def get_totp_issuer(self) -> str:
+        """Authenticator apps list the code under the community's name."""
+        from tenants.selectors import community_current
+
+        if connection.schema_name == "public":
+            return "Pista"
+        return f"{community_current().name} (Pista)"

@@ -80,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.add_user",
         "accounts.delete_user",
         "auth.change_group",
+        # The community's audit log (read-only, /cms/audit-log/).
+        "privacy.view_auditentry",
         *BOOKING_STAFF,
         *BOOKING_REQUESTS,
     ],

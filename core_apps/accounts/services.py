@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
@@ -169,3 +170,27 @@ def login_token_redeem(*, token: str, schema: str) -> User:
     if user is None:
         raise InvalidLoginToken("This sign-in link is invalid or has expired.")
     return user
+
+
+def user_session_end(*, request: HttpRequest, user: User, session_pk: int) -> bool:
+    """End one of ``user``'s sessions (signing out here if it is this one).
+    False when ``user`` has no such session."""
+    from allauth.usersessions.internal.flows.sessions import end_sessions
+    from allauth.usersessions.models import UserSession
+
+    session = UserSession.objects.filter(pk=session_pk, user_id=user.pk).first()
+    if session is None:
+        return False
+    end_sessions(request, [session])
+    return True
+
+
+def user_sessions_end_all(*, request: HttpRequest, user: User) -> None:
+    """End every session of ``user``, this one included ("sign out everywhere")."""
+    from allauth.usersessions.internal.flows.sessions import end_sessions
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth import logout
+
+    end_sessions(request, list(UserSession.objects.filter(user_id=user.pk)))
+    if request.user.is_authenticated:
+        logout(request)

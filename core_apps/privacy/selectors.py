@@ -76,3 +76,12 @@ def consent_history(*, user: Any) -> QuerySet[ConsentRecord]:
 
 def data_exports_of(*, user: Any) -> QuerySet[DataExport]:
     return DataExport.objects.filter(user=user)
+
+
+def audit_entries_recent(*, action_prefix: str = "") -> QuerySet[AuditEntry]:
+    """The current schema's audit log, newest first, optionally one family of
+    actions (``"auth."``, ``"role."``…)."""
+    entries = AuditEntry.objects.all()
+    if action_prefix:
+        entries = entries.filter(action__startswith=action_prefix)
+    return entries.order_by("-created_at", "-pk")

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context, schema_exists
 from core_apps.accounts.models import User
 from tenants.forms import FORM_TIMESTAMP_SALT
 from tenants.models import Community
+from tests.conftest import totp_activate
 
 PASSWORD = "a-long-enough-passphrase-9"
 
@@ -65,7 +66,11 @@ def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(plat
 
     community_client = Client(HTTP_HOST="kizomba.localhost")
     landed = community_client.get(welcome_url.split(":8000")[1], follow=True)
-    assert landed.redirect_chain[-1][0] == "/onboarding/"
+    # Owners need two-factor authentication before any staff page, onboarding included.
+    assert landed.redirect_chain[-1][0] == "/accounts/2fa/?next=%2Fonboarding%2F"
+    totp_activate(community_client, password=signup_data()["password"])
+    landed = community_client.get("/onboarding/")
+    assert landed.status_code == 200
     page = landed.content.decode()
     for step in [
         "Choose a theme",

@@ -251,19 +251,33 @@ def test_the_video_player_loads_only_after_a_click_and_consent(
 def test_an_owner_picks_a_theme_and_colours_in_the_admin_and_the_home_page_changes(
     server, showcase, browser, django_db_blocker
 ):
+    from allauth.mfa.models import Authenticator
     from wagtail.models import Site
 
-    from tests.conftest import PASSWORD
+    from core_apps.accounts.models import User
+    from tests.conftest import PASSWORD, totp_code
     from themes.models import BrandingSettings
 
     base = f"http://alpha.localhost:{server}"
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     with django_db_blocker.unblock():
         community_theme_set(community=showcase, theme="salon")
+        with schema_context(showcase.schema_name):
+            # Owners sign in with a second factor.
+            totp = Authenticator.objects.create(
+                user=User.objects.get(email="owner@alpha.example"),
+                type=Authenticator.Type.TOTP,
+                data={"secret": secret},
+            )
         page = browser.new_page()
         try:
             page.goto(base + "/accounts/login/")
             page.get_by_label("Email").fill("owner@alpha.example")
             page.get_by_label("Password").fill(PASSWORD)
+            page.locator("form button[type=submit]").last.click()
+            page.wait_for_load_state("networkidle")
+            assert page.url.endswith("/accounts/2fa/authenticate/"), page.url
+            page.fill("#id_code", totp_code(secret))
             page.locator("form button[type=submit]").last.click()
             page.wait_for_load_state("networkidle")
 
@@ -293,3 +307,4 @@ def test_an_owner_picks_a_theme_and_colours_in_the_admin_and_the_home_page_chang
             page.close()
             with schema_context(showcase.schema_name):
                 BrandingSettings.objects.update(primary_colour="")
+                totp.delete()

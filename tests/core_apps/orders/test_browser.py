@@ -23,7 +23,7 @@ from django_tenants.utils import schema_context
 
 from core_apps.orders.mail import position_qr_png
 from core_apps.orders.models import Order, Position
-from tests.conftest import service_unavailable
+from tests.conftest import service_unavailable, session_mfa_record
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +139,7 @@ def festival(django_db_blocker, live_app) -> Iterator[dict]:
             session[SESSION_KEY] = str(staff.pk)
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+            session_mfa_record(session, staff)  # staff signed in with a second factor
             session.create()
             return {
                 "event": event.pk,

@@ -1,0 +1,101 @@
+"""Session lifetimes and the staff two-factor rule, on every request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core_apps.accounts.security import (
+    mfa_enabled_for,
+    mfa_required_for,
+    session_expired,
+    session_mfa_verified,
+    session_policy_for,
+)
+
+# Paths a staff member without a verified second factor may still use: the
+# account pages (sign out, set up two-factor, verify the email address…),
+# probes and assets.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz", "/readyz", "/favicon")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session that was idle for too long or has lived too long
+    (shorter limits for staff; ``PISTA_*_SESSION_*`` settings)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            staff = mfa_required_for(user)
+            request.pista_mfa_required = staff  # type: ignore[attr-defined]
+            reason = session_expired(request, policy=session_policy_for(staff=staff))
+            if reason:
+                request.pista_logout_reason = reason  # type: ignore[attr-defined]
+                logout(request)
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"code": "session_expired", "detail": _("Your session has expired.")},
+                        status=401,
+                    )
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
+        return self.get_response(request)
+
+
+class StaffMFAMiddleware:
+    """Staff must have proved a second factor in this session before any page
+    but the account pages works: without an authenticator they are sent to set
+    one up, with one (a session that skipped the code) to re-authenticate."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and getattr(request, "pista_mfa_required", None) is not False
+            and mfa_required_for(user)
+            and not session_mfa_verified(request)
+        ):
+            return self._refuse(request, has_authenticator=mfa_enabled_for(user))
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, *, has_authenticator: bool) -> HttpResponse:
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "code": "mfa_required",
+                    "detail": _("Staff accounts need two-factor authentication."),
+                },
+                status=403,
+            )
+        query = urlencode({"next": request.get_full_path()})
+        if has_authenticator:
+            return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        messages.warning(
+            request,
+            _(
+                "Your role needs two-factor authentication. Set up an authenticator app "
+                "or a passkey to continue."
+            ),
+        )
+        return HttpResponseRedirect(f"{reverse('mfa_index')}?{query}")
