@@ -224,6 +224,15 @@ INVENTORY: list[PersonalData] = [
         exported=False,  # secrets
     ),
     PersonalData(
+        "usersessions.UserSession",
+        ("user", "ip", "user_agent"),
+        "security",
+        "Signed-in sessions the member can list and end",
+        LegalBasis.CONTRACT,
+        Erasure.DELETE,
+        member=("user",),
+    ),
+    PersonalData(
         "axes.AccessAttempt",
         ("username", "ip_address", "user_agent"),
         "security",
@@ -483,18 +492,29 @@ INVENTORY: list[PersonalData] = [
     ),
     PersonalData(
         "orders.Position",
-        ("attendee_name", "attendee_email", "answers", "role"),
+        ("attendee_name", "attendee_email", "answers", "role", "holder"),
         "orders",
         "Attendee registrations (tickets, role balancing, questions)",
         LegalBasis.CONTRACT,
         Erasure.ANONYMISE,
-        member=("order__user",),
+        # The buyer, and the partner who claimed their ticket.
+        member=("order__user", "holder"),
         member_email=("attendee_email",),
         # Erasure takes the member's own tickets; a friend they bought one for
         # keeps theirs.
         erase_by=(),
         retention=Retention.ANONYMISE,
         age_field="order__created",
+    ),
+    PersonalData(
+        "orders.Refund",
+        ("actor",),
+        "orders",
+        "Who made a refund (staff accountability)",
+        LegalBasis.LEGITIMATE_INTERESTS,
+        Erasure.DETACH,
+        member=("actor",),
+        exported=False,
     ),
     PersonalData(
         "orders.OrderLog",
