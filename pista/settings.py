@@ -127,6 +127,8 @@ MIDDLEWARE = [
     # primary domain, unknown-host 404s and suspended-community 503s included.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Bodies over the limits are refused before anything reads them (413).
+    "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.CommunityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -348,7 +350,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pista.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "pista.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -425,6 +427,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest multipart body (uploads); JSON and form bodies are held to
+# DATA_UPLOAD_MAX_MEMORY_SIZE (pista.request_limits).
+PISTA_MAX_UPLOAD_BYTES = env.int("PISTA_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -8,8 +8,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.core.mail import EmailMessage
 
+from pista.redirects import redirect_target_safe
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url: str | None) -> bool:
+        """``next=`` after login, logout or sign-up may only point back to this
+        host: not to another community of the platform, whatever ALLOWED_HOSTS says."""
+        return redirect_target_safe(url, request=allauth_context.request)
+
     def render_mail(
         self,
         template_prefix: str,
