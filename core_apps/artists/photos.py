@@ -39,7 +39,7 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
     except InvalidImage as exc:
         if exc.code == "image_too_large":
             raise InvalidPhoto("The photo has too many pixels.") from exc
-        raise InvalidPhoto("The photo must be a JPEG, PNG or WebP image.") from exc
+        raise InvalidPhoto("The file is not an image. Use a JPEG, PNG or WebP photo.") from exc
     extension = (clean.name or "photo.jpg").rsplit(".", 1)[-1]
     return ContentFile(clean.read(), name=f"photo.{extension}")
 
