@@ -131,12 +131,16 @@ def test_api_fuzzing_finds_no_5xx_and_no_schema_violation(community_a, community
     for community in (community_a, community_b):
         statuses: Counter[str] = Counter()
         failures += [f"[{community.slug}] {f}" for f in _fuzz(community, wsgi_app, statuses)]
-        # The fuzzing ran signed in and reached the operations (not a wall of 403s).
+        # The fuzzing ran signed in and reached the operations (not a wall of 403s):
+        # random input is mostly refused, but every community answers some of it.
         seen = "\n".join(f"{key}: {n}" for key, n in sorted(statuses.items()))
-        assert statuses["GET /api/v1/members/me/ 200"] > 0, seen
         operations = {key.rsplit(" ", 1)[0] for key in statuses}
-        assert len(operations) > 60, seen
-        succeeded = sum(n for key, n in statuses.items() if key.endswith((" 200", " 201")))
-        assert succeeded > len(operations) / 2, seen
+        succeeded = {key.rsplit(" ", 1)[0] for key in statuses if key.endswith((" 200", " 201"))}
+        if (
+            statuses["GET /api/v1/members/me/ 200"] == 0
+            or len(operations) < 60
+            or len(succeeded) < len(operations) / 4
+        ):
+            failures.append(f"[{community.slug}] the fuzzing did not reach the API:\n{seen}")
     assert not failures, "\n\n".join(failures)
     print(f"fuzzed in {time.monotonic() - started:.0f} s")
