@@ -32,7 +32,7 @@ from schemathesis import checks as st_checks  # noqa: E402
 
 # Examples per operation and community: enough to hit each operation with valid
 # and malformed input, small enough for the suite (raise locally to dig deeper).
-EXAMPLES = int(os.environ.get("PISTA_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("PISTA_FUZZ_EXAMPLES", "5"))
 CSRF = "k" * 32  # an unmasked token: cookie and header agree
 
 
