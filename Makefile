@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: install run migrate seed worker test lint format bench chromium caddy clean-db help
+.PHONY: install run migrate seed worker test lint security format bench chromium caddy clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, mypy on services/selectors"
+	@echo "make security - bandit (reviewed findings only) and pip-audit on requirements.lock"
 	@echo "make bench  - every benchmark under bench/"
 
 $(STAMP): requirements.lock
@@ -56,6 +57,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $$(git ls-files '*services.py' '*selectors.py' '*services/*.py' '*selectors/*.py')
+
+# bandit: medium+ findings must be reviewed in .ci/bandit-reviewed.toml;
+# pip-audit: requirements.lock (see docs/security.md for ignores and offline use).
+security: install
+	$(PY) .ci/security_bandit.py
+	$(PY) .ci/security_pip_audit.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

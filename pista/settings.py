@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # primary domain, unknown-host 404s and suspended-community 503s included.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Bodies over the limits are refused before anything reads them (413).
+    "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.CommunityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -320,6 +322,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "core_apps.privacy.forms.SignupConsentForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirmation keys are random rows in each community's own table, not HMACs of
+# the address id: an HMAC key from one community would confirm the address with
+# the same id in another (every schema counts ids from 1; one SECRET_KEY).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
@@ -406,7 +412,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pista.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "pista.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -491,6 +497,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest multipart body (uploads); JSON and form bodies are held to
+# DATA_UPLOAD_MAX_MEMORY_SIZE (pista.request_limits).
+PISTA_MAX_UPLOAD_BYTES = env.int("PISTA_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env.str(

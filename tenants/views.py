@@ -39,7 +39,8 @@ def community_signup_view(request: HttpRequest) -> HttpResponse:
 
 
 def _community_signup(request: HttpRequest) -> HttpResponse:
-    form = CommunitySignupForm(request.POST or None)
+    # Bound on every POST, an empty one included (an unbound form can't take errors).
+    form = CommunitySignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if rate_limit_exceeded(
             scope="signup", key=client_ip(request), limit=SIGNUPS_PER_IP_PER_HOUR, window_s=3600

@@ -14,8 +14,15 @@ from django.http import HttpRequest
 
 from pista.ratelimit import client_ip
 
+from pista.redirects import redirect_target_safe
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url: str | None) -> bool:
+        """``next=`` after login, logout or sign-up may only point back to this
+        host: not to another community of the platform, whatever ALLOWED_HOSTS says."""
+        return redirect_target_safe(url, request=allauth_context.request)
+
     def render_mail(
         self,
         template_prefix: str,

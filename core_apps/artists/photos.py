@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from pista.errors import ApplicationError
+from pista.images import InvalidImage, image_sanitise
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
@@ -25,29 +23,25 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
     """Return the photo re-encoded (metadata dropped). Raises InvalidPhoto.
 
     The declared name and content type are ignored: only the decoded content
-    counts, so a script renamed ``.jpg`` is refused.
+    counts, so a script renamed ``.jpg`` is refused (``pista.images``).
     """
     if upload.size is None or upload.size > PHOTO_MAX_BYTES:
         raise InvalidPhoto(f"The photo must be at most {PHOTO_MAX_BYTES // (1024 * 1024)} MB.")
-    data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image: Image.Image = Image.open(io.BytesIO(data))
-        image_format = image.format or ""
-        if image_format not in PHOTO_FORMATS:
-            raise InvalidPhoto("The photo must be a JPEG, PNG or WebP image.")
-        if image.width * image.height > PHOTO_MAX_PIXELS:
-            raise InvalidPhoto("The photo has too many pixels.")
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidPhoto("The file is not an image.") from exc
-    if image_format == "JPEG" and image.mode not in {"RGB", "L"}:
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    # A fresh encode carries no EXIF (location, camera serials) unless passed.
-    image.save(out, format=image_format)
-    return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[image_format]}")
+        clean = image_sanitise(
+            upload=upload,
+            label="photo",
+            max_bytes=PHOTO_MAX_BYTES,
+            max_side=50_000,
+            max_pixels=PHOTO_MAX_PIXELS,
+            formats=frozenset(PHOTO_FORMATS),
+        )
+    except InvalidImage as exc:
+        if exc.code == "image_too_large":
+            raise InvalidPhoto("The photo has too many pixels.") from exc
+        raise InvalidPhoto("The file is not an image. Use a JPEG, PNG or WebP photo.") from exc
+    extension = (clean.name or "photo.jpg").rsplit(".", 1)[-1]
+    return ContentFile(clean.read(), name=f"photo.{extension}")
 
 
 class PhotoCheckedAdminForm(WagtailAdminModelForm):

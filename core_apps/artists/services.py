@@ -33,7 +33,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
@@ -47,6 +46,7 @@ from core_apps.venues.ranges import (
 )
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
+from pista.text import slug_make
 
 Side = ArtistBooking.Side
 Status = ArtistBooking.Status
@@ -112,7 +112,7 @@ def _is_artist_staff(user: User | AnonymousUser) -> bool:
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "artist"
+    base = slug_make(name)[:70] or "artist"
     slug, n = base, 1
     while ArtistProfile.objects.filter(slug=slug).exists():
         n += 1

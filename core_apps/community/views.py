@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core_apps.community import forms
@@ -28,6 +27,7 @@ from core_apps.community.selectors.profiles import (
 from core_apps.community.services import messaging, partners, profiles, safety, social
 from core_apps.community.services import notifications as notification_services
 from pista.errors import ApplicationError, NotFound
+from pista.redirects import redirect_target
 
 View = Callable[..., HttpResponse]
 
@@ -56,15 +56,13 @@ def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
                         status=exc.status_code,
                     )
                 messages.error(request, exc.message)
-                back = (
-                    request.POST.get("next")
-                    or request.GET.get("next")
-                    or request.META.get("HTTP_REFERER", "")
+                back = redirect_target(
+                    request,
+                    request.POST.get("next"),
+                    request.GET.get("next"),
+                    request.META.get("HTTP_REFERER"),
+                    default="/community/",
                 )
-                if not url_has_allowed_host_and_scheme(
-                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                ):
-                    back = "/community/"
                 return HttpResponseRedirect(back)
 
         return wrapper
@@ -73,8 +71,9 @@ def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return redirect_target(
+        request, request.POST.get("next"), request.GET.get("next"), default=default
+    )
 
 
 @member_view(code_of_conduct=False)

@@ -57,6 +57,9 @@ FILTER_PARAMETERS = [
 
 
 class EventListApi(APIView):
+    # Paginated by hand: tells the OpenAPI document the list is a page.
+    pagination_class = PageNumberPagination
+
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=EventSerializer(many=True))

@@ -18,7 +18,6 @@ import nh3
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from core_apps.events.models import (
     DEFAULT_DANCE_STYLES,
@@ -29,6 +28,7 @@ from core_apps.events.models import (
     Level,
 )
 from pista.errors import PermissionDenied
+from pista.text import slug_make
 from tenants.selectors import community_current
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def event_validate(event: Event) -> list[tuple[datetime, datetime]]:
 
 
 def _slug_unique(base: str, *, exclude_pk: int | None = None) -> str:
-    base = (slugify(base) or "event")[:200]
+    base = (slug_make(base) or "event")[:200]
     others = Event.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
@@ -373,7 +373,7 @@ def taxonomy_defaults_ensure() -> None:
 def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
     """Add a community's own dance style. Raises ValidationError."""
     _permission_require(actor, "events.add_dancestyle")
-    slug = slugify(name)
+    slug = slug_make(name)
     if not slug:
         raise ValidationError({"name": ["Give the style a name."]})
     if DanceStyle.objects.filter(slug=slug).exists():

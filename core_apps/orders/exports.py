@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from core_apps.orders.models import Position
 from core_apps.ticketing.models import Product
+from pista.spreadsheets import cell_safe
 
 HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", "Checked in"]
 
@@ -32,17 +33,12 @@ def _rows(positions: Iterable[Position]) -> tuple[list[list[str]], Counter[str]]
     return rows, roles
 
 
-def _safe(cell: str) -> str:
-    # Spreadsheet formula injection: a leading =, +, - or @ becomes text.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
-
-
 def attendees_csv(*, product: Product, positions: Iterable[Position]) -> str:
     rows, roles = _rows(positions)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows([[_safe(c) for c in row] for row in rows])
+    writer.writerows([[cell_safe(c) for c in row] for row in rows])
     writer.writerow([])
     for role, count in sorted(roles.items()):
         writer.writerow(["Role count", role, str(count)])
@@ -56,7 +52,7 @@ def attendees_xlsx(*, product: Product, positions: Iterable[Position]) -> bytes:
     sheet.title = "Attendees"
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([_safe(c) for c in row])
+        sheet.append([cell_safe(c) for c in row])
     counts = book.create_sheet("Roles")
     counts.append(["Role", "Count"])
     for role, count in sorted(roles.items()):

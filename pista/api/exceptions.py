@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -16,6 +17,16 @@ from pista.errors import ApplicationError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Turn application, Django and DRF errors into ``{"code", "detail"}`` JSON."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"code": "request_too_large", "detail": "The request body is too large."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, bad multipart
+        return Response(
+            {"code": "bad_request", "detail": "The request could not be read."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, ApplicationError):
         body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.extra:

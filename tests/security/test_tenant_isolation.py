@@ -69,3 +69,28 @@ def test_cache_value_set_under_a_is_a_miss_under_b(community_a, community_b):
         cache.set("greeting", "hallo from B", 60)
     with schema_context(community_a.schema_name):
         assert cache.get("greeting") == "hola from A"
+
+
+def test_an_email_confirmation_key_from_b_cannot_verify_an_address_in_a(
+    community_a, community_b, client_a
+):
+    """Keys are per community: B's key for address #n never confirms A's address #n
+    (a signed key over the row id alone would, as both schemas count from 1)."""
+    from allauth.account.models import EmailAddress, get_emailconfirmation_model
+
+    with schema_context(community_b.schema_name):
+        b_user = UserFactory(email="b-member@example.org", verified=False)
+        b_address = EmailAddress.objects.create(user=b_user, email=b_user.email, verified=False)
+        confirmation = get_emailconfirmation_model().create(b_address)
+        if hasattr(confirmation, "save"):
+            confirmation.save()
+        key = confirmation.key
+    with schema_context(community_a.schema_name):
+        a_user = UserFactory(email="a-victim@example.org", verified=False)
+        EmailAddress.objects.create(
+            pk=b_address.pk, user=a_user, email=a_user.email, verified=False
+        )
+
+    client_a.post(f"/accounts/confirm-email/{key}/")
+    with schema_context(community_a.schema_name):
+        assert not EmailAddress.objects.get(pk=b_address.pk).verified

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -108,7 +108,15 @@ class PartnerSearchApi(CommunityApi):
 
 
 class PartnerRequestListApi(CommunityApi):
-    @extend_schema(responses=s.PartnerRequestSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "PartnerRequestLists",
+            {
+                "incoming": s.PartnerRequestSerializer(many=True),
+                "outgoing": s.PartnerRequestSerializer(many=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         found = partner_selectors.partner_requests_for(user=request.user)  # type: ignore[arg-type]
         return Response(
@@ -148,7 +156,11 @@ class PartnerPostListApi(CommunityApi):
     """ "Looking for a partner for <event/course>" posts; ``?event_ref=`` or
     ``?event_slug=`` lists one event's open posts (for couple registration)."""
 
-    @extend_schema(responses=s.PartnerPostSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "PartnerPostList", {"results": s.PartnerPostSerializer(many=True)}
+        )
+    )
     def get(self, request: Request) -> Response:
         ref = request.query_params.get("event_ref", "")
         posts = partner_selectors.partner_posts_for_event(

@@ -12,6 +12,7 @@ from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.selectors import messaging as messaging_selectors
 from core_apps.community.services import messaging
 from core_apps.community.services import notifications as notification_services
+from pista.api.pagination import PageNumberPagination
 
 
 class ConversationListApi(CommunityApi):
@@ -51,6 +52,9 @@ class ConversationListApi(CommunityApi):
 
 
 class ConversationMessagesApi(CommunityApi):
+    # Paginated by hand: tells the OpenAPI document the list is a page.
+    pagination_class = PageNumberPagination
+
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(responses=s.MessageSerializer(many=True))
@@ -83,6 +87,9 @@ class ConversationMessagesApi(CommunityApi):
 
 
 class NotificationListApi(CommunityApi):
+    # Paginated by hand: tells the OpenAPI document the list is a page.
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=s.NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
         items = messaging_selectors.notifications_for(user=request.user)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from core_apps.community.errors import NotAllowed
 from core_apps.community.selectors import messaging as messaging_selectors
 from core_apps.community.selectors import safety as safety_selectors
 from core_apps.community.services import safety
+from pista.api.pagination import PageNumberPagination
 
 
 class BlockListApi(CommunityApi):
@@ -69,6 +70,9 @@ class ModeratorApi(CommunityApi):
 
 
 class ModerationReportListApi(ModeratorApi):
+    # Paginated by hand: tells the OpenAPI document the list is a page.
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=s.ReportSerializer(many=True))
     def get(self, request: Request) -> Response:
         reports = (
@@ -108,6 +112,9 @@ class ModerationMemberActionApi(ModeratorApi):
 
 
 class ModerationAuditApi(ModeratorApi):
+    # Paginated by hand: tells the OpenAPI document the list is a page.
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=s.ModerationActionSerializer(many=True))
     def get(self, request: Request) -> Response:
         user_id = request.query_params.get("user_id")

@@ -14,6 +14,7 @@ from core_apps.community import serializers as s
 from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.selectors import messaging as messaging_selectors
 from core_apps.community.services import social
+from pista.spreadsheets import cell_safe
 
 
 class FollowListApi(CommunityApi):
@@ -104,10 +105,7 @@ class GroupMembersExportApi(CommunityApi):
         writer = csv.DictWriter(response, fieldnames=columns, restval="")
         writer.writeheader()
         for row in rows:
-            # Spreadsheet formula injection: a leading =, +, - or @ is neutralised.
-            writer.writerow(
-                {k: ("'" + v if v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()}
-            )
+            writer.writerow({k: cell_safe(v) for k, v in row.items()})
         return response
 
 

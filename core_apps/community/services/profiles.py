@@ -27,6 +27,7 @@ from core_apps.community.models import (
     PartnerSearchEntry,
     Visibility,
 )
+from pista.text import name_clean
 
 BIO_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a"}
 BIO_MAX = 4000
@@ -48,8 +49,9 @@ def html_sanitise(text: str) -> str:
 
 
 def text_clean(text: str) -> str:
-    """Plain one-line text: no markup at all, whitespace collapsed."""
-    return " ".join(nh3.clean(text, tags=set()).split())
+    """Plain one-line text: no markup at all, NFKC-normalised, no bidi or other
+    control characters, whitespace collapsed (``pista.text.name_clean``)."""
+    return name_clean(nh3.clean(text, tags=set()))
 
 
 def profile_get_or_create(*, user: User) -> DancerProfile:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import AlreadyExists, InvalidInput, MemberNotFound, NotAllowed
@@ -12,6 +11,7 @@ from core_apps.community.selectors.profiles import profile_for_viewer
 from core_apps.community.services.notifications import notification_send, notifications_send
 from core_apps.community.services.profiles import text_clean
 from core_apps.community.services.safety import code_of_conduct_require, member_active_require
+from pista.text import slug_make
 
 
 def follow_create(*, follower: User, followed_id: int) -> Follow:
@@ -45,7 +45,7 @@ def group_create(*, creator: User, name: str, description: str = "", join_policy
         raise InvalidInput("A group needs a name of up to 120 characters.")
     if join_policy not in Group.JoinPolicy.values:
         raise InvalidInput("join_policy must be open or approval.")
-    slug = slugify(name)[:100] or "group"
+    slug = slug_make(name)[:100] or "group"
     if Group.objects.filter(slug=slug).exists():
         raise AlreadyExists("A group with this name exists.", code="group_exists")
     group = Group.objects.create(

@@ -1,0 +1,30 @@
+"""Where a ``next=`` parameter may send the browser: only back to this host.
+
+Login, logout, sign-up, the code of conduct and every other page that honours
+``next`` use ``redirect_target_safe``: a relative path on the current host, or
+an absolute URL of the current host itself. Other hosts (another community on
+the same platform included), scheme-relative ``//evil.example``, backslash
+tricks (``/\\evil.example``), ``javascript:`` and control characters are refused.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def redirect_target_safe(url: str | None, *, request: HttpRequest) -> bool:
+    """Whether ``url`` stays on ``request``'s own host (and scheme, over HTTPS)."""
+    if not url or any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return False
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def redirect_target(request: HttpRequest, *candidates: str | None, default: str) -> str:
+    """The first candidate that is a safe redirect target, else ``default``."""
+    for candidate in candidates:
+        if candidate and redirect_target_safe(candidate, request=request):
+            return candidate
+    return default
