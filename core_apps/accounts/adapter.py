@@ -13,7 +13,6 @@ from django.db import connection
 from django.http import HttpRequest
 
 from pista.ratelimit import client_ip
-
 from pista.redirects import redirect_target_safe
 
 
