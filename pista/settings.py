@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE = {
 # (eager tasks would make the signup wait for the refill) and in tests.
 # New community schemas replay a pg_dump of the template (tenants.template); the
 # default is the embedded server's pg_dump or the one on PATH.
+# Private files (invoices) are reached through links signed for this long.
+PISTA_PRIVATE_LINK_SECONDS = env.int("PISTA_PRIVATE_LINK_SECONDS", default=900)
 PISTA_PG_DUMP = env.str("PISTA_PG_DUMP", default="")
 PISTA_SPARE_SCHEMAS = env.int("PISTA_SPARE_SCHEMAS", default=2 if REDIS_URL and not TESTING else 0)
 

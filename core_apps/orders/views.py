@@ -124,7 +124,10 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             "order": order,
             "tickets": tickets,
             "card_form": CardForm(),
-            "invoices": order.invoices.all(),
+            "invoices": [
+                (invoice, services.invoice_link_signature(invoice=invoice))
+                for invoice in order.invoices.select_related("order")
+            ],
             "cancel_terms": selectors.order_self_cancel_terms(order=order),
             "transfer_form": TransferForm(),
         },
@@ -303,9 +306,12 @@ def invoice_download(request: HttpRequest, code: str, secret: str, number: int) 
     from core_apps.orders.invoices import invoice_pdf
 
     order = selectors.order_for_buyer(code=code, secret=secret)
-    invoice = order.invoices.filter(number=number).first()
-    if invoice is None:
-        raise NotFound("No such invoice.")
+    try:
+        invoice = services.invoice_for_signed_link(
+            order=order, number=number, signature=request.GET.get("sig", "")
+        )
+    except services.LinkExpired as exc:
+        return render(request, "orders/link_expired.html", {"error": exc}, status=410)
     response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.pdf"'
     return response

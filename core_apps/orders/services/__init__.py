@@ -32,6 +32,7 @@ from core_apps.orders.services.errors import (
     InvalidAttendee,
     InvalidProvider,
     InvalidQuantity,
+    LinkExpired,
     NotOnSale,
     OrderStateConflict,
     PaymentDeclined,
@@ -44,7 +45,11 @@ from core_apps.orders.services.holds import (
     orders_expire_due,
     orders_remind_unpaid,
 )
-from core_apps.orders.services.invoicing import invoice_create
+from core_apps.orders.services.invoicing import (
+    invoice_create,
+    invoice_for_signed_link,
+    invoice_link_signature,
+)
 from core_apps.orders.services.partners import (
     ClaimExpired,
     partner_claim,
@@ -88,6 +93,7 @@ __all__ = [
     "InvalidProvider",
     "InvalidQuantity",
     "LineIn",
+    "LinkExpired",
     "NotOnSale",
     "OrderStateConflict",
     "PaymentDeclined",
@@ -96,6 +102,8 @@ __all__ = [
     "PromoInvalid",
     "SelfCancelRefused",
     "invoice_create",
+    "invoice_for_signed_link",
+    "invoice_link_signature",
     "order_cancel",
     "order_checkout",
     "order_expire",

@@ -50,6 +50,11 @@ class HoldExpired(ApplicationError):
     status_code = 410
 
 
+class LinkExpired(ApplicationError):
+    default_code = "link_expired"
+    status_code = 410
+
+
 class OrderStateConflict(Conflict):
     default_code = "order_state"
 

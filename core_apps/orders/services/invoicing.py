@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core import signing
 from django.db import connection, transaction
 
 from core_apps.orders.models import (
@@ -12,6 +14,9 @@ from core_apps.orders.models import (
     Order,
 )
 from core_apps.orders.services.common import _tax_included, order_log
+from core_apps.orders.services.errors import LinkExpired
+from pista.errors import NotFound
+from pista.tenancy import current_schema
 
 if TYPE_CHECKING:
     pass
@@ -65,4 +70,36 @@ def invoice_create(
             lines=lines,
         )
         order_log(order=order, action=f"{kind}.issued", number=number)
+    return invoice
+
+
+INVOICE_LINK_SALT = "pista.orders.invoice-link"
+
+
+def invoice_link_signature(*, invoice: Invoice) -> str:
+    """A short-lived signature for one invoice's download link, bound to this
+    community, the order and the invoice number (``PISTA_PRIVATE_LINK_SECONDS``)."""
+    return signing.dumps(
+        [current_schema(), invoice.order.code, invoice.number], salt=INVOICE_LINK_SALT
+    )
+
+
+def invoice_for_signed_link(*, order: Order, number: int, signature: str) -> Invoice:
+    """The order's invoice ``number`` when ``signature`` was made for it here and
+    has not expired. Raises NotFound, LinkExpired."""
+    try:
+        signed = signing.loads(
+            signature, salt=INVOICE_LINK_SALT, max_age=settings.PISTA_PRIVATE_LINK_SECONDS
+        )
+    except signing.SignatureExpired as exc:
+        raise LinkExpired(
+            "This invoice link has expired: open the invoice again from your order page."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotFound("No such invoice.") from exc
+    if signed != [current_schema(), order.code, number]:
+        raise NotFound("No such invoice.")
+    invoice = order.invoices.filter(number=number).first()
+    if invoice is None:
+        raise NotFound("No such invoice.")
     return invoice

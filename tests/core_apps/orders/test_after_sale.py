@@ -3,8 +3,10 @@ notes, attendee exports, and the tenant boundary for each."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -265,7 +267,7 @@ def test_attendee_exports_have_role_counts(client_a, in_a, staff_a):
 
 
 def test_invoice_pdf_with_vat_is_attached_and_downloadable(
-    client_a, client_b, tiny, django_capture_on_commit_callbacks
+    client_a, client_b, tiny, django_capture_on_commit_callbacks, settings
 ):
     from core_apps.orders.models import PaymentSettings
 
@@ -279,10 +281,21 @@ def test_invoice_pdf_with_vat_is_attached_and_downloadable(
     assert len(pdfs) == 1 and pdfs[0][1].startswith(b"%PDF")
     with schema_context("alpha"):
         number = Invoice.objects.get(order__code=data["order"]["code"]).number
-    url = f"/orders/{data['order']['code']}/{data['secret']}/invoices/{number}.pdf"
+    order_url = f"/orders/{data['order']['code']}/{data['secret']}/"
+    page = client_a.get(order_url).content.decode()
+    link = re.search(r'href="(invoices/\d+\.pdf\?sig=[^"]+)"', page).group(1)
+    url = order_url + html.unescape(link)
     response = client_a.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert client_b.get(url).status_code == 404
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client_b.get(url).status_code == 404  # another community's host
+    unsigned = f"{order_url}invoices/{number}.pdf"
+    assert client_a.get(unsigned).status_code == 404
+    assert client_a.get(unsigned + "?sig=forged").status_code == 404
+    settings.PISTA_PRIVATE_LINK_SECONDS = 0
+    time.sleep(1.1)
+    expired = client_a.get(url)
+    assert expired.status_code == 410 and b"has expired" in expired.content
 
 
 def test_a_leaders_ticket_transfers_to_a_leader_only_unless_staff_override(
