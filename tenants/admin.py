@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from pista.errors import ApplicationError
 from tenants.deletion_services import community_deletion_cancel, community_purge
-from tenants.models import Community, Domain
+from tenants.models import Community, Domain, PlatformTermsAcceptance
 
 
 class DomainInline(admin.TabularInline):
@@ -68,3 +68,20 @@ class CommunityAdmin(admin.ModelAdmin):
             lambda community: community_deletion_cancel(community=community, operator=request.user),
             "deletion cancelled, the community is active again.",
         )
+
+
+@admin.register(PlatformTermsAcceptance)
+class PlatformTermsAcceptanceAdmin(admin.ModelAdmin):
+    """Which founders accepted which version of the platform's terms (read-only)."""
+
+    list_display = ["community_slug", "document", "accepted_at"]
+    search_fields = ["community_slug"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

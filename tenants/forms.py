@@ -10,8 +10,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core_apps.privacy.selectors import policies_current
 from tenants.dance_styles import DANCE_STYLES
 
 FORM_TIMESTAMP_SALT = "pista.signup.rendered-at"
@@ -62,6 +65,21 @@ class CommunitySignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["rendered_at"].initial = signing.dumps(time.time(), salt=FORM_TIMESTAMP_SALT)
+        # The platform's own terms and privacy policy, once operators publish them.
+        self.platform_policies = policies_current()
+        if self.platform_policies:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("platform-policy", args=[d.kind]), d.get_kind_display())
+                    for d in self.platform_policies
+                ),
+            )
+            self.fields["accept_terms"] = forms.BooleanField(
+                label=_("I accept Pista's terms for communities"),
+                help_text=format_html(_("Read them first: {}."), links),
+            )
 
     def clean_slug(self) -> str:
         return str(self.cleaned_data["slug"]).strip().lower()

@@ -131,3 +131,27 @@ class SpareSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class PlatformTermsAcceptance(models.Model):
+    """A community's founder accepted a version of the platform's own terms or
+    privacy policy (published by operators in the public schema) at signup.
+
+    The founder is the community's first owner, identified inside the community;
+    the row outlives the community (slug kept) as proof of what was agreed.
+    """
+
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    community_slug = models.CharField(max_length=63)
+    document = models.ForeignKey(
+        "privacy.PolicyDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accepted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.community_slug} accepted {self.document}"

@@ -6,9 +6,10 @@ Both ``create_community`` and ``seed_demo`` go through ``community_create``.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +23,7 @@ from core_apps.accounts.services import owner_create
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 from pista.tenancy import public_schema_activate
 from tenants.dance_styles import DANCE_STYLE_CODES
-from tenants.models import Community, Domain
+from tenants.models import Community, Domain, PlatformTermsAcceptance
 from tenants.spares import spare_schema_claim, spare_schemas_discard_stale
 from tenants.template import (
     catalog_statistics_refresh,
@@ -32,6 +33,9 @@ from tenants.template import (
 )
 from tenants.validators import normalise_domain, validate_community_slug
 from themes.registry import THEME_NAMES
+
+if TYPE_CHECKING:
+    from core_apps.privacy.models import PolicyDocument
 
 # Cloning queues on shared helper types and the template must not change under
 # a clone: provisioning is serialised cluster-wide with this advisory lock.
@@ -356,10 +360,12 @@ def community_signup(
     language: str,
     currency: str,
     time_zone: str,
+    accepted_documents: Sequence[PolicyDocument] = (),
 ) -> CommunitySignup:
     """Self-service signup: provision the community with the visitor as owner
     (email still to be verified) and a one-time link that signs them in on the
-    new host. Raises InvalidCommunity, CommunityTaken."""
+    new host; record which versions of the platform's terms they accepted.
+    Raises InvalidCommunity, CommunityTaken."""
     from core_apps.accounts.services import login_token_issue
     from tenants.selectors import community_url
 
@@ -373,6 +379,14 @@ def community_signup(
         currency=currency,
         time_zone=time_zone,
         dance_styles=dance_styles,
+    )
+    PlatformTermsAcceptance.objects.bulk_create(
+        PlatformTermsAcceptance(
+            community=provisioned.community,
+            community_slug=provisioned.community.slug,
+            document=document,
+        )
+        for document in accepted_documents
     )
     token = login_token_issue(
         schema=provisioned.community.schema_name, email=provisioned.owner_email

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
+from core_apps.privacy.selectors import policies_current
 from pista.errors import ApplicationError
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.tenancy import current_schema
@@ -61,6 +62,7 @@ def _community_signup(request: HttpRequest) -> HttpResponse:
                     language=form.cleaned_data["language"],
                     currency=form.cleaned_data["currency"],
                     time_zone=form.cleaned_data["time_zone"],
+                    accepted_documents=form.platform_policies,
                 )
             except ApplicationError as exc:
                 field = {
@@ -74,6 +76,15 @@ def _community_signup(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(signup.welcome_url)
         return render(request, "tenants/signup.html", {"form": form}, status=400)
     return render(request, "tenants/signup.html", {"form": form})
+
+
+@require_GET
+def platform_policy_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The current version of one of the platform's own policies (terms, privacy)."""
+    document = next((d for d in policies_current() if d.kind == kind), None)
+    if document is None:
+        raise Http404("No such policy.")
+    return render(request, "tenants/platform_policy.html", {"document": document})
 
 
 @require_GET

@@ -105,6 +105,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("accounts/2fa/webauthn/keys/", "pk"): "webauthn_key",
     # privacy (member) and the community's data (owner)
     ("privacy/policies/", "kind"): "policy_kind",
+    ("legal/", "kind"): "policy_kind",  # the platform's own policies (platform host)
     ("privacy/export/", "token"): "member_export_token",
     ("settings/data/export/", "token"): "community_export_token",
     ("settings/data/delete/cancel/", "token"): "deletion_cancel_token",
