@@ -268,18 +268,18 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "core_apps.privacy.tasks.retention_enforce_task"},
         "schedule": 86400.0,
     },
-    # Members get one email digest of their notifications, never one per message.
-    # Communities whose deletion grace period is over are deleted for good.
     # Community exports are deleted once past their retention.
     "community-exports-prune": {
         "task": "tenants.tasks.community_fanout_task",
         "kwargs": {"task_name": "tenants.tasks.community_exports_prune_task"},
         "schedule": 86400.0,
     },
+    # Communities whose deletion grace period is over are deleted for good.
     "communities-purge-due": {
         "task": "tenants.tasks.communities_purge_due_task",
         "schedule": 3600.0,
     },
+    # Members get one email digest of their notifications, never one per message.
     "community-notification-digests": {
         "task": "tenants.tasks.community_fanout_task",
         "kwargs": {"task_name": "core_apps.community.tasks.notification_digests_send_task"},
@@ -287,14 +287,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# New community schemas replay a pg_dump of the template (tenants.template); the
+# default is the embedded server's pg_dump or the one on PATH.
+PISTA_PG_DUMP = env.str("PISTA_PG_DUMP", default="")
+# Private files (invoices) are reached through links signed for this long.
+PISTA_PRIVATE_LINK_SECONDS = env.int("PISTA_PRIVATE_LINK_SECONDS", default=900)
 # Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
 # The pool is refilled by a Celery task, so it is off by default without Redis
 # (eager tasks would make the signup wait for the refill) and in tests.
-# New community schemas replay a pg_dump of the template (tenants.template); the
-# default is the embedded server's pg_dump or the one on PATH.
-# Private files (invoices) are reached through links signed for this long.
-PISTA_PRIVATE_LINK_SECONDS = env.int("PISTA_PRIVATE_LINK_SECONDS", default=900)
-PISTA_PG_DUMP = env.str("PISTA_PG_DUMP", default="")
 PISTA_SPARE_SCHEMAS = env.int("PISTA_SPARE_SCHEMAS", default=2 if REDIS_URL and not TESTING else 0)
 
 # Wagtail's background tasks run immediately, inside the request's tenant schema.
