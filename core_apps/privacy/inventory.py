@@ -232,39 +232,25 @@ INVENTORY: list[PersonalData] = [
         Erasure.DELETE,
         member=("user",),
     ),
-    PersonalData(
-        "axes.AccessAttempt",
-        ("username", "ip_address", "user_agent"),
-        "security",
-        "Throttling failed sign-ins (account security)",
-        LegalBasis.LEGITIMATE_INTERESTS,
-        Erasure.DELETE,
-        member_email=("username",),
-        retention=Retention.DELETE,
-        age_field="attempt_time",
-    ),
-    PersonalData(
-        "axes.AccessFailureLog",
-        ("username", "ip_address", "user_agent"),
-        "security",
-        "Throttling failed sign-ins (account security)",
-        LegalBasis.LEGITIMATE_INTERESTS,
-        Erasure.DELETE,
-        member_email=("username",),
-        retention=Retention.DELETE,
-        age_field="attempt_time",
-    ),
-    PersonalData(
-        "axes.AccessLog",
-        ("username", "ip_address", "user_agent"),
-        "security",
-        "Sign-in history (account security)",
-        LegalBasis.LEGITIMATE_INTERESTS,
-        Erasure.DELETE,
-        member_email=("username",),
-        retention=Retention.DELETE,
-        age_field="attempt_time",
-    ),
+    # django-axes: failed sign-ins (throttling) and the sign-in history.
+    *[
+        PersonalData(
+            label,
+            ("username", "ip_address", "user_agent"),
+            "security",
+            purpose,
+            LegalBasis.LEGITIMATE_INTERESTS,
+            Erasure.DELETE,
+            member_email=("username",),
+            retention=Retention.DELETE,
+            age_field="attempt_time",
+        )
+        for label, purpose in [
+            ("axes.AccessAttempt", "Throttling failed sign-ins (account security)"),
+            ("axes.AccessFailureLog", "Throttling failed sign-ins (account security)"),
+            ("axes.AccessLog", "Sign-in history (account security)"),
+        ]
+    ],
     # --- Community ----------------------------------------------------------
     PersonalData(
         "community.DancerProfile",
