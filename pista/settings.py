@@ -91,6 +91,8 @@ PISTA_TENANT_APPS = [
 SHARED_APPS = [
     "django_tenants",
     "pista",
+    # Effects that must follow a commit, in every schema (the platform's too).
+    "pista.outbox",
     "tenants",
     "billing",
     *DJANGO_CORE_APPS,
@@ -102,6 +104,7 @@ SHARED_APPS = [
     "core_apps.privacy",
 ]
 TENANT_APPS = [
+    "pista.outbox",
     *DJANGO_CORE_APPS,
     *ACCOUNT_APPS,
     *WAGTAIL_APPS,
@@ -241,18 +244,50 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues: default, mail, webhooks, payments — routed by task name.
 CELERY_TASK_ROUTES = {
+    "core_apps.orders.tasks.stripe_event_process_task": {"queue": "webhooks"},
+    "core_apps.orders.tasks.order_paid_task": {"queue": "payments"},
     "*_send_task": {"queue": "mail"},
     "*webhook*": {"queue": "webhooks"},
     "*payment*": {"queue": "payments"},
     "*_notify_task": {"queue": "mail"},
 }
+# A task is acknowledged when it is done, and requeued when its worker process
+# dies under it; the outbox (pista.outbox) re-drives whatever is lost anyway.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing to a broker that is down fails fast (the outbox keeps the work) …
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+    # Unacknowledged tasks of a worker that vanished come back after this.
+    "visibility_timeout": 600,
+}
+# … and a worker whose broker drops keeps retrying the connection, forever,
+# instead of exiting or hanging (its supervisor restarts it if it ever does).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Outbox messages whose hand-over to the broker failed, whose worker died, or
+    # that back off after a failure are delivered by these sweeps.
+    "outbox-sweep-platform": {"task": "pista.outbox.tasks.outbox_sweep_task", "schedule": 30.0},
+    "outbox-sweep-communities": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "pista.outbox.tasks.outbox_sweep_task"},
+        "schedule": 30.0,
+    },
     # Pending and failed custom domains are re-checked with backoff
     # (tenants.domain_services.recheck_delay); the beat only finds the due ones.
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
@@ -286,6 +321,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# The outbox: a message is swept once this long after it was recorded (normally
+# delivered at commit already); failures back off from PISTA_OUTBOX_BACKOFF_S,
+# doubling, and give up (status failed, shown to operators) after MAX_ATTEMPTS.
+PISTA_OUTBOX_SWEEP_GRACE_S = env.int("PISTA_OUTBOX_SWEEP_GRACE_S", default=60)
+PISTA_OUTBOX_BACKOFF_S = env.int("PISTA_OUTBOX_BACKOFF_S", default=30)
+PISTA_OUTBOX_MAX_ATTEMPTS = env.int("PISTA_OUTBOX_MAX_ATTEMPTS", default=12)
 
 # New community schemas replay a pg_dump of the template (tenants.template); the
 # default is the embedded server's pg_dump or the one on PATH.

@@ -29,16 +29,12 @@ class CommunityTask(TenantTask):
         return super().__call__(*args, **kwargs)
 
 
-def task_enqueue_on_commit(task: Any, /, **kwargs: Any) -> None:
-    """Queue ``task`` once the current transaction commits, in the schema that is
-    current *now* (by commit time the connection may have moved to another one)."""
-    from django.db import transaction
-    from django_tenants.utils import schema_context
+def task_enqueue_on_commit(task: Any, /, *, dedupe_key: str = "", **kwargs: Any) -> None:
+    """Run ``task(**kwargs)`` after the current transaction commits, in the schema
+    that is current *now*, durably: the outbox records it in this transaction and
+    delivers it until done, even if the broker or a worker fails meanwhile
+    (``pista.outbox``). ``dedupe_key`` records the effect once per key."""
+    # Imported here: task modules import this one while the app registry loads.
+    from pista.outbox.services import outbox_enqueue
 
-    schema = current_schema()
-
-    def enqueue() -> None:
-        with schema_context(schema):
-            task.delay(**kwargs)
-
-    transaction.on_commit(enqueue)
+    outbox_enqueue(task, dedupe_key=dedupe_key, **kwargs)

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
+from pista.outbox.services import effect_once
 from tenants.selectors import community_current, community_url
 from themes.services import email_message_build
 
@@ -68,7 +69,13 @@ def _order_link(order: Order) -> str:
 
 def order_tickets_send(*, order: Order) -> None:
     """The confirmation: tickets with a QR code per attendee, the invoice PDF
-    and the event's ``.ics``."""
+    and the event's ``.ics`` — once per order, however often it is asked."""
+    with effect_once(f"order:{order.pk}:tickets-email") as first:
+        if first:
+            _order_tickets_message(order).send()
+
+
+def _order_tickets_message(order: Order) -> EmailMultiAlternatives:
     positions = list(order.positions.select_related("product").filter(status="valid"))
     message = _themed(
         prefix="tickets",
@@ -89,7 +96,7 @@ def order_tickets_send(*, order: Order) -> None:
     ics = _ics(order)
     if ics:
         message.attach("event.ics", ics, "text/calendar")
-    message.send()
+    return message
 
 
 def waitlist_offer_send(*, entry: WaitlistEntry) -> None:

@@ -57,6 +57,8 @@ class Order(models.Model):
     payment_intent_id = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # A card payment's chargeback, from Stripe: open, won, lost, warning_closed.
+    dispute_status = models.CharField(max_length=16, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

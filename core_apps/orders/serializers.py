@@ -101,6 +101,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "total_minor",
             "tax_minor",
             "refunded_minor",
+            "dispute_status",
             "payment_reference",
             "expires_at",
             "paid_at",

@@ -14,8 +14,6 @@ from __future__ import annotations
 from core_apps.orders.services.card import (
     order_stripe_confirm,
     order_stripe_start,
-    stripe_event_process,
-    stripe_event_receive,
 )
 from core_apps.orders.services.checkin import CheckInResult, position_check_in
 from core_apps.orders.services.checkout import (
@@ -70,6 +68,10 @@ from core_apps.orders.services.refunds import (
     orders_refund_for_date,
     orders_refund_for_event,
     orders_refund_for_products,
+)
+from core_apps.orders.services.stripe_events import (
+    stripe_event_process,
+    stripe_event_receive,
 )
 from core_apps.orders.services.transfer import position_transfer
 from core_apps.orders.services.waitlist import (

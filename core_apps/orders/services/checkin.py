@@ -44,6 +44,10 @@ def position_check_in(*, secret: str, actor: User | None, location: str = "") ->
             f"This ticket is not valid (order {position.order.get_status_display().lower()}).",
             code="ticket_invalid",
         )
+    if position.order.dispute_status == "lost":
+        raise CheckInRefused(
+            "This ticket is not valid: its payment was charged back.", code="ticket_disputed"
+        )
     now = timezone.now()
     with transaction.atomic():
         if position.checkins_left is not None:

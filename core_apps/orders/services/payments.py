@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,13 +30,11 @@ if TYPE_CHECKING:
 
 
 def _order_paid_effects(order: Order) -> None:
+    """Invoice and tickets, recorded in the outbox with the payment itself."""
     from core_apps.orders.tasks import order_paid_task
     from pista.tasks import task_enqueue_on_commit
 
-    if connection.in_atomic_block:
-        task_enqueue_on_commit(order_paid_task, order_id=order.pk)
-    else:
-        order_paid_task.delay(order_id=order.pk)
+    task_enqueue_on_commit(order_paid_task, dedupe_key=f"order-paid:{order.pk}", order_id=order.pk)
 
 
 def order_mark_paid(

@@ -1,0 +1,63 @@
+"""One row per effect that must follow a commit (in every schema: a community's
+effects stay in its own schema, the platform's in public)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run once the transaction that wrote this row commits.
+
+    ``pending`` until a delivery runs the task and marks it ``done`` in one
+    transaction; a failing delivery is retried with backoff (``next_attempt_at``)
+    until ``PISTA_OUTBOX_MAX_ATTEMPTS``, then ``failed`` for an operator to see.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    # Enqueuing the same effect twice (same non-empty key) records it once.
+    dedupe_key = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="outbox_message_dedupe_key_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="outbox_message_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk} ({self.status})"
+
+
+class EffectMarker(models.Model):
+    """An effect that happened (``outbox.services.effect_once``): its key is the
+    idempotency marker, e.g. ``order:42:tickets-email``."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
