@@ -7,7 +7,7 @@ from typing import Any
 from tenant_schemas_celery.task import TenantTask
 
 from pista.errors import ApplicationError
-from pista.tenancy import current_schema, in_public_schema
+from pista.tenancy import in_public_schema
 
 
 class WrongSchema(ApplicationError):

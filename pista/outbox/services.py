@@ -152,7 +152,9 @@ def outbox_deliver(*, message_id: int) -> str:
             task = app.tasks[message.task]
             task(**message.kwargs)
         except Exception as exc:  # the effect failed; record it and back off
-            logger.exception("outbox: %s #%s failed (attempt %s)", message.task, message_id, attempts)
+            logger.exception(
+                "outbox: %s #%s failed (attempt %s)", message.task, message_id, attempts
+            )
             failed = attempts >= settings.PISTA_OUTBOX_MAX_ATTEMPTS
             OutboxMessage.objects.filter(pk=message_id).update(
                 attempts=attempts,

@@ -98,9 +98,7 @@ def _charge_refunded(order: Order, charge: dict[str, Any], *, event_id: str) -> 
     ).update(refunded_minor=F("refunded_minor") + new_minor, status=Order.Status.PARTIALLY_REFUNDED)
     if not reserved:
         order_log(order=order, action="stripe.refund_unmatched", event=event_id, amount=new_minor)
-        audit_record(
-            "order.refund_unmatched", actor=None, target=order, data={"event": event_id}
-        )
+        audit_record("order.refund_unmatched", actor=None, target=order, data={"event": event_id})
         return "refund unmatched"
     refunds = (charge.get("refunds") or {}).get("data") or []
     refund = Refund.objects.create(
@@ -188,7 +186,8 @@ def stripe_event_process(*, event_pk: int) -> str:
         obj = (event.get("data") or {}).get("object") or {}
         order = _order_for(obj)
         if order is None:
-            result = "no order" if row.type.startswith(("payment_intent.", "charge.")) else "ignored"
+            about_orders = row.type.startswith(("payment_intent.", "charge."))
+            result = "no order" if about_orders else "ignored"
         elif row.type == "payment_intent.succeeded":
             stripe_intent_settle(
                 order,
