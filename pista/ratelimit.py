@@ -1,10 +1,22 @@
-"""Fixed-window rate limits kept in the cache (Redis in production)."""
+"""Fixed-window rate limits kept in the cache (Redis in production).
+
+When the cache is unreachable a limit cannot count, so each limit says what
+an outage means: ``fail_open`` limits (lookups a page makes, such as the slug
+check) let the request through — refusing them would take pages down with
+Redis — while the default, fail-closed, refuses: sign-ups, password tries and
+exports are what an attacker would hammer while Redis is down. (Sign-in is
+throttled by django-axes in the database, so it keeps working without Redis.)
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -25,15 +37,28 @@ def axes_client_ip(request: HttpRequest) -> str:
     return client_ip(request)
 
 
-def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_s: int) -> bool:
+def rate_limit_exceeded(
+    *, scope: str, key: str, limit: int, window_s: int, fail_open: bool = False
+) -> bool:
     """Count one hit for ``key`` in ``scope``; True once more than ``limit`` hits
-    happened in the current ``window_s``-second window."""
+    happened in the current ``window_s``-second window. With the cache down:
+    ``fail_open`` (False → refuse)."""
+    cache = caches["ratelimit"]
     cache_key = f"ratelimit:{scope}:{key}"
-    if cache.add(cache_key, 1, window_s):
-        return limit < 1
     try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, window_s)
-        hits = 1
+        if cache.add(cache_key, 1, window_s):
+            return limit < 1
+        try:
+            hits = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, window_s)
+            hits = 1
+    except Exception:  # the cache server is unreachable: no count to go by
+        logger.warning(
+            "rate limit %s: cache unavailable, failing %s",
+            scope,
+            "open" if fail_open else "closed",
+            exc_info=True,
+        )
+        return not fail_open
     return hits > limit

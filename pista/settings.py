@@ -221,10 +221,24 @@ if REDIS_URL:
             "KEY_PREFIX": env.str(
                 "CACHE_KEY_PREFIX", default=f"pista:{DATABASES['default']['NAME']}"
             ),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # A Redis outage degrades to the database (cache misses), never
+            # to a 500: reads answer "not cached", writes are dropped, quickly.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
             **_TENANT_KEYS,
         }
     }
+    # Rate limits must know when Redis is gone (pista.ratelimit decides, per
+    # limit, whether that lets requests through or refuses them).
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "pista.cache"
 else:
     CACHES = {
         "default": {
@@ -233,15 +247,17 @@ else:
             **_TENANT_KEYS,
         }
     }
+CACHES.setdefault("ratelimit", CACHES["default"])
 CACHES["renditions"] = {**CACHES["default"], "TIMEOUT": 600}
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # Without Redis, tasks run in the calling process (the embedded default); the
 # test suite runs them eagerly too, except where a test drives a real worker.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
+CELERY_TASK_ALWAYS_EAGER = env.bool("PISTA_CELERY_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+PISTA_OUTBOX_SWEEP_INTERVAL_S = env.float("PISTA_OUTBOX_SWEEP_INTERVAL_S", default=30.0)
 # Queues: default, mail, webhooks, payments — routed by task name.
 CELERY_TASK_ROUTES = {
     "core_apps.orders.tasks.stripe_event_process_task": {"queue": "webhooks"},
@@ -282,11 +298,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Outbox messages whose hand-over to the broker failed, whose worker died, or
     # that back off after a failure are delivered by these sweeps.
-    "outbox-sweep-platform": {"task": "pista.outbox.tasks.outbox_sweep_task", "schedule": 30.0},
+    "outbox-sweep-platform": {
+        "task": "pista.outbox.tasks.outbox_sweep_task",
+        "schedule": PISTA_OUTBOX_SWEEP_INTERVAL_S,
+    },
     "outbox-sweep-communities": {
         "task": "tenants.tasks.community_fanout_task",
         "kwargs": {"task_name": "pista.outbox.tasks.outbox_sweep_task"},
-        "schedule": 30.0,
+        "schedule": PISTA_OUTBOX_SWEEP_INTERVAL_S,
     },
     # Pending and failed custom domains are re-checked with backoff
     # (tenants.domain_services.recheck_delay); the beat only finds the due ones.
@@ -554,6 +573,7 @@ EMAIL_BACKEND = env.str(
         else "pista.mail.StderrEmailBackend"
     ),
 )
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")  # the file backend's folder
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pista <no-reply@pista.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {

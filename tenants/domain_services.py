@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 from cms.services import site_hostname_set
 from core_apps.accounts.models import User
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import current_schema
 from tenants.dns import DnsLookupFailed, txt_records
 from tenants.models import Community, Domain
@@ -102,7 +103,7 @@ def _forget_routes_on_commit(community: Community, *extra_hosts: str) -> None:
 def _verify_enqueue_on_commit(domain_id: int) -> None:
     from tenants.tasks import domain_verify_task
 
-    transaction.on_commit(lambda: domain_verify_task.delay(domain_id=domain_id))
+    task_enqueue_on_commit(domain_verify_task, domain_id=domain_id)
 
 
 def _normalised_custom_domain(raw: str) -> str:

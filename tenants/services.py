@@ -21,6 +21,7 @@ from cms.services import site_provision
 from core_apps.accounts.models import User
 from core_apps.accounts.services import owner_create
 from pista.errors import ApplicationError, Conflict, PermissionDenied
+from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import public_schema_activate
 from tenants.dance_styles import DANCE_STYLE_CODES
 from tenants.models import Community, Domain, PlatformTermsAcceptance
@@ -194,7 +195,7 @@ def community_create(
     if settings.PISTA_SPARE_SCHEMAS:
         from tenants.tasks import spare_schemas_refill_task
 
-        spare_schemas_refill_task.delay()
+        task_enqueue_on_commit(spare_schemas_refill_task)
     return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
 
 

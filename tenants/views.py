@@ -91,7 +91,11 @@ def platform_policy_view(request: HttpRequest, kind: str) -> HttpResponse:
 def slug_check_view(request: HttpRequest) -> JsonResponse:
     """``?slug=…`` → ``{"available", "message", "suggestions"}`` for the signup form."""
     if rate_limit_exceeded(
-        scope="slug-check", key=client_ip(request), limit=SLUG_CHECKS_PER_IP_PER_MINUTE, window_s=60
+        scope="slug-check",
+        key=client_ip(request),
+        limit=SLUG_CHECKS_PER_IP_PER_MINUTE,
+        window_s=60,
+        fail_open=True,
     ):
         return JsonResponse(
             {"code": "throttled", "detail": _("Too many requests. Slow down.")}, status=429

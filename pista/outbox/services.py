@@ -121,7 +121,7 @@ def _claimed(message_id: int) -> Iterator[bool]:
     key = _advisory_key(message_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        (held,) = cursor.fetchone()  # type: ignore[misc]
+        (held,) = cursor.fetchone()
     try:
         yield bool(held)
     finally:
@@ -136,12 +136,13 @@ def _backoff(attempts: int) -> timedelta:
 
 def outbox_deliver(*, message_id: int) -> str:
     """Run one pending message's task unless another process is running it or it
-    is done. Returns ``done``, ``retry``, ``failed`` or ``skipped``."""
+    is done. Returns ``done``, ``retry`` (failed, backing off), ``failed`` (gave
+    up), ``busy`` (another process holds it) or ``skipped`` (done already)."""
     from pista.celery import app
 
     with _claimed(message_id) as held:
         if not held:
-            return "skipped"
+            return "busy"
         message = OutboxMessage.objects.filter(
             pk=message_id, status=OutboxMessage.Status.PENDING
         ).first()

@@ -163,14 +163,14 @@ def _dispute(order: Order, obj: dict[str, Any], *, event_type: str, event_id: st
             dispute_status=outcome if outcome in DISPUTE_OUTCOMES else "closed"
         )
         action = "order.dispute_closed"
-    data = {
+    data: dict[str, Any] = {
         "dispute": str(obj.get("id", "")),
         "amount_minor": int(obj.get("amount", 0)),
         "reason": str(obj.get("reason", "")),
         "status": str(obj.get("status", "")),
         "event": event_id,
     }
-    order_log(order=order, action=action, **data)
+    order_log(order=order, action=action, actor=None, **data)
     audit_record(action, actor=None, target=order, data=data)
     return action
 
