@@ -13,6 +13,7 @@ from django.utils import timezone
 from core_apps.orders.models import (
     Invoice,
     Order,
+    Position,
 )
 from core_apps.orders.services.common import order_log
 from core_apps.orders.services.errors import (
@@ -120,8 +121,9 @@ def order_pay_simulated(*, order: Order, card_number: str) -> Order:
 
 def order_paid_process(*, order_id: int) -> None:
     """After payment: the invoice (once), the tickets email and the partners'
-    claim links."""
-    order = Order.objects.filter(pk=order_id, status=Order.Status.PAID).first()
+    claim links. An order refunded before this ran (events arrive in any order)
+    still gets its invoice; tickets go out while any is still valid."""
+    order = Order.objects.filter(pk=order_id, paid_at__isnull=False).first()
     if order is None:
         return
     if order.total_minor > 0 and not order.invoices.filter(kind=Invoice.Kind.INVOICE).exists():
@@ -133,5 +135,6 @@ def order_paid_process(*, order_id: int) -> None:
     from core_apps.orders.mail import order_tickets_send
     from core_apps.orders.services.partners import partner_claims_send
 
-    order_tickets_send(order=order)
-    partner_claims_send(order=order)
+    if order.positions.filter(status=Position.Status.VALID).exists():
+        order_tickets_send(order=order)
+        partner_claims_send(order=order)
