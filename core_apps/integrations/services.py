@@ -88,7 +88,7 @@ def idempotency_claim(
     key: str,
     fingerprint: str,
     user: Any = None,
-    wait_seconds: float = IDEMPOTENCY_WAIT_SECONDS,
+    wait_seconds: float | None = None,
 ) -> IdempotencyClaim:
     """Claim ``key`` for one request, or find the answer of the request that
     claimed it first. Must run outside any transaction (autocommit), so that
@@ -98,8 +98,10 @@ def idempotency_claim(
     answer. An expired key, or one abandoned by a dead process, is claimed
     afresh. Raises IdempotencyKeyReused (the key was used for another endpoint,
     caller or body) and IdempotencyInProgress (the first request has not
-    answered within ``wait_seconds``).
+    answered within ``wait_seconds``, default IDEMPOTENCY_WAIT_SECONDS).
     """
+    if wait_seconds is None:
+        wait_seconds = IDEMPOTENCY_WAIT_SECONDS
     deadline = time.monotonic() + wait_seconds
     reclaims = 0
     while True:
