@@ -56,7 +56,10 @@ def idempotent(method: ViewMethod) -> ViewMethod:
         key = services.idempotency_key_clean(raw=raw)
         fingerprint = services.idempotency_fingerprint(
             endpoint=f"{request.method} {request.path}",
-            actor=_actor(request),
+            actor=services.idempotency_actor(
+                user=request.user if request.user.is_authenticated else None,
+                credential=request.auth,
+            ),
             body=request.data,
         )
         claim = services.idempotency_claim(
@@ -92,14 +95,6 @@ def idempotent(method: ViewMethod) -> ViewMethod:
         return response
 
     return extend_schema(parameters=[IDEMPOTENCY_KEY_HEADER])(wrapper)  # type: ignore[no-any-return]
-
-
-def _actor(request: Request) -> str:
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    if request.auth is not None:  # an API key without a user
-        return f"{type(request.auth).__name__}:{getattr(request.auth, 'pk', request.auth)}"
-    return "anonymous"
 
 
 def _worth_keeping(response: Any, failure: Exception | None) -> bool:

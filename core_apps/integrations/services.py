@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,6 +73,16 @@ def idempotency_key_clean(*, raw: str) -> str:
             _("Idempotency-Key must be 1 to 255 printable ASCII characters.")
         )
     return raw
+
+
+def idempotency_actor(*, user: Any = None, credential: Any = None) -> str:
+    """Who sends a request, as the fingerprint records it: the signed-in user,
+    else the credential (an API key) that authenticated it, else nobody."""
+    if user is not None:
+        return f"user:{user.pk}"
+    if credential is not None:
+        return f"{type(credential).__name__}:{getattr(credential, 'pk', credential)}"
+    return "anonymous"
 
 
 def idempotency_fingerprint(*, endpoint: str, actor: str, body: Any) -> str:
@@ -181,3 +192,23 @@ def idempotency_release(*, record: IdempotencyRecord) -> None:
     IdempotencyRecord.objects.filter(
         pk=record.pk, status=IdempotencyRecord.Status.IN_PROGRESS
     ).delete()
+
+
+def idempotency_run(
+    *, key: str, fingerprint: str, work: Callable[[], Any], user: Any = None
+) -> Any:
+    """Run ``work`` once per key and return its (JSON-serialisable) result, or
+    the result the first run with this key stored (waiting briefly for it).
+    If ``work`` raises, nothing is kept and the key may be used again. Raises
+    what ``work`` raises, IdempotencyKeyReused and IdempotencyInProgress."""
+    claim = idempotency_claim(key=key, fingerprint=fingerprint, user=user)
+    if claim.answer is not None:
+        return claim.answer.body
+    assert claim.record is not None
+    try:
+        result = work()
+    except BaseException:
+        idempotency_release(record=claim.record)
+        raise
+    idempotency_complete(record=claim.record, status=200, body=result)
+    return result
