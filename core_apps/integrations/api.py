@@ -54,19 +54,13 @@ def idempotent(method: ViewMethod) -> ViewMethod:
         if raw is None:
             return method(view, request, *args, **kwargs)
         key = services.idempotency_key_clean(raw=raw)
+        user = request.user if request.user.is_authenticated else None
         fingerprint = services.idempotency_fingerprint(
             endpoint=f"{request.method} {request.path}",
-            actor=services.idempotency_actor(
-                user=request.user if request.user.is_authenticated else None,
-                credential=request.auth,
-            ),
+            actor=services.idempotency_actor(user=user, credential=request.auth),
             body=request.data,
         )
-        claim = services.idempotency_claim(
-            key=key,
-            fingerprint=fingerprint,
-            user=request.user if request.user.is_authenticated else None,
-        )
+        claim = services.idempotency_claim(key=key, fingerprint=fingerprint, user=user)
         if claim.answer is not None:
             return Response(
                 claim.answer.body,
@@ -75,10 +69,10 @@ def idempotent(method: ViewMethod) -> ViewMethod:
             )
         record = claim.record
         assert record is not None
+        failure: Exception | None = None
         try:
             try:
                 response = method(view, request, *args, **kwargs)
-                failure: Exception | None = None
             except Exception as exc:
                 # The answer to keep is the one the client sees: the handler's.
                 response = view.handle_exception(exc)
@@ -94,7 +88,7 @@ def idempotent(method: ViewMethod) -> ViewMethod:
             services.idempotency_release(record=record)
         return response
 
-    return extend_schema(parameters=[IDEMPOTENCY_KEY_HEADER])(wrapper)  # type: ignore[no-any-return]
+    return extend_schema(parameters=[IDEMPOTENCY_KEY_HEADER])(wrapper)
 
 
 def _worth_keeping(response: Any, failure: Exception | None) -> bool:
