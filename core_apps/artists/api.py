@@ -19,6 +19,7 @@ from core_apps.artists.serializers import (
     DepositSerializer,
     InviteSerializer,
 )
+from core_apps.integrations.api import idempotent
 
 
 class ArtistListApi(generics.ListAPIView):
@@ -96,6 +97,7 @@ class ArtistBookingListApi(generics.ListAPIView):
         return selectors.artist_bookings_for_user(user=self.request.user)
 
     @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         data = ArtistBookingRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

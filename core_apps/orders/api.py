@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.integrations.api import idempotent
 from core_apps.orders import selectors, services
 from core_apps.orders.exports import attendees_csv, attendees_xlsx
 from core_apps.orders.serializers import (
@@ -42,6 +43,7 @@ class CheckoutApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=CheckoutInSerializer, responses={201: OrderSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = CheckoutInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -85,6 +87,7 @@ class OrderPayApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=PaySerializer, responses=OrderSerializer)
+    @idempotent
     def post(self, request: Request, code: str) -> Response:
         serializer = PaySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -177,6 +180,7 @@ class OrderRefundApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=RefundSerializer, responses=OrderSerializer)
+    @idempotent
     def post(self, request: Request, code: str) -> Response:
         actor = _staff(request, "orders.change_order")
         serializer = RefundSerializer(data=request.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -26,9 +27,16 @@ class CheckoutForm(forms.Form):
     join_waitlist = forms.BooleanField(
         label=_("Put me on the waitlist if there is no place"), required=False
     )
+    # One-time token of this rendering of the form: a second submission with it
+    # (a double click) leads to the order the first one placed.
+    submission_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, product: Product, simulated: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_token"] = secrets.token_urlsafe(24)
         choices = [(Order.Provider.MANUAL, Order.Provider.MANUAL.label)]
         if simulated:
             choices.insert(0, (Order.Provider.SIMULATED, Order.Provider.SIMULATED.label))

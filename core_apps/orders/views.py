@@ -16,14 +16,23 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core_apps.integrations.services import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    idempotency_actor,
+    idempotency_fingerprint,
+    idempotency_run,
+)
 from core_apps.orders import selectors, services
 from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_availability, product_price_current
-from pista.errors import ApplicationError, NotFound, PermissionDenied
+from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 
 def _html_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,6 +54,7 @@ def _order_url(order: Order) -> str:
     return f"/orders/{order.code}/{order.secret}/"
 
 
+@never_cache  # each rendering carries its own one-time submission token
 @_html_errors
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
     product = (
@@ -68,7 +78,8 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
             partner_email=data.get("partner_email", ""),
             answers=form.answers(),
         )
-        try:
+
+        def place() -> dict[str, Any]:
             result = services.order_checkout(
                 email=data["email"],
                 name=data["name"],
@@ -78,16 +89,21 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
                 join_waitlist=data["join_waitlist"],
                 user=request.user if request.user.is_authenticated else None,
             )
+            if result.order is None:
+                return {"location": request.path, "waitlisted": True}
+            return {"location": _order_url(result.order), "waitlisted": False}
+
+        try:
+            placed = _once_per_form(request, form, place)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             status = exc.status_code
         else:
-            if result.order is None:
+            if placed["waitlisted"]:
                 messages.info(
                     request, "You are on the waitlist: we'll email you when a place frees."
                 )
-                return redirect(request.path)
-            return redirect(_order_url(result.order))
+            return redirect(placed["location"])
     elif request.method == "POST":
         status = 400
     return render(
@@ -101,6 +117,41 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _once_per_form(
+    request: HttpRequest, form: CheckoutForm, work: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run ``work`` once per rendering of the form: a second submission of the
+    same details with the same one-time token (a double click) gets the first
+    one's result. Raises what ``work`` raises, and Conflict when the token
+    comes back with other details or while the first submission still runs."""
+    token = form.cleaned_data.get("submission_token")
+    if not token:
+        return work()
+    user = request.user if request.user.is_authenticated else None
+    details = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+    try:
+        return idempotency_run(
+            key=f"checkout-form:{token}",
+            fingerprint=idempotency_fingerprint(
+                endpoint=f"POST {request.path}",
+                actor=idempotency_actor(user=user),
+                body=details,
+            ),
+            user=user,
+            work=work,
+        )
+    except IdempotencyKeyReused as exc:
+        raise Conflict(
+            _("This form was already sent with other details: reload the page to order again."),
+            code=exc.code,
+        ) from exc
+    except IdempotencyInProgress as exc:
+        raise Conflict(
+            _("Your order is still being placed: wait a moment, then reload the page."),
+            code=exc.code,
+        ) from exc
 
 
 def _qr_svg(secret: str) -> str:

@@ -96,6 +96,10 @@ CATEGORIES: dict[str, Category] = {
         ),
         Category("forms", "Contact form submissions", timedelta(days=365), "1 year"),
         Category("exports", "Data exports", timedelta(days=7), "7 days"),
+        # Same period as core_apps.integrations.services.IDEMPOTENCY_TTL.
+        Category(
+            "idempotency", "Answers kept for repeated API requests", timedelta(days=1), "24 hours"
+        ),
         Category("editorial", "CMS editorial records", None, "for the life of the community"),
     ]
 }
@@ -636,6 +640,21 @@ INVENTORY: list[PersonalData] = [
         retained_fields=("bill_to",),
         retain_if={"pk__isnull": False},
         age_field="issued_at",
+    ),
+    # --- Integrations -------------------------------------------------------
+    PersonalData(
+        "integrations.IdempotencyRecord",
+        ("user", "response_body"),
+        "idempotency",
+        "Answering a repeated checkout, payment or booking request with its first "
+        "answer instead of carrying it out twice",
+        LegalBasis.CONTRACT,
+        Erasure.DELETE,
+        member=("user",),
+        member_text=("response_body",),
+        retention=Retention.DELETE,
+        age_field="created_at",
+        exported=False,  # copies of answers the member already has
     ),
     # --- Privacy ------------------------------------------------------------
     PersonalData(

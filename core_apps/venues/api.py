@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.integrations.api import idempotent
 from core_apps.venues import selectors, services
 from core_apps.venues.serializers import (
     AvailabilityQuerySerializer,
@@ -130,6 +131,7 @@ class SpaceBookingListApi(generics.ListAPIView):
     @extend_schema(
         request=SpaceBookingRequestSerializer, responses={201: SpaceBookingSerializer(many=True)}
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         data = SpaceBookingRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,0 +1,48 @@
+"""Integrations: what partners and API clients rely on across requests.
+
+:class:`IdempotencyRecord` remembers the first answer to a request sent with an
+``Idempotency-Key`` header (or a checkout form's one-time token), so a retry
+or a double click is answered with it instead of being carried out twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyRecord(models.Model):
+    """One idempotency key of this community: claimed by the first request
+    (``in_progress``, committed before that request does its work, so that a
+    concurrent twin sees it) and then holding that request's answer."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    # One row per key and community (the table lives in each tenant schema):
+    # the unique index decides between concurrent requests.
+    key = models.CharField(max_length=255, unique=True)
+    # SHA-256 of the endpoint, the caller and the body: a replay must match it.
+    fingerprint = models.CharField(max_length=64)
+    # The signed-in caller, if any (so a member's erasure removes their rows).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+
+    def __str__(self) -> str:
+        return f"{self.key[:16]} ({self.status})"
