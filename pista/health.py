@@ -1,7 +1,12 @@
 """Liveness and readiness probes, answered on every host before tenant routing.
 
 ``/healthz`` says the process is alive; ``/readyz`` checks the database, Redis
-(when configured) and that no migration is pending, and names what fails.
+(when configured) and that no migration is pending, and names what fails. The
+probes are answered by the first middleware, before sessions, routing or any
+page work, and readiness is computed at most once per ``READINESS_TTL_S`` per
+process: a probe under load costs a dictionary lookup, not queries. Apps add
+checks with :func:`readiness_check_register` (``tenants`` replaces the
+migrations check with one that covers the template and every community).
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from pista.request_id import request_id_bind
 
 MIGRATIONS_CHECK_TTL_S = 30.0
+
+
+class NotReady(Exception):
+    """A readiness check's failure whose message may be shown (it holds no secret)."""
+
+
 _migrations_ok_until = 0.0
 
 
@@ -47,7 +58,7 @@ def check_migrations() -> None:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
-        raise RuntimeError(f"{len(pending)} unapplied migrations")
+        raise NotReady(f"{len(pending)} unapplied migrations")
     _migrations_ok_until = time.monotonic() + MIGRATIONS_CHECK_TTL_S
 
 
@@ -56,6 +67,22 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "redis": check_redis,
     "migrations": check_migrations,
 }
+READINESS_TTL_S = 2.0
+_readiness_cached: tuple[float, tuple[bool, dict[str, str]]] | None = None
+
+
+def readiness_check_register(name: str, check: Callable[[], None]) -> None:
+    """Add (or replace) a readiness check: a callable that raises when unready."""
+    READINESS_CHECKS[name] = check
+
+
+def readiness_cached() -> tuple[bool, dict[str, str]]:
+    """:func:`readiness`, reused for ``READINESS_TTL_S`` seconds."""
+    global _readiness_cached
+    now = time.monotonic()
+    if _readiness_cached is None or _readiness_cached[0] <= now:
+        _readiness_cached = (now + READINESS_TTL_S, readiness())
+    return _readiness_cached[1]
 
 
 def readiness() -> tuple[bool, dict[str, str]]:
@@ -69,7 +96,9 @@ def readiness() -> tuple[bool, dict[str, str]]:
         try:
             check()
         except Exception as exc:  # any failure makes the process unready
-            results[name] = f"failed: {type(exc).__name__}"
+            results[name] = (
+                f"failed: {exc}" if isinstance(exc, NotReady) else (f"failed: {type(exc).__name__}")
+            )
             if name == "database":
                 connection.close()
         else:
@@ -88,7 +117,7 @@ class HealthCheckMiddleware:
         if request.path == "/healthz":
             return JsonResponse({"status": "ok"})
         if request.path == "/readyz":
-            ready, checks = readiness()
+            ready, checks = readiness_cached()
             failing = [name for name, result in checks.items() if result.startswith("failed")]
             body = {"status": "ok" if ready else "unavailable", "checks": checks}
             if failing:

@@ -155,3 +155,16 @@ class PlatformTermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_slug} accepted {self.document}"
+
+
+class SchemaVersion(models.Model):
+    """Which migrations a schema has, as one fingerprint (``tenants.schema_versions``):
+    readiness compares it with the code's in one query instead of reading every
+    schema's ``django_migrations``."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    version = models.CharField(max_length=64)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}: {self.version[:12]}"

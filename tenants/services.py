@@ -25,6 +25,7 @@ from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import public_schema_activate
 from tenants.dance_styles import DANCE_STYLE_CODES
 from tenants.models import Community, Domain, PlatformTermsAcceptance
+from tenants.schema_versions import schema_versions_record
 from tenants.spares import spare_schema_claim, spare_schemas_discard_stale
 from tenants.template import (
     catalog_statistics_refresh,
@@ -243,6 +244,8 @@ def _community_create_locked(
     )
     if not spare_schema_claim(target=community.schema_name):
         schema_clone(target=community.schema_name)
+    # Cloned from a template (or a spare of it) that is current: so is the schema.
+    schema_versions_record(schemas=[community.schema_name])
     primary, *others = domains
     # The platform sub-domain is the platform's own DNS: verified from the start.
     # An extra (custom) domain routes once its owner proves control of it.

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -83,3 +84,69 @@ def test_pages_on_a_down_database_get_a_plain_503_not_a_traceback():
     assert outcome["status"] == 503
     assert "Traceback" not in outcome["body"]
     assert "temporarily unavailable" in outcome["body"].lower()
+
+
+@pytest.fixture
+def fresh_readiness(monkeypatch):
+    """Each call computes readiness anew (it is cached per process otherwise)."""
+    import pista.health
+
+    monkeypatch.setattr(pista.health, "READINESS_TTL_S", 0.0)
+    pista.health._readiness_cached = None
+
+
+def test_readyz_names_a_community_schema_that_misses_a_migration(
+    fresh_readiness, platform_client, community_a
+):
+    from django.db import connection
+
+    from tenants.models import SchemaVersion
+
+    assert platform_client.get("/readyz").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'DELETE FROM "alpha".django_migrations WHERE app = %s AND name = %s',
+            ["outbox", "0001_initial"],
+        )
+    SchemaVersion.objects.filter(schema_name="alpha").delete()
+    response = platform_client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["migrations"]
+    assert "alpha" in response.json()["checks"]["migrations"]
+
+
+def test_readyz_names_a_template_that_is_behind(fresh_readiness, platform_client, db):
+    from django.db import connection
+
+    from tenants.models import SchemaVersion
+    from tenants.template import template_schema_name
+
+    template = template_schema_name()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{template}".django_migrations WHERE app = %s',
+            ["outbox"],
+        )
+    SchemaVersion.objects.filter(schema_name=template).delete()
+    response = platform_client.get("/readyz")
+    assert response.status_code == 503
+    assert template in response.json()["checks"]["migrations"]
+
+
+def test_readyz_checks_every_schema_with_a_couple_of_queries_once_recorded(
+    fresh_readiness, platform_client, community_a, community_b, django_assert_max_num_queries
+):
+    from tenants.schema_versions import readiness_migrations_check
+
+    readiness_migrations_check()  # records what it had to verify
+    with django_assert_max_num_queries(3):
+        readiness_migrations_check()
+
+
+def test_readyz_is_cached_for_a_moment(platform_client, db, django_assert_num_queries):
+    import pista.health
+
+    pista.health._readiness_cached = None
+    platform_client.get("/readyz")
+    with django_assert_num_queries(0):
+        assert platform_client.get("/readyz").status_code == 200

@@ -14,10 +14,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core_apps.accounts.services import roles_sync
+from pista.tasks import task_enqueue_on_commit
 from tenants.models import Community
+from tenants.schema_versions import schema_versions_record
 from tenants.selectors import schemas_behind_migrations
 from tenants.services import platform_tenant_ensure, template_prepare
 from tenants.tasks import spare_schemas_refill_task
+from tenants.template import template_schema_is_current, template_schema_name
 
 
 class Command(BaseCommand):
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         if template_prepare():
             self.stdout.write("Template schema rebuilt.")
         if settings.PISTA_SPARE_SCHEMAS:
-            spare_schemas_refill_task.delay()
+            task_enqueue_on_commit(spare_schemas_refill_task)
         self._communities_migrate(behind, public, verbosity, options["executor"])
         # Apps that landed since a community was made add permissions to roles.
         for schema in Community.objects.exclude(schema_name=public).values_list(
@@ -46,6 +49,20 @@ class Command(BaseCommand):
         ):
             with schema_context(schema):
                 roles_sync()
+        self._versions_record(public)
+
+    @staticmethod
+    def _versions_record(public: str) -> None:
+        """Record, for readiness, which schemas now have every migration."""
+        still_behind = set(schemas_behind_migrations())
+        current = [
+            schema
+            for schema in [public, *Community.objects.values_list("schema_name", flat=True)]
+            if schema not in still_behind
+        ]
+        if template_schema_is_current():
+            current.append(template_schema_name())
+        schema_versions_record(schemas=list(dict.fromkeys(current)))
 
     def _communities_migrate(
         self, behind: list[str], public: str, verbosity: int, executor: str
