@@ -17,3 +17,12 @@ class PistaCelery(TenantAwareCeleryApp, Celery):
 app = PistaCelery("pista")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _heartbeat_install() -> None:
+    from pista.worker_heartbeat import HeartbeatStep
+
+    app.steps["worker"].add(HeartbeatStep)
+
+
+_heartbeat_install()

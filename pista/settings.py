@@ -257,6 +257,12 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or No
 CELERY_TASK_ALWAYS_EAGER = env.bool("PISTA_CELERY_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The worker touches this file every PISTA_WORKER_HEARTBEAT_S (its liveness probe).
+PISTA_WORKER_HEARTBEAT_FILE = env.str(
+    "PISTA_WORKER_HEARTBEAT_FILE",
+    default="/tmp/pista-worker-heartbeat",  # noqa: S108
+)
+PISTA_WORKER_HEARTBEAT_S = env.float("PISTA_WORKER_HEARTBEAT_S", default=10.0)
 PISTA_OUTBOX_SWEEP_INTERVAL_S = env.float("PISTA_OUTBOX_SWEEP_INTERVAL_S", default=30.0)
 # Queues: default, mail, webhooks, payments — routed by task name.
 CELERY_TASK_ROUTES = {

@@ -83,6 +83,7 @@ class Stack:
     mail_dir: Path
     worker: subprocess.Popen
     schema: str
+    env: dict[str, str]
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         headers = {"Host": self.host, **kwargs.pop("headers", {})}
@@ -139,6 +140,8 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
         "PISTA_OUTBOX_SWEEP_GRACE_S": "1",
         "PISTA_OUTBOX_SWEEP_INTERVAL_S": "2",
         "PISTA_OUTBOX_BACKOFF_S": "1",
+        "PISTA_WORKER_HEARTBEAT_FILE": str(tmp / "worker-heartbeat"),
+        "PISTA_WORKER_HEARTBEAT_S": "1",
         "HOME": str(tmp),
     }
     port = free_port()
@@ -176,6 +179,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
             mail_dir=mail_dir,
             worker=worker,
             schema=community.schema_name,
+            env=env,
         )
     finally:
         for process in (beat, worker, web):
@@ -432,3 +436,27 @@ def test_stripe_retry_of_an_event_whose_processing_died_processes_it_once(
         assert event.processed_at is not None and event.result == "settled"
         assert OutboxMessage.objects.get(dedupe_key=f"stripe-event:{event_id}").status == "done"
     connection.close()
+
+
+def test_the_workers_liveness_probe_reads_its_heartbeat(stack):
+    def probe(max_age: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", "worker_alive", "--max-age", max_age],
+            cwd=REPO,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    deadline = time.monotonic() + 60
+    while not Path(stack.env["PISTA_WORKER_HEARTBEAT_FILE"]).exists():
+        assert time.monotonic() < deadline, "the worker never wrote its heartbeat"
+        time.sleep(0.5)
+    alive = probe("10")
+    assert alive.returncode == 0 and "alive" in alive.stdout, alive.stderr
+    time.sleep(3)
+    assert probe("10").returncode == 0  # still beating, seconds later
+    stale = probe("0")
+    assert stale.returncode == 1 and "heartbeat" in stale.stderr
