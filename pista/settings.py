@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.CommunityMiddleware",
+    # NUL and control characters in paths, query strings and forms: 400 (themed).
+    "pista.request_limits.RequestCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
