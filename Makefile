@@ -25,17 +25,17 @@ install: $(STAMP)
 
 migrate: install
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
-	$(PY) manage.py migrate_all --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate_all --verbosity 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
 run: seed
 	@echo "Pista is starting on http://localhost:8000/ (platform site)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 0.0.0.0:8000
 
 worker: install
-	$(VENV)/bin/celery -A pista worker -l info -Q default,mail,webhooks,payments
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A pista worker -l info -Q default,mail,webhooks,payments
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:

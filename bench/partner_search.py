@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import sys
 import time
 import uuid
@@ -24,6 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
+# DEBUG is off here, so settings need a private key: a throwaway one per run.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 import django
 

@@ -1,6 +1,7 @@
 """Error pages shared by the platform and community URLconfs.
 
-API paths get JSON; a database outage gets a plain 503 instead of a 500.
+API paths get JSON; a database outage gets a plain 503 instead of a 500; a bad
+request gets the community's themed 400 page.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django_tenants.utils import get_public_schema_name
 
 
@@ -32,6 +34,23 @@ def _error_context(request: HttpRequest) -> dict[str, object]:
         tenant if tenant is not None and tenant.schema_name != get_public_schema_name() else None
     )
     return {"community": community, "minimal_chrome": True}
+
+
+def bad_request_response(request: HttpRequest, *, code: str, detail: str) -> HttpResponse:
+    """400: ``{code, detail}`` on API paths, else the community's themed page.
+    Rendered without context processors: it may answer before the session and
+    user middleware ran."""
+    if _wants_json(request):
+        return JsonResponse({"code": code, "detail": detail}, status=400)
+    context = {**_error_context(request), "detail": detail}
+    return HttpResponse(render_to_string("400.html", context), status=400)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a suspicious or malformed request)."""
+    return bad_request_response(
+        request, code="bad_request", detail=gettext("The request could not be read.")
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 
 from pista.embedded_db import embedded_database_settings
+from pista.secret_key import secret_key_checked
 from themes.registry import THEME_LIST
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,9 +20,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # pytest imports these settings itself; anything else can set PISTA_TESTING.
 TESTING = env.bool("PISTA_TESTING", default="pytest" in sys.modules)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="insecure-development-key-set-DJANGO_SECRET_KEY-in-production-0123456789",
+# Refuses to start without a private key unless DEBUG or TESTING (pista.secret_key).
+SECRET_KEY = secret_key_checked(
+    env.str("DJANGO_SECRET_KEY", default=""), debug=DEBUG, testing=TESTING
 )
 # Every community brings its own domains, so the real host allow-list is the
 # tenants.Domain table: the tenant middleware answers 404 for any other host.
@@ -135,6 +136,8 @@ MIDDLEWARE = [
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.CommunityMiddleware",
+    # NUL and control characters in paths, query strings and forms: 400 (themed).
+    "pista.request_limits.RequestCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("tenants.urls_public")),
 ]
 
+handler400 = "pista.error_views.bad_request"
 handler404 = "pista.error_views.page_not_found"
 handler500 = "pista.error_views.server_error"

@@ -41,5 +41,6 @@ if settings.DEBUG:
 urlpatterns += [path("", include(wagtail_urls))]
 
 
+handler400 = "pista.error_views.bad_request"
 handler404 = "pista.error_views.page_not_found"
 handler500 = "pista.error_views.server_error"

@@ -8,6 +8,7 @@ a transaction that is rolled back. Requests reach a community through its host.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -17,9 +18,18 @@ from django.db import connection
 from django.test import Client, TestCase
 from django_tenants.utils import schema_context
 
+from pista.secret_key import secret_key_is_published
 from tenants.models import Community
 
 PASSWORD = "correct-horse-battery-42"
+
+# Helper processes the suite starts (its Celery worker, manage.py commands) run
+# without pytest and with DEBUG off, so they refuse the published development
+# key (pista.secret_key). The suite signs with a private key of its own, shared
+# with them, so that what one process signs the other can read.
+if secret_key_is_published(os.environ.get("DJANGO_SECRET_KEY", "")):
+    os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+settings.SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 
 
 def services_required() -> bool:

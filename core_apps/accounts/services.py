@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext
+from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
@@ -132,6 +137,9 @@ def owner_create(
 
 LOGIN_TOKEN_SALT = "pista.accounts.login-token"  # noqa: S105 - a salt, not a secret
 LOGIN_TOKEN_MAX_AGE_S = 120
+# A welcome link signs in only an owner whose account is this recent: one
+# forged for an older account (with a leaked SECRET_KEY) opens nothing.
+LOGIN_TOKEN_ACCOUNT_MAX_AGE_S = 600
 
 
 class InvalidLoginToken(ApplicationError):
@@ -139,36 +147,62 @@ class InvalidLoginToken(ApplicationError):
 
 
 def login_token_issue(*, schema: str, email: str) -> str:
-    """A signed, short-lived, single-use token that logs ``email`` in on the
-    community whose schema is ``schema`` (used right after signup, when the
-    owner moves from the platform host to their community's host)."""
-    from django.core import signing
-    from django.utils.crypto import get_random_string
+    """A signed, short-lived, single-use token that signs in the owner just
+    created with ``email`` in the community whose schema is ``schema`` (used
+    right after signup, when the owner moves from the platform host to their
+    community's host). The token names that account (its id and when it
+    joined), not only an address. Raises InvalidLoginToken when there is no
+    such active user."""
 
+    with schema_context(schema):
+        user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        raise InvalidLoginToken(gettext("There is no such account to sign in."))
     return signing.dumps(
-        {"schema": schema, "email": email, "nonce": get_random_string(16)},
+        {
+            "schema": schema,
+            "user": user.pk,
+            "email": user.email,
+            "joined": user.date_joined.isoformat(),
+            "nonce": get_random_string(16),
+        },
         salt=LOGIN_TOKEN_SALT,
         compress=True,
     )
 
 
 def login_token_redeem(*, token: str, schema: str) -> User:
-    """The user a login token stands for, in the current community. Each token
-    works once, on its own community only, for two minutes. Raises InvalidLoginToken."""
-    from django.core import signing
-    from django.core.cache import cache
+    """The owner a login token stands for, in the current community, and the
+    token used up. A token works once (the account must never have signed in:
+    redeeming records the sign-in, in the same conditional update that checks
+    it), on its own community only, for two minutes, and only for the owner's
+    account it was issued for while that account is at most ten minutes old.
+    Raises InvalidLoginToken."""
 
+    invalid = InvalidLoginToken(gettext("This sign-in link is invalid or has expired."))
     try:
         payload = signing.loads(token, salt=LOGIN_TOKEN_SALT, max_age=LOGIN_TOKEN_MAX_AGE_S)
     except signing.BadSignature as exc:
-        raise InvalidLoginToken("This sign-in link is invalid or has expired.") from exc
+        raise invalid from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+        raise invalid
     if payload.get("schema") != schema:
-        raise InvalidLoginToken("This sign-in link belongs to another community.")
-    if not cache.add(f"login-token-used:{payload['nonce']}", True, LOGIN_TOKEN_MAX_AGE_S * 2):
-        raise InvalidLoginToken("This sign-in link has already been used.")
-    user = User.objects.filter(email=payload["email"], is_active=True).first()
-    if user is None:
-        raise InvalidLoginToken("This sign-in link is invalid or has expired.")
+        raise InvalidLoginToken(gettext("This sign-in link belongs to another community."))
+    user = User.objects.filter(
+        pk=payload["user"], email=payload.get("email"), is_active=True
+    ).first()
+    if (
+        user is None
+        or user.date_joined.isoformat() != payload.get("joined")
+        or (timezone.now() - user.date_joined).total_seconds() > LOGIN_TOKEN_ACCOUNT_MAX_AGE_S
+        or Role.OWNER not in user_roles(user=user)
+    ):
+        raise invalid
+    used = User.objects.filter(pk=user.pk, last_login__isnull=True).update(
+        last_login=timezone.now()
+    )
+    if not used:
+        raise InvalidLoginToken(gettext("This sign-in link has already been used."))
     return user
 
 

@@ -22,7 +22,9 @@ def calendar_build(*, dates: Iterable[EventDate], name: str, host: str) -> bytes
     calendar.add("prodid", "-//Pista//Events//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # An unknown property is not escaped: a title's line break would end the
+    # line (icalendar refuses it, a 500), so the name goes on one line.
+    calendar.add("x-wr-calname", " ".join(name.split()))
     stamp = datetime.now(tz=UTC).replace(microsecond=0)
     for date in dates:
         event = date.event

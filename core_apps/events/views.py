@@ -157,7 +157,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     body = calendar_build(
         dates=event_dates_for_feed(event=event), name=event.title, host=request.get_host()
     )
-    return _ics_response(body, f"{event.slug}.ics")
+    return _ics_response(body, f"event-{event.pk}.ics")
 
 
 def community_feed(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core_apps.orders.models import Order
+from core_apps.orders.services.checkout import ANSWER_LENGTH_MAX
 from core_apps.ticketing.models import Product, RoleMode
 
 
@@ -20,7 +21,9 @@ class CheckoutForm(forms.Form):
         required=False,
         choices=[("", "—"), ("lead", _("Leader")), ("follow", _("Follower"))],
     )
-    partner_name = forms.CharField(label=_("Partner's name (optional)"), required=False)
+    partner_name = forms.CharField(
+        label=_("Partner's name (optional)"), required=False, max_length=200
+    )
     partner_email = forms.EmailField(label=_("Partner's email (optional)"), required=False)
     promo_code = forms.CharField(label=_("Promo code"), required=False, max_length=64)
     provider = forms.ChoiceField(label=_("Payment"))
@@ -57,7 +60,9 @@ class CheckoutForm(forms.Form):
                     label=question.label, required=question.required
                 )
             else:
-                self.fields[key] = forms.CharField(label=question.label, required=question.required)
+                self.fields[key] = forms.CharField(
+                    label=question.label, required=question.required, max_length=ANSWER_LENGTH_MAX
+                )
 
     def answers(self) -> dict[str, Any]:
         return {key[2:]: value for key, value in self.cleaned_data.items() if key.startswith("q_")}

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core_apps.orders.models import Order, Position, WaitlistEntry
-from core_apps.orders.services import AttendeeIn, LineIn
+from core_apps.orders.services import AttendeeIn, InvalidQuantity, LineIn
+from core_apps.orders.services.checkout import (
+    ANSWER_LENGTH_MAX,
+    ORDER_LINES_MAX,
+    ORDER_TICKETS_MAX,
+)
 
 ROLE_CHOICES = ["", "lead", "follow", "switch"]
+ANSWERS_MAX = 50
 
 
 class AttendeeInSerializer(serializers.Serializer):
@@ -22,13 +29,35 @@ class AttendeeInSerializer(serializers.Serializer):
     partner_email = serializers.EmailField(required=False, default="", allow_blank=True)
     answers = serializers.DictField(required=False, default=dict)
 
+    def validate_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        # Answers are short texts, choices or ticks: no nested data, no essays.
+        if len(answers) > ANSWERS_MAX or any(
+            not isinstance(value, str | bool | int | None)
+            or (isinstance(value, str) and len(value) > ANSWER_LENGTH_MAX)
+            for value in answers.values()
+        ):
+            raise serializers.ValidationError(
+                gettext("Give at most %(count)d short answers.") % {"count": ANSWERS_MAX}
+            )
+        return answers
+
 
 class LineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
+    product = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    quantity = serializers.IntegerField()  # bounded in validate_lines
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
-    price_minor = serializers.IntegerField(required=False, allow_null=True, default=None)
-    attendees = AttendeeInSerializer(many=True, required=False, default=list)
+    price_minor = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=2**63 - 1
+    )
+    attendees = AttendeeInSerializer(
+        many=True, required=False, default=list, max_length=ORDER_TICKETS_MAX
+    )
+
+
+def _too_many_tickets() -> InvalidQuantity:
+    return InvalidQuantity(
+        gettext("At most %(count)d tickets per order.") % {"count": ORDER_TICKETS_MAX}
+    )
 
 
 class CheckoutInSerializer(serializers.Serializer):
@@ -40,7 +69,31 @@ class CheckoutInSerializer(serializers.Serializer):
     promo_code = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     unlock_code = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     join_waitlist = serializers.BooleanField(required=False, default=False)
-    lines = LineInSerializer(many=True, allow_empty=True)
+    lines = LineInSerializer(many=True, allow_empty=True, max_length=ORDER_LINES_MAX)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Attendees are counted before each one is validated (at most
+        # ORDER_LINES_MAX lines are looked at: more are refused anyway).
+        lines = data.get("lines") if isinstance(data, dict) else None
+        if isinstance(lines, list):
+            attendees = sum(
+                len(line["attendees"])
+                for line in lines[: ORDER_LINES_MAX + 1]
+                if isinstance(line, dict) and isinstance(line.get("attendees"), list)
+            )
+            if attendees > ORDER_TICKETS_MAX:
+                raise _too_many_tickets()
+        return super().to_internal_value(data)
+
+    def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Counts bounded before the service builds anything per ticket (it
+        checks each product's own maximum). Raises InvalidQuantity, whose code
+        the API has always answered for a bad quantity."""
+        if any(line["quantity"] < 1 for line in lines):
+            raise InvalidQuantity(gettext("Order at least one ticket."))
+        if sum(line["quantity"] for line in lines) > ORDER_TICKETS_MAX:
+            raise _too_many_tickets()
+        return lines
 
     def to_service_kwargs(self) -> dict[str, Any]:
         data = dict(self.validated_data)

@@ -100,7 +100,7 @@ class GroupMembersExportApi(CommunityApi):
         group = messaging_selectors.group_get(slug=slug)
         rows = messaging_selectors.group_members_export(group=group, viewer=request.user)  # type: ignore[arg-type]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{group.slug}-members.csv"'
+        response["Content-Disposition"] = f'attachment; filename="group-{group.pk}-members.csv"'
         columns = ["id", "display_name", "pronouns", "city", "languages", "styles"]
         writer = csv.DictWriter(response, fieldnames=columns, restval="")
         writer.writeheader()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core_apps.orders.models import (
     Order,
@@ -54,6 +55,15 @@ from tenants.selectors import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
+
+
+# Ceilings on one order whatever the products allow: the serializer holds its
+# input to them, and the service checks them again (with each product's own
+# maximum) before it builds anything per ticket.
+ORDER_LINES_MAX = 20
+ORDER_TICKETS_MAX = 100
+# The longest answer to an attendee question, from the form or the API.
+ANSWER_LENGTH_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -182,15 +192,45 @@ def _attendee_validate(product: Product, attendee: AttendeeIn, *, buyer_email: s
             )
 
 
+def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> None:
+    """Refuse counts no order may have before anything is built per ticket:
+    each ticket holds at least one place, so more registrations of a product
+    than its maximum per order (or than ``ORDER_TICKETS_MAX`` in all) can only
+    be refused. Raises InvalidQuantity."""
+    if len(lines) > ORDER_LINES_MAX:
+        raise InvalidQuantity(
+            gettext("At most %(count)d lines per order.") % {"count": ORDER_LINES_MAX},
+            code="too_many_lines",
+        )
+    requested: Counter[int] = Counter()
+    for line in lines:
+        if line.quantity < 1:
+            raise InvalidQuantity(
+                gettext("Order at least one ticket."), extra={"product": line.product_id}
+            )
+        requested[line.product_id] += line.quantity
+    for pid, count in requested.items():
+        product = products[pid]
+        most = min(product.max_per_order, ORDER_TICKETS_MAX)
+        if count > most:
+            raise InvalidQuantity(
+                f"Between {product.min_per_order} and {most} tickets of {product.name} per order.",
+                extra={"product": pid},
+            )
+    if sum(requested.values()) > ORDER_TICKETS_MAX:
+        raise InvalidQuantity(
+            gettext("At most %(count)d tickets per order.") % {"count": ORDER_TICKETS_MAX}
+        )
+
+
 def _registrations_build(
     lines: Sequence[LineIn], products: dict[int, Product], *, buyer_name: str, buyer_email: str
 ) -> list[_Registration]:
+    _quantities_check(lines, products)
     registrations: list[_Registration] = []
     tickets: Counter[int] = Counter()
     for line in lines:
         product = products[line.product_id]
-        if line.quantity < 1:
-            raise InvalidQuantity("Order at least one ticket.", extra={"product": product.pk})
         attendees = list(line.attendees)
         if not attendees:
             attendees = [
