@@ -31,6 +31,8 @@ seed: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
 
 run: seed
+	@# Without DEBUG, static files are served (whitenoise) from collectstatic's output.
+	@if [ "$${DJANGO_DEBUG:-1}" = "0" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	@echo "Pista is starting on http://localhost:8000/ (platform site)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 0.0.0.0:8000
 

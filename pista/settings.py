@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -215,11 +216,23 @@ _TENANT_KEYS = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
+
+
+def _cache_redis_url(broker_url: str) -> str:
+    """The cache's Redis when only REDIS_URL is given: the broker's own, except in
+    tests, which empty the cache between tests and so take the next database."""
+    if not TESTING:
+        return broker_url
+    parts = urlsplit(broker_url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + 1) % 16}"))
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+            "LOCATION": env.str("CACHE_REDIS_URL", default=_cache_redis_url(REDIS_URL)),
             # Per database, so test runs against different databases never share keys.
             "KEY_PREFIX": env.str(
                 "CACHE_KEY_PREFIX", default=f"pista:{DATABASES['default']['NAME']}"
