@@ -369,6 +369,7 @@ CELERY_BEAT_SCHEDULE = {
 PISTA_OUTBOX_SWEEP_GRACE_S = env.int("PISTA_OUTBOX_SWEEP_GRACE_S", default=60)
 PISTA_OUTBOX_BACKOFF_S = env.int("PISTA_OUTBOX_BACKOFF_S", default=30)
 PISTA_OUTBOX_MAX_ATTEMPTS = env.int("PISTA_OUTBOX_MAX_ATTEMPTS", default=12)
+PISTA_OUTBOX_KEEP_DONE_DAYS = env.int("PISTA_OUTBOX_KEEP_DONE_DAYS", default=7)
 
 # New community schemas replay a pg_dump of the template (tenants.template); the
 # default is the embedded server's pg_dump or the one on PATH.

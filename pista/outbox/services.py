@@ -184,6 +184,16 @@ def outbox_sweep(*, limit: int = 500) -> int:
     return sum(outbox_deliver(message_id=pk) == "done" for pk in due)
 
 
+def outbox_prune() -> int:
+    """Forget delivered messages after ``PISTA_OUTBOX_KEEP_DONE_DAYS`` (their
+    effects' markers stay: they are what keeps a late duplicate from acting)."""
+    cutoff = timezone.now() - timedelta(days=settings.PISTA_OUTBOX_KEEP_DONE_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.DONE, done_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def outbox_message_retry(*, message_id: int) -> None:
     """An operator's retry of a ``failed`` message: pending again, due now."""
     OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.FAILED).update(

@@ -31,7 +31,9 @@ def outbox_deliver_task(self: Any, *, message_id: int) -> str:
 @app.task(ignore_result=True)
 def outbox_sweep_task() -> int:
     """Beat: deliver the due messages of the schema the task runs in (public, or
-    a community's through ``community_fanout_task``)."""
-    from pista.outbox.services import outbox_sweep
+    a community's through ``community_fanout_task``), and forget old done ones."""
+    from pista.outbox.services import outbox_prune, outbox_sweep
 
-    return outbox_sweep()
+    delivered = outbox_sweep()
+    outbox_prune()
+    return delivered

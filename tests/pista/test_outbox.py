@@ -143,3 +143,26 @@ def test_effect_once_lets_an_effect_happen_once_and_again_after_it_failed(in_a):
             ran.append(2)
     assert ran == [1]
     assert EffectMarker.objects.filter(key="e:1").count() == 1
+
+
+def test_delivered_messages_are_forgotten_after_a_week(in_a):
+    from pista.outbox.services import outbox_prune
+
+    old = OutboxMessage.objects.create(
+        task=record_task.name,
+        status="done",
+        next_attempt_at=timezone.now(),
+        done_at=timezone.now() - timedelta(days=8),
+    )
+    recent = OutboxMessage.objects.create(
+        task=record_task.name,
+        status="done",
+        next_attempt_at=timezone.now(),
+        done_at=timezone.now() - timedelta(days=1),
+    )
+    failed = OutboxMessage.objects.create(
+        task=record_task.name, status="failed", next_attempt_at=timezone.now() - timedelta(days=30)
+    )
+    assert outbox_prune() == 1
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) >= {recent.pk, failed.pk}
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
