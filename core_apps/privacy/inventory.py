@@ -765,6 +765,7 @@ INVENTORY: list[PersonalData] = [
 NOT_PERSONAL: dict[str, str] = {
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
+    "tenants.SchemaVersion": "a schema name and a migrations fingerprint",
     "contenttypes.ContentType": "model names",
     "auth.Permission": "permission names",
     "auth.Group": "role names",

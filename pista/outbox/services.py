@@ -27,11 +27,15 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
+from pista.celery import app
 from pista.outbox.models import EffectMarker, OutboxMessage
 from pista.tenancy import current_schema
 
 logger = logging.getLogger(__name__)
+# The relay (pista.outbox.tasks), named here: the tasks module imports this one.
+RELAY_TASK = "pista.outbox.tasks.outbox_deliver_task"
 
 
 def outbox_enqueue(task: Any, /, *, dedupe_key: str = "", **kwargs: Any) -> OutboxMessage | None:
@@ -53,25 +57,18 @@ def outbox_enqueue(task: Any, /, *, dedupe_key: str = "", **kwargs: Any) -> Outb
         except IntegrityError:  # the same key, recorded concurrently
             return None
     schema = current_schema()
-    transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk, schema=schema))
+    transaction.on_commit(
+        lambda: outbox_dispatch(message_id=message.pk, task_name=message.task, schema=schema)
+    )
     return message
 
 
-def outbox_dispatch(*, message_id: int, schema: str) -> bool:
+def outbox_dispatch(*, message_id: int, task_name: str, schema: str) -> bool:
     """Hand one message to the relay on its task's queue. False (and a warning)
     when the broker can't take it: the sweep will deliver it."""
-    from django_tenants.utils import schema_context
-
-    from pista.outbox.tasks import outbox_deliver_task
-
     with schema_context(schema):
-        task_name = (
-            OutboxMessage.objects.filter(pk=message_id).values_list("task", flat=True).first()
-        )
-        if task_name is None:
-            return False
         try:
-            outbox_deliver_task.apply_async(
+            app.tasks[RELAY_TASK].apply_async(
                 kwargs={"message_id": message_id}, queue=_queue_for(task_name)
             )
         except Exception:  # any broker failure; the row is safe in the database
@@ -88,20 +85,19 @@ def outbox_dispatch(*, message_id: int, schema: str) -> bool:
 def outbox_redrive(*, dedupe_key: str) -> bool:
     """Hand the pending message recorded under ``dedupe_key`` to the relay again
     (a caller that knows it is still waiting, such as a provider's retry)."""
-    message_id = (
+    message = (
         OutboxMessage.objects.filter(dedupe_key=dedupe_key, status=OutboxMessage.Status.PENDING)
-        .values_list("pk", flat=True)
+        .values_list("pk", "task")
         .first()
     )
-    if message_id is None:
+    if message is None:
         return False
-    return outbox_dispatch(message_id=message_id, schema=current_schema())
+    message_id, task_name = message
+    return outbox_dispatch(message_id=message_id, task_name=task_name, schema=current_schema())
 
 
 def _queue_for(task_name: str) -> str:
     """The queue ``CELERY_TASK_ROUTES`` gives the target task."""
-    from pista.celery import app
-
     route = app.amqp.router.route({}, task_name)
     queue = route.get("queue")
     return str(getattr(queue, "name", queue) or settings.CELERY_TASK_DEFAULT_QUEUE)
@@ -138,7 +134,6 @@ def outbox_deliver(*, message_id: int) -> str:
     """Run one pending message's task unless another process is running it or it
     is done. Returns ``done``, ``retry`` (failed, backing off), ``failed`` (gave
     up), ``busy`` (another process holds it) or ``skipped`` (done already)."""
-    from pista.celery import app
 
     with _claimed(message_id) as held:
         if not held:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pista.celery import app
+from pista.outbox.services import outbox_deliver, outbox_prune, outbox_sweep
 
 
 @app.task(
@@ -20,8 +21,6 @@ def outbox_deliver_task(self: Any, *, message_id: int) -> str:
     message another process still holds (a worker that died mid-effect and
     whose database session has not ended yet) is tried again shortly; the
     sweep covers the rest."""
-    from pista.outbox.services import outbox_deliver
-
     outcome = outbox_deliver(message_id=message_id)
     if outcome == "busy" and self.request.retries < self.max_retries:
         raise self.retry()
@@ -32,8 +31,6 @@ def outbox_deliver_task(self: Any, *, message_id: int) -> str:
 def outbox_sweep_task() -> int:
     """Beat: deliver the due messages of the schema the task runs in (public, or
     a community's through ``community_fanout_task``), and forget old done ones."""
-    from pista.outbox.services import outbox_prune, outbox_sweep
-
     delivered = outbox_sweep()
     outbox_prune()
     return delivered
