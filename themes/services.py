@@ -11,8 +11,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
+from django.template.defaultfilters import linebreaks_filter
+from django.template.defaultfilters import urlize as urlize_filter
 from django.template.loader import render_to_string
-from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
@@ -333,7 +334,9 @@ def email_message_build(
         try:
             html_body = render_to_string(f"{template_prefix}_message.html", context, request)
         except TemplateDoesNotExist:
-            html_body = linebreaks(urlize(escape(text_body), nofollow=True))
+            # The template filters escape the text once and mark the result
+            # safe; the layout would escape a plain string a second time.
+            html_body = linebreaks_filter(urlize_filter(text_body))
         site_url = community_url(community=community) if community else ""
         layout = {
             "community": community,
