@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.defaultfilters import linebreaks_filter
 from django.template.defaultfilters import urlize as urlize_filter
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
@@ -356,6 +357,35 @@ def email_message_build(
     message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def community_email_build(
+    *,
+    template_prefix: str,
+    context: dict[str, Any],
+    to: list[str],
+    language: str = "",
+    time_zone: str = "",
+) -> EmailMultiAlternatives:
+    """An email from the current community to its members (see
+    email_message_build) in ``language``, else the community's language, with
+    times shown in ``time_zone``, else the community's; ``community`` is in the
+    context.
+
+    Must run in a community's schema: raises Community.DoesNotExist in public.
+    """
+    from tenants.selectors import community_current
+
+    community = community_current()
+    with (
+        translation.override(language or community.language),
+        timezone.override(time_zone or community.time_zone),
+    ):
+        return email_message_build(
+            template_prefix=template_prefix,
+            context={"community": community, **context},
+            to=to,
+        )
 
 
 def email_send(
