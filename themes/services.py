@@ -11,8 +11,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
+from django.template.defaultfilters import linebreaks_filter
+from django.template.defaultfilters import urlize as urlize_filter
 from django.template.loader import render_to_string
-from django.utils.html import escape, linebreaks, urlize
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
@@ -333,7 +335,9 @@ def email_message_build(
         try:
             html_body = render_to_string(f"{template_prefix}_message.html", context, request)
         except TemplateDoesNotExist:
-            html_body = linebreaks(urlize(escape(text_body), nofollow=True))
+            # The template filters escape the text once and mark the result
+            # safe; the layout would escape a plain string a second time.
+            html_body = linebreaks_filter(urlize_filter(text_body))
         site_url = community_url(community=community) if community else ""
         layout = {
             "community": community,
@@ -353,6 +357,35 @@ def email_message_build(
     message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def community_email_build(
+    *,
+    template_prefix: str,
+    context: dict[str, Any],
+    to: list[str],
+    language: str = "",
+    time_zone: str = "",
+) -> EmailMultiAlternatives:
+    """An email from the current community to its members (see
+    email_message_build) in ``language``, else the community's language, with
+    times shown in ``time_zone``, else the community's; ``community`` is in the
+    context.
+
+    Must run in a community's schema: raises Community.DoesNotExist in public.
+    """
+    from tenants.selectors import community_current
+
+    community = community_current()
+    with (
+        translation.override(language or community.language),
+        timezone.override(time_zone or community.time_zone),
+    ):
+        return email_message_build(
+            template_prefix=template_prefix,
+            context={"community": community, **context},
+            to=to,
+        )
 
 
 def email_send(

@@ -300,6 +300,18 @@ def test_owner_invitation_follows_a_theme_switch(community_a, in_a):
     assert "/accounts/password/reset/key/" in studio.alternatives[0][0]
 
 
+def test_an_email_without_an_html_template_shows_its_text_as_paragraphs_escaped_once(
+    in_a,
+):
+    from core_apps.accounts.models import User
+
+    owner = User.objects.get(email="owner@alpha.example")
+    owner_invitation_send_task.delay(user_id=owner.pk)
+    html = mail.outbox[-1].alternatives[0][0]
+    assert "<p>" in html and '<a href="http://alpha.' in html
+    assert "&lt;p&gt;" not in html and "&amp;lt;" not in html
+
+
 def test_fonts_are_self_hosted_and_pages_reference_no_external_host(client_a):
     html = client_a.get("/").content.decode()
     hosts = set(re.findall(r'(?:src|href)="(?:https?:)?//([^/"]+)', html))

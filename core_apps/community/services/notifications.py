@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidInput
+from core_apps.community.mail import notification_digest_message
 from core_apps.community.models import Notification, NotificationSetting
 
 
@@ -63,12 +63,14 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def notification_digest_send(*, user_id: int, community_name: str, base_url: str) -> bool:
-    """Send one email listing ``user_id``'s pending notifications; True if sent.
+def notification_digest_send(*, user_id: int) -> bool:
+    """Send one themed email listing ``user_id``'s pending notifications; True if sent.
 
-    Idempotent: the rows are claimed (``email_pending`` cleared) in the same
-    transaction, so a retried task sends nothing twice.
+    Idempotent: the rows are claimed (``email_pending`` cleared) in the
+    transaction that sends, so a retried task sends nothing twice, and a send
+    that fails leaves them pending for the next digest.
     """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(skip_locked=True)
@@ -78,22 +80,7 @@ def notification_digest_send(*, user_id: int, community_name: str, base_url: str
         if not pending:
             return False
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(email_pending=False)
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return False
-    lines = [f"- {n.text}" + (f" {base_url}{n.url}" if n.url else "") for n in pending]
-    send_mail(
-        subject=f"{community_name}: {len(pending)} new notification(s)",
-        message="\n".join(
-            [
-                "Here is what happened since our last email:",
-                "",
-                *lines,
-                "",
-                f"Choose which emails you get: {base_url}/community/notifications/",
-            ]
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+        if user is None:
+            return False
+        notification_digest_message(user=user, notifications=pending).send()
     return True
