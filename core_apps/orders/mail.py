@@ -100,26 +100,40 @@ def _order_tickets_message(order: Order) -> EmailMultiAlternatives:
 
 
 def waitlist_offer_send(*, entry: WaitlistEntry) -> None:
-    link = community_url(community=community_current()) + f"/orders/waitlist/{entry.secret}/"
-    _themed(
-        prefix="waitlist_offer",
-        context={"entry": entry, "link": link},
-        to=entry.email,
-        language="",
-    ).send()
+    """Offer a freed place to a waitlisted person: once per offer."""
+    offer = entry.offer_expires_at.isoformat() if entry.offer_expires_at else ""
+    with effect_once(f"waitlist:{entry.pk}:offer:{offer}") as first:
+        if not first:
+            return
+        link = community_url(community=community_current()) + f"/orders/waitlist/{entry.secret}/"
+        _themed(
+            prefix="waitlist_offer",
+            context={"entry": entry, "link": link},
+            to=entry.email,
+            language="",
+        ).send()
 
 
 def order_payment_reminder_send(*, order: Order) -> None:
-    _themed(
-        prefix="payment_reminder",
-        context={"order": order, "link": _order_link(order)},
-        to=order.email,
-        language=order.language,
-    ).send()
+    """The reminder to pay a bank-transfer order: once per order."""
+    with effect_once(f"order:{order.pk}:payment-reminder") as first:
+        if first:
+            _themed(
+                prefix="payment_reminder",
+                context={"order": order, "link": _order_link(order)},
+                to=order.email,
+                language=order.language,
+            ).send()
 
 
 def order_refund_send(*, refund: Refund) -> None:
-    """The refund notice with its credit note."""
+    """The refund notice with its credit note: once per refund."""
+    with effect_once(f"refund:{refund.pk}:email") as first:
+        if first:
+            _refund_message(refund).send()
+
+
+def _refund_message(refund: Refund) -> EmailMultiAlternatives:
     from core_apps.orders.invoices import invoice_pdf
 
     order = refund.order
@@ -139,7 +153,7 @@ def order_refund_send(*, refund: Refund) -> None:
         message.attach(
             f"credit-note-{note.number}.pdf", invoice_pdf(invoice=note), "application/pdf"
         )
-    message.send()
+    return message
 
 
 def partner_claim_send(*, position: Position, link: str, expires: datetime) -> None:
