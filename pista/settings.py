@@ -275,8 +275,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # The worker touches this file every PISTA_WORKER_HEARTBEAT_S (its liveness probe).
 PISTA_WORKER_HEARTBEAT_FILE = env.str(
-    "PISTA_WORKER_HEARTBEAT_FILE",
-    default="/tmp/pista-worker-heartbeat",  # noqa: S108
+    "PISTA_WORKER_HEARTBEAT_FILE", default=str(BASE_DIR / ".pista" / "run" / "worker-heartbeat")
 )
 PISTA_WORKER_HEARTBEAT_S = env.float("PISTA_WORKER_HEARTBEAT_S", default=10.0)
 PISTA_OUTBOX_SWEEP_INTERVAL_S = env.float("PISTA_OUTBOX_SWEEP_INTERVAL_S", default=30.0)
