@@ -48,6 +48,16 @@ def product_for_sale(*, pk: int) -> Product | None:
     return Product.objects.filter(pk=pk).prefetch_related("quotas", "tiers", "questions").first()
 
 
+def product_on_sale(*, pk: int, hidden_too: bool = True) -> Product | None:
+    """A published product (hidden ones too unless ``hidden_too`` is False),
+    with quotas, tiers and questions prefetched; None otherwise. Its sale
+    window is the caller's to check."""
+    products = Product.objects.filter(pk=pk, status=Product.Status.PUBLISHED)
+    if not hidden_too:
+        products = products.filter(is_hidden=False)
+    return products.prefetch_related("quotas", "tiers", "questions").first()
+
+
 def product_balances_roles(*, product: Product) -> bool:
     """Whether one of the product's (prefetched) quotas balances roles, so each
     dancer needs a role or a partner."""
