@@ -10,9 +10,10 @@ database, and fires ``--buyers`` buyers at ``POST /api/v1/checkout/`` from
 
 It then checks the database: places taken == capacity exactly, one position per
 sale, leaders/followers within the policy. The same load is then fired at a
-second event with ``PISTA_CHECKOUT_SERIALISE_EVENT=1`` (the whole event locked
-for the entire order transaction, the way a per-event serialising shop works)
-for the ``ratio``. The community is dropped at the end. Last line: one JSON object.
+second event served by ``bench/checkout_baseline_wsgi.py`` (the whole event
+locked for the entire order transaction, the way a per-event serialising shop
+works; a bench-only wrapper, nothing in Pista's own code) for the ``ratio``.
+The community is dropped at the end. Last line: one JSON object.
 
 ``tickets_per_min`` is the places sold divided by the time from the first
 request to the last successful sale (the on-sale window), per minute.
@@ -107,17 +108,17 @@ def festival_create(schema: str, places: int, label: str) -> tuple[int, int]:
 
 def gunicorn_start(port: int, workers: int, *, serialise: bool, log: Path) -> subprocess.Popen:
     env = dict(os.environ)
-    env.update(
-        DJANGO_DEBUG="0",
-        DATABASE_CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        PISTA_CHECKOUT_SERIALISE_EVENT="1" if serialise else "0",
-    )
+    env.update(DJANGO_DEBUG="0", DATABASE_CONN_MAX_AGE="600", LOG_LEVEL="WARNING")
+    # The baseline: Pista's application wrapped so that each order transaction
+    # also locks its event row (see that module's docstring).
+    app = "checkout_baseline_wsgi:application" if serialise else "pista.wsgi:application"
     env.pop("REDIS_URL", None)  # nothing is queued by a pending order; keep it local
     process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
         [
             str(Path(sys.executable).with_name("gunicorn")),
-            "pista.wsgi:application",
+            app,
+            "--pythonpath",
+            str(ROOT / "bench"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -714,8 +714,6 @@ PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)
 PISTA_MANUAL_PAYMENT_DAYS = env.int("PISTA_MANUAL_PAYMENT_DAYS", default=3)
 PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
 # The offline "simulated card" lets `make run` complete a purchase; never in production.
-# Benchmark baseline only: serialise checkouts per event (bench/checkout.py).
-PISTA_CHECKOUT_SERIALISE_EVENT = env.bool("PISTA_CHECKOUT_SERIALISE_EVENT", default=False)
 PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests

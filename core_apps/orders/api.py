@@ -29,7 +29,7 @@ from core_apps.orders.serializers import (
     WaitlistEntrySerializer,
     WaitlistJoinSerializer,
 )
-from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_for_staff, product_on_sale
 from pista.errors import NotFound, PermissionDenied
 
 
@@ -219,9 +219,7 @@ class AttendeeExportApi(APIView):
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
         _staff(request, "orders.view_order")
-        product = Product.objects.filter(pk=pk).first()
-        if product is None:
-            raise NotFound("No such product.")
+        product = product_for_staff(pk=pk)
         positions = selectors.attendees_for_product(product_id=product.pk)
         if fmt == "xlsx":
             response = HttpResponse(
@@ -244,7 +242,7 @@ class WaitlistJoinApi(APIView):
         serializer = WaitlistJoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        product = Product.objects.filter(pk=data.pop("product"), status="published").first()
+        product = product_on_sale(pk=data.pop("product"))
         if product is None:
             raise NotFound("No such product on sale here.", code="product_unavailable")
         entry = services.waitlist_join(product=product, **data)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from core_apps.orders.models import Order
 from core_apps.orders.services import LineIn, order_checkout, order_mark_paid
-from core_apps.ticketing.models import Product, RoleMode
+from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_balances_roles
 from pista.errors import ApplicationError
 from tenants.demo import demo_seeder
 from tenants.models import Community
@@ -27,7 +28,7 @@ def orders_demo_seed(community: Community) -> None:
         if p.quotas.all() and not any(q.required for q in p.questions.all())
     ][:2]
     for index, product in enumerate(products):
-        balanced = any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
+        balanced = product_balances_roles(product=product)
         try:
             result = order_checkout(
                 email=DEMO_BUYER,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core_apps.orders.models import Order
 from core_apps.orders.services.checkout import ANSWER_LENGTH_MAX
-from core_apps.ticketing.models import Product, RoleMode
+from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_balances_roles
 
 
 class CheckoutForm(forms.Form):
@@ -44,7 +45,7 @@ class CheckoutForm(forms.Form):
         if simulated:
             choices.insert(0, (Order.Provider.SIMULATED, Order.Provider.SIMULATED.label))
         self.fields["provider"].choices = choices
-        if not any(q.role_mode != RoleMode.OFF for q in product.quotas.all()):
+        if not product_balances_roles(product=product):
             for name in ("role", "partner_name", "partner_email"):
                 del self.fields[name]
         for question in product.questions.all():

@@ -30,8 +30,11 @@ from core_apps.integrations.services import (
 from core_apps.orders import selectors, services
 from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order
-from core_apps.ticketing.models import Product
-from core_apps.ticketing.selectors import product_availability, product_price_current
+from core_apps.ticketing.selectors import (
+    product_availability,
+    product_on_sale,
+    product_price_current,
+)
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 
@@ -57,11 +60,7 @@ def _order_url(order: Order) -> str:
 @never_cache  # each rendering carries its own one-time submission token
 @_html_errors
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = (
-        Product.objects.prefetch_related("quotas", "tiers", "questions")
-        .filter(pk=product_id, status=Product.Status.PUBLISHED, is_hidden=False)
-        .first()
-    )
+    product = product_on_sale(pk=product_id, hidden_too=False)
     if product is None:
         raise NotFound("No such product on sale here.")
     form = CheckoutForm(

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core_apps.events.models import Event
+from core_apps.events.models import Event, EventDate
 from core_apps.ticketing.balance import DanceRole, balance_decide
 from core_apps.ticketing.models import Product, Quota, RoleMode
-from core_apps.ticketing.services import quota_rules
+from core_apps.ticketing.services import RoleImbalance, SoldOut, quota_rules
 from pista.errors import NotFound
 
 
@@ -30,6 +30,94 @@ def products_for_event(*, event: Event, unlock_code: str = "") -> QuerySet[Produ
         .prefetch_related("quotas", "tiers", "questions")
         .order_by("position", "pk")
     )
+
+
+def products_for_checkout(*, product_ids: Iterable[int]) -> dict[int, Product]:
+    """The products of a cart by pk (any status: the caller checks what is on
+    sale), with quotas, tiers and questions prefetched."""
+    return {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=set(product_ids)).prefetch_related(
+            "quotas", "tiers", "questions"
+        )
+    }
+
+
+def product_for_sale(*, pk: int) -> Product | None:
+    """One product with quotas, tiers and questions prefetched; None if gone."""
+    return Product.objects.filter(pk=pk).prefetch_related("quotas", "tiers", "questions").first()
+
+
+def product_on_sale(*, pk: int, hidden_too: bool = True) -> Product | None:
+    """A published product (hidden ones too unless ``hidden_too`` is False),
+    with quotas, tiers and questions prefetched; None otherwise. Its sale
+    window is the caller's to check."""
+    products = Product.objects.filter(pk=pk, status=Product.Status.PUBLISHED)
+    if not hidden_too:
+        products = products.filter(is_hidden=False)
+    return products.prefetch_related("quotas", "tiers", "questions").first()
+
+
+def product_balances_roles(*, product: Product) -> bool:
+    """Whether one of the product's (prefetched) quotas balances roles, so each
+    dancer needs a role or a partner."""
+    return any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
+
+
+def product_quota_ids(*, product: Product) -> list[int]:
+    """The pks of the quotas a product draws on, in pk order (prefetched ones
+    when present)."""
+    return sorted(q.pk for q in product.quotas.all())
+
+
+def product_ids_for_event(*, event_id: int) -> set[int]:
+    """The products sold on an event (not those that merely cover it)."""
+    return set(Product.objects.filter(event_id=event_id).values_list("pk", flat=True))
+
+
+def product_ids_void_for_date(*, event_date_id: int) -> set[int]:
+    """The products a cancelled date leaves with nothing to attend: those
+    covering this date whose covered dates are all cancelled, and the event's
+    own products when none of its dates is still on."""
+    date = EventDate.objects.select_related("event").filter(pk=event_date_id).first()
+    if date is None:
+        return set()
+    cancelled = EventDate.Status.CANCELLED
+    ids = {
+        p.pk
+        for p in Product.objects.filter(covers_dates=date).prefetch_related("covers_dates")
+        if all(d.status == cancelled for d in p.covers_dates.all())
+    }
+    if not date.event.dates.exclude(status=cancelled).exists():
+        ids |= product_ids_for_event(event_id=date.event_id)
+    return ids
+
+
+def product_admission_precheck(
+    *, product: Product, role: DanceRole | str | None, couple: bool
+) -> None:
+    """Refuse a registration that the product's quota rows, as just read,
+    already refuse: a snapshot without a lock, so only a refusal is final; an
+    admission is decided again under the row lock by ``quotas_reserve``.
+    Raises SoldOut and RoleImbalance like ``quotas_reserve``."""
+    n = 2 if couple else 1
+    for quota in product.quotas.all():
+        if quota.size - quota.sold < n:
+            raise SoldOut("This is sold out.", extra={"quota_id": quota.pk})
+        if couple or quota.role_mode == RoleMode.OFF or not role:
+            continue
+        decision = balance_decide(
+            rules=quota_rules(quota=quota),
+            leads=quota.sold_lead,
+            follows=quota.sold_follow,
+            role=role,
+        )
+        if not decision.admitted:
+            waiting = decision.waitlist[0]
+            raise RoleImbalance(
+                f"No place for {waiting}s right now: join the waitlist.",
+                extra={"quota_id": quota.pk, "role": str(waiting)},
+            )
 
 
 def products_for_staff() -> QuerySet[Product]:

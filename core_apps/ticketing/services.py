@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from core_apps.ticketing.balance import (
     BalanceRules,
@@ -279,6 +281,73 @@ def quotas_release(
                 """,
                 {"id": quota_id, "n": n, "leads": leads, "follows": follows},
             )
+
+
+def quotas_lock(*, quota_ids: Iterable[int]) -> None:
+    """Lock quota rows with ``SELECT … FOR UPDATE`` in pk order, until the
+    caller's transaction ends (outside one Django raises
+    TransactionManagementError).
+
+    An order whose registrations draw on several quotas locks them all first,
+    so two such orders never wait on each other in a cycle; the
+    ``quotas_reserve`` calls that follow find the rows already theirs.
+    """
+    ids = sorted(set(quota_ids))
+    if ids:
+        list(Quota.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def quotas_role_move(
+    *, quota_ids: Iterable[int], from_role: DanceRole | str, to_role: DanceRole | str
+) -> None:
+    """Move one sold place from ``from_role``'s counter to ``to_role``'s on each
+    role-balanced quota of ``quota_ids`` (``sold`` is unchanged; quotas without
+    roles are left alone). A switch or no role has no counter of its own.
+
+    No balance decision: the caller has decided that this move may happen (a
+    staff override). One ``UPDATE`` per quota in pk order, inside the caller's
+    transaction.
+    """
+    lead_delta = int(to_role == DanceRole.LEAD) - int(from_role == DanceRole.LEAD)
+    follow_delta = int(to_role == DanceRole.FOLLOW) - int(from_role == DanceRole.FOLLOW)
+    if not lead_delta and not follow_delta:
+        return
+    for quota_id in sorted(set(quota_ids)):
+        Quota.objects.filter(pk=quota_id).exclude(role_mode=RoleMode.OFF).update(
+            sold_lead=F("sold_lead") + lead_delta, sold_follow=F("sold_follow") + follow_delta
+        )
+
+
+def products_sold_add(*, product_ids_with_counts: Mapping[int, int]) -> dict[int, int]:
+    """Count ``n`` more tickets sold of each product (first-N price tiers read
+    the count), in pk order, inside the caller's transaction. Returns each
+    product's count *before*: the caller's tickets are numbers before + 1 to
+    before + n, whatever other checkouts do meanwhile.
+    """
+    before: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        for product_id in sorted(product_ids_with_counts):
+            n = int(product_ids_with_counts[product_id])
+            cursor.execute(
+                "UPDATE ticketing_product SET sold_count = sold_count + %s WHERE id = %s "
+                "RETURNING sold_count",
+                [n, product_id],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise Product.DoesNotExist(f"no product {product_id}")
+            before[product_id] = int(row[0]) - n
+    return before
+
+
+def products_sold_subtract(*, product_ids_with_counts: Mapping[int, int]) -> None:
+    """Count ``n`` fewer tickets sold of each product (cancelled, refunded or
+    expired), never below zero, in pk order, inside the caller's transaction."""
+    for product_id in sorted(product_ids_with_counts):
+        n = int(product_ids_with_counts[product_id])
+        Product.objects.filter(pk=product_id).update(
+            sold_count=Greatest(F("sold_count") - n, Value(0))
+        )
 
 
 # --- Products ---------------------------------------------------------------

@@ -7,6 +7,12 @@ the order row, then takes its places with one conditional ``UPDATE`` per quota
 in pk order (``quotas_reserve``) and commits straight after a few inserts, so
 the quota row lock is held for a few milliseconds. Emails, invoices and PDFs
 are queued on commit. Every state change writes an :class:`OrderLog` entry.
+
+Ticketing owns the counters: orders changes them only through
+``core_apps.ticketing.services`` (``quotas_lock``, ``quotas_reserve``,
+``quotas_release``, ``quotas_role_move``, ``products_sold_add``,
+``products_sold_subtract``) and reads products through ticketing's selectors;
+it names no table of ticketing or events.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.db import transaction
 from core_apps.orders.models import (
     Order,
 )
-from core_apps.orders.services.common import _stripe_account, order_log
+from core_apps.orders.services.common import order_log, stripe_account_current
 from core_apps.orders.services.errors import HoldExpired, InvalidProvider, OrderStateConflict
 from core_apps.orders.services.payments import order_mark_paid
 from core_apps.orders.services.refunds import order_cancel
@@ -26,7 +26,7 @@ def order_stripe_start(*, order: Order) -> str:
         intent = stripe_gateway.payment_intent_create(
             amount_minor=order.total_minor,
             currency=order.currency,
-            account_id=_stripe_account(),
+            account_id=stripe_account_current(),
             idempotency_key=f"pista-{current_schema()}-{order.code}-intent",
             metadata={"order": order.code, "community": current_schema()},
         )
@@ -74,7 +74,7 @@ def order_stripe_confirm(*, order: Order) -> Order:
     if order.status != Order.Status.PENDING:
         return order
     intent = stripe_gateway.payment_intent_retrieve(
-        intent_id=order.payment_intent_id, account_id=_stripe_account()
+        intent_id=order.payment_intent_id, account_id=stripe_account_current()
     )
     stripe_intent_settle(
         order,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,12 +25,12 @@ from core_apps.orders.models import (
 )
 from core_apps.orders.services.card import order_stripe_start
 from core_apps.orders.services.common import (
-    _code_new,
-    _hold_minutes,
-    _manual_days,
-    _stripe_account,
-    _tax_included,
+    hold_minutes,
+    manual_payment_days,
+    order_code_new,
     order_log,
+    stripe_account_current,
+    tax_included,
 )
 from core_apps.orders.services.errors import (
     CurrencyMismatch,
@@ -42,13 +42,27 @@ from core_apps.orders.services.errors import (
     ProductUnavailable,
     PromoInvalid,
 )
-from core_apps.orders.services.payments import _order_paid_effects
-from core_apps.ticketing.balance import DanceRole, InvalidRole, balance_decide
-from core_apps.ticketing.models import Product, RoleMode
-from core_apps.ticketing.selectors import product_price_current
+from core_apps.orders.services.payments import order_paid_effects
+from core_apps.orders.services.registrations import (
+    AttendeeIn,
+    Registration,
+    attendee_validate,
+    waitlist_entry_build,
+)
+from core_apps.ticketing.balance import DanceRole
+from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import (
+    product_admission_precheck,
+    product_balances_roles,
+    product_price_current,
+    product_quota_ids,
+    products_for_checkout,
+)
 from core_apps.ticketing.services import (
     RoleImbalance,
     SoldOut,
+    products_sold_add,
+    quotas_lock,
     quotas_reserve,
 )
 from tenants.selectors import community_current
@@ -67,16 +81,6 @@ ANSWER_LENGTH_MAX = 2000
 
 
 @dataclass(frozen=True)
-class AttendeeIn:
-    name: str
-    email: str
-    role: str = ""
-    partner_name: str = ""
-    partner_email: str = ""
-    answers: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class LineIn:
     product_id: int
     quantity: int
@@ -90,13 +94,6 @@ class CheckoutResult:
     order: Order | None
     waitlisted: list[WaitlistEntry]
     client_secret: str = ""  # Stripe's, for the buyer's browser
-
-
-@dataclass
-class _Registration:
-    product: Product
-    attendee: AttendeeIn
-    couple: bool
 
 
 def _promo_find(code: str, now: datetime) -> PromoCode | None:
@@ -125,10 +122,7 @@ def _products_load(
     lines: Sequence[LineIn], *, unlock_code: str, promo: PromoCode | None
 ) -> dict[int, Product]:
     ids = {line.product_id for line in lines}
-    products = {
-        p.pk: p
-        for p in Product.objects.filter(pk__in=ids).prefetch_related("quotas", "tiers", "questions")
-    }
+    products = products_for_checkout(product_ids=ids)
     promo_products = set(promo.products.values_list("pk", flat=True)) if promo else set()
     now = timezone.now()
     for pid in ids:
@@ -150,46 +144,6 @@ def _products_load(
     if promo and promo_products and not promo_products & ids:
         raise PromoInvalid("This promo code is for other products.", code="promo_other_product")
     return products
-
-
-def _attendee_validate(product: Product, attendee: AttendeeIn, *, buyer_email: str) -> None:
-    if not attendee.name.strip() or "@" not in attendee.email:
-        raise InvalidAttendee("Every attendee needs a name and an email address.")
-    balanced = any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
-    if attendee.partner_email or attendee.partner_name:
-        if not balanced:
-            raise InvalidAttendee("This product isn't sold to couples.", code="partner_not_allowed")
-        if not attendee.partner_name.strip() or "@" not in attendee.partner_email:
-            raise InvalidAttendee(
-                "A partner needs a name and an email address.", code="partner_invalid"
-            )
-        if attendee.partner_email.strip().lower() in {
-            attendee.email.strip().lower(),
-        }:
-            raise InvalidAttendee(
-                "Your partner's email must differ from your own.", code="partner_email_same"
-            )
-    elif balanced:
-        if not attendee.role:
-            raise InvalidRole("Choose a role: leader or follower.", code="role_required")
-        try:
-            DanceRole(attendee.role)
-        except ValueError as exc:
-            raise InvalidRole(f"Unknown role {attendee.role!r}.") from exc
-    for question in product.questions.all():
-        answer = attendee.answers.get(str(question.pk))
-        if question.required and (answer is None or answer == "" or answer is False):
-            raise InvalidAttendee(
-                f"Please answer: {question.label}",
-                code="answer_required",
-                extra={"question": question.pk},
-            )
-        if answer and question.kind == question.Kind.CHOICE and answer not in question.choice_list:
-            raise InvalidAttendee(
-                f"Choose one of the offered answers: {question.label}",
-                code="answer_invalid",
-                extra={"question": question.pk},
-            )
 
 
 def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> None:
@@ -225,9 +179,9 @@ def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> 
 
 def _registrations_build(
     lines: Sequence[LineIn], products: dict[int, Product], *, buyer_name: str, buyer_email: str
-) -> list[_Registration]:
+) -> list[Registration]:
     _quantities_check(lines, products)
-    registrations: list[_Registration] = []
+    registrations: list[Registration] = []
     tickets: Counter[int] = Counter()
     for line in lines:
         product = products[line.product_id]
@@ -243,9 +197,9 @@ def _registrations_build(
                 extra={"product": product.pk},
             )
         for attendee in attendees:
-            _attendee_validate(product, attendee, buyer_email=buyer_email)
+            attendee_validate(product=product, attendee=attendee)
             couple = bool(attendee.partner_email)
-            registrations.append(_Registration(product, attendee, couple))
+            registrations.append(Registration(product, attendee, couple))
             tickets[product.pk] += 2 if couple else 1
     for pid, count in tickets.items():
         product = products[pid]
@@ -256,67 +210,6 @@ def _registrations_build(
                 extra={"product": pid},
             )
     return registrations
-
-
-def _lock_quotas(quota_ids: set[int]) -> None:
-    """Lock every quota an order touches up front, in pk order, so two orders
-    with several registrations can never wait on each other in a cycle."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM ticketing_quota WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-            [sorted(quota_ids)],
-        )
-
-
-def _refusal_precheck(reg: _Registration) -> None:
-    """Refuse a registration the quota rows just read already refuse, without
-    opening a transaction. A refusal writes nothing, so deciding it on that
-    consistent read is the same as the request arriving a moment earlier; an
-    admission is always decided again under the row lock. At on-sale this keeps
-    the many refused buyers off the quota rows the admitted ones need."""
-    from core_apps.ticketing.services import quota_rules
-
-    n = 2 if reg.couple else 1
-    for quota in reg.product.quotas.all():
-        if quota.size - quota.sold < n:
-            raise SoldOut("This is sold out.", extra={"quota_id": quota.pk})
-        if reg.couple or quota.role_mode == RoleMode.OFF or not reg.attendee.role:
-            continue
-        decision = balance_decide(
-            rules=quota_rules(quota=quota),
-            leads=quota.sold_lead,
-            follows=quota.sold_follow,
-            role=reg.attendee.role,
-        )
-        if not decision.admitted:
-            waiting = decision.waitlist[0]
-            raise RoleImbalance(
-                f"No place for {waiting}s right now: join the waitlist.",
-                extra={"quota_id": quota.pk, "role": str(waiting)},
-            )
-
-
-def _event_lock(registrations: Sequence[_Registration]) -> None:
-    """The baseline ``bench/checkout.py`` compares against (never on in
-    production): lock the whole event for the entire order transaction, the way
-    a per-event serialising shop does."""
-    event_ids = sorted({r.product.event_id for r in registrations if r.product.event_id})
-    if event_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM events_event WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [event_ids]
-            )
-
-
-def _product_count(product_id: int, n: int) -> int:
-    """Add ``n`` to a product's sold count; return the count *before*."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE ticketing_product SET sold_count = sold_count + %s WHERE id = %s "
-            "RETURNING sold_count",
-            [n, product_id],
-        )
-        return int(cursor.fetchone()[0]) - n
 
 
 def order_checkout(
@@ -355,7 +248,7 @@ def order_checkout(
         raise InvalidProvider(f"Unknown payment method {provider!r}.")
     if provider == Order.Provider.SIMULATED and not settings.PISTA_SIMULATED_PAYMENTS:
         raise InvalidProvider("The simulated card is for development only.")
-    if provider == Order.Provider.STRIPE and not _stripe_account():
+    if provider == Order.Provider.STRIPE and not stripe_account_current():
         raise InvalidProvider("Card payments aren't set up for this community yet.")
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
@@ -371,14 +264,19 @@ def order_checkout(
     promo_products = set(promo.products.values_list("pk", flat=True)) if promo else set()
 
     if len(registrations) == 1 and not join_waitlist:
-        _refusal_precheck(registrations[0])
+        # Refused on a snapshot, without a transaction: at on-sale this keeps
+        # the many refused buyers off the quota rows the admitted ones need.
+        only = registrations[0]
+        product_admission_precheck(
+            product=only.product,
+            role=None if only.couple else (only.attendee.role or None),
+            couple=only.couple,
+        )
 
     waitlisted: list[WaitlistEntry] = []
     with transaction.atomic():
-        if settings.PISTA_CHECKOUT_SERIALISE_EVENT:
-            _event_lock(registrations)
         order = Order.objects.create(
-            code=_code_new(),
+            code=order_code_new(),
             secret=secrets.token_urlsafe(24),
             event_id=registrations[0].product.event_id,
             email=email.strip(),
@@ -389,15 +287,17 @@ def order_checkout(
             language=language or community.language,
             promo_code=promo,
         )
-        all_quotas = {q.pk for r in registrations for q in r.product.quotas.all()}
+        all_quotas = {pk for r in registrations for pk in product_quota_ids(product=r.product)}
         if len(registrations) > 1 and len(all_quotas) > 1:
-            _lock_quotas(all_quotas)
-        admitted: list[tuple[_Registration, list[str]]] = []
+            # Several registrations: all their quotas first, in pk order, so
+            # two such orders never wait on each other in a cycle.
+            quotas_lock(quota_ids=all_quotas)
+        admitted: list[tuple[Registration, list[str]]] = []
         for reg in registrations:
-            quota_ids = [q.pk for q in reg.product.quotas.all()]
+            quota_ids = product_quota_ids(product=reg.product)
             n = 2 if reg.couple else 1
             role = None if reg.couple else (reg.attendee.role or None)
-            balanced = any(q.role_mode != RoleMode.OFF for q in reg.product.quotas.all())
+            balanced = product_balances_roles(product=reg.product)
             try:
                 reserved = quotas_reserve(
                     quota_ids_with_counts=dict.fromkeys(quota_ids, n),
@@ -407,7 +307,7 @@ def order_checkout(
             except (SoldOut, RoleImbalance):
                 if not join_waitlist:
                     raise
-                waitlisted.append(_waitlist_entry_new(reg))
+                waitlisted.append(waitlist_entry_build(registration=reg))
                 continue
             placed = next((r.role for r in reserved if r.role is not None), None)
             if reg.couple:
@@ -417,7 +317,9 @@ def order_checkout(
         if not admitted:
             transaction.set_rollback(True)
         else:
-            _positions_create(order, admitted, promo, promo_products, now)
+            positions_create(
+                order=order, admitted=admitted, promo=promo, promo_products=promo_products, now=now
+            )
             for entry in waitlisted:
                 entry.save()
             if expected_total_minor is not None and expected_total_minor != order.total_minor:
@@ -440,7 +342,7 @@ def order_checkout(
             entry.save()
         return CheckoutResult(order=None, waitlisted=waitlisted)
     if order.status == Order.Status.PAID:
-        _order_paid_effects(order)
+        order_paid_effects(order=order)
     elif order.provider == Order.Provider.STRIPE:
         # After the commit: never call Stripe while holding a transaction.
         return CheckoutResult(
@@ -449,17 +351,23 @@ def order_checkout(
     return CheckoutResult(order=order, waitlisted=waitlisted)
 
 
-def _positions_create(
+def positions_create(
+    *,
     order: Order,
-    admitted: list[tuple[_Registration, list[str]]],
+    admitted: Sequence[tuple[Registration, Sequence[str]]],
     promo: PromoCode | None,
     promo_products: set[int],
     now: datetime,
 ) -> None:
+    """Create the tickets of registrations that hold their places (one per
+    admitted role: a couple gets two that point at each other), priced now
+    with the promo code, and settle the order's totals, status and hold expiry
+    — inside the caller's transaction. Counts them as sold on their products.
+    Raises InvalidProvider when a non-free order was asked to be free."""
     per_product: Counter[int] = Counter()
     for reg, roles in admitted:
         per_product[reg.product.pk] += len(roles)
-    before = {pid: _product_count(pid, n) for pid, n in sorted(per_product.items())}
+    before = products_sold_add(product_ids_with_counts=per_product)
     positions: list[Position] = []
     couples: list[tuple[int, int]] = []
     subtotal = discount = tax = 0
@@ -487,10 +395,10 @@ def _positions_create(
                 answers={} if is_partner else dict(reg.attendee.answers),
                 role=admitted_role if reg.couple else reg.attendee.role,
                 role_admitted=admitted_role,
-                quota_ids=[q.pk for q in product.quotas.all()],
+                quota_ids=product_quota_ids(product=product),
                 price_minor=paid,
                 tax_rate=rate,
-                tax_minor=_tax_included(paid, rate),
+                tax_minor=tax_included(paid, rate),
                 tier=price.tier or "",
                 secret=secrets.token_urlsafe(24),
                 checkins_left=product.checkins if product.kind == Product.Kind.CLASS_PACK else None,
@@ -525,10 +433,10 @@ def _positions_create(
     elif order.provider == Order.Provider.FREE:
         raise InvalidProvider("Choose how to pay: this order isn't free.")
     elif order.provider == Order.Provider.MANUAL:
-        order.expires_at = now + timedelta(days=_manual_days())
+        order.expires_at = now + timedelta(days=manual_payment_days())
         order.payment_reference = order.code
     else:
-        order.expires_at = now + timedelta(minutes=_hold_minutes())
+        order.expires_at = now + timedelta(minutes=hold_minutes())
     order.save()
     order_log(
         order=order,
@@ -538,16 +446,3 @@ def _positions_create(
     )
     if order.status == Order.Status.PAID:
         order_log(order=order, action="order.paid", provider=order.provider)
-
-
-def _waitlist_entry_new(reg: _Registration) -> WaitlistEntry:
-    # Built now, saved by the caller outside the rolled-back order transaction.
-    return WaitlistEntry(
-        product=reg.product,
-        email=reg.attendee.email.strip(),
-        name=reg.attendee.name.strip(),
-        role="" if reg.couple else reg.attendee.role,
-        partner_name=reg.attendee.partner_name.strip(),
-        partner_email=reg.attendee.partner_email.strip(),
-        secret=secrets.token_urlsafe(24),
-    )

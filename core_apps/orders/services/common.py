@@ -24,11 +24,13 @@ HOLD_MINUTES_DEFAULT = 15
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _hold_minutes() -> int:
+def hold_minutes() -> int:
+    """How long a pending card order holds its places (``PISTA_HOLD_MINUTES``)."""
     return int(getattr(settings, "PISTA_HOLD_MINUTES", HOLD_MINUTES_DEFAULT))
 
 
-def _manual_days() -> int:
+def manual_payment_days() -> int:
+    """How long a manual (bank transfer) order waits for its payment."""
     return int(getattr(settings, "PISTA_MANUAL_PAYMENT_DAYS", 3))
 
 
@@ -37,11 +39,12 @@ def order_log(*, order: Order, action: str, actor: User | None = None, **data: A
     return OrderLog.objects.create(order=order, action=action, actor=actor, data=data)
 
 
-def _code_new() -> str:
+def order_code_new() -> str:
+    """A new random order code (10 characters, no look-alike letters)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
-def _tax_included(price_minor: int, rate: Decimal) -> int:
+def tax_included(price_minor: int, rate: Decimal) -> int:
     """VAT contained in a gross price, rounded once."""
     if not rate:
         return 0
@@ -49,7 +52,9 @@ def _tax_included(price_minor: int, rate: Decimal) -> int:
     return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _stripe_account() -> str:
+def stripe_account_current() -> str:
+    """The community's connected Stripe account; empty when card payments
+    aren't set up (no key on the platform or no account in the community)."""
     from core_apps.orders.models import PaymentSettings
 
     if not settings.STRIPE_API_KEY:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from core_apps.orders.models import (
 from core_apps.orders.services.common import order_log
 from core_apps.ticketing.balance import DanceRole
 from core_apps.ticketing.services import (
+    products_sold_subtract,
     quotas_release,
 )
 
@@ -26,8 +27,11 @@ if TYPE_CHECKING:
     from core_apps.accounts.models import User
 
 
-def _positions_release(positions: Sequence[Position]) -> set[int]:
-    """Give the places of ``positions`` back; return the products concerned."""
+def positions_release(*, positions: Sequence[Position]) -> set[int]:
+    """Give the places of ``positions`` back to their quotas (role counters
+    included) and take them off their products' sold counts, inside the
+    caller's transaction; return the products concerned. The positions' own
+    status is the caller's to change."""
     products: Counter[int] = Counter()
     for position in sorted(positions, key=lambda p: min(p.quota_ids or [0])):
         if position.quota_ids:
@@ -37,17 +41,13 @@ def _positions_release(positions: Sequence[Position]) -> set[int]:
                 follows=1 if position.role_admitted == DanceRole.FOLLOW else 0,
             )
         products[position.product_id] += 1
-    with connection.cursor() as cursor:
-        for pid, n in sorted(products.items()):
-            cursor.execute(
-                "UPDATE ticketing_product SET sold_count = GREATEST(sold_count - %s, 0) "
-                "WHERE id = %s",
-                [n, pid],
-            )
+    products_sold_subtract(product_ids_with_counts=products)
     return set(products)
 
 
-def _places_freed(product_ids: set[int]) -> None:
+def places_freed(*, product_ids: set[int]) -> None:
+    """Offer the freed places of these products to their waitlists, after the
+    caller's transaction commits (through the outbox)."""
     from core_apps.orders.tasks import waitlist_offer_task
     from pista.tasks import task_enqueue_on_commit
 
@@ -55,9 +55,9 @@ def _places_freed(product_ids: set[int]) -> None:
         task_enqueue_on_commit(waitlist_offer_task, product_id=pid)
 
 
-def _order_close(
-    order: Order,
+def order_close(
     *,
+    order: Order,
     status: str,
     from_statuses: Sequence[str],
     action: str,
@@ -65,6 +65,12 @@ def _order_close(
     extra_filter: Q | None = None,
     **data: Any,
 ) -> bool:
+    """Move an order from one of ``from_statuses`` to ``status`` (cancelled,
+    expired, refunded) once, even against concurrent closes: its valid tickets
+    end and their places go back, an ``action`` entry carrying ``data`` is
+    logged, and the waitlists are told. Returns whether this call closed it;
+    False when the order was not in ``from_statuses`` (or failed
+    ``extra_filter``)."""
     with transaction.atomic():
         query = Order.objects.filter(pk=order.pk, status__in=from_statuses)
         if extra_filter is not None:
@@ -72,14 +78,14 @@ def _order_close(
         if not query.update(status=status):
             return False
         positions = list(order.positions.filter(status=Position.Status.VALID))
-        freed = _positions_release(positions)
+        freed = positions_release(positions=positions)
         Position.objects.filter(pk__in=[p.pk for p in positions]).update(
             status=Position.Status.REFUNDED
             if status == Order.Status.REFUNDED
             else Position.Status.CANCELLED
         )
         order_log(order=order, action=action, actor=actor, **data)
-        _places_freed(freed)
+        places_freed(product_ids=freed)
     order.refresh_from_db()
     return True
 
@@ -87,8 +93,8 @@ def _order_close(
 def order_expire(*, order: Order) -> bool:
     """Expire a pending order whose hold has lapsed; its places go back.
     Returns whether this call expired it (a lapsed hold is expired once)."""
-    return _order_close(
-        order,
+    return order_close(
+        order=order,
         status=Order.Status.EXPIRED,
         from_statuses=[Order.Status.PENDING],
         action="order.expired",

@@ -13,7 +13,7 @@ from core_apps.orders.models import (
     Invoice,
     Order,
 )
-from core_apps.orders.services.common import _tax_included, order_log
+from core_apps.orders.services.common import order_log, tax_included
 from core_apps.orders.services.errors import LinkExpired
 from pista.errors import NotFound
 from pista.tenancy import current_schema
@@ -58,7 +58,7 @@ def invoice_create(
         tax = (
             order.tax_minor
             if kind == Invoice.Kind.INVOICE
-            else -_tax_included(-total, positions[0].tax_rate if positions else Decimal(0))
+            else -tax_included(-total, positions[0].tax_rate if positions else Decimal(0))
         )
         invoice = Invoice.objects.create(
             order=order,

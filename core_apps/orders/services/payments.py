@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from core_apps.accounts.models import User
 
 
-def _order_paid_effects(order: Order) -> None:
-    """Invoice and tickets, recorded in the outbox with the payment itself."""
+def order_paid_effects(*, order: Order) -> None:
+    """What follows payment (invoice, tickets email), recorded in the outbox in
+    the caller's transaction, with the payment itself; once per order."""
     from core_apps.orders.tasks import order_paid_task
     from pista.tasks import task_enqueue_on_commit
 
@@ -86,7 +87,7 @@ def order_mark_paid(
                     "total_minor": order.total_minor,
                 },
             )
-            _order_paid_effects(order)
+            order_paid_effects(order=order)
             return order
     # Not confirmed: already paid (a no-op), or the hold lapsed (expire it now,
     # in its own transaction, so the places go back even though we refuse).

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import F
 
 from core_apps.orders.models import Invoice, Order, Position, Refund
-from core_apps.orders.services.common import _stripe_account, order_log
+from core_apps.orders.services.common import order_log, stripe_account_current
 from core_apps.orders.services.errors import OrderStateConflict
-from core_apps.orders.services.holds import _order_close, _places_freed, _positions_release
+from core_apps.orders.services.holds import order_close, places_freed, positions_release
 from core_apps.orders.services.invoicing import invoice_create
 from core_apps.privacy.services import audit_record
-from core_apps.ticketing.models import Product
+from core_apps.ticketing.selectors import product_ids_for_event, product_ids_void_for_date
 from pista.errors import ApplicationError, PermissionDenied
 from pista.tenancy import current_schema
 
@@ -43,8 +43,8 @@ class SelfCancelRefused(ApplicationError):
 def order_cancel(*, order: Order, actor: User | None, reason: str = "") -> Order:
     """Cancel a pending order (buyer or staff) or a free one; places go back.
     Paid orders are refunded instead. Raises OrderStateConflict."""
-    ok = _order_close(
-        order,
+    ok = order_close(
+        order=order,
         status=Order.Status.CANCELLED,
         from_statuses=[Order.Status.PENDING]
         + ([Order.Status.PAID] if order.total_minor == 0 else []),
@@ -96,7 +96,7 @@ def _refund_money(order: Order, *, amount: int, actor: User | None, reason: str)
             result = stripe_gateway.refund_create(
                 intent_id=order.payment_intent_id,
                 amount_minor=amount,
-                account_id=_stripe_account(),
+                account_id=stripe_account_current(),
                 idempotency_key=refund_idempotency_key(order=order, refund=refund),
                 metadata={"order": order.code, "refund": str(refund.pk)},
             )
@@ -153,11 +153,13 @@ def _refund_money(order: Order, *, amount: int, actor: User | None, reason: str)
                 "provider_refund": refund.provider_refund_id,
             },
         )
-    _refund_notify(order, refund)
+    refund_notify(order=order, refund=refund)
     return refund
 
 
-def _refund_notify(order: Order, refund: Refund) -> None:
+def refund_notify(*, order: Order, refund: Refund) -> None:
+    """Tell the buyer about a refund, through the outbox, once the caller's
+    transaction commits."""
     from core_apps.orders.tasks import order_refund_send_task
     from pista.tasks import task_enqueue_on_commit
 
@@ -185,8 +187,8 @@ def order_refund(
         )
     _refund_money(order, amount=amount, actor=actor, reason=reason)
     if order.refunded_minor == order.total_minor:
-        _order_close(
-            order,
+        order_close(
+            order=order,
             status=Order.Status.REFUNDED,
             from_statuses=[Order.Status.PARTIALLY_REFUNDED],
             action="order.places_released",
@@ -220,8 +222,8 @@ def order_self_cancel(*, order: Order, actor: User | None = None) -> Order:
         _refund_money(order, amount=terms.refund_minor, actor=actor, reason="buyer_cancelled")
     order.refresh_from_db()
     everything = order.total_minor > 0 and order.refunded_minor == order.total_minor
-    ok = _order_close(
-        order,
+    ok = order_close(
+        order=order,
         status=Order.Status.REFUNDED if everything else Order.Status.CANCELLED,
         from_statuses=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED],
         action="order.cancelled",
@@ -288,12 +290,12 @@ def orders_refund_for_products(*, product_ids: set[int], reason: str) -> int:
                         pk__in=[p.pk for p in affected], status=Position.Status.VALID
                     )
                 )
-                freed = _positions_release(still)
+                freed = positions_release(positions=still)
                 Position.objects.filter(pk__in=[p.pk for p in still]).update(
                     status=Position.Status.REFUNDED
                 )
                 order_log(order=order, action="positions.refunded", reason=reason)
-                _places_freed(freed)
+                places_freed(product_ids=freed)
         touched += 1
     if failed:
         logger.warning("%s refunds failed for products %s (%s)", failed, product_ids, reason)
@@ -302,7 +304,7 @@ def orders_refund_for_products(*, product_ids: set[int], reason: str) -> int:
 
 def orders_refund_for_event(*, event_id: int) -> int:
     """The event was cancelled: refund every ticket sold on it."""
-    ids = set(Product.objects.filter(event_id=event_id).values_list("pk", flat=True))
+    ids = product_ids_for_event(event_id=event_id)
     return orders_refund_for_products(product_ids=ids, reason="event_cancelled")
 
 
@@ -310,17 +312,5 @@ def orders_refund_for_date(*, event_date_id: int) -> int:
     """One date was cancelled: refund tickets that were only for cancelled dates
     (a product covering this date and no date still on; the event's own
     products when none of its dates is still on)."""
-    from core_apps.events.models import EventDate
-
-    date = EventDate.objects.select_related("event").filter(pk=event_date_id).first()
-    if date is None:
-        return 0
-    cancelled = EventDate.Status.CANCELLED
-    ids = {
-        p.pk
-        for p in Product.objects.filter(covers_dates=date).prefetch_related("covers_dates")
-        if all(d.status == cancelled for d in p.covers_dates.all())
-    }
-    if not date.event.dates.exclude(status=cancelled).exists():
-        ids |= set(Product.objects.filter(event=date.event).values_list("pk", flat=True))
+    ids = product_ids_void_for_date(event_date_id=event_date_id)
     return orders_refund_for_products(product_ids=ids, reason="date_cancelled") if ids else 0

@@ -21,9 +21,9 @@ from django.utils import timezone
 from core_apps.orders.models import Invoice, Order, Refund, StripeEvent
 from core_apps.orders.services.card import stripe_intent_settle
 from core_apps.orders.services.common import order_log
-from core_apps.orders.services.holds import _order_close
+from core_apps.orders.services.holds import order_close
 from core_apps.orders.services.invoicing import invoice_create
-from core_apps.orders.services.refunds import _refund_notify
+from core_apps.orders.services.refunds import refund_notify
 from core_apps.privacy.services import audit_record
 
 DISPUTE_OUTCOMES = {"won", "lost", "warning_closed"}
@@ -118,10 +118,10 @@ def _charge_refunded(order: Order, charge: dict[str, Any], *, event_id: str) -> 
         target=order,
         data={"amount_minor": new_minor, "reason": "stripe", "event": event_id},
     )
-    _refund_notify(order, refund)
+    refund_notify(order=order, refund=refund)
     if order.refunded_minor == order.total_minor:
-        _order_close(
-            order,
+        order_close(
+            order=order,
             status=Order.Status.REFUNDED,
             from_statuses=[Order.Status.PARTIALLY_REFUNDED],
             action="order.places_released",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from core_apps.orders.models import (
     Order,
@@ -13,9 +13,9 @@ from core_apps.orders.models import (
 )
 from core_apps.orders.services.common import order_log
 from core_apps.orders.services.errors import InvalidAttendee, OrderStateConflict
-from core_apps.ticketing.balance import DanceRole
 from core_apps.ticketing.services import (
     RoleImbalance,
+    quotas_role_move,
 )
 
 if TYPE_CHECKING:
@@ -55,16 +55,7 @@ def position_transfer(
         previous = {"name": old.attendee_name, "email": old.attendee_email}
         if new_role != old.role_admitted and old.quota_ids:
             # Staff override: move the place between the role counters.
-            with connection.cursor() as cursor:
-                lead_delta = (new_role == DanceRole.LEAD) - (old.role_admitted == DanceRole.LEAD)
-                follow_delta = (new_role == DanceRole.FOLLOW) - (
-                    old.role_admitted == DanceRole.FOLLOW
-                )
-                cursor.execute(
-                    "UPDATE ticketing_quota SET sold_lead = sold_lead + %s, "
-                    "sold_follow = sold_follow + %s WHERE id = ANY(%s) AND role_mode <> 'off'",
-                    [lead_delta, follow_delta, sorted(old.quota_ids)],
-                )
+            quotas_role_move(quota_ids=old.quota_ids, from_role=old.role_admitted, to_role=new_role)
         old.attendee_name = name.strip()
         old.attendee_email = email.strip()
         old.role_admitted = new_role

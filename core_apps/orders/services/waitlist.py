@@ -14,19 +14,23 @@ from core_apps.orders.models import (
     Order,
     WaitlistEntry,
 )
-from core_apps.orders.services.checkout import (
-    AttendeeIn,
-    _attendee_validate,
-    _positions_create,
-    _Registration,
-    _waitlist_entry_new,
-)
-from core_apps.orders.services.common import _code_new, order_log
+from core_apps.orders.services.checkout import positions_create
+from core_apps.orders.services.common import order_code_new, order_log
 from core_apps.orders.services.errors import InvalidProvider, OrderStateConflict
-from core_apps.orders.services.holds import _places_freed
-from core_apps.orders.services.payments import _order_paid_effects
+from core_apps.orders.services.holds import places_freed
+from core_apps.orders.services.payments import order_paid_effects
+from core_apps.orders.services.registrations import (
+    AttendeeIn,
+    Registration,
+    attendee_validate,
+    waitlist_entry_build,
+)
 from core_apps.ticketing.balance import DanceRole
-from core_apps.ticketing.models import Product, RoleMode
+from core_apps.ticketing.selectors import (
+    product_balances_roles,
+    product_for_sale,
+    product_quota_ids,
+)
 from core_apps.ticketing.services import (
     RoleImbalance,
     SoldOut,
@@ -37,7 +41,7 @@ from pista.errors import Conflict
 from tenants.selectors import community_current
 
 if TYPE_CHECKING:
-    pass
+    from core_apps.ticketing.models import Product
 
 
 def waitlist_join(
@@ -53,8 +57,10 @@ def waitlist_join(
     attendee = AttendeeIn(
         name=name, email=email, role=role, partner_name=partner_name, partner_email=partner_email
     )
-    _attendee_validate(product, attendee, buyer_email=email)
-    entry = _waitlist_entry_new(_Registration(product, attendee, bool(partner_email)))
+    attendee_validate(product=product, attendee=attendee)
+    entry = waitlist_entry_build(
+        registration=Registration(product, attendee, couple=bool(partner_email))
+    )
     entry.save()
     return entry
 
@@ -64,12 +70,12 @@ def waitlist_offer_next(*, product_id: int) -> list[WaitlistEntry]:
     offer holds its place (reserved like a checkout) until it is claimed,
     declined or expires."""
     hours = int(getattr(settings, "PISTA_WAITLIST_OFFER_HOURS", 24))
-    product = Product.objects.prefetch_related("quotas").filter(pk=product_id).first()
+    product = product_for_sale(pk=product_id)
     offered: list[WaitlistEntry] = []
     if product is None:
         return offered
-    quota_ids = [q.pk for q in product.quotas.all()]
-    balanced = any(q.role_mode != RoleMode.OFF for q in product.quotas.all())
+    quota_ids = product_quota_ids(product=product)
+    balanced = product_balances_roles(product=product)
     skipped_roles: set[str] = set()
     for entry in WaitlistEntry.objects.filter(
         product=product, status=WaitlistEntry.Status.WAITING
@@ -108,7 +114,7 @@ def waitlist_offer_next(*, product_id: int) -> list[WaitlistEntry]:
 
 def _waitlist_release(entry: WaitlistEntry) -> None:
     couple = bool(entry.partner_email)
-    quota_ids = list(entry.product.quotas.values_list("pk", flat=True))
+    quota_ids = product_quota_ids(product=entry.product)
     quotas_release(
         quota_ids_with_counts=dict.fromkeys(quota_ids, 2 if couple else 1),
         leads=1 if couple or entry.role == DanceRole.LEAD else 0,
@@ -130,7 +136,7 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
         ).update(status=WaitlistEntry.Status.CLAIMED):
             raise OrderStateConflict("This offer is no longer open.", code="offer_closed")
         order = Order.objects.create(
-            code=_code_new(),
+            code=order_code_new(),
             secret=secrets.token_urlsafe(24),
             event_id=product.event_id,
             email=entry.email,
@@ -148,18 +154,20 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
         )
         couple = bool(entry.partner_email)
         roles: list[str] = [DanceRole.LEAD, DanceRole.FOLLOW] if couple else [entry.role]
-        product = Product.objects.prefetch_related("quotas", "tiers").get(pk=product.pk)
-        _positions_create(
-            order,
-            [(_Registration(product, attendee, couple), [str(r) for r in roles])],
-            None,
-            set(),
-            now,
+        fresh = product_for_sale(pk=product.pk)
+        if fresh is None:  # a product with sold tickets is protected from deletion
+            raise OrderStateConflict("This offer is no longer open.", code="offer_closed")
+        positions_create(
+            order=order,
+            admitted=[(Registration(fresh, attendee, couple), [str(r) for r in roles])],
+            promo=None,
+            promo_products=set(),
+            now=now,
         )
         WaitlistEntry.objects.filter(pk=entry.pk).update(order=order)
         order_log(order=order, action="waitlist.claimed", entry=entry.pk)
         if order.status == Order.Status.PAID:
-            _order_paid_effects(order)
+            order_paid_effects(order=order)
     return order
 
 
@@ -170,7 +178,7 @@ def waitlist_decline(*, entry: WaitlistEntry) -> None:
             status=WaitlistEntry.Status.DECLINED
         ):
             _waitlist_release(entry)
-            _places_freed({entry.product_id})
+            places_freed(product_ids={entry.product_id})
             return
         if not WaitlistEntry.objects.filter(
             pk=entry.pk, status=WaitlistEntry.Status.WAITING
@@ -190,6 +198,6 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
                 pk=entry.pk, status=WaitlistEntry.Status.OFFERED
             ).update(status=WaitlistEntry.Status.EXPIRED):
                 _waitlist_release(entry)
-                _places_freed({entry.product_id})
+                places_freed(product_ids={entry.product_id})
                 count += 1
     return count

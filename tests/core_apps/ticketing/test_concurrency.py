@@ -15,8 +15,9 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from core_apps.ticketing.balance import DanceRole
 from core_apps.ticketing.models import Quota, RoleMode
-from core_apps.ticketing.services import RoleImbalance, SoldOut, quotas_reserve
+from core_apps.ticketing.services import RoleImbalance, SoldOut, quotas_release, quotas_reserve
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,57 @@ def test_concurrent_dancers_keep_leaders_and_followers_within_the_difference(
     after = _in_own_connection(schema, lambda: Quota.objects.get(pk=quota.pk))
     assert after.sold == sum(sold) == after.sold_lead + after.sold_follow
     assert abs(after.sold_lead - after.sold_follow) <= 1
+
+
+def test_concurrent_releases_and_reservations_keep_every_counter_exact(committed_quotas):
+    """Dancers give places back while others buy them: no place is lost or
+    sold twice, and the role counters add up to what each thread holds."""
+    schema, make = committed_quotas
+    per_thread = [DanceRole.LEAD, DanceRole.FOLLOW]
+    quota = make(
+        name="Social",
+        size=THREADS * len(per_thread),
+        sold=THREADS * len(per_thread),
+        sold_lead=THREADS,
+        sold_follow=THREADS,
+        role_mode=RoleMode.LEAD_FOLLOW,
+        max_difference=2,
+    )
+    held: list[list[str]] = []
+    refusals: list[int] = []
+
+    def work(rng: random.Random) -> int:
+        mine = [str(role) for role in per_thread]
+        refused = 0
+        for _ in range(25):
+            if mine and rng.random() < 0.5:
+                role = mine.pop(rng.randrange(len(mine)))
+                with transaction.atomic():
+                    quotas_release(
+                        quota_ids_with_counts={quota.pk: 1},
+                        leads=int(role == DanceRole.LEAD),
+                        follows=int(role == DanceRole.FOLLOW),
+                    )
+                continue
+            try:
+                with transaction.atomic():
+                    reserved = quotas_reserve(
+                        quota_ids_with_counts={quota.pk: 1},
+                        role=rng.choice([DanceRole.LEAD, DanceRole.FOLLOW]),
+                    )
+            except (SoldOut, RoleImbalance):
+                refused += 1
+                continue
+            mine.append(str(reserved[0].role))
+        held.append(mine)
+        refusals.append(refused)
+        return len(mine)
+
+    sold = _hammer(schema, work)
+    after = _in_own_connection(schema, lambda: Quota.objects.get(pk=quota.pk))
+    roles = [role for mine in held for role in mine]
+    assert after.sold == sum(sold) <= after.size
+    assert after.sold_lead == roles.count(DanceRole.LEAD)
+    assert after.sold_follow == roles.count(DanceRole.FOLLOW)
+    assert after.sold_lead + after.sold_follow == after.sold
+    assert sum(refusals) > 0  # the quota was full at times: the race was real
