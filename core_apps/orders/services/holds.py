@@ -33,14 +33,23 @@ def positions_release(*, positions: Sequence[Position]) -> set[int]:
     caller's transaction; return the products concerned. The positions' own
     status is the caller's to change."""
     products: Counter[int] = Counter()
-    for position in sorted(positions, key=lambda p: min(p.quota_ids or [0])):
-        if position.quota_ids:
-            quotas_release(
-                quota_ids_with_counts=dict.fromkeys(position.quota_ids, 1),
-                leads=1 if position.role_admitted == DanceRole.LEAD else 0,
-                follows=1 if position.role_admitted == DanceRole.FOLLOW else 0,
-            )
+    # Totals per quota, released in one pass in pk order: quota rows are always
+    # locked in the same global order, whatever mix of quotas the tickets use.
+    places: Counter[int] = Counter()
+    leads: Counter[int] = Counter()
+    follows: Counter[int] = Counter()
+    for position in positions:
+        for quota_id in set(position.quota_ids or []):
+            places[quota_id] += 1
+            leads[quota_id] += position.role_admitted == DanceRole.LEAD
+            follows[quota_id] += position.role_admitted == DanceRole.FOLLOW
         products[position.product_id] += 1
+    for quota_id in sorted(places):
+        quotas_release(
+            quota_ids_with_counts={quota_id: places[quota_id]},
+            leads=leads[quota_id],
+            follows=follows[quota_id],
+        )
     products_sold_subtract(product_ids_with_counts=products)
     return set(products)
 
