@@ -16,7 +16,7 @@ from pista.tasks import CommunityTask
 @app.task(base=CommunityTask)
 def artist_invitation_send_task(*, user_id: int, profile_id: int) -> None:
     """Email an invited artist a link to set their password and manage their profile."""
-    from tenants.selectors import community_current, community_url
+    from tenants.current import community_current, community_url
 
     user = User.objects.filter(pk=user_id).first()
     profile = ArtistProfile.objects.filter(pk=profile_id).first()
@@ -45,7 +45,7 @@ def artist_invitation_send_task(*, user_id: int, profile_id: int) -> None:
 @app.task(base=CommunityTask)
 def artist_booking_notify_task(*, entry_id: int) -> None:
     """Tell the side that did not take a booking step what happened."""
-    from tenants.selectors import community_current, community_url
+    from tenants.current import community_current, community_url
 
     entry = (
         ArtistBookingEntry.objects.select_related("booking__artist__user", "booking__organizer")

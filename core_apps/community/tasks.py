@@ -11,7 +11,7 @@ from pista.tasks import CommunityTask
 @app.task(base=CommunityTask)
 def notification_digest_send_task(*, user_id: int) -> bool:
     """Email one member their pending notifications (idempotent)."""
-    from tenants.selectors import community_current, community_url
+    from tenants.current import community_current, community_url
 
     community = community_current()
     return notification_digest_send(

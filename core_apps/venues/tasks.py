@@ -14,7 +14,7 @@ from pista.tasks import CommunityTask
 def space_booking_notify_task(*, entry_id: int) -> None:
     """Tell the other side of a space booking what happened: the venue's managers
     when the requester acted, the requester when a manager (or the system) did."""
-    from tenants.selectors import community_current, community_url
+    from tenants.current import community_current, community_url
 
     entry = (
         SpaceBookingEntry.objects.select_related("booking__space__venue", "booking__requester")
