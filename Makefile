@@ -11,7 +11,7 @@ export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
 	@echo "make test   - the whole test suite"
-	@echo "make lint   - ruff check, ruff format --check, mypy on services/selectors"
+	@echo "make lint   - ruff check, ruff format --check, import contracts, mypy on services/selectors"
 	@echo "make security - bandit (reviewed findings only) and pip-audit on requirements.lock"
 	@echo "make bench  - every benchmark under bench/"
 
@@ -58,6 +58,7 @@ test: install chromium caddy
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy $$(git ls-files '*services.py' '*selectors.py' '*services/*.py' '*selectors/*.py')
 
 # bandit: medium+ findings must be reviewed in .ci/bandit-reviewed.toml;

@@ -58,7 +58,7 @@ from core_apps.orders.models import Order, Position  # noqa: E402
 from core_apps.ticketing.balance import BalanceRules, Mode, within_policy  # noqa: E402
 from core_apps.ticketing.models import Product, Quota, RoleMode  # noqa: E402
 from tenants.models import Community  # noqa: E402
-from tenants.services import community_create  # noqa: E402
+from tenants.provisioning.services import community_create  # noqa: E402
 
 MAX_DIFFERENCE = 2
 

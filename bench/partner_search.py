@@ -53,7 +53,7 @@ from core_apps.community.selectors.partners import (  # noqa: E402
 )
 from core_apps.community.selectors.safety import blocked_user_ids  # noqa: E402
 from tenants.models import Community  # noqa: E402
-from tenants.services import community_create  # noqa: E402
+from tenants.provisioning.services import community_create  # noqa: E402
 
 CITIES = [  # (latitude, longitude): profiles cluster around a few cities
     (52.52, 13.40), (48.14, 11.58), (40.42, -3.70), (51.51, -0.13),

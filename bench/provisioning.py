@@ -39,9 +39,9 @@ from django.db.migrations.loader import MigrationLoader  # noqa: E402
 from django_tenants.migration_executors import get_executor  # noqa: E402
 
 from tenants.models import Community  # noqa: E402
-from tenants.services import community_create, template_prepare  # noqa: E402
-from tenants.spares import spare_schemas_drain, spare_schemas_refill  # noqa: E402
-from tenants.template import catalog_statistics_refresh, schema_clone  # noqa: E402
+from tenants.provisioning.services import community_create, template_prepare  # noqa: E402
+from tenants.provisioning.spares import spare_schemas_drain, spare_schemas_refill  # noqa: E402
+from tenants.provisioning.template import catalog_statistics_refresh, schema_clone  # noqa: E402
 
 PROBE_APP = "cms"
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.listings import listing_items
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr"]
 
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -158,8 +160,6 @@ class ListingBlock(blocks.StructBlock):
         template = "cms/blocks/listing.html"
 
     def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> Any:
-        from cms.listings import listing_items
-
         context = super().get_context(value, parent_context=parent_context)
         context["items"] = listing_items(kind=self.kind, count=value.get("count") or 6)
         return context

@@ -10,6 +10,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, Site
 
 from cms.models import HONEYPOT_FIELD, HomePage
+from themes.mail import email_send
 
 if TYPE_CHECKING:
     from cms.models import ContactPage
@@ -76,8 +77,6 @@ def contact_submission_process(*, page: ContactPage, form: forms.Form) -> FormSu
 
 def contact_notification_send(*, page: ContactPage, form: forms.Form) -> None:
     """Email a submission to the page's recipients, in the community's theme."""
-    from themes.services import email_send
-
     fields = [
         {"label": field.label, "value": _display(form.cleaned_data.get(field.name, ""))}
         for field in form

@@ -36,6 +36,15 @@ LATENCY = Histogram(
 )
 COMMUNITIES = Gauge("pista_communities", "Communities by status", ["status"])
 
+# Gauges read from the database are refreshed when the page is served; the app
+# that owns the data registers the refresher (``tenants`` fills COMMUNITIES).
+METRICS_REFRESHERS: dict[str, Callable[[], None]] = {}
+
+
+def metrics_refresher_register(name: str, refresh: Callable[[], None]) -> None:
+    """Run ``refresh()`` before every ``/metrics`` page (one per name)."""
+    METRICS_REFRESHERS[name] = refresh
+
 
 def _registry() -> CollectorRegistry:
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
@@ -59,19 +68,8 @@ def metrics_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("Unauthorized\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
-    from django.db.models import Count
-
-    from tenants.models import Community
-
-    counts = (
-        Community.objects.exclude(schema_name=get_public_schema_name())
-        .values("status")
-        .annotate(total=Count("id"))
-    )
-    for status in Community.Status.values:
-        COMMUNITIES.labels(status=status).set(0)
-    for row in counts:
-        COMMUNITIES.labels(status=row["status"]).set(row["total"])
+    for refresh in METRICS_REFRESHERS.values():
+        refresh()
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
 
 

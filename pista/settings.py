@@ -11,7 +11,6 @@ from csp.constants import NONCE, NONE, SELF
 
 from pista.embedded_db import embedded_database_settings
 from pista.secret_key import secret_key_checked
-from themes.registry import THEME_LIST
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -120,14 +119,14 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "pista.urls_public"
 ROOT_URLCONF = "pista.urls_tenant"
 # New communities are cloned from this prepared schema instead of running every
-# migration (tenants.template keeps it current).
+# migration (tenants.provisioning.template keeps it current).
 TENANT_BASE_SCHEMA = "pista_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "pista.health.HealthCheckMiddleware",
-    "tenants.middleware.TlsAskMiddleware",
+    "tenants.routing.middleware.TlsAskMiddleware",
     "pista.metrics.MetricsMiddleware",
     # Security headers first, so that every answer carries them — redirects to a
     # primary domain, unknown-host 404s and suspended-community 503s included.
@@ -136,7 +135,7 @@ MIDDLEWARE = [
     # Bodies over the limits are refused before anything reads them (413).
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "tenants.middleware.CommunityMiddleware",
+    "tenants.routing.middleware.CommunityMiddleware",
     # NUL and control characters in paths, query strings and forms: 400 (themed).
     "pista.request_limits.RequestCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -178,7 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tenants.context_processors.community",
+                "tenants.routing.context_processors.community",
                 "csp.context_processors.nonce",
                 "themes.context_processors.theme",
             ],
@@ -329,7 +328,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PISTA_OUTBOX_SWEEP_INTERVAL_S,
     },
     # Pending and failed custom domains are re-checked with backoff
-    # (tenants.domain_services.recheck_delay); the beat only finds the due ones.
+    # (tenants.domains.services.recheck_delay); the beat only finds the due ones.
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
     # Lapsed cart holds give their places back (checkout also checks lazily).
     "orders-expire-holds": {
@@ -370,7 +369,7 @@ PISTA_OUTBOX_BACKOFF_S = env.int("PISTA_OUTBOX_BACKOFF_S", default=30)
 PISTA_OUTBOX_MAX_ATTEMPTS = env.int("PISTA_OUTBOX_MAX_ATTEMPTS", default=12)
 PISTA_OUTBOX_KEEP_DONE_DAYS = env.int("PISTA_OUTBOX_KEEP_DONE_DAYS", default=7)
 
-# New community schemas replay a pg_dump of the template (tenants.template); the
+# New community schemas replay a pg_dump of the template (tenants.provisioning.template); the
 # default is the embedded server's pg_dump or the one on PATH.
 PISTA_PG_DUMP = env.str("PISTA_PG_DUMP", default="")
 # Private files (invoices) are reached through links signed for this long.
@@ -547,8 +546,10 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".pista" / "static"
-# Each theme package keeps its static files beside its templates.
-STATICFILES_DIRS = [theme.static_dir for theme in THEME_LIST]
+# Each theme package keeps its static files beside its templates
+# (``themes/<theme>/static``, ``themes.registry.Theme.static_dir``); found by
+# path, so the settings import no app.
+STATICFILES_DIRS = sorted(path for path in (BASE_DIR / "themes").glob("*/static") if path.is_dir())
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("PISTA_MEDIA_ROOT", default=BASE_DIR / ".pista" / "media")
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"

@@ -1,21 +1,19 @@
-"""URLs of the platform host (public schema): the platform site and operator admin."""
+"""URLs of the platform host (public schema): the platform site and operator admin.
+
+Apps are included by name: ``pista`` imports no app (``make lint`` checks it)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from core_apps.accounts.views import login_redirect
-from pista import views
-
 admin.site.site_header = "Pista operator console"
 
 urlpatterns = [
-    path("", views.platform_home, name="platform-home"),
     # Operators sign in through allauth (two-factor), never Django's own form.
-    path("admin/login/", login_redirect),
+    path("admin/login/", include("core_apps.accounts.login_redirect_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("tenants.urls_public")),
+    path("", include("tenants.provisioning.urls_public")),
 ]
 
 handler400 = "pista.error_views.bad_request"

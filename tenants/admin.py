@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from pista.errors import ApplicationError
-from tenants.deletion_services import community_deletion_cancel, community_purge
+from tenants.lifecycle.services.deletion import community_deletion_cancel, community_purge
 from tenants.models import Community, Domain, PlatformTermsAcceptance
 
 

@@ -33,7 +33,7 @@ class Community(TenantMixin):
     deletion_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     deletion_requested_by = models.CharField(max_length=254, blank=True)
 
-    # Schemas are created by tenants.services (clone of the template schema),
+    # Schemas are created by tenants.provisioning (clone of the template schema),
     # dropped only by the explicit deletion service.
     auto_create_schema = False
     auto_drop_schema = False
@@ -158,7 +158,7 @@ class PlatformTermsAcceptance(models.Model):
 
 
 class SchemaVersion(models.Model):
-    """Which migrations a schema has, as one fingerprint (``tenants.schema_versions``):
+    """Which migrations a schema has, as one fingerprint (``tenants.provisioning.schema_versions``):
     readiness compares it with the code's in one query instead of reading every
     schema's ``django_migrations``."""
 

@@ -48,7 +48,7 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
     from django.db import connection as default_connection
     from django.test.utils import setup_databases, teardown_databases
 
-    from tenants.services import community_create, platform_tenant_ensure
+    from tenants.provisioning.services import community_create, platform_tenant_ensure
 
     # pytest-django creates the test database only when some collected test uses
     # ``db``; tests on committed data (browser, worker) don't, so make sure here.

@@ -5,8 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django_tenants.utils import get_public_schema_name
+from wagtail.models import Site
 
-from themes.selectors import theme_current
+from themes.selectors import branding_for_site, theme_current
 
 
 def theme(request: HttpRequest) -> dict[str, Any]:
@@ -17,10 +18,6 @@ def theme(request: HttpRequest) -> dict[str, Any]:
         return {"theme": theme_current(), "branding": None}
 
     def load_branding() -> Any:
-        from wagtail.models import Site
-
-        from themes.selectors import branding_for_site
-
         site = Site.find_for_request(request)
         return branding_for_site(site=site) if site else None
 

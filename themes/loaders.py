@@ -18,6 +18,9 @@ from themes.registry import THEME_BY_NAME, THEMES_DIR
 
 SHARED_TEMPLATES_DIR = THEMES_DIR / "templates"
 
+# ``themes.selectors`` is imported where it is used: the template engine may
+# import its loaders before the app registry is ready, and selectors import models.
+
 
 class ThemeLoader(filesystem.Loader):
     """Finds templates in the active theme's folder, then in the shared theme folder."""

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from django.db import DatabaseError, connection
 from django_tenants.utils import get_public_schema_name
 
+from tenants.models import Community
 from themes.colours import RGB, colour_hex, colour_mix, colour_parse, contrast_ratio, readable_on
+from themes.models import BrandingSettings
 from themes.registry import DEFAULT_THEME, FONTS, THEME_BY_NAME, THEME_NAMES, Theme
 
 if TYPE_CHECKING:
     from wagtail.models import Site
-
-    from themes.models import BrandingSettings
 
 # Set while an email is rendered for a given community outside its request.
 _theme_override: ContextVar[str | None] = ContextVar("pista_theme_override", default=None)
@@ -47,8 +47,6 @@ def theme_name_current() -> str:
         return DEFAULT_THEME
     theme = getattr(tenant, "theme", None)
     if theme is None and tenant.schema_name != get_public_schema_name():
-        from tenants.models import Community
-
         try:
             theme = (
                 Community.objects.filter(schema_name=tenant.schema_name)
@@ -68,8 +66,6 @@ def theme_current() -> Theme:
 
 def branding_for_site(*, site: Site) -> BrandingSettings:
     """The site's branding settings (created empty on first use, like Wagtail does)."""
-    from themes.models import BrandingSettings
-
     return BrandingSettings.for_site(site)
 
 

@@ -1,4 +1,6 @@
-"""Writes about themes and branding, and the themed rendering of emails."""
+"""Writes about branding, and the checks a theme switch must pass.
+
+Themed emails are rendered by ``themes.mail``."""
 
 from __future__ import annotations
 
@@ -7,29 +9,23 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpRequest
-from django.template import TemplateDoesNotExist
-from django.template.defaultfilters import linebreaks_filter
-from django.template.defaultfilters import urlize as urlize_filter
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django_tenants.utils import schema_context
 
 from pista.errors import ApplicationError
 from pista.images import InvalidImage, image_sanitise
+from pista.tenancy import current_schema
 from themes.colours import ColourError, colour_hex, colour_normalise, contrast_ratio
+from themes.models import BrandingSettings
 from themes.registry import FONTS, THEME_BY_NAME, THEME_NAMES, Theme
-from themes.selectors import design_tokens, palette_effective, theme_activated
+from themes.selectors import palette_effective
 
 if TYPE_CHECKING:
     from django.core.files import File
     from wagtail.models import Site
 
     from tenants.models import Community
-    from themes.models import BrandingSettings
 
 # WCAG 2 AA for body text (success criterion 1.4.3).
 AA_BODY_TEXT_RATIO = 4.5
@@ -181,8 +177,6 @@ def branding_update(
 
     Raises InvalidBranding (colour syntax, contrast, font, image).
     """
-    from themes.models import BrandingSettings
-
     branding = BrandingSettings.for_site(site)
     given = {
         "primary_colour": primary_colour,
@@ -220,10 +214,6 @@ def branding_update(
 def branding_files_forget(*, names: list[str]) -> None:
     """Delete replaced branding files once the change is committed (a rollback
     keeps them, as the settings row still points at them)."""
-    from django.core.files.storage import default_storage
-
-    from pista.tenancy import current_schema
-
     schema = current_schema()
     names = [name for name in names if name]
 
@@ -240,16 +230,13 @@ def branding_files_forget(*, names: list[str]) -> None:
 # --- Themes ------------------------------------------------------------------
 
 
-def community_theme_set(*, community: Community, theme: str) -> Community:
-    """Switch a community's theme. The whole site (pages, account pages, error
-    pages, emails) follows at once.
+def branding_theme_check(*, community: Community, theme: str) -> None:
+    """Whether ``community`` may switch to ``theme``: a known theme, and every
+    branding's colours still pass WCAG AA over its defaults. The switch itself is
+    the community's (``tenants.provisioning.services.community_theme_set``).
 
-    The community's branding colours must still pass WCAG AA over the new theme's
-    defaults. Raises InvalidTheme, InvalidBranding.
+    Raises InvalidTheme, InvalidBranding.
     """
-    from tenants.services import domain_cache_forget
-    from themes.models import BrandingSettings
-
     if theme not in THEME_NAMES:
         raise InvalidTheme(
             f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
@@ -261,137 +248,3 @@ def community_theme_set(*, community: Community, theme: str) -> Community:
                 theme=THEME_BY_NAME[theme],
                 colours={field: getattr(branding, field) for field in COLOUR_FIELDS},
             )
-    community.theme = theme
-    community.save(update_fields=["theme"])
-    # Requests read the community from the cached host lookup: drop it.
-    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
-    return community
-
-
-# --- Emails ------------------------------------------------------------------
-
-
-def _email_community() -> Community | None:
-    from tenants.models import Community
-    from tenants.selectors import community_current
-
-    try:
-        return community_current()
-    except Community.DoesNotExist:
-        return None
-
-
-def _email_branding(community: Community | None) -> BrandingSettings | None:
-    if community is None:
-        return None
-    from wagtail.models import Site
-
-    from themes.models import BrandingSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return BrandingSettings.for_site(site) if site else None
-
-
-# The plain-text part's masthead rule, one look per theme.
-EMAIL_TEXT_RULES = {"salon": "~ " * 20, "festival": "=" * 40, "studio": "-" * 40}
-
-
-def _email_tokens(tokens: dict[str, str]) -> dict[str, str]:
-    """Design tokens under names a template can read (``tokens.on_primary``)."""
-    return {
-        name.removeprefix("--pista-").removeprefix("color-").replace("-", "_"): value
-        for name, value in tokens.items()
-    }
-
-
-def email_message_build(
-    *,
-    template_prefix: str,
-    context: dict[str, Any],
-    to: list[str],
-    from_email: str | None = None,
-    headers: dict[str, str] | None = None,
-    subject_prefix: str = "",
-    request: HttpRequest | None = None,
-) -> EmailMultiAlternatives:
-    """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` (and
-    ``<prefix>_message.html`` where one exists) in the theme of the community the
-    connection works for, wrapped in the theme's email layout: a text part and an
-    HTML part carrying the community's name, logo and colours.
-
-    Must run in the community's schema (requests and community tasks do).
-    """
-    from tenants.selectors import community_url
-
-    community = _email_community()
-    theme_name = community.theme if community else "salon"
-    with theme_activated(theme_name):
-        theme = THEME_BY_NAME[theme_name]
-        branding = _email_branding(community)
-        subject_lines = render_to_string(f"{template_prefix}_subject.txt", context, request)
-        subject = subject_prefix + " ".join(subject_lines.splitlines()).strip()
-        text_body = render_to_string(f"{template_prefix}_message.txt", context, request).strip()
-        html_body: str
-        try:
-            html_body = render_to_string(f"{template_prefix}_message.html", context, request)
-        except TemplateDoesNotExist:
-            # The template filters escape the text once and mark the result
-            # safe; the layout would escape a plain string a second time.
-            html_body = linebreaks_filter(urlize_filter(text_body))
-        site_url = community_url(community=community) if community else ""
-        layout = {
-            "community": community,
-            "subject": subject,
-            "site_url": site_url,
-            "logo_url": (
-                f"{site_url}{branding.logo.url}" if branding is not None and branding.logo else ""
-            ),
-            "tokens": _email_tokens(design_tokens(theme=theme, branding=branding)),
-            "theme": theme,
-            "theme_rule": EMAIL_TEXT_RULES[theme.name],
-            # The language the email is rendered in (``<html lang>``).
-            "LANGUAGE_CODE": get_language() or "en",
-        }
-        text = render_to_string("themes/email/layout.txt", {**layout, "body": text_body})
-        html = render_to_string("themes/email/layout.html", {**layout, "body_html": html_body})
-    message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def community_email_build(
-    *,
-    template_prefix: str,
-    context: dict[str, Any],
-    to: list[str],
-    language: str = "",
-    time_zone: str = "",
-) -> EmailMultiAlternatives:
-    """An email from the current community to its members (see
-    email_message_build) in ``language``, else the community's language, with
-    times shown in ``time_zone``, else the community's; ``community`` is in the
-    context.
-
-    Must run in a community's schema: raises Community.DoesNotExist in public.
-    """
-    from tenants.selectors import community_current
-
-    community = community_current()
-    with (
-        translation.override(language or community.language),
-        timezone.override(time_zone or community.time_zone),
-    ):
-        return email_message_build(
-            template_prefix=template_prefix,
-            context={"community": community, **context},
-            to=to,
-        )
-
-
-def email_send(
-    *, template_prefix: str, context: dict[str, Any], to: list[str], from_email: str | None = None
-) -> None:
-    """Render (see email_message_build) and send one themed email."""
-    email_message_build(
-        template_prefix=template_prefix, context=context, to=to, from_email=from_email
-    ).send()

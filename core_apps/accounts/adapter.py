@@ -14,6 +14,8 @@ from django.http import HttpRequest
 
 from pista.ratelimit import client_ip
 from pista.redirects import redirect_target_safe
+from tenants.current import community_current
+from themes.mail import email_message_build
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,8 +32,6 @@ class AccountAdapter(DefaultAccountAdapter):
         headers: dict[str, str] | None = None,
     ) -> EmailMessage:
         """Account emails (verification, password reset…) in the community's theme."""
-        from themes.services import email_message_build
-
         return email_message_build(
             template_prefix=template_prefix,
             context=context,
@@ -70,8 +70,6 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         """Authenticator apps list the code under the community's name."""
-        from tenants.selectors import community_current
-
         if connection.schema_name == "public":
             return "Pista"
         return f"{community_current().name} (Pista)"

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 
 from core_apps.accounts.models import User
 from core_apps.accounts.security import session_mfa_mark, session_started
-from core_apps.privacy.services import audit_record
+from core_apps.privacy.services.audit import audit_record
 
 
 def _current_request() -> HttpRequest | None:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from tenants.models import Community
+
 MAX_PASSWORD_LENGTH = 128
 
 
@@ -60,8 +62,6 @@ class CommunityNameValidator:
         tenant = getattr(connection, "tenant", None)
         words = [getattr(tenant, "name", ""), getattr(tenant, "slug", "")]
         if not getattr(tenant, "slug", None):
-            from tenants.models import Community
-
             community = Community.objects.filter(schema_name=connection.schema_name).first()
             words = [community.name, community.slug] if community else []
         haystack = _letters(password)

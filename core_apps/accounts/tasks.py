@@ -9,14 +9,13 @@ from django.urls import reverse
 from core_apps.accounts.models import User
 from pista.celery import app
 from pista.tasks import CommunityTask
-from themes.services import email_send
+from tenants.current import community_current, community_url
+from themes.mail import email_send
 
 
 @app.task(base=CommunityTask)
 def owner_invitation_send_task(*, user_id: int) -> None:
     """Email a new community owner a link to set their password."""
-    from tenants.selectors import community_current, community_url
-
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return

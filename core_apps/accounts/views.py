@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.services import user_session_end, user_sessions_end_all
-from core_apps.privacy.services import audit_record
+from core_apps.privacy.services.audit import audit_record
 
 
 def login_redirect(request: HttpRequest) -> HttpResponse:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core_apps.accounts.models import User
 from core_apps.artists.models import ArtistBookingEntry, ArtistProfile
 from pista.outbox.services import effect_once
-from tenants.selectors import community_current, community_url
-from themes.services import community_email_build
+from tenants.current import community_current, community_url
+from themes.mail import community_email_build
 
 # What each booking step is called in the notice; an unknown one reads as its code.
 BOOKING_ACTIONS = {

@@ -452,7 +452,7 @@ def _open_and_my_turn(*, booking: ArtistBooking, side: Side) -> None:
 def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooking:
     """Accept the terms on the table: the booking is confirmed and its contract
     terms frozen. Raises NotFound, NotYourTurn, InvalidTransition, BookingConflict."""
-    from tenants.selectors import community_current
+    from tenants.current import community_current
 
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)

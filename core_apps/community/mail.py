@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core_apps.accounts.models import User
 from core_apps.community.models import Notification
-from tenants.selectors import community_current, community_url
-from themes.services import community_email_build
+from tenants.current import community_current, community_url
+from themes.mail import community_email_build
 
 
 def notification_digest_message(

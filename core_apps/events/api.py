@@ -25,7 +25,7 @@ from core_apps.events.serializers import (
 from core_apps.events.services import event_create, event_update
 from pista.api.pagination import PageNumberPagination
 from pista.errors import ApplicationError
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 
 class InvalidFilter(ApplicationError):

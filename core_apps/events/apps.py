@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
@@ -8,3 +9,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
+        from core_apps.events.selectors import events_exist
+        from tenants.onboarding import onboarding_step_register
+
+        onboarding_step_register(
+            key="event",
+            label=str(_("Create your first event")),
+            url="/events/manage/",
+            done=lambda community: events_exist(),
+            position=30,
+        )

@@ -32,6 +32,11 @@ class EventFilters:
     venue: str = ""
 
 
+def events_exist() -> bool:
+    """Whether the current community has any event (an onboarding step)."""
+    return Event.objects.exists()
+
+
 def events_visible(*, user: User | AnonymousUser | None) -> QuerySet[Event]:
     """Events this visitor may open: published ones (members-only ones for
     signed-in members); every event for organizers."""

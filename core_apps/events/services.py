@@ -29,7 +29,7 @@ from core_apps.events.models import (
 )
 from pista.errors import PermissionDenied
 from pista.text import slug_make
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User

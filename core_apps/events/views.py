@@ -47,7 +47,7 @@ from core_apps.ticketing.selectors import (
 )
 from pista.errors import NotFound, PermissionDenied
 from pista.staff_actions import staff_action_run
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 PAGE_SIZE = 20
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from core_apps.orders.models import Invoice, PaymentSettings
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 
 def _text(value: str) -> str:

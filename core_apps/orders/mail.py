@@ -16,8 +16,8 @@ from django.utils import translation
 
 from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
 from pista.outbox.services import effect_once
-from tenants.selectors import community_current, community_url
-from themes.services import email_message_build
+from tenants.current import community_current, community_url
+from themes.mail import email_message_build
 
 
 def position_qr_png(*, secret: str) -> bytes:

@@ -24,8 +24,8 @@ def member_export_ready_send_task(*, export_id: int) -> None:
 
     from core_apps.privacy.models import DataExport
     from core_apps.privacy.services.exports import export_link_token
-    from tenants.selectors import community_current, community_url
-    from themes.services import email_send
+    from tenants.current import community_current, community_url
+    from themes.mail import email_send
 
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.status != DataExport.Status.READY or not export.user.is_active:

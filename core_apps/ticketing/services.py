@@ -36,7 +36,7 @@ from core_apps.ticketing.models import (
     RoleMode,
 )
 from pista.errors import ApplicationError, PermissionDenied
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User

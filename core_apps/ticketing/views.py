@@ -36,7 +36,7 @@ from core_apps.ticketing.services import (
 )
 from pista.errors import NotFound, PermissionDenied
 from pista.staff_actions import staff_action_run
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 
 def _staff_only(request: HttpRequest) -> None:

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 
 from pista.celery import app
 from pista.tasks import WrongSchema
-from tenants.tasks import community_stats_task
+from tenants.provisioning.tasks import community_stats_task
 from tests.conftest import service_unavailable
 
 pytestmark = pytest.mark.worker
@@ -98,7 +98,7 @@ def test_beat_fans_community_tasks_out_to_every_active_community(
     community_a, community_b, settings
 ):
     from core_apps.community.tasks import notification_digests_send_task
-    from tenants.tasks import community_fanout_task
+    from tenants.provisioning.tasks import community_fanout_task
 
     fanned = {
         entry["kwargs"]["task_name"]

@@ -119,7 +119,7 @@ def test_readyz_names_a_template_that_is_behind(fresh_readiness, platform_client
     from django.db import connection
 
     from tenants.models import SchemaVersion
-    from tenants.template import template_schema_name
+    from tenants.provisioning.template import template_schema_name
 
     template = template_schema_name()
     with connection.cursor() as cursor:
@@ -136,7 +136,7 @@ def test_readyz_names_a_template_that_is_behind(fresh_readiness, platform_client
 def test_readyz_checks_every_schema_with_a_couple_of_queries_once_recorded(
     fresh_readiness, platform_client, community_a, community_b, django_assert_max_num_queries
 ):
-    from tenants.schema_versions import readiness_migrations_check
+    from tenants.provisioning.schema_versions import readiness_migrations_check
 
     readiness_migrations_check()  # records what it had to verify
     with django_assert_max_num_queries(3):

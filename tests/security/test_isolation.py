@@ -397,8 +397,8 @@ def world_of_b(community: Community) -> World:
     from core_apps.privacy.services.exports import export_link_token
     from core_apps.ticketing.models import AttendeeQuestion, PriceTier
     from core_apps.venues.models import BlackoutDate, OpeningHours, SpaceBooking, SpaceBookingSeries
-    from tenants.deletion_services import cancel_token_issue
-    from tenants.export_services import export_token_issue
+    from tenants.lifecycle.services.deletion import cancel_token_issue
+    from tenants.lifecycle.services.export import export_token_issue
     from tests.core_apps.events.factories import (
         DanceStyleFactory,
         EventFactory,

@@ -26,7 +26,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from tenants.models import Community, Domain
-from tenants.services import domain_cache_forget
+from tenants.routing.services import domain_cache_forget
 from tests.conftest import service_unavailable
 
 # django_db makes the session set the test database up even when only this

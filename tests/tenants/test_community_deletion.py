@@ -26,7 +26,7 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_role_grant
 from core_apps.privacy.models import AuditEntry
-from tenants.deletion_services import (
+from tenants.lifecycle.services.deletion import (
     DeletionNotDue,
     DeletionNotPending,
     ProtectedSchema,
@@ -34,10 +34,10 @@ from tenants.deletion_services import (
     community_purge,
     tenant_cache_purge,
 )
-from tenants.export_services import private_storage
+from tenants.lifecycle.services.export import private_storage
+from tenants.lifecycle.tasks import communities_purge_due_task
 from tenants.models import Community, Domain
-from tenants.services import community_create
-from tenants.tasks import communities_purge_due_task
+from tenants.provisioning.services import community_create
 from tests.conftest import PASSWORD, login
 
 CANCEL_RE = re.compile(r"https?://[^/\s]+(/settings/data/delete/cancel/[^/\s]+/)")

@@ -21,8 +21,8 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_role_grant
 from core_apps.privacy.models import AuditEntry
-from tenants.export_services import community_export_build, private_storage
-from tenants.tasks import community_exports_prune_task
+from tenants.lifecycle.services.export import community_export_build, private_storage
+from tenants.lifecycle.tasks import community_exports_prune_task
 from tests.conftest import PASSWORD, login
 
 LINK_RE = re.compile(r"https?://[^/\s]+(/settings/data/export/[^/\s]+/)")

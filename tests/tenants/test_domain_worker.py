@@ -16,9 +16,9 @@ from django.conf import settings
 from django.test import Client
 
 from pista.celery import app
+from tenants.domains.tasks import domain_verify_task
 from tenants.models import Community, Domain
-from tenants.services import domain_cache_forget
-from tenants.tasks import domain_verify_task
+from tenants.routing.services import domain_cache_forget
 from tests.conftest import service_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]

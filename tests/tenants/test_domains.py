@@ -12,15 +12,15 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
-from tenants.domain_services import (
+from tenants.domains.services import (
     RECHECK_MAX_DELAY,
     domain_add,
     domain_verify,
     domains_recheck_claim,
     recheck_delay,
 )
+from tenants.domains.tasks import domains_recheck_task
 from tenants.models import Domain
-from tenants.tasks import domains_recheck_task
 from tests.conftest import login
 
 

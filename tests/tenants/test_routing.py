@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tenants.services import community_set_status
+from tenants.lifecycle.services.suspension import community_set_status
 
 
 def test_each_community_host_shows_its_own_name(client_a, client_b, community_a, community_b):

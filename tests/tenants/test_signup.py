@@ -8,8 +8,8 @@ from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
 from core_apps.accounts.models import User
-from tenants.forms import FORM_TIMESTAMP_SALT
 from tenants.models import Community
+from tenants.provisioning.forms import FORM_TIMESTAMP_SALT
 from tests.conftest import totp_activate
 
 PASSWORD = "a-long-enough-passphrase-9"

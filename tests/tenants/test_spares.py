@@ -6,9 +6,13 @@ from django_tenants.utils import schema_context, schema_exists
 
 from core_apps.accounts.models import User
 from tenants.models import Community, SpareSchema
-from tenants.services import CommunityTaken, community_create
-from tenants.spares import spare_schemas_discard_stale, spare_schemas_refill, template_version
-from tenants.template import schema_constraints, template_schema_name
+from tenants.provisioning.services import CommunityTaken, community_create
+from tenants.provisioning.spares import (
+    spare_schemas_discard_stale,
+    spare_schemas_refill,
+    template_version,
+)
+from tenants.provisioning.template import schema_constraints, template_schema_name
 
 
 def test_signup_renames_a_spare_schema_instead_of_cloning(db):

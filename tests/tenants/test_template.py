@@ -4,8 +4,8 @@ import re
 
 from django.db import connection
 
-from tenants.selectors import schemas_behind_migrations
-from tenants.template import template_schema_is_current, template_schema_name
+from tenants.provisioning.selectors import schemas_behind_migrations
+from tenants.provisioning.template import template_schema_is_current, template_schema_name
 
 
 def test_all_schemas_are_current_after_provisioning(community_a, community_b):
@@ -30,7 +30,7 @@ def test_community_missing_a_migration_is_reported_behind(community_a):
 
 def test_cloned_schema_matches_the_migrated_template_constraint_names_included(community_a):
     # The template is built by running every migration; communities are clones.
-    from tenants.template import schema_constraints
+    from tenants.provisioning.template import schema_constraints
 
     migrated = schema_constraints(template_schema_name())
     cloned = schema_constraints(community_a.schema_name)
@@ -70,7 +70,7 @@ def test_cloned_schema_has_the_same_tables_columns_and_indexes_as_the_template(c
 
 
 def test_without_a_usable_pg_dump_the_clone_falls_back_to_clone_schema(db, settings):
-    from tenants.template import schema_clone, schema_constraints, template_dump_forget
+    from tenants.provisioning.template import schema_clone, schema_constraints, template_dump_forget
 
     settings.PISTA_PG_DUMP = "/nonexistent/pg_dump"
     template_dump_forget()
@@ -84,7 +84,7 @@ def test_without_a_usable_pg_dump_the_clone_falls_back_to_clone_schema(db, setti
 
 
 def test_dump_replay_copies_the_template_rows(db):
-    from tenants.template import schema_clone, template_dump_sql
+    from tenants.provisioning.template import schema_clone, template_dump_sql
 
     assert template_dump_sql() is not None, "no pg_dump that can read this server"
     schema_clone(target="dump_clone_probe")

@@ -23,9 +23,9 @@ from django_tenants.utils import schema_context
 
 from core_apps.accounts.services import roles_sync
 from tenants.models import Community
+from tenants.provisioning.services import community_theme_set
 from tests.conftest import service_unavailable
 from themes.registry import THEME_NAMES
-from themes.services import community_theme_set
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "assets" / "axe.min.js"

@@ -12,15 +12,10 @@ from PIL import Image
 from wagtail.models import Site
 
 from core_apps.accounts.tasks import owner_invitation_send_task
-from tenants.services import community_set_status
+from tenants.lifecycle.services.suspension import community_set_status
+from tenants.provisioning.services import community_theme_set
 from themes.colours import ColourError, colour_normalise, colour_parse, contrast_ratio
-from themes.services import (
-    InvalidBranding,
-    InvalidTheme,
-    branding_image_sanitise,
-    branding_update,
-    community_theme_set,
-)
+from themes.services import InvalidBranding, InvalidTheme, branding_image_sanitise, branding_update
 
 
 def tokens_of(html: str) -> dict[str, str]:

@@ -65,7 +65,7 @@ from core_apps.ticketing.services import (
     quotas_lock,
     quotas_reserve,
 )
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User

@@ -20,7 +20,7 @@ from core_apps.orders.services.common import order_log
 from core_apps.privacy.services import audit_record
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tenancy import current_schema
-from tenants.selectors import community_current, community_url
+from tenants.current import community_current, community_url
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User

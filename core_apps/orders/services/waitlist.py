@@ -38,7 +38,7 @@ from core_apps.ticketing.services import (
     quotas_reserve,
 )
 from pista.errors import Conflict
-from tenants.selectors import community_current
+from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.ticketing.models import Product

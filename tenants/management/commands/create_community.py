@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pista.errors import ApplicationError
-from tenants.services import community_create
+from tenants.provisioning.services import community_create
 
 
 class Command(BaseCommand):

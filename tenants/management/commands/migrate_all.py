@@ -16,11 +16,11 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from core_apps.accounts.services import roles_sync
 from pista.tasks import task_enqueue_on_commit
 from tenants.models import Community
-from tenants.schema_versions import schema_versions_record
-from tenants.selectors import schemas_behind_migrations
-from tenants.services import platform_tenant_ensure, template_prepare
-from tenants.tasks import spare_schemas_refill_task
-from tenants.template import template_schema_is_current, template_schema_name
+from tenants.provisioning.schema_versions import schema_versions_record
+from tenants.provisioning.selectors import schemas_behind_migrations
+from tenants.provisioning.services import platform_tenant_ensure, template_prepare
+from tenants.provisioning.tasks import spare_schemas_refill_task
+from tenants.provisioning.template import template_schema_is_current, template_schema_name
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenants.demo import demo_seed
+from tenants.provisioning.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -145,7 +145,7 @@ def test_groups_and_follows_of_one_community_are_invisible_in_another(in_a, comm
 
 def test_seed_demo_adds_varied_members_idempotently(django_db_setup, django_db_blocker) -> None:
     """Runs the real seeder for the demo communities (committed), twice."""
-    from tenants.demo import DEMO_COMMUNITIES
+    from tenants.provisioning.demo import DEMO_COMMUNITIES
 
     with django_db_blocker.unblock():
         existing = set(Community.objects.values_list("slug", flat=True))

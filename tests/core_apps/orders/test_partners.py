@@ -210,7 +210,7 @@ def test_order_emails_use_the_community_theme_and_language(
 ):
     from django.utils import translation
 
-    from themes.services import email_message_build
+    from themes.mail import email_message_build
 
     response = _post(
         client_a,

@@ -130,7 +130,7 @@ def test_policies_and_consents_stay_in_their_community(community_a, community_b,
 def test_every_theme_shows_the_consent_banner_with_refuse_next_to_accept(
     theme, community_a, client_a
 ):
-    from themes.services import community_theme_set
+    from tenants.provisioning.services import community_theme_set
 
     community_theme_set(community=community_a, theme=theme)
     html = client_a.get("/").content.decode()

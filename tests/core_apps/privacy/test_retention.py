@@ -18,7 +18,7 @@ from core_apps.orders.models import Invoice, Order, WaitlistEntry
 from core_apps.privacy.models import AuditEntry, DataExport
 from core_apps.privacy.tasks import retention_enforce_task
 from pista.tasks import WrongSchema
-from tenants.tasks import community_fanout_task
+from tenants.provisioning.tasks import community_fanout_task
 from tests.core_apps.privacy.conftest import EMAIL, NAME, member_with_data
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,60 @@
+"""The community the code runs for, and the addresses communities live at.
+
+The small module the rest of the platform and every domain app may import: it
+stands on ``tenants.models`` alone, so nothing it serves can import back into it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from pista.tenancy import current_schema
+from tenants.models import Community
+
+
+def community_current() -> Community:
+    """The community whose schema the connection is in (requests and tasks alike).
+
+    Raises Community.DoesNotExist in the public schema.
+    """
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Community):
+        return tenant
+    return Community.objects.exclude(schema_name=get_public_schema_name()).get(
+        schema_name=current_schema()
+    )
+
+
+def community_primary_domain(*, community: Community) -> str | None:
+    domain = community.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    return domain
+
+
+def community_url(*, community: Community) -> str:
+    """The community's public base URL, e.g. ``http://salsa.localhost:8000``.
+
+    Sub-domains of the platform share its port (development); custom domains don't.
+    """
+    return host_url(host=community_primary_domain(community=community) or "")
+
+
+def host_url(*, host: str) -> str:
+    """``scheme://host`` for a domain; platform sub-domains share the platform's
+    port (development), custom domains don't."""
+    base, _, port = settings.PISTA_BASE_DOMAIN.partition(":")
+    base = base.lower()
+    if port and (host == base or host.endswith("." + base)):
+        host = f"{host}:{port}"
+    return f"{settings.PISTA_SCHEME}://{host}"
+
+
+def base_host() -> str:
+    """The platform's host name without port (``localhost`` in development)."""
+    return settings.PISTA_BASE_DOMAIN.split(":")[0].lower()
+
+
+def community_default_domain(slug: str) -> str:
+    """The platform sub-domain a community gets at signup (``<slug>.<base>``)."""
+    return f"{slug}.{base_host()}"

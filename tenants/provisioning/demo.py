@@ -1,0 +1,60 @@
+"""Demo data for ``make run``: three communities, each with an owner.
+
+Idempotent: a community that exists is completed, never duplicated; each app's
+demo data comes from the seeders registered in ``tenants.demo``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django_tenants.utils import schema_context
+
+from tenants.current import community_url
+from tenants.demo import DEMO_PASSWORD, DEMO_SEEDERS, demo_owner_email
+from tenants.models import Community
+from tenants.provisioning.services import community_create, platform_tenant_ensure
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    slug: str
+    name: str
+    theme: str
+    language: str
+    currency: str
+    time_zone: str
+
+
+DEMO_COMMUNITIES = [
+    DemoCommunity("salsa", "Salsa Sabor Berlin", "festival", "en", "EUR", "Europe/Berlin"),
+    DemoCommunity("tango", "Tango del Barrio", "salon", "es", "EUR", "Europe/Madrid"),
+    DemoCommunity("swing", "Swing Out London", "studio", "en", "GBP", "Europe/London"),
+]
+
+
+def demo_seed() -> Iterator[str]:
+    """Create the demo communities if missing and run every app's demo seeder."""
+    platform_tenant_ensure()
+    for demo in DEMO_COMMUNITIES:
+        community = Community.objects.filter(slug=demo.slug).first()
+        if community is None:
+            community = community_create(
+                slug=demo.slug,
+                name=demo.name,
+                owner_email=demo_owner_email(demo.slug),
+                owner_password=DEMO_PASSWORD,
+                theme=demo.theme,
+                language=demo.language,
+                currency=demo.currency,
+                time_zone=demo.time_zone,
+            ).community
+        with schema_context(community.schema_name):
+            for seeder in DEMO_SEEDERS:
+                seeder(community)
+        yield (
+            f"{community.name}: {community_url(community=community)}/ "
+            f"(owner {demo_owner_email(demo.slug)} / {DEMO_PASSWORD}; "
+            "two-factor code: manage.py demo_totp_code)"
+        )

@@ -1,0 +1,387 @@
+"""Provisioning of communities: creation from the template, self-service signup,
+and the community's own settings (name, language, time zone, look).
+
+Both ``create_community`` and ``seed_demo`` go through ``community_create``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_tenants.utils import get_public_schema_name, schema_context
+from wagtail.models import Site
+
+from cms.services import site_provision
+from core_apps.accounts.models import User
+from core_apps.accounts.roles import Role
+from core_apps.accounts.services import login_token_issue, owner_create, user_roles
+from pista.errors import ApplicationError, Conflict, PermissionDenied
+from pista.tasks import task_enqueue_on_commit
+from pista.tenancy import public_schema_activate
+from tenants.current import base_host, community_default_domain, community_url
+from tenants.models import Community, Domain, PlatformTermsAcceptance
+from tenants.provisioning.dance_styles import DANCE_STYLE_CODES
+from tenants.provisioning.schema_versions import schema_versions_record
+from tenants.provisioning.spares import spare_schema_claim, spare_schemas_discard_stale
+from tenants.provisioning.template import (
+    catalog_statistics_refresh,
+    provisioning_lock,
+    schema_clone,
+    template_schema_refresh,
+)
+from tenants.routing.services import domain_cache_forget
+from tenants.validators import normalise_domain, validate_community_slug
+from themes.registry import THEME_NAMES
+from themes.services import branding_theme_check, branding_update
+
+if TYPE_CHECKING:
+    from core_apps.privacy.models import PolicyDocument
+
+CATALOG_ANALYZE_EVERY = 50
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class InvalidCommunity(ApplicationError):
+    default_code = "invalid_community"
+
+
+class CommunityTaken(Conflict):
+    default_code = "community_taken"
+
+
+@dataclass(frozen=True)
+class ProvisionedCommunity:
+    community: Community
+    domains: list[str]
+    owner_email: str
+
+
+def schema_name_for_slug(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def _time_zone_validate(time_zone: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidCommunity(
+            f"Unknown time zone {time_zone!r}.", code="invalid_time_zone"
+        ) from exc
+
+
+def _validate_new_community(
+    *, slug: str, name: str, domains: list[str], language: str, currency: str, time_zone: str
+) -> None:
+    try:
+        validate_community_slug(slug)
+    except ValidationError as exc:
+        raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
+    if not name.strip() or len(name) > 120:
+        raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidCommunity(
+            f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+            code="invalid_language",
+        )
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        raise InvalidCommunity(
+            f"Invalid currency {currency!r}: use an ISO 4217 code such as EUR.",
+            code="invalid_currency",
+        )
+    _time_zone_validate(time_zone)
+    schema = schema_name_for_slug(slug)
+    if (
+        Community.objects.filter(slug=slug).exists()
+        or Community.objects.filter(schema_name=schema).exists()
+    ):
+        raise CommunityTaken(f"The slug {slug!r} is already taken.", code="slug_taken")
+    taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
+    if taken or base_host() in domains:
+        raise CommunityTaken(
+            f"The domain {(taken or [base_host()])[0]!r} is already taken.", code="domain_taken"
+        )
+
+
+def community_create(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    extra_domain: str | None = None,
+    language: str = "en",
+    currency: str = "EUR",
+    time_zone: str = "Europe/Berlin",
+    owner_password: str | None = None,
+    owner_email_verified: bool | None = None,
+    theme: str = "salon",
+    dance_styles: list[str] | None = None,
+) -> ProvisionedCommunity:
+    """Provision a community: schema (cloned from the template), domains, Wagtail
+    site and home page, roles, and its owner.
+
+    Everything happens in one transaction, so a failure leaves nothing behind.
+    Raises InvalidCommunity for bad input and CommunityTaken for a taken slug or domain.
+    """
+    slug = slug.strip().lower()
+    owner_email = owner_email.strip().lower()
+    currency = currency.strip().upper()
+    try:
+        domains = [community_default_domain(slug)]
+        if extra_domain:
+            domains.append(normalise_domain(extra_domain))
+    except ValidationError as exc:
+        raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
+    if len(set(domains)) != len(domains):
+        raise InvalidCommunity("The extra domain repeats the default one.", code="invalid_domain")
+
+    with provisioning_lock():
+        # Migrations can't run inside the provisioning transaction, so the
+        # template is brought up to date first.
+        template_schema_refresh()
+        with transaction.atomic():
+            community = _community_create_locked(
+                slug=slug,
+                name=name,
+                owner_email=owner_email,
+                domains=domains,
+                language=language,
+                currency=currency,
+                time_zone=time_zone,
+                owner_password=owner_password,
+                owner_email_verified=owner_email_verified,
+                theme=theme,
+                dance_styles=dance_styles or [],
+            )
+        public_schema_activate()
+    domain_cache_forget(domains)
+    if Community.objects.count() % CATALOG_ANALYZE_EVERY == 0:
+        catalog_statistics_refresh()
+    if settings.PISTA_SPARE_SCHEMAS:
+        # The task module imports this one.
+        from tenants.provisioning.tasks import spare_schemas_refill_task
+
+        task_enqueue_on_commit(spare_schemas_refill_task)
+    return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
+
+
+def _community_create_locked(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    domains: list[str],
+    language: str,
+    currency: str,
+    time_zone: str,
+    owner_password: str | None,
+    owner_email_verified: bool | None,
+    theme: str,
+    dance_styles: list[str],
+) -> Community:
+    _validate_new_community(
+        slug=slug,
+        name=name,
+        domains=domains,
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+    )
+    unknown_styles = set(dance_styles) - DANCE_STYLE_CODES
+    if unknown_styles:
+        raise InvalidCommunity(
+            f"Unknown dance styles: {', '.join(sorted(unknown_styles))}.", code="invalid_styles"
+        )
+    if theme not in THEME_NAMES:
+        raise InvalidCommunity(
+            f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
+            code="invalid_theme",
+        )
+    community = Community.objects.create(
+        schema_name=schema_name_for_slug(slug),
+        slug=slug,
+        name=name.strip(),
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+        theme=theme,
+        dance_styles=sorted(set(dance_styles)),
+    )
+    if not spare_schema_claim(target=community.schema_name):
+        schema_clone(target=community.schema_name)
+    # Cloned from a template (or a spare of it) that is current: so is the schema.
+    schema_versions_record(schemas=[community.schema_name])
+    primary, *others = domains
+    # The platform sub-domain is the platform's own DNS: verified from the start.
+    # An extra (custom) domain routes once its owner proves control of it.
+    Domain.objects.create(
+        domain=primary, tenant=community, is_primary=True, status=Domain.Status.VERIFIED
+    )
+    for host in others:
+        Domain.objects.create(domain=host, tenant=community, is_primary=False)
+
+    with schema_context(community.schema_name):
+        site_provision(community=community, hostname=primary)
+        owner_create(
+            email=owner_email,
+            password=owner_password,
+            community=community,
+            email_verified=owner_email_verified,
+        )
+    return community
+
+
+def platform_tenant_ensure() -> Community:
+    """Make sure the public tenant (the platform site) exists with the base host."""
+    public = get_public_schema_name()
+    community, _created = Community.objects.get_or_create(
+        schema_name=public,
+        defaults={"slug": "platform", "name": "Pista"},
+    )
+    Domain.objects.get_or_create(
+        domain=base_host(),
+        defaults={"tenant": community, "is_primary": True, "status": Domain.Status.VERIFIED},
+    )
+    return community
+
+
+def template_prepare() -> bool:
+    """Bring the template schema up to date (run after every deploy's migrations)."""
+    with provisioning_lock():
+        changed = template_schema_refresh()
+        public_schema_activate()
+    if changed:
+        spare_schemas_discard_stale()
+    return changed
+
+
+def community_settings_update(
+    *,
+    community: Community,
+    actor: User,
+    name: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
+) -> Community:
+    """Change a community's name, default language or time zone.
+
+    Only its owners and admins may. Raises PermissionDenied, InvalidCommunity.
+    """
+    if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
+        raise PermissionDenied("Only the community's owners and admins can change its settings.")
+    if name is not None:
+        if not name.strip() or len(name) > 120:
+            raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+        community.name = name.strip()
+    if language is not None:
+        if language not in SUPPORTED_LANGUAGES:
+            raise InvalidCommunity(
+                f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+                code="invalid_language",
+            )
+        community.language = language
+    if time_zone is not None:
+        _time_zone_validate(time_zone)
+        community.time_zone = time_zone
+    community.save(update_fields=["name", "language", "time_zone"])
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    return community
+
+
+@dataclass(frozen=True)
+class CommunitySignup:
+    provisioned: ProvisionedCommunity
+    welcome_url: str
+
+
+def community_signup(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    password: str,
+    dance_styles: list[str],
+    language: str,
+    currency: str,
+    time_zone: str,
+    accepted_documents: Sequence[PolicyDocument] = (),
+) -> CommunitySignup:
+    """Self-service signup: provision the community with the visitor as owner
+    (email still to be verified) and a one-time link that signs them in on the
+    new host; record which versions of the platform's terms they accepted.
+    Raises InvalidCommunity, CommunityTaken."""
+    provisioned = community_create(
+        slug=slug,
+        name=name,
+        owner_email=owner_email,
+        owner_password=password,
+        owner_email_verified=False,
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
+        dance_styles=dance_styles,
+    )
+    PlatformTermsAcceptance.objects.bulk_create(
+        PlatformTermsAcceptance(
+            community=provisioned.community,
+            community_slug=provisioned.community.slug,
+            document=document,
+        )
+        for document in accepted_documents
+    )
+    token = login_token_issue(
+        schema=provisioned.community.schema_name, email=provisioned.owner_email
+    )
+    welcome_url = f"{community_url(community=provisioned.community)}/welcome/{token}/"
+    return CommunitySignup(provisioned=provisioned, welcome_url=welcome_url)
+
+
+def community_look_set(
+    *,
+    community: Community,
+    actor: User,
+    theme: str,
+    primary_colour: str,
+    background_colour: str,
+    text_colour: str,
+) -> Community:
+    """Onboarding's "choose a theme" step: theme and main colours in one go.
+
+    The colours are checked (syntax and WCAG AA contrast) against the new theme
+    before it is switched on. Raises PermissionDenied, InvalidTheme, InvalidBranding.
+    """
+
+    if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
+        raise PermissionDenied("Only the community's owners and admins can change its look.")
+    with transaction.atomic():
+        branding_update(
+            site=Site.objects.get(is_default_site=True),
+            theme=theme,
+            primary_colour=primary_colour,
+            background_colour=background_colour,
+            text_colour=text_colour,
+        )
+        community_theme_set(community=community, theme=theme)
+        community.theme_chosen = True
+        community.save(update_fields=["theme_chosen"])
+    return community
+
+
+def community_theme_set(*, community: Community, theme: str) -> Community:
+    """Switch a community's theme. The whole site (pages, account pages, error
+    pages, emails) follows at once.
+
+    The community's branding colours must still pass WCAG AA over the new theme's
+    defaults. Raises InvalidTheme, InvalidBranding.
+    """
+    branding_theme_check(community=community, theme=theme)
+    community.theme = theme
+    community.save(update_fields=["theme"])
+    # Requests read the community from the cached host lookup: drop it.
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    return community

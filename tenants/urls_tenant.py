@@ -1,8 +1,0 @@
-from django.urls import path
-
-from tenants import views
-
-urlpatterns = [
-    path("welcome/<str:token>/", views.welcome_view, name="owner-welcome"),
-    path("onboarding/", views.onboarding_view, name="onboarding"),
-]
