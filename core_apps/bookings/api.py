@@ -1,0 +1,81 @@
+"""API plumbing of both booking flows: free/busy, and one step of the workflow.
+
+Subclasses say what differs (how to find the owner or the booking, which
+service runs a step); the docstring of each subclass documents its endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db import models
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core_apps.accounts.models import User
+from core_apps.bookings.availability import BusyPeriod
+from core_apps.bookings.serializers import AvailabilityQuerySerializer
+
+
+class BookingAvailabilityApi(APIView):
+    permission_classes = [AllowAny]
+    owner_key = ""  # names the owner's id in the response: "space", "artist"
+
+    def owner_get(self, pk: int) -> Any:
+        """The bookable thing ``pk``. Raises NotFound."""
+        raise NotImplementedError
+
+    def busy(self, owner: Any, starts: Any, ends: Any) -> list[BusyPeriod]:
+        raise NotImplementedError
+
+    def details(self, owner: Any) -> dict[str, Any]:
+        """More about the owner in the response, after ``from`` and ``to``."""
+        return {}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True),
+            OpenApiParameter("to", str, required=True),
+        ],
+        responses=dict,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        owner = self.owner_get(pk)
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        starts, ends = query.validated_data["from"], query.validated_data["to"]
+        busy = self.busy(owner, starts, ends)
+        return Response(
+            {
+                self.owner_key: owner.pk,
+                "from": starts,
+                "to": ends,
+                **self.details(owner),
+                "busy": busy,
+            }
+        )
+
+
+class BookingActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+    serializer_class: type[serializers.Serializer]  # the booking as returned
+
+    def booking_get(self, *, user: User, pk: int) -> models.Model:
+        """A booking ``user`` is a party of. Raises NotFound."""
+        raise NotImplementedError
+
+    def step_run(self, *, user: User, booking: Any, data: Any) -> models.Model:
+        """Run step ``action_name`` through its service; return the booking."""
+        raise NotImplementedError
+
+    @extend_schema(request=None)
+    def post(self, request: Request, pk: int) -> Response:
+        user = cast(User, request.user)  # IsAuthenticated
+        booking = self.booking_get(user=user, pk=pk)
+        booking = self.step_run(user=user, booking=booking, data=request.data)
+        return Response(self.serializer_class(booking).data)
