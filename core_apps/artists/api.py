@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -23,7 +23,7 @@ from core_apps.artists.serializers import (
     DepositSerializer,
     InviteSerializer,
 )
-from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi
+from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi, BookingDetailApi
 from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 
@@ -102,22 +102,17 @@ class ArtistBookingListApi(generics.ListAPIView):
         return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
-class ArtistBookingDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=ArtistBookingSerializer, operation_id="artist_bookings_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        booking = selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-        return Response(ArtistBookingSerializer(booking).data)
+@extend_schema_view(get=extend_schema(operation_id="artist_bookings_retrieve"))
+class ArtistBookingDetailApi(BookingDetailApi):
+    serializer_class = ArtistBookingSerializer
+    booking_selector = staticmethod(selectors.artist_booking_for_user)
 
 
 class ArtistBookingActionApi(BookingActionApi):
     """POST a step: ``counter`` (new terms), ``accept``, ``decline``, ``withdraw``, ``deposit``."""
 
     serializer_class = ArtistBookingSerializer
-
-    def booking_get(self, *, user: User, pk: int) -> ArtistBooking:
-        return selectors.artist_booking_for_user(user=user, pk=pk)
+    booking_selector = staticmethod(selectors.artist_booking_for_user)
 
     def step_run(self, *, user: User, booking: ArtistBooking, data: Any) -> ArtistBooking:
         if self.action_name == "counter":

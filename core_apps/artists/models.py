@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from core_apps.bookings.models import BookingEntry
 from core_apps.bookings.photos import PhotoCheckedAdminForm
-from core_apps.bookings.ranges import ends_after_start_constraint, no_overlap_constraint
+from core_apps.bookings.ranges import booking_constraints, ends_after_start_constraint
 
 
 def calendar_token_new() -> str:
@@ -151,17 +151,9 @@ class ArtistBooking(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        constraints = [
-            ends_after_start_constraint(name="artists_booking_ends_after_start"),
-            # No double booking by construction: two confirmed gigs of one artist
-            # cannot overlap in time, whatever the application does.
-            no_overlap_constraint(
-                name="artists_booking_no_overlap",
-                owner="artist_id",
-                starts="starts_at",
-                ends="ends_at",
-            ),
-        ]
+        # No double booking by construction: two confirmed gigs of one artist
+        # cannot overlap in time, whatever the application does.
+        constraints = booking_constraints(prefix="artists_booking", owner="artist_id")
 
     def __str__(self) -> str:
         return f"{self.artist} — {self.title} ({self.starts_at:%Y-%m-%d})"

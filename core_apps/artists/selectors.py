@@ -74,17 +74,11 @@ def artist_booking_for_user(*, user: User, pk: int) -> ArtistBooking:
     return booking_of_party(artist_bookings_for_user(user=user), pk=pk)
 
 
-def artist_booking_entries(*, booking: ArtistBooking) -> QuerySet[ArtistBookingEntry]:
-    return booking.entries.select_related("actor").order_by("created", "pk")
-
-
 def artist_inbox(*, user: User) -> QuerySet[ArtistBookingEntry]:
     """In-app notifications: steps the *other* side took on the user's bookings."""
-    return booking_inbox(
-        ArtistBookingEntry.objects.select_related("booking", "booking__artist", "actor"),
-        parties=Q(booking__organizer=user) | Q(booking__artist__user=user),
-        user=user,
-    )
+    entries = ArtistBookingEntry.objects.select_related("booking__artist")
+    parties = Q(booking__organizer=user) | Q(booking__artist__user=user)
+    return booking_inbox(entries, parties=parties, user=user)
 
 
 def artist_bookings_for_event(*, event_id: int) -> QuerySet[ArtistBooking]:

@@ -18,7 +18,8 @@ from core_apps.accounts.models import User
 from core_apps.artists import selectors, services
 from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequestForm, CounterForm
 from core_apps.artists.models import ArtistBooking, ArtistProfile
-from core_apps.bookings.views import booking_list_page, booking_step_run, or_404
+from core_apps.bookings.selectors import booking_entries
+from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
 from pista.errors import ApplicationError
 
 
@@ -145,15 +146,9 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def booking_list(request: HttpRequest) -> HttpResponse:
-    return booking_list_page(
-        request,
-        template="artists/booking_list.html",
-        booking_url="artists:booking",
-        bookings=selectors.artist_bookings_for_user,
-        inbox=selectors.artist_inbox,
-    )
+booking_list = booking_list_view(
+    app="artists", bookings=selectors.artist_bookings_for_user, inbox=selectors.artist_inbox
+)
 
 
 def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
@@ -173,7 +168,7 @@ def booking_detail(
             "booking": booking,
             "side": side,
             "my_turn": booking.is_open and booking.offer_by != side,
-            "entries": selectors.artist_booking_entries(booking=booking),
+            "entries": booking_entries(booking.entries.all()),
             "counter_form": form
             or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
             "zone": _zone(request),

@@ -6,6 +6,7 @@ service runs a step); the docstring of each subclass documents its endpoint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import models
@@ -60,14 +61,25 @@ class BookingAvailabilityApi(APIView):
         )
 
 
-class BookingActionApi(APIView):
+# Views on one booking, for its parties only. The bases carry no docstrings:
+# drf-spectacular would show them as the description of every endpoint.
+class PartyBookingApi(APIView):
     permission_classes = [IsAuthenticated]
-    action_name = ""
     serializer_class: type[serializers.Serializer]  # the booking as returned
+    # ``(user=, pk=)`` → a booking ``user`` is a party of; raises NotFound.
+    booking_selector: Callable[..., models.Model]
 
-    def booking_get(self, *, user: User, pk: int) -> models.Model:
-        """A booking ``user`` is a party of. Raises NotFound."""
-        raise NotImplementedError
+    def booking_get(self, request: Request, pk: int) -> Any:
+        return self.booking_selector(user=cast(User, request.user), pk=pk)  # IsAuthenticated
+
+
+class BookingDetailApi(PartyBookingApi):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.serializer_class(self.booking_get(request, pk)).data)
+
+
+class BookingActionApi(PartyBookingApi):
+    action_name = ""
 
     def step_run(self, *, user: User, booking: Any, data: Any) -> models.Model:
         """Run step ``action_name`` through its service; return the booking."""
@@ -75,7 +87,6 @@ class BookingActionApi(APIView):
 
     @extend_schema(request=None)
     def post(self, request: Request, pk: int) -> Response:
-        user = cast(User, request.user)  # IsAuthenticated
-        booking = self.booking_get(user=user, pk=pk)
-        booking = self.step_run(user=user, booking=booking, data=request.data)
+        booking = self.booking_get(request, pk)
+        booking = self.step_run(user=cast(User, request.user), booking=booking, data=request.data)
         return Response(self.serializer_class(booking).data)

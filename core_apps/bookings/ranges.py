@@ -62,6 +62,19 @@ def ends_after_start_constraint(*, name: str) -> models.CheckConstraint:
     )
 
 
+def booking_constraints(
+    *, prefix: str, owner: str, blocked_from: str = "starts_at", blocked_until: str = "ends_at"
+) -> list[models.BaseConstraint]:
+    """``<prefix>_ends_after_start`` and ``<prefix>_no_overlap``: no double booking
+    by construction. The time blocked may be wider than the booking (buffers)."""
+    return [
+        ends_after_start_constraint(name=f"{prefix}_ends_after_start"),
+        no_overlap_constraint(
+            name=f"{prefix}_no_overlap", owner=owner, starts=blocked_from, ends=blocked_until
+        ),
+    ]
+
+
 def exclusion_violation_constraint(exc: IntegrityError) -> str | None:
     """The name of the exclusion constraint ``exc`` violated, or None if it is another error."""
     cause = exc.__cause__

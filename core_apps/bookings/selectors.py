@@ -1,4 +1,4 @@
-"""Reads both kinds of booking share: a party's booking and their inbox."""
+"""Reads both kinds of booking share: a party's booking, its log, their inbox."""
 
 from __future__ import annotations
 
@@ -21,9 +21,15 @@ def booking_of_party(bookings: models.QuerySet[M], *, pk: int) -> M:
     return booking
 
 
+def booking_entries(entries: models.QuerySet[M]) -> models.QuerySet[M]:
+    """A booking's audit log (``booking.entries.all()``), oldest first."""
+    return entries.select_related("actor").order_by("created", "pk")
+
+
 def booking_inbox(
     entries: models.QuerySet[M], *, parties: models.Q, user: User
 ) -> models.QuerySet[M]:
     """In-app notifications: the steps of ``entries`` matching ``parties`` that
     somebody other than ``user`` took, newest first."""
-    return entries.filter(parties).exclude(actor=user).distinct().order_by("-created", "-pk")
+    entries = entries.select_related("booking", "actor").filter(parties).exclude(actor=user)
+    return entries.distinct().order_by("-created", "-pk")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -24,23 +25,24 @@ def or_404(lookup: Callable[[], T]) -> T:
         raise Http404(exc.message) from exc
 
 
-def booking_list_page(
-    request: HttpRequest,
-    *,
-    template: str,
-    booking_url: str,
-    bookings: Callable[..., Any],
-    inbox: Callable[..., Any],
-) -> HttpResponse:
-    """The signed-in user's bookings and their 20 newest notifications.
-    ``template`` extends ``bookings/booking_list.html``."""
-    user = cast(User, request.user)  # login_required
-    context = {
-        "bookings": bookings(user=user),
-        "inbox": inbox(user=user)[:20],
-        "booking_url": booking_url,
-    }
-    return render(request, template, context)
+def booking_list_view(
+    *, app: str, bookings: Callable[..., Any], inbox: Callable[..., Any]
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The page of the signed-in user's bookings of ``app`` and their 20 newest
+    notifications, rendered by ``<app>/booking_list.html`` (which extends
+    ``bookings/booking_list.html``); each row links to ``<app>:booking``."""
+
+    @login_required
+    def booking_list(request: HttpRequest) -> HttpResponse:
+        user = cast(User, request.user)
+        context = {
+            "bookings": bookings(user=user),
+            "inbox": inbox(user=user)[:20],
+            "booking_url": f"{app}:booking",
+        }
+        return render(request, f"{app}/booking_list.html", context)
+
+    return booking_list
 
 
 def booking_step_run(

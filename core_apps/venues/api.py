@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.models import User
-from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi
+from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi, BookingDetailApi
 from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 from core_apps.venues import selectors, services
@@ -143,13 +143,10 @@ class SpaceBookingListApi(generics.ListAPIView):
         )
 
 
-class SpaceBookingDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=SpaceBookingSerializer, operation_id="space_bookings_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        booking = selectors.space_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-        return Response(SpaceBookingSerializer(booking).data)
+@extend_schema_view(get=extend_schema(operation_id="space_bookings_retrieve"))
+class SpaceBookingDetailApi(BookingDetailApi):
+    serializer_class = SpaceBookingSerializer
+    booking_selector = staticmethod(selectors.space_booking_for_user)
 
 
 class SpaceBookingSeriesApproveApi(APIView):
@@ -177,9 +174,7 @@ class SpaceBookingActionApi(BookingActionApi):
     """POST ``approve`` or ``decline`` (venue managers) or ``cancel`` (either side)."""
 
     serializer_class = SpaceBookingSerializer
-
-    def booking_get(self, *, user: User, pk: int) -> SpaceBooking:
-        return selectors.space_booking_for_user(user=user, pk=pk)
+    booking_selector = staticmethod(selectors.space_booking_for_user)
 
     def step_run(self, *, user: User, booking: SpaceBooking, data: Any) -> SpaceBooking:
         note = str(data.get("note", ""))[:300] if isinstance(data, dict) else ""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core_apps.bookings.models import BookingEntry
 from core_apps.bookings.photos import PhotoCheckedAdminForm
-from core_apps.bookings.ranges import ends_after_start_constraint, no_overlap_constraint
+from core_apps.bookings.ranges import booking_constraints
 
 
 class Venue(models.Model):
@@ -190,18 +190,17 @@ class SpaceBooking(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            ends_after_start_constraint(name="venues_booking_ends_after_start"),
+            # No double booking by construction (buffers included).
+            *booking_constraints(
+                prefix="venues_booking",
+                owner="space_id",
+                blocked_from="blocked_from",
+                blocked_until="blocked_until",
+            ),
             models.CheckConstraint(
                 condition=models.Q(blocked_from__lte=models.F("starts_at"))
                 & models.Q(blocked_until__gte=models.F("ends_at")),
                 name="venues_booking_buffers_contain_booking",
-            ),
-            # No double booking by construction (buffers included).
-            no_overlap_constraint(
-                name="venues_booking_no_overlap",
-                owner="space_id",
-                starts="blocked_from",
-                ends="blocked_until",
             ),
         ]
 

@@ -141,15 +141,9 @@ def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
 
 def space_inbox(*, user: User) -> QuerySet[SpaceBookingEntry]:
     """In-app notifications: steps the other side took on the user's space bookings."""
-    return booking_inbox(
-        SpaceBookingEntry.objects.select_related("booking", "booking__space", "actor"),
-        parties=Q(booking__requester=user) | Q(booking__space__venue__managers=user),
-        user=user,
-    )
-
-
-def space_booking_entries(*, booking: SpaceBooking) -> QuerySet[SpaceBookingEntry]:
-    return booking.entries.select_related("actor").order_by("created", "pk")
+    entries = SpaceBookingEntry.objects.select_related("booking__space")
+    parties = Q(booking__requester=user) | Q(booking__space__venue__managers=user)
+    return booking_inbox(entries, parties=parties, user=user)
 
 
 def space_invoice_for_user(*, user: User, booking_pk: int) -> VenueInvoice:

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core_apps.bookings.views import booking_list_page, booking_step_run, or_404
+from core_apps.bookings.selectors import booking_entries
+from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
 from core_apps.venues import selectors, services
 from core_apps.venues.forms import DecisionForm, SpaceBookingRequestForm
 from pista.errors import ApplicationError
@@ -101,15 +102,9 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def booking_list(request: HttpRequest) -> HttpResponse:
-    return booking_list_page(
-        request,
-        template="venues/booking_list.html",
-        booking_url="venues:booking",
-        bookings=selectors.space_bookings_for_user,
-        inbox=selectors.space_inbox,
-    )
+booking_list = booking_list_view(
+    app="venues", bookings=selectors.space_bookings_for_user, inbox=selectors.space_inbox
+)
 
 
 @login_required
@@ -120,7 +115,7 @@ def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpR
         "venues/booking_detail.html",
         {
             "booking": booking,
-            "entries": selectors.space_booking_entries(booking=booking),
+            "entries": booking_entries(booking.entries.all()),
             "is_manager": selectors.venue_is_managed_by(
                 venue=booking.space.venue,
                 user=request.user,  # type: ignore[arg-type]
