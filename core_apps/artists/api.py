@@ -23,7 +23,12 @@ from core_apps.artists.serializers import (
     DepositSerializer,
     InviteSerializer,
 )
-from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi, BookingDetailApi
+from core_apps.bookings.api import (
+    BookingActionApi,
+    BookingAvailabilityApi,
+    BookingDetailApi,
+    booking_request_parse,
+)
 from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 
@@ -94,10 +99,12 @@ class ArtistBookingListApi(generics.ListAPIView):
     @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
     @idempotent
     def post(self, request: Request) -> Response:
-        data = ArtistBookingRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        artist = selectors.artist_get(pk=values.pop("artist"))
+        artist, values = booking_request_parse(
+            request,
+            ArtistBookingRequestSerializer,
+            owner_key="artist",
+            owner_get=selectors.artist_get,
+        )
         booking = services.artist_booking_request(organizer=request.user, artist=artist, **values)
         return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 

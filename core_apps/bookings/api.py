@@ -22,6 +22,21 @@ from core_apps.bookings.availability import BusyPeriod
 from core_apps.bookings.serializers import AvailabilityQuerySerializer
 
 
+def booking_request_parse(
+    request: Request,
+    serializer_class: type[serializers.Serializer],
+    *,
+    owner_key: str,
+    owner_get: Callable[..., Any],
+) -> tuple[Any, dict[str, Any]]:
+    """Parse a booking request's body: the owner it names under ``owner_key`` (looked
+    up by ``owner_get(pk=)``) and the other values. Raises ValidationError, NotFound."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    return owner_get(pk=values.pop(owner_key)), values
+
+
 class BookingAvailabilityApi(APIView):
     permission_classes = [AllowAny]
     owner_key = ""  # names the owner's id in the response: "space", "artist"

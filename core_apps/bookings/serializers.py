@@ -8,7 +8,6 @@ from rest_framework import serializers
 # What every booking request names; each app adds the rest. (A comment, not a
 # docstring: drf-spectacular would show a docstring as every subclass's description.)
 class BookingRequestSerializer(serializers.Serializer):
-
     title = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -18,7 +17,7 @@ class BookingRequestSerializer(serializers.Serializer):
 class AvailabilityQuerySerializer(serializers.Serializer):
     to = serializers.DateTimeField()
 
-    def get_fields(self):  # type: ignore[no-untyped-def]
-        fields = super().get_fields()
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()
         fields["from"] = serializers.DateTimeField()  # ``from`` is a Python keyword
         return fields

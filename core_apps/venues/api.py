@@ -12,7 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.models import User
-from core_apps.bookings.api import BookingActionApi, BookingAvailabilityApi, BookingDetailApi
+from core_apps.bookings.api import (
+    BookingActionApi,
+    BookingAvailabilityApi,
+    BookingDetailApi,
+    booking_request_parse,
+)
 from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 from core_apps.venues import selectors, services
@@ -124,10 +129,9 @@ class SpaceBookingListApi(generics.ListAPIView):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = SpaceBookingRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        space = selectors.space_get(pk=values.pop("space"))
+        space, values = booking_request_parse(
+            request, SpaceBookingRequestSerializer, owner_key="space", owner_get=selectors.space_get
+        )
         bookings = services.space_booking_request(
             requester=request.user,  # type: ignore[arg-type]
             space=space,
