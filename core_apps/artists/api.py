@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.models import User
 from core_apps.artists import selectors, services
+from core_apps.artists.models import ArtistBooking, ArtistProfile
 from core_apps.artists.serializers import (
     ArtistBookingCounterSerializer,
     ArtistBookingRequestSerializer,
@@ -19,6 +23,13 @@ from core_apps.artists.serializers import (
     DepositSerializer,
     InviteSerializer,
 )
+from core_apps.bookings.api import (
+    BookingActionApi,
+    BookingAvailabilityApi,
+    BookingDetailApi,
+    booking_request_parse,
+)
+from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 
 
@@ -64,27 +75,16 @@ class ArtistDetailApi(APIView):
         return Response(ArtistSerializer(selectors.artist_get(pk=pk)).data)
 
 
-class ArtistAvailabilityApi(APIView):
+class ArtistAvailabilityApi(BookingAvailabilityApi):
     """Free/busy of an artist between ``from`` and ``to``: blocked periods and gigs."""
 
-    permission_classes = [AllowAny]
+    owner_key = "artist"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", str, required=True),
-            OpenApiParameter("to", str, required=True),
-        ],
-        responses=dict,
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        from core_apps.venues.serializers import AvailabilityQuerySerializer
+    def owner_get(self, pk: int) -> ArtistProfile:
+        return selectors.artist_get(pk=pk)
 
-        artist = selectors.artist_get(pk=pk)
-        query = AvailabilityQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        starts, ends = query.validated_data["from"], query.validated_data["to"]
-        busy = selectors.artist_busy(artist=artist, starts=starts, ends=ends)
-        return Response({"artist": artist.pk, "from": starts, "to": ends, "busy": busy})
+    def busy(self, owner: ArtistProfile, starts: Any, ends: Any) -> list[BusyPeriod]:
+        return selectors.artist_busy(artist=owner, starts=starts, ends=ends)
 
 
 class ArtistBookingListApi(generics.ListAPIView):
@@ -99,56 +99,46 @@ class ArtistBookingListApi(generics.ListAPIView):
     @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
     @idempotent
     def post(self, request: Request) -> Response:
-        data = ArtistBookingRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        artist = selectors.artist_get(pk=values.pop("artist"))
+        artist, values = booking_request_parse(
+            request,
+            ArtistBookingRequestSerializer,
+            owner_key="artist",
+            owner_get=selectors.artist_get,
+        )
         booking = services.artist_booking_request(organizer=request.user, artist=artist, **values)
         return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
-class ArtistBookingDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=ArtistBookingSerializer, operation_id="artist_bookings_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        booking = selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-        return Response(ArtistBookingSerializer(booking).data)
+@extend_schema_view(get=extend_schema(operation_id="artist_bookings_retrieve"))
+class ArtistBookingDetailApi(BookingDetailApi):
+    serializer_class = ArtistBookingSerializer
+    booking_selector = staticmethod(selectors.artist_booking_for_user)
 
 
-class ArtistBookingActionApi(APIView):
+class ArtistBookingActionApi(BookingActionApi):
     """POST a step: ``counter`` (new terms), ``accept``, ``decline``, ``withdraw``, ``deposit``."""
 
-    permission_classes = [IsAuthenticated]
-    action_name = ""
+    serializer_class = ArtistBookingSerializer
+    booking_selector = staticmethod(selectors.artist_booking_for_user)
 
-    @extend_schema(request=None, responses=ArtistBookingSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        user = request.user
-        booking = selectors.artist_booking_for_user(user=user, pk=pk)  # type: ignore[arg-type]
+    def step_run(self, *, user: User, booking: ArtistBooking, data: Any) -> ArtistBooking:
         if self.action_name == "counter":
-            data = ArtistBookingCounterSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            booking = services.artist_booking_counter(
-                actor=user, booking=booking, **data.validated_data
-            )  # type: ignore[arg-type]
-        elif self.action_name == "accept":
-            booking = services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
-        elif self.action_name == "decline":
-            message = request.data.get("message", "") if isinstance(request.data, dict) else ""
-            booking = services.artist_booking_decline(
-                actor=user,
-                booking=booking,
-                message=str(message)[:500],  # type: ignore[arg-type]
+            terms = ArtistBookingCounterSerializer(data=data)
+            terms.is_valid(raise_exception=True)
+            return services.artist_booking_counter(
+                actor=user, booking=booking, **terms.validated_data
             )
-        elif self.action_name == "withdraw":
-            booking = services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
-        else:
-            data = DepositSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            booking = services.artist_booking_deposit_record(
-                actor=user,
-                booking=booking,
-                **data.validated_data,  # type: ignore[arg-type]
+        if self.action_name == "accept":
+            return services.artist_booking_accept(actor=user, booking=booking)
+        if self.action_name == "decline":
+            message = data.get("message", "") if isinstance(data, dict) else ""
+            return services.artist_booking_decline(
+                actor=user, booking=booking, message=str(message)[:500]
             )
-        return Response(ArtistBookingSerializer(booking).data)
+        if self.action_name == "withdraw":
+            return services.artist_booking_withdraw(actor=user, booking=booking)
+        deposit = DepositSerializer(data=data)
+        deposit.is_valid(raise_exception=True)
+        return services.artist_booking_deposit_record(
+            actor=user, booking=booking, **deposit.validated_data
+        )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core_apps.artists.models import DanceRole
-from core_apps.venues.forms import LOCAL_INPUT, LocalDateTimeInput
+from core_apps.bookings.forms import LocalDateTimeField
 
 
 def _list_field(label: str) -> forms.CharField:
@@ -52,23 +52,15 @@ class ArtistProfileForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
+    starts_at = LocalDateTimeField(label=_("From"))
+    ends_at = LocalDateTimeField(label=_("Until"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class BookingRequestForm(forms.Form):
     title = forms.CharField(label=_("Event or occasion"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("From"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Until"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
+    starts_at = LocalDateTimeField(label=_("From"))
+    ends_at = LocalDateTimeField(label=_("Until"))
     wanted = forms.CharField(label=_("What is wanted"), required=False, widget=forms.Textarea)
     fee_minor = forms.IntegerField(label=_("Proposed fee (cents)"), min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")

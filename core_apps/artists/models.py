@@ -6,8 +6,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +13,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from core_apps.artists.photos import PhotoCheckedAdminForm
-from core_apps.venues.ranges import PointRange, TimeRange
+from core_apps.bookings.models import BookingEntry
+from core_apps.bookings.photos import PhotoCheckedAdminForm
+from core_apps.bookings.ranges import booking_constraints, ends_after_start_constraint
 
 
 def calendar_token_new() -> str:
@@ -89,10 +88,7 @@ class ArtistBlock(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")),
-                name="artists_block_ends_after_start",
-            )
+            ends_after_start_constraint(name="artists_block_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -155,22 +151,9 @@ class ArtistBooking(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")),
-                name="artists_booking_ends_after_start",
-            ),
-            # No double booking by construction: two confirmed gigs of one artist
-            # cannot overlap in time, whatever the application does.
-            ExclusionConstraint(
-                name="artists_booking_no_overlap",
-                expressions=[
-                    (PointRange("artist_id"), RangeOperators.OVERLAPS),
-                    (TimeRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
-                ],
-                condition=models.Q(status="confirmed"),
-            ),
-        ]
+        # No double booking by construction: two confirmed gigs of one artist
+        # cannot overlap in time, whatever the application does.
+        constraints = booking_constraints(prefix="artists_booking", owner="artist_id")
 
     def __str__(self) -> str:
         return f"{self.artist} — {self.title} ({self.starts_at:%Y-%m-%d})"
@@ -180,22 +163,10 @@ class ArtistBooking(models.Model):
         return self.status in {self.Status.REQUESTED, self.Status.COUNTERED}
 
 
-class ArtistBookingEntry(models.Model):
+class ArtistBookingEntry(BookingEntry):
     """Audit log of a booking: who did what, with which terms. Also the in-app inbox."""
 
     booking = models.ForeignKey(ArtistBooking, on_delete=models.CASCADE, related_name="entries")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=32)
-    data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.booking_id}: {self.action}"
 
 
 class TeachersIndexPage(Page):

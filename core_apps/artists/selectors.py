@@ -9,6 +9,13 @@ from django.db.models import Q, QuerySet
 
 from core_apps.accounts.models import User
 from core_apps.artists.models import ArtistBlock, ArtistBooking, ArtistBookingEntry, ArtistProfile
+from core_apps.bookings.availability import (
+    BusyPeriod,
+    availability_window_check,
+    busy_periods,
+    overlapping,
+)
+from core_apps.bookings.selectors import booking_inbox, booking_of_party
 from pista.errors import NotFound
 
 
@@ -40,29 +47,17 @@ def artist_blocks(*, artist: ArtistProfile) -> QuerySet[ArtistBlock]:
     return ArtistBlock.objects.filter(artist=artist).order_by("starts_at")
 
 
-def artist_busy(
-    *, artist: ArtistProfile, starts: datetime, ends: datetime
-) -> list[dict[str, object]]:
+def artist_busy(*, artist: ArtistProfile, starts: datetime, ends: datetime) -> list[BusyPeriod]:
     """Busy periods between two times: blocked periods and confirmed gigs, without
     their details. Raises InvalidBookingTimes, ApplicationError."""
-    from core_apps.venues.ranges import booking_times_check
-    from pista.errors import ApplicationError
-
-    booking_times_check(starts_at=starts, ends_at=ends)
-    if (ends - starts).days > 93:
-        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
-    blocks = ArtistBlock.objects.filter(artist=artist, starts_at__lt=ends, ends_at__gt=starts)
-    gigs = ArtistBooking.objects.filter(
-        artist=artist,
-        status=ArtistBooking.Status.CONFIRMED,
-        starts_at__lt=ends,
-        ends_at__gt=starts,
+    availability_window_check(starts=starts, ends=ends)
+    blocks = overlapping(ArtistBlock.objects.filter(artist=artist), starts=starts, ends=ends)
+    confirmed = ArtistBooking.objects.filter(artist=artist, status=ArtistBooking.Status.CONFIRMED)
+    gigs = overlapping(confirmed, starts=starts, ends=ends)
+    return busy_periods(
+        (BusyPeriod(starts_at=b.starts_at, ends_at=b.ends_at, kind="blocked") for b in blocks),
+        (BusyPeriod(starts_at=g.starts_at, ends_at=g.ends_at, kind="gig") for g in gigs),
     )
-    busy: list[dict[str, object]] = [
-        {"starts_at": b.starts_at, "ends_at": b.ends_at, "kind": "blocked"} for b in blocks
-    ] + [{"starts_at": g.starts_at, "ends_at": g.ends_at, "kind": "gig"} for g in gigs]
-    busy.sort(key=lambda period: period["starts_at"])  # type: ignore[arg-type,return-value]
-    return busy
 
 
 def artist_bookings_for_user(*, user: User) -> QuerySet[ArtistBooking]:
@@ -76,26 +71,14 @@ def artist_bookings_for_user(*, user: User) -> QuerySet[ArtistBooking]:
 
 def artist_booking_for_user(*, user: User, pk: int) -> ArtistBooking:
     """One booking ``user`` is a party of. Raises NotFound (also for outsiders)."""
-    booking = artist_bookings_for_user(user=user).filter(pk=pk).first()
-    if booking is None:
-        raise NotFound("No such booking.")
-    return booking
-
-
-def artist_booking_entries(*, booking: ArtistBooking) -> QuerySet[ArtistBookingEntry]:
-    return booking.entries.select_related("actor").order_by("created", "pk")
+    return booking_of_party(artist_bookings_for_user(user=user), pk=pk)
 
 
 def artist_inbox(*, user: User) -> QuerySet[ArtistBookingEntry]:
     """In-app notifications: steps the *other* side took on the user's bookings."""
-    return (
-        ArtistBookingEntry.objects.filter(
-            Q(booking__organizer=user) | Q(booking__artist__user=user)
-        )
-        .exclude(actor=user)
-        .select_related("booking", "booking__artist", "actor")
-        .order_by("-created", "-pk")
-    )
+    entries = ArtistBookingEntry.objects.select_related("booking__artist")
+    parties = Q(booking__organizer=user) | Q(booking__artist__user=user)
+    return booking_inbox(entries, parties=parties, user=user)
 
 
 def artist_bookings_for_event(*, event_id: int) -> QuerySet[ArtistBooking]:

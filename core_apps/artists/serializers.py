@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core_apps.artists.models import ArtistBooking, ArtistProfile
+from core_apps.bookings.serializers import BookingRequestSerializer
 
 
 class ArtistSerializer(serializers.ModelSerializer):
@@ -81,18 +82,14 @@ class ArtistBookingSerializer(serializers.ModelSerializer):
         ]
 
 
-class ArtistBookingRequestSerializer(serializers.Serializer):
+class ArtistBookingRequestSerializer(BookingRequestSerializer):
     artist = serializers.IntegerField()
-    title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
     fee_minor = serializers.IntegerField(min_value=0)
     currency = serializers.CharField(max_length=3)
     wanted = serializers.CharField(required=False, allow_blank=True, default="")
     travel_terms = serializers.CharField(required=False, allow_blank=True, default="")
     accommodation_terms = serializers.CharField(required=False, allow_blank=True, default="")
     deposit_minor = serializers.IntegerField(min_value=0, required=False, default=0)
-    event_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class ArtistBookingCounterSerializer(serializers.Serializer):

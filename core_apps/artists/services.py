@@ -22,7 +22,6 @@ services can list an event's confirmed bookings as its teachers through
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -31,18 +30,29 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.artists.models import ArtistBlock, ArtistBooking, ArtistBookingEntry, ArtistProfile
-from core_apps.artists.photos import photo_clean
-from core_apps.venues.money import money_format
-from core_apps.venues.ranges import (
-    BookingConflict,
-    booking_times_check,
-    exclusion_violation_constraint,
+from core_apps.artists.tasks import artist_booking_notify_task, artist_invitation_send_task
+from core_apps.bookings.availability import overlapping
+from core_apps.bookings.money import (
+    CurrencyMismatch,
+    InvalidAmount,
+    amount_minor_check,
+    currency_clean,
+    money_format,
+)
+from core_apps.bookings.photos import photo_clean
+from core_apps.bookings.ranges import BookingConflict, booking_times_check, overlap_guard
+from core_apps.bookings.workflow import (
+    BookingFlow,
+    InvalidTransition,
+    booking_entry_record,
+    booking_for_update,
+    step,
 )
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
@@ -50,9 +60,18 @@ from pista.text import slug_make
 
 Side = ArtistBooking.Side
 Status = ArtistBooking.Status
+OPEN = {Status.REQUESTED, Status.COUNTERED}
+
+ARTIST_BOOKING_FLOW = BookingFlow(
+    {
+        "counter": step(OPEN, Status.COUNTERED),
+        "accept": step(OPEN, Status.CONFIRMED),
+        "decline": step(OPEN, Status.DECLINED),
+        "withdraw": step(OPEN, Status.WITHDRAWN),
+    }
+)
 
 BIO_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote"}
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 PROFILE_FIELDS = {
     "name",
     "bio",
@@ -79,24 +98,10 @@ class ArtistUnavailable(Conflict):
     default_code = "artist_unavailable"
 
 
-class CurrencyMismatch(ApplicationError):
-    default_code = "currency_mismatch"
-
-
-class InvalidTransition(Conflict):
-    """The booking is not in a state that allows this step."""
-
-    default_code = "invalid_transition"
-
-
 class NotYourTurn(PermissionDenied):
     """The actor is a party of the booking, but this step belongs to the other side."""
 
     default_code = "not_your_turn"
-
-
-class InvalidAmount(ApplicationError):
-    default_code = "invalid_amount"
 
 
 # --- profiles ----------------------------------------------------------------
@@ -128,17 +133,10 @@ def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
     if "bio" in values:
         values["bio"] = bio_sanitise(values["bio"])
     if "fee_currency" in values:
-        values["fee_currency"] = _currency_clean(values["fee_currency"])
+        values["fee_currency"] = currency_clean(values["fee_currency"])
     if "name" in values and not str(values["name"]).strip():
         raise ApplicationError("An artist needs a name.", code="invalid_name")
     return values
-
-
-def _currency_clean(currency: str) -> str:
-    currency = (currency or "").strip().upper()
-    if not CURRENCY_RE.match(currency):
-        raise CurrencyMismatch(f"{currency!r} is not an ISO currency code.")
-    return currency
 
 
 @transaction.atomic
@@ -198,7 +196,6 @@ def artist_invite(*, actor: User, profile: ArtistProfile, email: str) -> User:
     from allauth.account.models import EmailAddress
 
     from core_apps.accounts.services import user_role_grant
-    from core_apps.artists.tasks import artist_invitation_send_task
 
     if not _is_artist_staff(actor):
         raise PermissionDenied("Only staff can invite artists.")
@@ -262,13 +259,14 @@ def _entry(
     *, booking: ArtistBooking, actor: User | None, action: str, data: dict[str, Any] | None = None
 ) -> ArtistBookingEntry:
     """Record a step in the audit log and notify the other side after commit."""
-    from core_apps.artists.tasks import artist_booking_notify_task
-
-    entry = ArtistBookingEntry.objects.create(
-        booking=booking, actor=actor, action=action, data=data or {}
+    return booking_entry_record(
+        entry_model=ArtistBookingEntry,
+        booking=booking,
+        actor=actor,
+        action=action,
+        data=data,
+        notify_task=artist_booking_notify_task,
     )
-    task_enqueue_on_commit(artist_booking_notify_task, entry_id=entry.pk)
-    return entry
 
 
 def _terms(booking: ArtistBooking) -> dict[str, Any]:
@@ -283,16 +281,9 @@ def _terms(booking: ArtistBooking) -> dict[str, Any]:
     }
 
 
-def _amount_check(value: int | None, what: str) -> int:
-    if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidAmount(f"The {what} must be a whole, non-negative amount in minor units.")
-    return value
-
-
 def _availability_check(*, artist: ArtistProfile, starts_at: datetime, ends_at: datetime) -> None:
-    block = ArtistBlock.objects.filter(
-        artist=artist, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).first()
+    blocks = ArtistBlock.objects.filter(artist=artist)
+    block = overlapping(blocks, starts=starts_at, ends=ends_at).first()
     if block is not None:
         raise ArtistUnavailable(
             f"{artist.name} is not available from {block.starts_at:%Y-%m-%d %H:%M} "
@@ -310,9 +301,8 @@ def _availability_check(*, artist: ArtistProfile, starts_at: datetime, ends_at: 
 def _confirmed_gig_overlapping(
     *, artist: ArtistProfile, starts_at: datetime, ends_at: datetime, exclude: int | None = None
 ) -> ArtistBooking | None:
-    gigs = ArtistBooking.objects.filter(
-        artist=artist, status=Status.CONFIRMED, starts_at__lt=ends_at, ends_at__gt=starts_at
-    )
+    confirmed = ArtistBooking.objects.filter(artist=artist, status=Status.CONFIRMED)
+    gigs = overlapping(confirmed, starts=starts_at, ends=ends_at)
     if exclude is not None:
         gigs = gigs.exclude(pk=exclude)
     return gigs.first()
@@ -355,11 +345,11 @@ def artist_booking_request(
         raise ApplicationError(
             "Say which event or occasion the booking is for.", code="invalid_title"
         )
-    fee_minor = _amount_check(fee_minor, "fee")
-    deposit_minor = _amount_check(deposit_minor, "deposit")
+    fee_minor = amount_minor_check(fee_minor, "fee")
+    deposit_minor = amount_minor_check(deposit_minor, "deposit")
     if deposit_minor > fee_minor:
         raise InvalidAmount("The deposit cannot exceed the fee.")
-    currency = _currency_clean(currency)
+    currency = currency_clean(currency)
     _availability_check(artist=artist, starts_at=starts_at, ends_at=ends_at)
     booking = ArtistBooking.objects.create(
         artist=artist,
@@ -384,11 +374,7 @@ def artist_booking_request(
 def _locked(booking: ArtistBooking) -> ArtistBooking:
     # Only the booking row: overlapping gigs are kept apart by the exclusion
     # constraint, so accepts of different requests for one artist don't queue.
-    return (
-        ArtistBooking.objects.select_for_update(of=("self",))
-        .select_related("artist")
-        .get(pk=booking.pk)
-    )
+    return booking_for_update(ArtistBooking.objects.select_related("artist"), pk=booking.pk)
 
 
 @transaction.atomic
@@ -409,14 +395,14 @@ def artist_booking_counter(
     InvalidTransition, CurrencyMismatch, InvalidAmount, InvalidBookingTimes, ArtistUnavailable."""
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)
-    _open_and_my_turn(booking=booking, side=side)
-    if _currency_clean(currency) != booking.currency:
+    status = _open_and_my_turn(booking=booking, side=side, step_name="counter")
+    if currency_clean(currency) != booking.currency:
         raise CurrencyMismatch(
             f"A counter-offer must stay in {booking.currency}; it cannot switch to {currency}."
         )
-    booking.fee_minor = _amount_check(fee_minor, "fee")
+    booking.fee_minor = amount_minor_check(fee_minor, "fee")
     if deposit_minor is not None:
-        booking.deposit_minor = _amount_check(deposit_minor, "deposit")
+        booking.deposit_minor = amount_minor_check(deposit_minor, "deposit")
     if booking.deposit_minor > booking.fee_minor:
         raise InvalidAmount("The deposit cannot exceed the fee.")
     if starts_at is not None or ends_at is not None:
@@ -430,7 +416,7 @@ def artist_booking_counter(
     if accommodation_terms is not None:
         booking.accommodation_terms = accommodation_terms
     booking.offer_by = side
-    booking.status = Status.COUNTERED
+    booking.status = status
     booking.save()
     _entry(
         booking=booking,
@@ -441,11 +427,13 @@ def artist_booking_counter(
     return booking
 
 
-def _open_and_my_turn(*, booking: ArtistBooking, side: Side) -> None:
-    if not booking.is_open:
-        raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
+def _open_and_my_turn(*, booking: ArtistBooking, side: Side, step_name: str) -> str:
+    """The status step ``step_name`` leads to, if it is ``side``'s turn to answer.
+    Raises InvalidTransition, NotYourTurn."""
+    status = ARTIST_BOOKING_FLOW.target(booking, step_name)
     if booking.offer_by == side:
         raise NotYourTurn("These are your own terms: the other side answers them.")
+    return status
 
 
 @transaction.atomic
@@ -456,9 +444,9 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
 
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)
-    _open_and_my_turn(booking=booking, side=side)
+    status = _open_and_my_turn(booking=booking, side=side, step_name="accept")
     now = timezone.now()
-    booking.status = Status.CONFIRMED
+    booking.status = status
     booking.confirmed_at = now
     booking.deposit_status = (
         ArtistBooking.DepositStatus.DUE
@@ -480,20 +468,19 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
         "accommodation_terms": booking.accommodation_terms,
         "confirmed_at": f"{now:%Y-%m-%d %H:%M} UTC",
     }
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as exc:
-        if exclusion_violation_constraint(exc) is None:
-            raise
-        raise _conflict(
+
+    def conflict() -> BookingConflict:
+        return _conflict(
             _confirmed_gig_overlapping(
                 artist=booking.artist,
                 starts_at=booking.starts_at,
                 ends_at=booking.ends_at,
                 exclude=booking.pk,
             )
-        ) from exc
+        )
+
+    with overlap_guard(conflict):
+        booking.save()
     _entry(booking=booking, actor=actor, action="confirmed", data=_terms(booking))
     return booking
 
@@ -505,8 +492,7 @@ def artist_booking_decline(
     """Turn down the terms on the table. Raises NotFound, NotYourTurn, InvalidTransition."""
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)
-    _open_and_my_turn(booking=booking, side=side)
-    booking.status = Status.DECLINED
+    booking.status = _open_and_my_turn(booking=booking, side=side, step_name="decline")
     booking.save(update_fields=["status", "updated"])
     _entry(booking=booking, actor=actor, action="declined", data={"message": message})
     return booking
@@ -518,9 +504,7 @@ def artist_booking_withdraw(*, actor: User, booking: ArtistBooking) -> ArtistBoo
     booking = _locked(booking)
     if _side_of(booking=booking, user=actor) != Side.ORGANIZER:
         raise NotYourTurn("Only the organizer can withdraw a request.")
-    if not booking.is_open:
-        raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
-    booking.status = Status.WITHDRAWN
+    booking.status = ARTIST_BOOKING_FLOW.target(booking, "withdraw")
     booking.save(update_fields=["status", "updated"])
     _entry(booking=booking, actor=actor, action="withdrawn")
     return booking
@@ -562,8 +546,12 @@ def artist_booking_event_link(
         raise NotYourTurn("Only the organizer links a booking to an event.")
     booking.event_id = event_id
     booking.save(update_fields=["event_id", "updated"])
-    ArtistBookingEntry.objects.create(
-        booking=booking, actor=actor, action="event_linked", data={"event_id": event_id}
+    booking_entry_record(
+        entry_model=ArtistBookingEntry,
+        booking=booking,
+        actor=actor,
+        action="event_linked",
+        data={"event_id": event_id},
     )
     return booking
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.models import User
 from core_apps.artists import selectors, services
 from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequestForm, CounterForm
 from core_apps.artists.models import ArtistBooking, ArtistProfile
-from pista.errors import ApplicationError, NotFound
+from core_apps.bookings.selectors import booking_entries
+from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
+from pista.errors import ApplicationError
 
 
 def _zone(request: HttpRequest) -> ZoneInfo:
@@ -27,10 +33,7 @@ def artist_index(request: HttpRequest) -> HttpResponse:
 
 
 def _public(slug: str) -> ArtistProfile:
-    try:
-        return selectors.artist_get(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(lambda: selectors.artist_get(slug=slug))
 
 
 def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -143,24 +146,13 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def booking_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "artists/booking_list.html",
-        {
-            "bookings": selectors.artist_bookings_for_user(user=user),  # type: ignore[arg-type]
-            "inbox": selectors.artist_inbox(user=user)[:20],  # type: ignore[arg-type]
-        },
-    )
+booking_list = booking_list_view(
+    app="artists", bookings=selectors.artist_bookings_for_user, inbox=selectors.artist_inbox
+)
 
 
 def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
-    try:
-        return selectors.artist_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(lambda: selectors.artist_booking_for_user(user=request.user, pk=pk))  # type: ignore[arg-type]
 
 
 @login_required
@@ -176,7 +168,7 @@ def booking_detail(
             "booking": booking,
             "side": side,
             "my_turn": booking.is_open and booking.offer_by != side,
-            "entries": selectors.artist_booking_entries(booking=booking),
+            "entries": booking_entries(booking.entries.all()),
             "counter_form": form
             or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
             "zone": _zone(request),
@@ -189,33 +181,34 @@ def booking_detail(
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking(request, pk)
-    user = request.user
-    form = None
-    try:
-        if action == "accept":
-            services.artist_booking_accept(actor=user, booking=booking)  # type: ignore[arg-type]
-        elif action == "decline":
-            services.artist_booking_decline(actor=user, booking=booking)  # type: ignore[arg-type]
-        elif action == "withdraw":
-            services.artist_booking_withdraw(actor=user, booking=booking)  # type: ignore[arg-type]
-        elif action == "deposit":
-            services.artist_booking_deposit_record(
-                actor=user,
-                booking=booking,
-                reference=request.POST.get("reference", ""),  # type: ignore[arg-type]
-            )
-        elif action == "counter":
-            form = CounterForm(request.POST)
-            if not form.is_valid():
-                return booking_detail(request, pk, form=form, status=400)
-            services.artist_booking_counter(actor=user, booking=booking, **form.cleaned_data)  # type: ignore[arg-type]
-        else:
-            raise Http404("No such action.")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return booking_detail(request, pk, form=form, status=exc.status_code)
-    messages.success(request, "Done.")
-    return redirect("artists:booking", pk=pk)
+    user = cast(User, request.user)  # login_required
+    form = CounterForm(request.POST) if action == "counter" else None
+    steps: dict[str, Callable[[], object]] = {
+        "accept": lambda: services.artist_booking_accept(actor=user, booking=booking),
+        "decline": lambda: services.artist_booking_decline(actor=user, booking=booking),
+        "withdraw": lambda: services.artist_booking_withdraw(actor=user, booking=booking),
+        "deposit": lambda: services.artist_booking_deposit_record(
+            actor=user, booking=booking, reference=request.POST.get("reference", "")
+        ),
+        "counter": lambda: services.artist_booking_counter(
+            actor=user, booking=booking, **(form.cleaned_data if form else {})
+        ),
+    }
+    if action not in steps:
+        raise Http404("No such action.")
+    if form is not None and not form.is_valid():
+        return booking_detail(request, pk, form=form, status=400)
+
+    def run() -> str:
+        steps[action]()
+        return "Done."
+
+    return booking_step_run(
+        request,
+        run=run,
+        failed=lambda status: booking_detail(request, pk, form=form, status=status),
+        done_url=reverse("artists:booking", args=[pk]),
+    )
 
 
 @login_required
@@ -232,9 +225,7 @@ def booking_contract(request: HttpRequest, pk: int) -> HttpResponse:
 
 def gigs_ical(request: HttpRequest, slug: str) -> HttpResponse:
     """The artist's confirmed gigs; the token in the URL is the only credential."""
-    try:
-        artist = selectors.artist_by_calendar_token(slug=slug, token=request.GET.get("token", ""))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    token = request.GET.get("token", "")
+    artist = or_404(lambda: selectors.artist_by_calendar_token(slug=slug, token=token))
     body = selectors.artist_gigs_ical(artist=artist, host=request.get_host().split(":")[0])
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

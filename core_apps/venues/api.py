@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.models import User
+from core_apps.bookings.api import (
+    BookingActionApi,
+    BookingAvailabilityApi,
+    BookingDetailApi,
+    booking_request_parse,
+)
+from core_apps.bookings.availability import BusyPeriod
 from core_apps.integrations.api import idempotent
 from core_apps.venues import selectors, services
+from core_apps.venues.models import Space, SpaceBooking
 from core_apps.venues.serializers import (
-    AvailabilityQuerySerializer,
     BlackoutSerializer,
     OccurrenceSerializer,
     QuoteRequestSerializer,
@@ -60,34 +70,20 @@ class VenueBlackoutApi(APIView):
         )
 
 
-class SpaceAvailabilityApi(APIView):
+class SpaceAvailabilityApi(BookingAvailabilityApi):
     """Free/busy of a space: busy periods (confirmed bookings incl. buffers, blackout
     dates) between ``from`` and ``to``; everything else inside opening hours is free."""
 
-    permission_classes = [AllowAny]
+    owner_key = "space"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", str, required=True),
-            OpenApiParameter("to", str, required=True),
-        ],
-        responses=dict,
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        space = selectors.space_get(pk=pk)
-        query = AvailabilityQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        starts, ends = query.validated_data["from"], query.validated_data["to"]
-        busy = selectors.space_busy(space=space, starts=starts, ends=ends)
-        return Response(
-            {
-                "space": space.pk,
-                "from": starts,
-                "to": ends,
-                "time_zone": space.venue.time_zone,
-                "busy": busy,
-            }
-        )
+    def owner_get(self, pk: int) -> Space:
+        return selectors.space_get(pk=pk)
+
+    def busy(self, owner: Space, starts: Any, ends: Any) -> list[BusyPeriod]:
+        return selectors.space_busy(space=owner, starts=starts, ends=ends)
+
+    def details(self, owner: Space) -> dict[str, Any]:
+        return {"time_zone": owner.venue.time_zone}
 
 
 class SpaceQuoteApi(APIView):
@@ -133,10 +129,9 @@ class SpaceBookingListApi(generics.ListAPIView):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = SpaceBookingRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        space = selectors.space_get(pk=values.pop("space"))
+        space, values = booking_request_parse(
+            request, SpaceBookingRequestSerializer, owner_key="space", owner_get=selectors.space_get
+        )
         bookings = services.space_booking_request(
             requester=request.user,  # type: ignore[arg-type]
             space=space,
@@ -152,13 +147,10 @@ class SpaceBookingListApi(generics.ListAPIView):
         )
 
 
-class SpaceBookingDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=SpaceBookingSerializer, operation_id="space_bookings_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        booking = selectors.space_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-        return Response(SpaceBookingSerializer(booking).data)
+@extend_schema_view(get=extend_schema(operation_id="space_bookings_retrieve"))
+class SpaceBookingDetailApi(BookingDetailApi):
+    serializer_class = SpaceBookingSerializer
+    booking_selector = staticmethod(selectors.space_booking_for_user)
 
 
 class SpaceBookingSeriesApproveApi(APIView):
@@ -182,21 +174,16 @@ class SpaceBookingSeriesApproveApi(APIView):
         )
 
 
-class SpaceBookingActionApi(APIView):
+class SpaceBookingActionApi(BookingActionApi):
     """POST ``approve`` or ``decline`` (venue managers) or ``cancel`` (either side)."""
 
-    permission_classes = [IsAuthenticated]
-    action_name = ""
+    serializer_class = SpaceBookingSerializer
+    booking_selector = staticmethod(selectors.space_booking_for_user)
 
-    @extend_schema(request=None, responses=SpaceBookingSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        user = request.user
-        booking = selectors.space_booking_for_user(user=user, pk=pk)  # type: ignore[arg-type]
-        note = str(request.data.get("note", ""))[:300] if isinstance(request.data, dict) else ""
+    def step_run(self, *, user: User, booking: SpaceBooking, data: Any) -> SpaceBooking:
+        note = str(data.get("note", ""))[:300] if isinstance(data, dict) else ""
         if self.action_name == "approve":
-            booking = services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
-        elif self.action_name == "decline":
-            booking = services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
-        else:
-            booking = services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
-        return Response(SpaceBookingSerializer(booking).data)
+            return services.space_booking_approve(actor=user, booking=booking, note=note)
+        if self.action_name == "decline":
+            return services.space_booking_decline(actor=user, booking=booking, note=note)
+        return services.space_booking_cancel(actor=user, booking=booking)

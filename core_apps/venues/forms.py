@@ -5,24 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
+from core_apps.bookings.forms import LocalDateTimeField
 
 
 class SpaceBookingRequestForm(forms.Form):
     title = forms.CharField(label=_("What for"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), input_formats=LOCAL_INPUT, widget=LocalDateTimeInput()
-    )
+    starts_at = LocalDateTimeField(label=_("Starts"))
+    ends_at = LocalDateTimeField(label=_("Ends"))
     rrule = forms.CharField(
         label=_("Repeat (RFC 5545 rule)"),
         required=False,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core_apps.artists.photos import PhotoCheckedAdminForm
-from core_apps.venues.ranges import PointRange, TimeRange
+from core_apps.bookings.models import BookingEntry
+from core_apps.bookings.photos import PhotoCheckedAdminForm
+from core_apps.bookings.ranges import booking_constraints
 
 
 class Venue(models.Model):
@@ -191,23 +190,17 @@ class SpaceBooking(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")),
-                name="venues_booking_ends_after_start",
+            # No double booking by construction (buffers included).
+            *booking_constraints(
+                prefix="venues_booking",
+                owner="space_id",
+                blocked_from="blocked_from",
+                blocked_until="blocked_until",
             ),
             models.CheckConstraint(
                 condition=models.Q(blocked_from__lte=models.F("starts_at"))
                 & models.Q(blocked_until__gte=models.F("ends_at")),
                 name="venues_booking_buffers_contain_booking",
-            ),
-            # No double booking by construction (buffers included).
-            ExclusionConstraint(
-                name="venues_booking_no_overlap",
-                expressions=[
-                    (PointRange("space_id"), RangeOperators.OVERLAPS),
-                    (TimeRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
-                ],
-                condition=models.Q(status="confirmed"),
             ),
         ]
 
@@ -215,22 +208,10 @@ class SpaceBooking(models.Model):
         return f"{self.space}: {self.title} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class SpaceBookingEntry(models.Model):
+class SpaceBookingEntry(BookingEntry):
     """Audit log of a space booking; also the in-app inbox of the other side."""
 
     booking = models.ForeignKey(SpaceBooking, on_delete=models.CASCADE, related_name="entries")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=32)
-    data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.booking_id}: {self.action}"
 
 
 class VenueInvoice(models.Model):

@@ -10,6 +10,14 @@ from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from django.db.models import Q, QuerySet
 
 from core_apps.accounts.models import User
+from core_apps.bookings.availability import (
+    BusyPeriod,
+    availability_window_check,
+    busy_periods,
+    overlapping,
+)
+from core_apps.bookings.ranges import InvalidBookingTimes, booking_times_check
+from core_apps.bookings.selectors import booking_inbox, booking_of_party
 from core_apps.venues.models import (
     BlackoutDate,
     OpeningHours,
@@ -20,12 +28,10 @@ from core_apps.venues.models import (
     Venue,
     VenueInvoice,
 )
-from core_apps.venues.ranges import booking_times_check
 from pista.errors import ApplicationError, NotFound
 
 MAX_BOOKING = timedelta(days=14)
 MAX_OCCURRENCES = 104
-MAX_AVAILABILITY_WINDOW = timedelta(days=93)
 
 
 class OutsideOpeningHours(ApplicationError):
@@ -116,10 +122,7 @@ def space_bookings_for_user(*, user: User) -> QuerySet[SpaceBooking]:
 
 def space_booking_for_user(*, user: User, pk: int) -> SpaceBooking:
     """Raises NotFound, also when the user is no party of the booking."""
-    booking = space_bookings_for_user(user=user).filter(pk=pk).first()
-    if booking is None:
-        raise NotFound("No such booking.")
-    return booking
+    return booking_of_party(space_bookings_for_user(user=user), pk=pk)
 
 
 def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
@@ -138,19 +141,9 @@ def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
 
 def space_inbox(*, user: User) -> QuerySet[SpaceBookingEntry]:
     """In-app notifications: steps the other side took on the user's space bookings."""
-    return (
-        SpaceBookingEntry.objects.filter(
-            Q(booking__requester=user) | Q(booking__space__venue__managers=user)
-        )
-        .exclude(actor=user)
-        .select_related("booking", "booking__space", "actor")
-        .distinct()
-        .order_by("-created", "-pk")
-    )
-
-
-def space_booking_entries(*, booking: SpaceBooking) -> QuerySet[SpaceBookingEntry]:
-    return booking.entries.select_related("actor").order_by("created", "pk")
+    entries = SpaceBookingEntry.objects.select_related("booking__space")
+    parties = Q(booking__requester=user) | Q(booking__space__venue__managers=user)
+    return booking_inbox(entries, parties=parties, user=user)
 
 
 def space_invoice_for_user(*, user: User, booking_pk: int) -> VenueInvoice:
@@ -256,16 +249,21 @@ def space_quote(*, space: Space, starts_at: datetime, ends_at: datetime) -> Quot
     )
 
 
+def _confirmed_blocking(
+    *, space: Space, starts: datetime, ends: datetime
+) -> QuerySet[SpaceBooking]:
+    """Confirmed bookings whose blocked time (buffers included) overlaps ``[starts, ends)``."""
+    confirmed = SpaceBooking.objects.filter(space=space, status=SpaceBooking.Status.CONFIRMED)
+    return overlapping(
+        confirmed, starts=starts, ends=ends, start_field="blocked_from", end_field="blocked_until"
+    )
+
+
 def space_confirmed_overlapping(
     *, space: Space, blocked_from: datetime, blocked_until: datetime, exclude: int | None = None
 ) -> SpaceBooking | None:
     """A confirmed booking whose blocked time (buffers included) overlaps, if any."""
-    clashes = SpaceBooking.objects.filter(
-        space=space,
-        status=SpaceBooking.Status.CONFIRMED,
-        blocked_from__lt=blocked_until,
-        blocked_until__gt=blocked_from,
-    )
+    clashes = _confirmed_blocking(space=space, starts=blocked_from, ends=blocked_until)
     if exclude is not None:
         clashes = clashes.exclude(pk=exclude)
     return clashes.order_by("blocked_from").first()
@@ -322,8 +320,6 @@ def space_occurrences_preview(
     """Every date of a request with its price, or the reason it cannot be booked
     (venue rules or a clash with a confirmed booking). Raises InvalidBookingTimes,
     InvalidRecurrence."""
-    from core_apps.venues.ranges import InvalidBookingTimes
-
     previews = []
     for start, end in space_occurrence_times(
         space=space, starts_at=starts_at, ends_at=ends_at, rrule=rrule
@@ -357,35 +353,28 @@ def space_occurrences_preview(
 # --- availability and calendar ---------------------------------------------------------
 
 
-def space_busy(*, space: Space, starts: datetime, ends: datetime) -> list[dict[str, object]]:
+def space_busy(*, space: Space, starts: datetime, ends: datetime) -> list[BusyPeriod]:
     """Busy periods of a space between two times: confirmed bookings (buffers
     included) and blackout dates. Raises InvalidBookingTimes, ApplicationError."""
-    booking_times_check(starts_at=starts, ends_at=ends)
-    if ends - starts > MAX_AVAILABILITY_WINDOW:
-        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
+    availability_window_check(starts=starts, ends=ends)
     zone = _zone(space)
-    busy: list[dict[str, object]] = []
-    bookings = SpaceBooking.objects.filter(
-        space=space,
-        status=SpaceBooking.Status.CONFIRMED,
-        blocked_from__lt=ends,
-        blocked_until__gt=starts,
-    ).order_by("blocked_from")
-    for booking in bookings:
-        busy.append(
-            {"starts_at": booking.blocked_from, "ends_at": booking.blocked_until, "kind": "booking"}
-        )
+    bookings = _confirmed_blocking(space=space, starts=starts, ends=ends).order_by("blocked_from")
     days = _local_days(starts, ends, zone)
-    for blackout in BlackoutDate.objects.filter(venue_id=space.venue_id, date__in=days):
-        busy.append(
-            {
-                "starts_at": _at(blackout.date, time.min, zone),
-                "ends_at": _at(blackout.date + timedelta(days=1), time.min, zone),
-                "kind": "blackout",
-            }
-        )
-    busy.sort(key=lambda period: period["starts_at"])  # type: ignore[arg-type,return-value]
-    return busy
+    blackouts = BlackoutDate.objects.filter(venue_id=space.venue_id, date__in=days)
+    return busy_periods(
+        (
+            BusyPeriod(starts_at=b.blocked_from, ends_at=b.blocked_until, kind="booking")
+            for b in bookings
+        ),
+        (
+            BusyPeriod(
+                starts_at=_at(blackout.date, time.min, zone),
+                ends_at=_at(blackout.date + timedelta(days=1), time.min, zone),
+                kind="blackout",
+            )
+            for blackout in blackouts
+        ),
+    )
 
 
 def space_calendar(
@@ -404,12 +393,8 @@ def space_calendar(
     window_start = _at(days[0], time.min, zone)
     window_end = _at(days[-1] + timedelta(days=1), time.min, zone)
     by_day: dict[date, list[SpaceBooking]] = {day: [] for day in days}
-    bookings = SpaceBooking.objects.filter(
-        space=space,
-        status=SpaceBooking.Status.CONFIRMED,
-        starts_at__lt=window_end,
-        ends_at__gt=window_start,
-    ).order_by("starts_at")
+    confirmed = SpaceBooking.objects.filter(space=space, status=SpaceBooking.Status.CONFIRMED)
+    bookings = overlapping(confirmed, starts=window_start, ends=window_end).order_by("starts_at")
     for booking in bookings:
         day = booking.starts_at.astimezone(zone).date()
         if day in by_day:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core_apps.bookings.serializers import BookingRequestSerializer
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
 
 
@@ -83,14 +84,10 @@ class SpaceBookingSerializer(serializers.ModelSerializer):
         ]
 
 
-class SpaceBookingRequestSerializer(serializers.Serializer):
+class SpaceBookingRequestSerializer(BookingRequestSerializer):
     space = serializers.IntegerField()
-    title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
     rrule = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     free_dates_only = serializers.BooleanField(required=False, default=False)
-    event_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class BlackoutSerializer(serializers.Serializer):
@@ -112,12 +109,3 @@ class OccurrenceSerializer(serializers.Serializer):
     problem = serializers.CharField(allow_null=True)
     problem_code = serializers.CharField(allow_null=True)
     conflicting_booking = serializers.IntegerField(allow_null=True)
-
-
-class AvailabilityQuerySerializer(serializers.Serializer):
-    to = serializers.DateTimeField()
-
-    def get_fields(self):  # type: ignore[no-untyped-def]
-        fields = super().get_fields()
-        fields["from"] = serializers.DateTimeField()  # ``from`` is a Python keyword
-        return fields

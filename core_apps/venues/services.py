@@ -16,9 +16,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from core_apps.accounts.models import User
+from core_apps.bookings.ranges import BookingConflict, overlap_guard
+from core_apps.bookings.workflow import (
+    BookingFlow,
+    booking_entry_record,
+    booking_for_update,
+    bookings_for_update,
+    step,
+)
 from core_apps.venues.models import (
     BlackoutDate,
     Space,
@@ -28,7 +36,6 @@ from core_apps.venues.models import (
     Venue,
     VenueInvoice,
 )
-from core_apps.venues.ranges import BookingConflict, exclusion_violation_constraint
 from core_apps.venues.selectors import (
     Occurrence,
     space_confirmed_overlapping,
@@ -36,20 +43,24 @@ from core_apps.venues.selectors import (
     space_quote,
     venue_is_managed_by,
 )
+from core_apps.venues.tasks import space_booking_notify_task
 from pista.errors import ApplicationError, Conflict, PermissionDenied
-from pista.tasks import task_enqueue_on_commit
 
 Status = SpaceBooking.Status
+
+SPACE_BOOKING_FLOW = BookingFlow(
+    {
+        "approve": step({Status.REQUESTED}, Status.CONFIRMED),
+        "decline": step({Status.REQUESTED}, Status.DECLINED),
+        "cancel": step({Status.REQUESTED, Status.CONFIRMED}, Status.CANCELLED),
+    }
+)
 
 
 class RecurrenceHasConflicts(Conflict):
     """Some dates of a recurring request cannot be booked; ``extra["dates"]`` lists them."""
 
     default_code = "recurrence_conflicts"
-
-
-class InvalidTransition(Conflict):
-    default_code = "invalid_transition"
 
 
 def _entry(
@@ -62,14 +73,14 @@ def _entry(
 ) -> SpaceBookingEntry:
     """Audit the step and notify the other side (email after commit; in-app inbox).
     A series sends one email for all its dates, not one per date."""
-    from core_apps.venues.tasks import space_booking_notify_task
-
-    entry = SpaceBookingEntry.objects.create(
-        booking=booking, actor=actor, action=action, data=data or {}
+    return booking_entry_record(
+        entry_model=SpaceBookingEntry,
+        booking=booking,
+        actor=actor,
+        action=action,
+        data=data,
+        notify_task=space_booking_notify_task if notify else None,
     )
-    if notify:
-        task_enqueue_on_commit(space_booking_notify_task, entry_id=entry.pk)
-    return entry
 
 
 def _problems(occurrences: list[Occurrence]) -> list[dict[str, Any]]:
@@ -167,35 +178,35 @@ def space_booking_request(
 def _confirm(
     *, booking: SpaceBooking, actor: User | None, note: str = "", notify: bool = True
 ) -> SpaceBooking:
-    """Confirm a locked, requested booking. Raises BookingConflict."""
-    booking.status = Status.CONFIRMED
+    """Confirm a locked, requested booking. Raises InvalidTransition, BookingConflict."""
+    booking.status = SPACE_BOOKING_FLOW.target(booking, "approve")
     booking.decided_by = actor
     booking.decision_note = note[:300]
-    try:
-        with transaction.atomic():
-            booking.save(update_fields=["status", "decided_by", "decision_note"])
-    except IntegrityError as exc:
-        if exclusion_violation_constraint(exc) is None:
-            raise
-        booking.status = Status.REQUESTED
-        clash = space_confirmed_overlapping(
-            space=booking.space,
-            blocked_from=booking.blocked_from,
-            blocked_until=booking.blocked_until,
-            exclude=booking.pk,
-        )
-        raise BookingConflict(
-            f"{booking.space.name} is already booked then"
-            + (
-                f": booking #{clash.pk} ({clash.title}, {clash.starts_at:%Y-%m-%d %H:%M} UTC)."
-                if clash
-                else "."
-            ),
-            extra={"conflicting_booking": clash.pk if clash else None},
-        ) from exc
+    with overlap_guard(lambda: _conflict(booking)):
+        booking.save(update_fields=["status", "decided_by", "decision_note"])
     _invoice_issue(booking=booking)
     _entry(booking=booking, actor=actor, action="confirmed", data={"note": note}, notify=notify)
     return booking
+
+
+def _conflict(booking: SpaceBooking) -> BookingConflict:
+    """The clash that kept ``booking`` from being confirmed; it stays requested."""
+    booking.status = Status.REQUESTED
+    clash = space_confirmed_overlapping(
+        space=booking.space,
+        blocked_from=booking.blocked_from,
+        blocked_until=booking.blocked_until,
+        exclude=booking.pk,
+    )
+    return BookingConflict(
+        f"{booking.space.name} is already booked then"
+        + (
+            f": booking #{clash.pk} ({clash.title}, {clash.starts_at:%Y-%m-%d %H:%M} UTC)."
+            if clash
+            else "."
+        ),
+        extra={"conflicting_booking": clash.pk if clash else None},
+    )
 
 
 def _invoice_issue(*, booking: SpaceBooking) -> VenueInvoice:
@@ -221,11 +232,8 @@ def _invoice_issue(*, booking: SpaceBooking) -> VenueInvoice:
 
 
 def _locked(booking: SpaceBooking) -> SpaceBooking:
-    return (
-        SpaceBooking.objects.select_for_update(of=("self",))
-        .select_related("space", "space__venue", "requester")
-        .get(pk=booking.pk)
-    )
+    related = SpaceBooking.objects.select_related("space", "space__venue", "requester")
+    return booking_for_update(related, pk=booking.pk)
 
 
 def _manager_check(*, venue: Venue, actor: User) -> None:
@@ -239,8 +247,6 @@ def space_booking_approve(*, actor: User, booking: SpaceBooking, note: str = "")
     InvalidTransition, BookingConflict."""
     booking = _locked(booking)
     _manager_check(venue=booking.space.venue, actor=actor)
-    if booking.status != Status.REQUESTED:
-        raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
     return _confirm(booking=booking, actor=actor, note=note)
 
 
@@ -253,13 +259,12 @@ def space_booking_series_approve(
     _manager_check(venue=series.space.venue, actor=actor)
     confirmed: list[SpaceBooking] = []
     declined: list[SpaceBooking] = []
-    pending = SpaceBooking.objects.filter(series=series, status=Status.REQUESTED).order_by("pk")
-    locked = pending.select_for_update(of=("self",)).select_related("space__venue", "requester")
-    for booking in locked:
+    pending = SpaceBooking.objects.filter(series=series, status=Status.REQUESTED)
+    for booking in bookings_for_update(pending.select_related("space__venue", "requester")):
         try:
             confirmed.append(_confirm(booking=booking, actor=actor, notify=not confirmed))
         except BookingConflict as exc:
-            booking.status = Status.DECLINED
+            booking.status = SPACE_BOOKING_FLOW.target(booking, "decline")
             booking.decided_by = actor
             booking.decision_note = exc.message[:300]
             booking.save(update_fields=["status", "decided_by", "decision_note"])
@@ -279,9 +284,7 @@ def space_booking_decline(*, actor: User, booking: SpaceBooking, note: str = "")
     """Raises PermissionDenied, InvalidTransition."""
     booking = _locked(booking)
     _manager_check(venue=booking.space.venue, actor=actor)
-    if booking.status != Status.REQUESTED:
-        raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
-    booking.status = Status.DECLINED
+    booking.status = SPACE_BOOKING_FLOW.target(booking, "decline")
     booking.decided_by = actor
     booking.decision_note = note[:300]
     booking.save(update_fields=["status", "decided_by", "decision_note"])
@@ -327,8 +330,12 @@ def space_booking_event_link(
         _manager_check(venue=booking.space.venue, actor=actor)
     booking.event_id = event_id
     booking.save(update_fields=["event_id"])
-    SpaceBookingEntry.objects.create(
-        booking=booking, actor=actor, action="event_linked", data={"event_id": event_id}
+    _entry(
+        booking=booking,
+        actor=actor,
+        action="event_linked",
+        data={"event_id": event_id},
+        notify=False,
     )
     return booking
 
@@ -340,9 +347,7 @@ def space_booking_cancel(*, actor: User, booking: SpaceBooking) -> SpaceBooking:
     booking = _locked(booking)
     if booking.requester_id != actor.pk:
         _manager_check(venue=booking.space.venue, actor=actor)
-    if booking.status not in {Status.REQUESTED, Status.CONFIRMED}:
-        raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
-    booking.status = Status.CANCELLED
+    booking.status = SPACE_BOOKING_FLOW.target(booking, "cancel")
     booking.save(update_fields=["status"])
     _entry(booking=booking, actor=actor, action="cancelled")
     return booking

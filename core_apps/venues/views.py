@@ -9,16 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core_apps.bookings.selectors import booking_entries
+from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
 from core_apps.venues import selectors, services
 from core_apps.venues.forms import DecisionForm, SpaceBookingRequestForm
-from pista.errors import ApplicationError, NotFound
-
-
-def _or_404(error: NotFound) -> Http404:
-    return Http404(error.message)
+from pista.errors import ApplicationError
 
 
 def venue_index(request: HttpRequest) -> HttpResponse:
@@ -26,10 +25,7 @@ def venue_index(request: HttpRequest) -> HttpResponse:
 
 
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        venue = selectors.venue_get(slug=slug)
-    except NotFound as exc:
-        raise _or_404(exc) from exc
+    venue = or_404(lambda: selectors.venue_get(slug=slug))
     return render(
         request,
         "venues/venue_detail.html",
@@ -45,10 +41,7 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The space's week or month calendar, and the request form with a price and
     conflict preview before anything is sent."""
-    try:
-        space = selectors.space_get(pk=pk)
-    except NotFound as exc:
-        raise _or_404(exc) from exc
+    space = or_404(lambda: selectors.space_get(pk=pk))
     zone = ZoneInfo(space.venue.time_zone)
     view = "month" if request.GET.get("view") == "month" else "week"
     try:
@@ -109,31 +102,20 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def booking_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "venues/booking_list.html",
-        {
-            "bookings": selectors.space_bookings_for_user(user=user),  # type: ignore[arg-type]
-            "inbox": selectors.space_inbox(user=user)[:20],  # type: ignore[arg-type]
-        },
-    )
+booking_list = booking_list_view(
+    app="venues", bookings=selectors.space_bookings_for_user, inbox=selectors.space_inbox
+)
 
 
 @login_required
-def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        booking = selectors.space_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise _or_404(exc) from exc
+def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    booking = or_404(lambda: selectors.space_booking_for_user(user=request.user, pk=pk))  # type: ignore[arg-type]
     return render(
         request,
         "venues/booking_detail.html",
         {
             "booking": booking,
-            "entries": selectors.space_booking_entries(booking=booking),
+            "entries": booking_entries(booking.entries.all()),
             "is_manager": selectors.venue_is_managed_by(
                 venue=booking.space.venue,
                 user=request.user,  # type: ignore[arg-type]
@@ -141,48 +123,49 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": DecisionForm(),
             "zone": ZoneInfo(booking.space.venue.time_zone),
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    try:
-        booking = selectors.space_booking_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise _or_404(exc) from exc
+    user = request.user
+    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))  # type: ignore[arg-type]
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    user = request.user
-    try:
-        if action == "approve-series" and booking.series_id is not None:
-            series = selectors.space_series_for_user(user=user, pk=booking.series_id)  # type: ignore[arg-type]
-            confirmed, declined = services.space_booking_series_approve(actor=user, series=series)  # type: ignore[arg-type]
-            messages.success(
-                request, f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
-            )
-            return redirect("venues:booking", pk=pk)
-        if action == "approve":
-            services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
-        elif action == "decline":
-            services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
-        elif action == "cancel":
-            services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
-        else:
-            raise Http404("No such action.")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        response = booking_detail(request, pk)
-        response.status_code = exc.status_code
-        return response
-    messages.success(request, f"Booking {action}d." if action != "cancel" else "Booking cancelled.")
-    return redirect("venues:booking", pk=pk)
+
+    def series_approve() -> str:
+        series = selectors.space_series_for_user(user=user, pk=booking.series_id)  # type: ignore[arg-type]
+        confirmed, declined = services.space_booking_series_approve(actor=user, series=series)  # type: ignore[arg-type]
+        return f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
+
+    def approve() -> str:
+        services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        return "Booking approved."
+
+    def decline() -> str:
+        services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        return "Booking declined."
+
+    def cancel() -> str:
+        services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
+        return "Booking cancelled."
+
+    steps = {"approve": approve, "decline": decline, "cancel": cancel}
+    if booking.series_id is not None:
+        steps["approve-series"] = series_approve
+    if action not in steps:
+        raise Http404("No such action.")
+    return booking_step_run(
+        request,
+        run=steps[action],
+        failed=lambda status: booking_detail(request, pk, status=status),
+        done_url=reverse("venues:booking", args=[pk]),
+    )
 
 
 @login_required
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        invoice = selectors.space_invoice_for_user(user=request.user, booking_pk=pk)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise _or_404(exc) from exc
+    invoice = or_404(lambda: selectors.space_invoice_for_user(user=request.user, booking_pk=pk))  # type: ignore[arg-type]
     return render(request, "venues/invoice.html", {"invoice": invoice})

@@ -186,7 +186,7 @@ def test_files_that_only_pretend_to_be_images_are_refused(not_an_image):
 
 
 def test_a_decompression_bomb_is_refused_not_a_500():
-    from core_apps.artists.photos import InvalidPhoto, photo_clean
+    from core_apps.bookings.photos import InvalidPhoto, photo_clean
     from core_apps.community.errors import InvalidImage as CommunityInvalidImage
     from core_apps.community.images import image_sanitise as community_image_sanitise
 

@@ -10,9 +10,6 @@ from core_apps.artists.models import ArtistBlock, ArtistBooking
 from core_apps.artists.selectors import artist_bookings_for_event, artist_gigs_ical, artist_inbox
 from core_apps.artists.services import (
     ArtistUnavailable,
-    CurrencyMismatch,
-    InvalidAmount,
-    InvalidTransition,
     NotYourTurn,
     artist_block_create,
     artist_booking_accept,
@@ -23,7 +20,9 @@ from core_apps.artists.services import (
     artist_booking_request,
     artist_booking_withdraw,
 )
-from core_apps.venues.ranges import BookingConflict, InvalidBookingTimes
+from core_apps.bookings.money import CurrencyMismatch, InvalidAmount
+from core_apps.bookings.ranges import BookingConflict, InvalidBookingTimes
+from core_apps.bookings.workflow import InvalidTransition
 from pista.errors import NotFound, PermissionDenied
 from tests.core_apps.venues.factories import ArtistFactory, berlin, user_with_role
 

@@ -61,7 +61,7 @@ def test_cms_photo_uploads_are_checked_like_the_artists_own(in_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from core_apps.artists.photos import PhotoCheckedAdminForm
+    from core_apps.bookings.photos import PhotoCheckedAdminForm
 
     class SpacePhotoForm(PhotoCheckedAdminForm):
         class Meta:

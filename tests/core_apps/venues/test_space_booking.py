@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from core_apps.accounts.roles import Role
+from core_apps.bookings.ranges import BookingConflict, InvalidBookingTimes
 from core_apps.venues.models import BlackoutDate, OpeningHours, SpaceBooking, VenueInvoice
-from core_apps.venues.ranges import BookingConflict, InvalidBookingTimes
 from core_apps.venues.selectors import (
     BelowMinimumDuration,
     InvalidRecurrence,

@@ -11,8 +11,8 @@ from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
+from core_apps.bookings.ranges import BookingConflict
 from core_apps.venues.models import SpaceBooking, VenueInvoice
-from core_apps.venues.ranges import BookingConflict
 from core_apps.venues.services import space_booking_approve, space_booking_request
 from tests.core_apps.venues.factories import SpaceFactory, VenueFactory, berlin, user_with_role
 

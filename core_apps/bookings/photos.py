@@ -1,4 +1,5 @@
-"""Profile photos: checked by content, size-limited, re-encoded without EXIF."""
+"""Photos of what is booked (artist profiles, spaces): checked by content,
+size-limited, re-encoded without EXIF."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from core_apps.venues.money import money_format
+from core_apps.bookings.money import money_format
 
 register = template.Library()
 
