@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import robots_txt, sitemap_xml
-from core_apps.accounts.views import login_redirect
+from core_apps.accounts.views import account_page_redirect, login_redirect
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
@@ -19,8 +19,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),
     path("privacy/", include("core_apps.privacy.urls")),
-    # Wagtail's own sign-in form would skip two-factor: allauth's is the only one.
+    # One way in: allauth's sign-in, reset and account pages (two-factor,
+    # throttling, audit). Wagtail's own sign-in forms (the admin's and the one
+    # for private pages) and its password reset are sent there; its account
+    # page changes neither email nor password (WAGTAIL_*_MANAGEMENT_ENABLED).
     path("cms/login/", login_redirect),
+    path("_util/login/", login_redirect),
+    path("cms/password_reset/", account_page_redirect, {"to": "account_reset_password"}),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domain_urls")),
     path("settings/data/", include("tenants.data_urls")),
