@@ -33,6 +33,15 @@ def community_url(*, community: Community) -> str:
     return host_url(host=community_primary_domain(community=community) or "")
 
 
+def site_url_current() -> str:
+    """The base URL of the site whose schema the connection is in: the
+    community's primary domain, or the platform's ``PISTA_BASE_DOMAIN`` in the
+    public schema. Built from settings, never from a request's ``Host``."""
+    if current_schema() == get_public_schema_name():
+        return f"{settings.PISTA_SCHEME}://{settings.PISTA_BASE_DOMAIN}"
+    return community_url(community=community_current())
+
+
 def host_url(*, host: str) -> str:
     """``scheme://host`` for a domain; platform sub-domains share the platform's
     port (development), custom domains don't."""

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailConfirmation
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.mail import EmailMessage
 from django.db import connection
 from django.http import HttpRequest
+from django.urls import reverse
 
 from pista.ratelimit import client_ip
 from pista.redirects import redirect_target_safe
+from tenants.selectors import community_current, site_url_current
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,6 +45,18 @@ class AccountAdapter(DefaultAccountAdapter):
             subject_prefix=self.format_email_subject(""),
             request=allauth_context.request,
         )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """Reset links point at the community's own address (or the platform's),
+        built from settings: never from the request's ``Host`` or port."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url_current() + path.replace("UID-KEY", quote(key))
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest, emailconfirmation: EmailConfirmation
+    ) -> str:
+        """Confirmation links, like reset links, use the configured address."""
+        return site_url_current() + reverse("account_confirm_email", args=[emailconfirmation.key])
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Members sign up on their community's host; the platform host has
@@ -70,8 +86,6 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         """Authenticator apps list the code under the community's name."""
-        from tenants.selectors import community_current
-
         if connection.schema_name == "public":
             return "Pista"
         return f"{community_current().name} (Pista)"
