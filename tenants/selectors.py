@@ -58,7 +58,9 @@ def community_current() -> Community:
     Raises Community.DoesNotExist in the public schema.
     """
     tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Community):
+    # On the platform host the connection's tenant is the platform's own row
+    # (public schema), which is no community.
+    if isinstance(tenant, Community) and tenant.schema_name != get_public_schema_name():
         return tenant
     return Community.objects.exclude(schema_name=get_public_schema_name()).get(
         schema_name=current_schema()
