@@ -11,12 +11,12 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.mail import EmailMessage
-from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 
 from pista.ratelimit import client_ip
 from pista.redirects import redirect_target_safe
+from pista.tenancy import in_public_schema
 from tenants.selectors import community_current, site_url_current
 
 
@@ -61,7 +61,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Members sign up on their community's host; the platform host has
         operators only (``createsuperuser``)."""
-        return connection.schema_name != "public"
+        return not in_public_schema()
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client's address behind the trusted proxies only (rate limits,
@@ -86,6 +86,6 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         """Authenticator apps list the code under the community's name."""
-        if connection.schema_name == "public":
+        if in_public_schema():
             return "Pista"
         return f"{community_current().name} (Pista)"
