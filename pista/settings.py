@@ -426,8 +426,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Two-factor authentication (allauth.mfa): authenticator apps, passkeys (also
-# for signing in without a password) and recovery codes. Required for staff
-# (core_apps.accounts.middleware.StaffMFAMiddleware), optional for members.
+# for signing in without a password) and recovery codes. Required for staff,
+# decided by permission (core_apps.accounts.security.mfa_required_for),
+# optional for members; the pages that change the email address, the password
+# or the authenticators need a session that proved it
+# (core_apps.accounts.middleware.StaffMFAMiddleware).
 MFA_ADAPTER = "core_apps.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -479,7 +482,16 @@ PASSWORD_HASHERS = (
 # --- Wagtail --------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Pista"
 WAGTAILADMIN_BASE_URL = f"{PISTA_SCHEME}://{PISTA_BASE_DOMAIN}"
+# One way in: allauth's forms only. Wagtail's sign-in forms are redirected to
+# allauth's (pista/urls_tenant.py); its account page changes neither the email
+# address nor the password, it has no password reset of its own, and its user
+# editor sets no passwords (people set theirs through allauth's reset link).
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False

@@ -8,8 +8,9 @@ from django.urls import include, path
 admin.site.site_header = "Pista operator console"
 
 urlpatterns = [
-    # Operators sign in through allauth (two-factor), never Django's own form.
-    path("admin/login/", include("core_apps.accounts.login_redirect_urls")),
+    # Operators sign in and change their password through allauth (two-factor,
+    # throttling, audit), never Django's own forms.
+    path("", include("core_apps.accounts.platform_login_redirect_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -17,8 +17,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),
     path("privacy/", include("core_apps.privacy.urls")),
-    # Wagtail's own sign-in form would skip two-factor: allauth's is the only one.
-    path("cms/login/", include("core_apps.accounts.login_redirect_urls")),
+    # One way in: allauth's sign-in, reset and account pages (two-factor,
+    # throttling, audit). Wagtail's own sign-in forms (the admin's and the one
+    # for private pages) and its password reset are sent there; its account
+    # page changes neither email nor password (WAGTAIL_*_MANAGEMENT_ENABLED).
+    path("", include("core_apps.accounts.login_redirect_urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("settings/domains/", include("tenants.domains.urls")),
     path("settings/data/", include("tenants.lifecycle.urls")),

@@ -20,7 +20,9 @@ def community_current() -> Community:
     Raises Community.DoesNotExist in the public schema.
     """
     tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Community):
+    # On the platform host the connection's tenant is the platform's own row
+    # (public schema), which is no community.
+    if isinstance(tenant, Community) and tenant.schema_name != get_public_schema_name():
         return tenant
     return Community.objects.exclude(schema_name=get_public_schema_name()).get(
         schema_name=current_schema()
@@ -38,6 +40,15 @@ def community_url(*, community: Community) -> str:
     Sub-domains of the platform share its port (development); custom domains don't.
     """
     return host_url(host=community_primary_domain(community=community) or "")
+
+
+def site_url_current() -> str:
+    """The base URL of the site whose schema the connection is in: the
+    community's primary domain, or the platform's ``PISTA_BASE_DOMAIN`` in the
+    public schema. Built from settings, never from a request's ``Host``."""
+    if current_schema() == get_public_schema_name():
+        return f"{settings.PISTA_SCHEME}://{settings.PISTA_BASE_DOMAIN}"
+    return community_url(community=community_current())
 
 
 def host_url(*, host: str) -> str:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailConfirmation
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.mail import EmailMessage
-from django.db import connection
 from django.http import HttpRequest
+from django.urls import reverse
 
 from pista.ratelimit import client_ip
 from pista.redirects import redirect_target_safe
-from tenants.current import community_current
+from pista.tenancy import in_public_schema
+from tenants.current import community_current, site_url_current
 from themes.mail import email_message_build
 
 
@@ -42,10 +45,22 @@ class AccountAdapter(DefaultAccountAdapter):
             request=allauth_context.request,
         )
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """Reset links point at the community's own address (or the platform's),
+        built from settings: never from the request's ``Host`` or port."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url_current() + path.replace("UID-KEY", quote(key))
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest, emailconfirmation: EmailConfirmation
+    ) -> str:
+        """Confirmation links, like reset links, use the configured address."""
+        return site_url_current() + reverse("account_confirm_email", args=[emailconfirmation.key])
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Members sign up on their community's host; the platform host has
         operators only (``createsuperuser``)."""
-        return connection.schema_name != "public"
+        return not in_public_schema()
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client's address behind the trusted proxies only (rate limits,
@@ -70,6 +85,6 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         """Authenticator apps list the code under the community's name."""
-        if connection.schema_name == "public":
+        if in_public_schema():
             return "Pista"
         return f"{community_current().name} (Pista)"

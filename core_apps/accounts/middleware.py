@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core_apps.accounts.security import (
-    mfa_enabled_for,
+    SecondFactorStep,
     mfa_required_for,
+    second_factor_step,
     session_expired,
-    session_mfa_verified,
     session_policy_for,
 )
 
@@ -59,9 +60,12 @@ class SessionLifetimeMiddleware:
 
 
 class StaffMFAMiddleware:
-    """Staff must have proved a second factor in this session before any page
-    but the account pages works: without an authenticator they are sent to set
-    one up, with one (a session that skipped the code) to re-authenticate."""
+    """Staff (by permission, see ``security.mfa_required_for``) must have
+    proved a second factor in this session before any page but the account
+    pages works: without an authenticator they are sent to set one up, with one
+    (a session that skipped the code) to re-authenticate. The account pages
+    that change what protects an account (``security.SECOND_FACTOR_PAGES``)
+    ask the same of everyone who has an authenticator."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -72,14 +76,29 @@ class StaffMFAMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and getattr(request, "pista_mfa_required", None) is not False
-            and mfa_required_for(user)
-            and not session_mfa_verified(request)
         ):
-            return self._refuse(request, has_authenticator=mfa_enabled_for(user))
+            step = second_factor_step(request, view_name=None)
+            if step is not SecondFactorStep.NONE:
+                return self._refuse(request, step=step)
         return self.get_response(request)
 
-    def _refuse(self, request: HttpRequest, *, has_authenticator: bool) -> HttpResponse:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return None
+        step = second_factor_step(request, view_name=match.url_name or "")
+        if step is SecondFactorStep.NONE:
+            return None
+        return self._refuse(request, step=step)
+
+    def _refuse(self, request: HttpRequest, *, step: SecondFactorStep) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse(
                 {
@@ -89,7 +108,7 @@ class StaffMFAMiddleware:
                 status=403,
             )
         query = urlencode({"next": request.get_full_path()})
-        if has_authenticator:
+        if step is SecondFactorStep.PROVE:
             return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
         messages.warning(
             request,

@@ -101,3 +101,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MEMBER: [],
 }
 STAFF_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.ORGANIZER, Role.MODERATOR})
+
+# The only permissions that open no staff page or staff API: a teacher's or an
+# organizer's *request* to book a room or an artist, decided by the other side.
+# Holding any other permission (``wagtailadmin.access_admin``, the event,
+# ticketing, order, booking and community management permissions…), from
+# whatever group, makes a user staff for the two-factor rule
+# (``core_apps.accounts.security.mfa_required_for``): a new permission is a
+# staff one until it is listed here.
+MEMBER_PERMISSIONS = frozenset(BOOKING_REQUESTS)

@@ -1,21 +1,26 @@
 """Who must use two-factor authentication, and how long a session may live.
 
-Staff (platform operators, community owners, admins, organizers, moderators)
-must have signed in with a second factor in the current session before any
-page but the account pages works; members may opt in. Sessions end after an
-idle period and after an absolute lifetime, shorter for staff.
+Staff — platform operators, and anyone holding a permission that opens a
+staff page or API (``wagtailadmin.access_admin``, event, order, booking or
+community management…), whatever group granted it — must have proved a second
+factor in the current session before any page but the account pages works;
+members may opt in. Changing what protects an account (email address,
+password, authenticators, recovery codes) needs a session that proved the
+second factor too, for anyone who has one. Sessions end after an idle period
+and after an absolute lifetime, shorter for staff.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from core_apps.accounts.roles import STAFF_ROLES
+from core_apps.accounts.roles import MEMBER_PERMISSIONS
 
 SESSION_LOGIN_AT = "pista_login_at"
 SESSION_SEEN_AT = "pista_seen_at"
@@ -24,13 +29,46 @@ SESSION_SEEN_AT = "pista_seen_at"
 SEEN_AT_RESOLUTION_S = 60
 
 
+# Account pages that change what protects the account: a session must have
+# proved the second factor (if the user has one) before they open. Staff
+# without one may still reach the two pages that set one up.
+SECOND_FACTOR_PAGES = frozenset(
+    {
+        "account_email",
+        "account_change_password",
+        "account_set_password",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_activate_totp",
+        "mfa_deactivate_totp",
+        "mfa_add_webauthn",
+        "mfa_edit_webauthn",
+        "mfa_remove_webauthn",
+    }
+)
+ENROLMENT_PAGES = frozenset({"mfa_activate_totp", "mfa_add_webauthn"})
+
+
+class SecondFactorStep(StrEnum):
+    """What a session must still do before a page opens."""
+
+    NONE = ""
+    ENROL = "enrol"  # set up an authenticator app or a passkey
+    PROVE = "prove"  # enter the code (or use the passkey) it already has
+
+
 def mfa_required_for(user: Any) -> bool:
-    """True for staff: operators, and holders of a staff role in a community."""
+    """True for staff: operators (``is_staff``, ``is_superuser``) and anyone
+    holding a permission beyond a member's (``roles.MEMBER_PERMISSIONS``) —
+    by permission, from any group, not by the group's name."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return bool(user.groups.filter(name__in=[role.value for role in STAFF_ROLES]).exists())
+    # Cached on the user object for the request: the views' own has_perm()
+    # checks reuse it.
+    return bool(user.get_all_permissions() - MEMBER_PERMISSIONS)
 
 
 def mfa_enabled_for(user: Any) -> bool:
@@ -56,6 +94,35 @@ def session_mfa_mark(request: HttpRequest, user: Any, *, authenticator: Any) -> 
     from allauth.account.internal.flows.login import record_authentication
 
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def second_factor_step(request: HttpRequest, *, view_name: str | None) -> SecondFactorStep:
+    """What the signed-in user of ``request`` must do before ``view_name``
+    (a URL name; ``None`` for a page outside the account pages) opens.
+
+    Staff must have proved a second factor in this session for every page;
+    anyone with an authenticator must have proved it for the pages in
+    ``SECOND_FACTOR_PAGES``; staff without one are sent to set one up (the
+    set-up pages stay open to them).
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return SecondFactorStep.NONE
+    protected = view_name is None or view_name in SECOND_FACTOR_PAGES
+    if not protected:
+        return SecondFactorStep.NONE
+    staff = getattr(request, "pista_mfa_required", None)
+    if staff is None:
+        staff = mfa_required_for(user)
+    if view_name is None and not staff:
+        return SecondFactorStep.NONE
+    if session_mfa_verified(request):
+        return SecondFactorStep.NONE
+    if mfa_enabled_for(user):
+        return SecondFactorStep.PROVE
+    if staff and view_name not in ENROLMENT_PAGES:
+        return SecondFactorStep.ENROL
+    return SecondFactorStep.NONE
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Account pages of our own, beside allauth's: ending sessions, and sending
-the other sign-in forms (Django admin, Wagtail) to allauth's, which asks for
-the second factor."""
+the other sign-in, password and account forms (Django admin, Wagtail) to
+allauth's, which ask for the second factor, throttle and audit."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     ):
         target = f"{target}?{urlencode({'next': next_url})}"
     return HttpResponseRedirect(target)
+
+
+def account_page_redirect(request: HttpRequest, *, to: str) -> HttpResponse:
+    """Another framework's password page (Wagtail's reset, Django admin's
+    change) answered by allauth's page named ``to``."""
+    return HttpResponseRedirect(reverse(to))
 
 
 @require_POST
