@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core_apps.artists import api as artists_api
+from core_apps.bookings.urls import booking_api_urlpatterns
 
 urlpatterns = [
     path("artists/", artists_api.ArtistListApi.as_view(), name="artists"),
@@ -15,18 +16,10 @@ urlpatterns = [
         artists_api.ArtistAvailabilityApi.as_view(),
         name="artist-availability",
     ),
-    path("artist-bookings/", artists_api.ArtistBookingListApi.as_view(), name="artist-bookings"),
-    path(
-        "artist-bookings/<int:pk>/",
-        artists_api.ArtistBookingDetailApi.as_view(),
-        name="artist-booking",
+    *booking_api_urlpatterns(
+        prefix="artist-bookings",
+        api=artists_api,
+        model="Artist",
+        actions=("counter", "accept", "decline", "withdraw", "deposit"),
     ),
-    *[
-        path(
-            f"artist-bookings/<int:pk>/{action}/",
-            artists_api.ArtistBookingActionApi.as_view(action_name=action),
-            name=f"artist-booking-{action}",
-        )
-        for action in ("counter", "accept", "decline", "withdraw", "deposit")
-    ],
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core_apps.accounts.models import User
 from core_apps.artists.models import ArtistBookingEntry, ArtistProfile
+from core_apps.bookings.mail import booking_step_notify
 from pista.outbox.services import effect_once
 from tenants.current import community_current, community_url
 from themes.mail import community_email_build
@@ -54,24 +55,13 @@ def artist_booking_entry_notify(*, entry: ArtistBookingEntry) -> None:
     """Tell the side of the booking that did not take this step (the organiser,
     the artist or both) what happened — once per step."""
     booking = entry.booking
-    recipients = [
-        user.email
-        for user in (booking.organizer, booking.artist.user)
-        if user is not None and user.pk != entry.actor_id
-    ]
-    if not recipients:
-        return
-    with effect_once(f"artist-booking-entry:{entry.pk}:notify-email") as first:
-        if not first:
-            return
-        path = reverse("artists:booking", args=[booking.pk])
-        community_email_build(
-            template_prefix="artists/email/booking_step",
-            context={
-                "entry": entry,
-                "booking": booking,
-                "action": BOOKING_ACTIONS.get(entry.action, entry.action.replace("_", " ")),
-                "link": community_url(community=community_current()) + path,
-            },
-            to=recipients,
-        ).send()
+    booking_step_notify(
+        entry=entry,
+        recipients=[
+            user.email
+            for user in (booking.organizer, booking.artist.user)
+            if user is not None and user.pk != entry.actor_id
+        ],
+        kind="artists",
+        actions=BOOKING_ACTIONS,
+    )

@@ -18,3 +18,26 @@ def booking_urlpatterns(views: ModuleType, *, extra: Sequence[URLPattern] = ()) 
         *extra,
         path("bookings/<int:pk>/<str:action>/", views.booking_action, name="booking-action"),
     ]
+
+
+def booking_api_urlpatterns(
+    *, prefix: str, api: ModuleType, model: str, actions: Sequence[str]
+) -> list[URLPattern]:
+    """The API routes of a booking flow: ``<prefix>/`` (``<model>BookingListApi``),
+    ``<prefix>/<pk>/`` (``…DetailApi``) and ``<prefix>/<pk>/<action>/`` for each of
+    ``actions`` (``…ActionApi``), named ``<prefix>``, ``<prefix minus s>`` and
+    ``<prefix minus s>-<action>``."""
+    one = prefix.removesuffix("s")
+    action_api = getattr(api, f"{model}BookingActionApi")
+    return [
+        path(f"{prefix}/", getattr(api, f"{model}BookingListApi").as_view(), name=prefix),
+        path(f"{prefix}/<int:pk>/", getattr(api, f"{model}BookingDetailApi").as_view(), name=one),
+        *[
+            path(
+                f"{prefix}/<int:pk>/{action}/",
+                action_api.as_view(action_name=action),
+                name=f"{one}-{action}",
+            )
+            for action in actions
+        ],
+    ]

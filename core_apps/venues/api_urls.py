@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from core_apps.bookings.urls import booking_api_urlpatterns
 from core_apps.venues import api as venues_api
 
 urlpatterns = [
@@ -18,20 +19,12 @@ urlpatterns = [
         name="space-availability",
     ),
     path("spaces/<int:pk>/quote/", venues_api.SpaceQuoteApi.as_view(), name="space-quote"),
-    path("space-bookings/", venues_api.SpaceBookingListApi.as_view(), name="space-bookings"),
-    path(
-        "space-bookings/<int:pk>/",
-        venues_api.SpaceBookingDetailApi.as_view(),
-        name="space-booking",
+    *booking_api_urlpatterns(
+        prefix="space-bookings",
+        api=venues_api,
+        model="Space",
+        actions=("approve", "decline", "cancel"),
     ),
-    *[
-        path(
-            f"space-bookings/<int:pk>/{action}/",
-            venues_api.SpaceBookingActionApi.as_view(action_name=action),
-            name=f"space-booking-{action}",
-        )
-        for action in ("approve", "decline", "cancel")
-    ],
     path(
         "space-booking-series/<int:pk>/approve/",
         venues_api.SpaceBookingSeriesApproveApi.as_view(),
