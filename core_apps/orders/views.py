@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.integrations.services import (
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -273,7 +274,7 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+            position = services.partner_claim(token=token, user=authed_user(request))
         except ApplicationError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -320,7 +321,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         try:
             result = services.position_check_in(
                 secret=form.cleaned_data["secret"].strip(),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=authed_user(request),
                 location=form.cleaned_data["location"],
             )
         except ApplicationError as exc:
