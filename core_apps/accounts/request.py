@@ -2,7 +2,7 @@
 
 ``request.user`` is ``User | AnonymousUser`` to the type checker; views behind
 ``login_required`` or ``IsAuthenticated`` know better, and say so through
-``authed_user`` instead of a ``type: ignore``.
+``authed_user`` instead of silencing the checker.
 """
 
 from __future__ import annotations

@@ -215,15 +215,15 @@ def position_transfer(
 @login_required
 def my_orders(request: HttpRequest) -> HttpResponse:
     """The signed-in person's orders and the partner tickets they claimed."""
-    user = request.user
+    user = authed_user(request)
     return render(
         request,
         "orders/my_orders.html",
         {
-            "orders": selectors.orders_of_user(user=user),  # type: ignore[arg-type]
+            "orders": selectors.orders_of_user(user=user),
             "claimed": [
                 {"position": p, "link": services.partner_claim_link(position=p).url}
-                for p in selectors.positions_claimed_by(user=user)  # type: ignore[arg-type]
+                for p in selectors.positions_claimed_by(user=user)
             ],
         },
     )

@@ -131,26 +131,28 @@ def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpR
 @login_required
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request.user
-    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))  # type: ignore[arg-type]
+    user = authed_user(request)
+    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
 
     def series_approve() -> str:
-        series = selectors.space_series_for_user(user=user, pk=booking.series_id)  # type: ignore[arg-type]
-        confirmed, declined = services.space_booking_series_approve(actor=user, series=series)  # type: ignore[arg-type]
+        if booking.series_id is None:  # only offered for a booking in a series (below)
+            raise Http404("No such action.")
+        series = selectors.space_series_for_user(user=user, pk=booking.series_id)
+        confirmed, declined = services.space_booking_series_approve(actor=user, series=series)
         return f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
 
     def approve() -> str:
-        services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        services.space_booking_approve(actor=user, booking=booking, note=note)
         return "Booking approved."
 
     def decline() -> str:
-        services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        services.space_booking_decline(actor=user, booking=booking, note=note)
         return "Booking declined."
 
     def cancel() -> str:
-        services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
+        services.space_booking_cancel(actor=user, booking=booking)
         return "Booking cancelled."
 
     steps = {"approve": approve, "decline": decline, "cancel": cancel}

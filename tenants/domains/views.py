@@ -78,16 +78,16 @@ def domains_page(request: HttpRequest) -> HttpResponse:
 
 def _domain_action(request: HttpRequest, domain_id: int, action: str) -> HttpResponse:
     community = request_community(request)
-    actor = request.user
+    actor = authed_user(request)
     try:
         if action == "check":
-            domain = domain_check_request(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain = domain_check_request(community=community, actor=actor, domain_id=domain_id)
             messages.info(request, f"A DNS check of {domain.domain} was queued.")
         elif action == "primary":
-            domain = domain_make_primary(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain = domain_make_primary(community=community, actor=actor, domain_id=domain_id)
             messages.success(request, f"{domain.domain} is now the primary domain.")
         else:
-            domain_remove(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain_remove(community=community, actor=actor, domain_id=domain_id)
             messages.success(request, "The domain was removed.")
     except PermissionDenied as exc:
         return _forbidden(request, exc)

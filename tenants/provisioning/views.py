@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from core_apps.accounts.models import User
 from core_apps.accounts.request import authed_user
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
@@ -186,7 +187,10 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
 def theme_choose(request: HttpRequest) -> HttpResponse:
     """Owners and admins pick their community's theme; the site follows at once."""
     user = request.user
-    if not (user.is_superuser or user_roles(user=user) & {Role.OWNER, Role.ADMIN}):  # type: ignore[arg-type]
+    if not (
+        user.is_superuser
+        or (isinstance(user, User) and user_roles(user=user) & {Role.OWNER, Role.ADMIN})
+    ):
         raise PermissionDenied
     community = request_community(request)
     form = ThemeChooseForm(request.POST or None, initial={"theme": community.theme})
