@@ -7,23 +7,21 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
 from core_apps.accounts.models import User
+from pista.errors import PermissionDenied
 
 
 def authed_user(request: HttpRequest | Request) -> User:
     """The authenticated user of ``request``.
 
-    Raises NotAuthenticated (API) or PermissionDenied (HTML) when nobody is
-    signed in, so a view that forgot its guard fails closed with a 4xx.
+    Raises PermissionDenied (403, code ``permission_denied``) when nobody is
+    signed in — what a service's own permission check answers an anonymous
+    caller — so a view without a guard fails closed through the one error path.
     """
     user = request.user
     if isinstance(user, User) and user.is_authenticated:
         return user
-    if isinstance(request, Request):
-        raise NotAuthenticated()
     raise PermissionDenied("Sign in first.")
