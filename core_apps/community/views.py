@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,7 @@ from core_apps.community.selectors.profiles import (
 )
 from core_apps.community.services import messaging, partners, profiles, safety, social
 from core_apps.community.services import notifications as notification_services
+from pista.error_views import application_error_redirect, referer_back
 from pista.errors import ApplicationError, NotFound
 from pista.redirects import redirect_target
 
@@ -35,7 +36,8 @@ View = Callable[..., HttpResponse]
 
 def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
     """Signed-in members only; optionally only after accepting the code of conduct.
-    An ApplicationError becomes an error message and a redirect back (404s render)."""
+    A POST's ApplicationError becomes an error message and a redirect back; a
+    GET's (and any NotFound) the themed error page."""
 
     def decorate(view: View) -> View:
         @login_required
@@ -47,26 +49,13 @@ def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
                 return redirect(f"/community/code-of-conduct/?next={request.path}")
             try:
                 return view(request, *args, **kwargs)
-            except NotFound as exc:
-                return render(request, "404.html", {"detail": exc.message}, status=404)
             except ApplicationError as exc:
-                if request.method == "GET":
-                    # Never redirect a GET to itself (that would loop): show the error.
-                    return render(
-                        request,
-                        "community/error.html",
-                        {"detail": exc.message},
-                        status=exc.status_code,
-                    )
-                messages.error(request, exc.message)
-                back = redirect_target(
-                    request,
-                    request.POST.get("next"),
-                    request.GET.get("next"),
-                    request.META.get("HTTP_REFERER"),
-                    default="/community/",
-                )
-                return HttpResponseRedirect(back)
+                if request.method == "GET" or isinstance(exc, NotFound):
+                    # A GET never redirects to itself (that would loop): the one
+                    # HTML error path shows a themed 4xx page instead.
+                    raise
+                back = referer_back(request, default="/community/")
+                return application_error_redirect(request, exc, back=back)
 
         return wrapper
 

@@ -46,7 +46,7 @@ from core_apps.ticketing.selectors import (
     product_price_current,
     products_for_event,
 )
-from pista.errors import NotFound, PermissionDenied
+from pista.errors import PermissionDenied
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
 
@@ -116,10 +116,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
 
 
 def _event_or_404(request: HttpRequest, slug: str):
-    try:
-        return event_for_slug(slug=slug, user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return event_for_slug(slug=slug, user=request.user)
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -212,10 +209,7 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        event = event_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    event = event_for_staff(pk=pk)
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     if request.method == "POST" and form.is_valid() and _event_form_save(request, form, event):
         messages.success(request, f"{event.title} was saved.")
@@ -253,10 +247,7 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @require_POST
 def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        event_date = event_date_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    event_date = event_date_for_staff(pk=pk)
     event_date_cancel(actor=authed_user(request), event_date=event_date)
     messages.success(request, f"The date {event_date.starts_at:%Y-%m-%d} was cancelled.")
     return redirect("events:manage-edit", pk=event_date.event_id)

@@ -35,7 +35,7 @@ from core_apps.ticketing.services import (
     quota_create,
     quota_update,
 )
-from pista.errors import NotFound, PermissionDenied
+from pista.errors import PermissionDenied
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
 
@@ -92,10 +92,7 @@ def manage_product_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        product = product_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    product = product_for_staff(pk=pk)
     form = ProductForm(request.POST or None, initial=ProductForm.initial_for(product))
     return _form_page(
         request,
@@ -140,10 +137,7 @@ def manage_quota_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_quota_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        quota = quota_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    quota = quota_for_staff(pk=pk)
     form = QuotaForm(request.POST or None, initial=QuotaForm.initial_for(quota))
     return _form_page(
         request,
