@@ -21,6 +21,7 @@ from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequest
 from core_apps.artists.models import ArtistBooking, ArtistProfile
 from core_apps.bookings.selectors import booking_entries
 from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
+from pista.error_views import action_run
 from pista.errors import ApplicationError
 
 
@@ -112,13 +113,13 @@ def block_create(request: HttpRequest) -> HttpResponse:
     if not valid:
         messages.error(request, "Give a valid start and end.")
         return redirect("artists:me")
-    try:
+
+    def block() -> None:
         services.artist_block_create(
             actor=authed_user(request), artist=profile, **form.cleaned_data
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("artists:me")
+
+    return action_run(request, block, back=reverse("artists:me"))
 
 
 def booking_request(request: HttpRequest, slug: str) -> HttpResponse:

@@ -36,6 +36,7 @@ from core_apps.ticketing.selectors import (
     product_on_sale,
     product_price_current,
 )
+from pista.error_views import action_run
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 
@@ -234,14 +235,14 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     form = CardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Paid. Your tickets are on their way by email.")
-    return redirect(_order_url(order))
+    if not form.is_valid():
+        return redirect(_order_url(order))
+
+    def pay() -> str:
+        services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
+        return "Paid. Your tickets are on their way by email."
+
+    return action_run(request, pay, back=_order_url(order))
 
 
 @require_POST
