@@ -1,19 +1,28 @@
-"""Error pages shared by the platform and community URLconfs.
+"""Error pages shared by the platform and community URLconfs, and the one
+HTML path of an ``ApplicationError``.
 
 API paths get JSON; a database outage gets a plain 503 instead of a 500; a bad
-request gets the community's themed 400 page.
+request gets the community's themed 400 page; a domain error a view lets
+through becomes a themed page with the error's 4xx status
+(``ApplicationErrorMiddleware``). DRF views answer their own errors in JSON
+(``pista.api.exceptions.exception_handler``).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
+from django.contrib import messages
 from django.db import DatabaseError, InterfaceError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django_tenants.utils import get_public_schema_name
+
+from pista.errors import ApplicationError, NotFound
+from pista.redirects import redirect_target
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -70,3 +79,70 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"code": "server_error", "detail": "An unexpected error occurred."}, status=500
         )
     return HttpResponse(render_to_string("500.html", _error_context(request)), status=500)
+
+
+def application_error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The answer to a domain error: ``{code, detail}`` JSON on API paths, else
+    the themed 404 page (NotFound) or error page, with the error's status."""
+    if _wants_json(request):
+        body: dict[str, object] = {"code": exc.code, "detail": exc.message}
+        if exc.extra:
+            body["extra"] = exc.extra
+        return JsonResponse(body, status=exc.status_code)
+    template = "404.html" if isinstance(exc, NotFound) else "error.html"
+    return render(request, template, {"detail": exc.message}, status=exc.status_code)
+
+
+class ApplicationErrorMiddleware:
+    """Turn an ``ApplicationError`` that escapes an HTML view into its themed
+    4xx page, so views need no ``except`` block just to show one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ApplicationError):
+            return application_error_response(request, exception)
+        return None
+
+
+def action_run(
+    request: HttpRequest,
+    run: Callable[[], str | None],
+    *,
+    back: str,
+    error_back: str | None = None,
+) -> HttpResponse:
+    """The POST-action pattern: run the service call ``run``; flash the message it
+    returns (if any) or its ApplicationError, and redirect to ``back`` (or to
+    ``error_back`` after an error). Other exceptions propagate."""
+    try:
+        done = run()
+    except ApplicationError as exc:
+        return application_error_redirect(request, exc, back=error_back or back)
+    if done:
+        messages.success(request, done)
+    return HttpResponseRedirect(back)
+
+
+def application_error_redirect(
+    request: HttpRequest, exc: ApplicationError, *, back: str
+) -> HttpResponseRedirect:
+    """Flash ``exc``'s message and redirect to ``back``."""
+    messages.error(request, exc.message)
+    return HttpResponseRedirect(back)
+
+
+def referer_back(request: HttpRequest, *, default: str) -> str:
+    """Where a failed POST action returns to: ``next`` or the referring page on
+    this site, else ``default``."""
+    return redirect_target(
+        request,
+        request.POST.get("next"),
+        request.GET.get("next"),
+        request.META.get("HTTP_REFERER"),
+        default=default,
+    )

@@ -154,6 +154,9 @@ MIDDLEWARE = [
     "cms.middleware.CommunityRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "core_apps.privacy.middleware.PolicyRepromptMiddleware",
+    # Last, so its process_exception sees a view's ApplicationError first: the
+    # one HTML path of a domain error (a themed 4xx page).
+    "pista.error_views.ApplicationErrorMiddleware",
 ]
 
 TEMPLATES = [

@@ -7,10 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-
-from pista.errors import NotFound
 
 
 def staff_action_run(
@@ -21,11 +19,10 @@ def staff_action_run(
     done_url: str,
 ) -> HttpResponse:
     """Run ``action``; flash its validation errors or "<label>: done" and redirect
-    to ``done_url``. A NotFound from the service becomes a 404."""
+    to ``done_url``. Other domain errors (a NotFound: 404) take the one HTML
+    error path (``pista.error_views.ApplicationErrorMiddleware``)."""
     try:
         result = action()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except ValidationError as exc:
         for field_messages in exc.message_dict.values():
             for message in field_messages:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -33,7 +36,7 @@ class CommunityAdmin(admin.ModelAdmin):
     inlines = [DomainInline]
     actions = ["purge_selected", "cancel_deletion_selected"]
 
-    def get_actions(self, request: HttpRequest) -> dict:  # type: ignore[type-arg]
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django's bulk delete would leave the schema, files and cache keys behind.
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -42,7 +45,13 @@ class CommunityAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
         return False
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Community], run, done: str) -> None:  # type: ignore[no-untyped-def]
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Community],
+        run: Callable[[Community], object],
+        done: str,
+    ) -> None:
         for community in queryset:
             try:
                 run(community)
@@ -77,11 +86,11 @@ class PlatformTermsAcceptanceAdmin(admin.ModelAdmin):
     list_display = ["community_slug", "document", "accepted_at"]
     search_fields = ["community_slug"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
+from django.http import Http404, HttpRequest
 from django_tenants.utils import get_public_schema_name
+from rest_framework.request import Request
 
 from pista.tenancy import current_schema
 from tenants.models import Community
@@ -27,6 +29,15 @@ def community_current() -> Community:
     return Community.objects.exclude(schema_name=get_public_schema_name()).get(
         schema_name=current_schema()
     )
+
+
+def request_community(request: HttpRequest | Request) -> Community:
+    """The community django-tenants resolved ``request`` to (``request.tenant``),
+    typed. Raises Http404 when the request carries none."""
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Community):
+        raise Http404("No community here.")
+    return tenant
 
 
 def community_primary_domain(*, community: Community) -> str | None:

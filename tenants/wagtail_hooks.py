@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_roles
 from tenants.provisioning.views import theme_choose
@@ -18,9 +20,11 @@ def register_theme_urls() -> list:
 
 
 class ThemeMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def is_shown(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.is_superuser or bool(user_roles(user=user) & {Role.OWNER, Role.ADMIN})
+        return user.is_superuser or (
+            isinstance(user, User) and bool(user_roles(user=user) & {Role.OWNER, Role.ADMIN})
+        )
 
 
 @hooks.register("register_settings_menu_item")

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.accounts.services import user_session_end, user_sessions_end_all
 from core_apps.privacy.services.audit import audit_record
 
@@ -40,7 +41,7 @@ def account_page_redirect(request: HttpRequest, *, to: str) -> HttpResponse:
 @login_required
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End one of the member's own sessions (another browser or device)."""
-    ended = user_session_end(request=request, user=request.user, session_pk=pk)  # type: ignore[arg-type]
+    ended = user_session_end(request=request, user=authed_user(request), session_pk=pk)
     if ended:
         audit_record("auth.session_ended", request=request, subject=request.user)
         messages.info(request, _("That session was signed out."))
@@ -52,5 +53,5 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 def sessions_end_all(request: HttpRequest) -> HttpResponse:
     """Sign out everywhere: every session of the member, this one included."""
     audit_record("auth.logout_everywhere", request=request, subject=request.user)
-    user_sessions_end_all(request=request, user=request.user)  # type: ignore[arg-type]
+    user_sessions_end_all(request=request, user=authed_user(request))
     return redirect("account_login")

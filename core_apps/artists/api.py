@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.models import User
+from core_apps.accounts.request import authed_user
 from core_apps.artists import selectors, services
 from core_apps.artists.models import ArtistBooking, ArtistProfile
 from core_apps.artists.serializers import (
@@ -40,14 +41,14 @@ class ArtistListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = ArtistSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.artist_list()
 
     @extend_schema(request=ArtistProfileCreateSerializer, responses={201: ArtistSerializer})
     def post(self, request: Request) -> Response:
         data = ArtistProfileCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        profile = services.artist_profile_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        profile = services.artist_profile_create(actor=authed_user(request), **data.validated_data)
         return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
@@ -62,8 +63,8 @@ class ArtistInviteApi(APIView):
         data.is_valid(raise_exception=True)
         profile = selectors.artist_get(pk=pk, include_hidden=True)
         services.artist_invite(
-            actor=request.user, profile=profile, email=data.validated_data["email"]
-        )  # type: ignore[arg-type]
+            actor=authed_user(request), profile=profile, email=data.validated_data["email"]
+        )
         return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
@@ -93,8 +94,8 @@ class ArtistBookingListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = ArtistBookingSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.artist_bookings_for_user(user=self.request.user)
+    def get_queryset(self):
+        return selectors.artist_bookings_for_user(user=authed_user(self.request))
 
     @extend_schema(request=ArtistBookingRequestSerializer, responses={201: ArtistBookingSerializer})
     @idempotent
@@ -105,7 +106,9 @@ class ArtistBookingListApi(generics.ListAPIView):
             owner_key="artist",
             owner_get=selectors.artist_get,
         )
-        booking = services.artist_booking_request(organizer=request.user, artist=artist, **values)
+        booking = services.artist_booking_request(
+            organizer=authed_user(request), artist=artist, **values
+        )
         return Response(ArtistBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 

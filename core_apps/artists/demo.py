@@ -4,6 +4,7 @@ a teachers index page, and a few bookings with the community's owner. Idempotent
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ from core_apps.accounts.services import user_role_grant
 from core_apps.artists.models import ArtistBooking, ArtistProfile, TeachersIndexPage
 from tenants.models import Community
 
-DEMO_TEACHERS: dict[str, list[dict[str, object]]] = {
+DEMO_TEACHERS: dict[str, list[dict[str, Any]]] = {
     "salsa": [
         {
             "name": "Lucía Mambo",
@@ -72,7 +73,7 @@ DEMO_TEACHERS: dict[str, list[dict[str, object]]] = {
 }
 
 
-def _teacher(community: Community, spec: dict[str, object], index: int) -> ArtistProfile:
+def _teacher(community: Community, spec: dict[str, Any], index: int) -> ArtistProfile:
     from allauth.account.models import EmailAddress
 
     from tenants.demo import DEMO_PASSWORD
@@ -95,10 +96,10 @@ def _teacher(community: Community, spec: dict[str, object], index: int) -> Artis
         profile = ArtistProfile.objects.create(
             user=user,
             slug=slugify(str(spec["name"])),
-            bio=f"<p>{spec['name']} teaches {', '.join(spec['styles'])} around the world.</p>",  # type: ignore[arg-type]
+            bio=f"<p>{spec['name']} teaches {', '.join(spec['styles'])} around the world.</p>",
             fee_currency=community.currency,
             levels=["beginner", "intermediate", "advanced"],
-            **spec,  # type: ignore[arg-type]
+            **spec,
         )
     return profile
 
@@ -117,7 +118,8 @@ def artists_demo_seed(community: Community) -> None:
     profiles = [_teacher(community, spec, index) for index, spec in enumerate(specs)]
     _index_page()
     owner = User.objects.filter(groups__name=Role.OWNER).order_by("pk").first()
-    if owner is None or ArtistBooking.objects.exists():
+    teacher = profiles[0].user  # every demo profile has its user (``_teacher``)
+    if owner is None or teacher is None or ArtistBooking.objects.exists():
         return
     from core_apps.artists.services import (
         artist_booking_accept,
@@ -143,9 +145,9 @@ def artists_demo_seed(community: Community) -> None:
         accommodation_terms="Hotel, two nights",
     )
     countered = artist_booking_counter(
-        actor=profiles[0].user,
+        actor=teacher,
         booking=confirmed,
-        fee_minor=70000,  # type: ignore[arg-type]
+        fee_minor=70000,
         currency=community.currency,
         message="Three workshops and a show",
     )

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.models import User
+from core_apps.accounts.request import authed_user
 from core_apps.artists import selectors, services
 from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequestForm, CounterForm
 from core_apps.artists.models import ArtistBooking, ArtistProfile
 from core_apps.bookings.selectors import booking_entries
 from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
+from pista.error_views import action_run
 from pista.errors import ApplicationError
 
 
@@ -44,8 +46,8 @@ def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """The signed-in artist's own profile, photo and blocked periods."""
-    user = request.user
-    profile = selectors.artist_profile_of(user=user)  # type: ignore[arg-type]
+    user = authed_user(request)
+    profile = selectors.artist_profile_of(user=user)
     initial = {}
     if profile is not None:
         initial = {
@@ -69,14 +71,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                         name=name,
                         user=user,
                         photo=photo,
-                        **data,  # type: ignore[arg-type]
+                        **data,
                     )
                 else:
                     services.artist_profile_update(
                         actor=user,
                         profile=profile,
                         data=data,
-                        photo=photo,  # type: ignore[arg-type]
+                        photo=photo,
                     )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -102,7 +104,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def block_create(request: HttpRequest) -> HttpResponse:
-    profile = selectors.artist_profile_of(user=request.user)  # type: ignore[arg-type]
+    profile = selectors.artist_profile_of(user=authed_user(request))
     if profile is None:
         raise Http404("You have no artist profile.")
     with timezone.override(_zone(request)):
@@ -111,11 +113,13 @@ def block_create(request: HttpRequest) -> HttpResponse:
     if not valid:
         messages.error(request, "Give a valid start and end.")
         return redirect("artists:me")
-    try:
-        services.artist_block_create(actor=request.user, artist=profile, **form.cleaned_data)  # type: ignore[arg-type]
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("artists:me")
+
+    def block() -> None:
+        services.artist_block_create(
+            actor=authed_user(request), artist=profile, **form.cleaned_data
+        )
+
+    return action_run(request, block, back=reverse("artists:me"))
 
 
 def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
@@ -131,7 +135,7 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
             booking = services.artist_booking_request(
                 organizer=request.user,
                 artist=artist,
-                **form.cleaned_data,  # type: ignore[arg-type]
+                **form.cleaned_data,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -152,7 +156,7 @@ booking_list = booking_list_view(
 
 
 def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
-    return or_404(lambda: selectors.artist_booking_for_user(user=request.user, pk=pk))  # type: ignore[arg-type]
+    return or_404(lambda: selectors.artist_booking_for_user(user=authed_user(request), pk=pk))
 
 
 @login_required
@@ -215,7 +219,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def booking_contract(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking(request, pk)
     try:
-        pdf = services.artist_booking_contract(actor=request.user, booking=booking)  # type: ignore[arg-type]
+        pdf = services.artist_booking_contract(actor=authed_user(request), booking=booking)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
     response = HttpResponse(pdf, content_type="application/pdf")

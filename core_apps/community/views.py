@@ -9,10 +9,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.community import forms
 from core_apps.community.models import DancerProfile, Notification, Report
 from core_apps.community.selectors import messaging as messaging_selectors
@@ -26,6 +27,7 @@ from core_apps.community.selectors.profiles import (
 )
 from core_apps.community.services import messaging, partners, profiles, safety, social
 from core_apps.community.services import notifications as notification_services
+from pista.error_views import application_error_redirect, referer_back
 from pista.errors import ApplicationError, NotFound
 from pista.redirects import redirect_target
 
@@ -34,36 +36,26 @@ View = Callable[..., HttpResponse]
 
 def member_view(*, code_of_conduct: bool = True) -> Callable[[View], View]:
     """Signed-in members only; optionally only after accepting the code of conduct.
-    An ApplicationError becomes an error message and a redirect back (404s render)."""
+    A POST's ApplicationError becomes an error message and a redirect back; a
+    GET's (and any NotFound) the themed error page."""
 
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if code_of_conduct and safety_selectors.code_of_conduct_pending(user=request.user):  # type: ignore[arg-type]
+            if code_of_conduct and safety_selectors.code_of_conduct_pending(
+                user=authed_user(request)
+            ):
                 return redirect(f"/community/code-of-conduct/?next={request.path}")
             try:
                 return view(request, *args, **kwargs)
-            except NotFound as exc:
-                return render(request, "404.html", {"detail": exc.message}, status=404)
             except ApplicationError as exc:
-                if request.method == "GET":
-                    # Never redirect a GET to itself (that would loop): show the error.
-                    return render(
-                        request,
-                        "community/error.html",
-                        {"detail": exc.message},
-                        status=exc.status_code,
-                    )
-                messages.error(request, exc.message)
-                back = redirect_target(
-                    request,
-                    request.POST.get("next"),
-                    request.GET.get("next"),
-                    request.META.get("HTTP_REFERER"),
-                    default="/community/",
-                )
-                return HttpResponseRedirect(back)
+                if request.method == "GET" or isinstance(exc, NotFound):
+                    # A GET never redirects to itself (that would loop): the one
+                    # HTML error path shows a themed 4xx page instead.
+                    raise
+                back = referer_back(request, default="/community/")
+                return application_error_redirect(request, exc, back=back)
 
         return wrapper
 
@@ -80,10 +72,10 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def code_of_conduct(request: HttpRequest) -> HttpResponse:
     current = safety_selectors.code_of_conduct_current()
     if request.method == "POST" and current is not None:
-        safety.code_of_conduct_accept(user=request.user, version=current.version)  # type: ignore[arg-type]
+        safety.code_of_conduct_accept(user=authed_user(request), version=current.version)
         messages.success(request, "Thank you for accepting the code of conduct.")
         return redirect(_safe_next(request, "/community/partners/"))
-    pending = safety_selectors.code_of_conduct_pending(user=request.user)  # type: ignore[arg-type]
+    pending = safety_selectors.code_of_conduct_pending(user=authed_user(request))
     return render(
         request,
         "community/code_of_conduct.html",
@@ -93,15 +85,15 @@ def code_of_conduct(request: HttpRequest) -> HttpResponse:
 
 @member_view()
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = profiles.profile_get_or_create(user=request.user)  # type: ignore[arg-type]
+    profile = profiles.profile_get_or_create(user=authed_user(request))
     if request.method == "POST":
         if "photo" in request.FILES:
-            profiles.profile_photo_set(user=request.user, upload=request.FILES["photo"])  # type: ignore[arg-type]
+            profiles.profile_photo_set(user=authed_user(request), upload=request.FILES.get("photo"))
             messages.success(request, "Photo saved.")
             return redirect("/community/profile/")
         form = forms.ProfileForm(request.POST)
         if form.is_valid():
-            profiles.profile_update(user=request.user, changes=form.changes())  # type: ignore[arg-type]
+            profiles.profile_update(user=authed_user(request), changes=form.changes())
             messages.success(request, "Profile saved.")
             return redirect("/community/profile/")
     else:
@@ -150,7 +142,7 @@ def member_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             request_form=forms.PartnerRequestForm(),
             message_form=forms.MessageForm(),
             report_form=forms.ReportForm(initial={"kind": "profile", "object_id": user_id}),
-            can_message=messaging.messaging_allowed(sender=viewer, recipient=profile.user),  # type: ignore[arg-type]
+            can_message=messaging.messaging_allowed(sender=viewer, recipient=profile.user),
             partners=partner_selectors.partners_are(a_id=viewer.pk, b_id=profile.user_id),
         )
     return render(request, "community/member_detail.html", context)
@@ -164,8 +156,10 @@ def partner_search(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            query = partner_selectors.partner_query_parse(params=params, viewer=request.user)  # type: ignore[arg-type]
-            matches = partner_selectors.partner_search(query=query, viewer=request.user)  # type: ignore[arg-type]
+            query = partner_selectors.partner_query_parse(
+                params=params, viewer=authed_user(request)
+            )
+            matches = partner_selectors.partner_search(query=query, viewer=authed_user(request))
         except ApplicationError as exc:
             error = exc.message
             matches = []
@@ -197,7 +191,7 @@ def partner_request_send(request: HttpRequest, user_id: int) -> HttpResponse:
     form = forms.PartnerRequestForm(request.POST)
     if form.is_valid():
         partners.partner_request_send(
-            sender=request.user,  # type: ignore[arg-type]
+            sender=authed_user(request),
             recipient_id=user_id,
             message=form.cleaned_data["message"],
             event_title=form.cleaned_data["event_title"],
@@ -208,7 +202,7 @@ def partner_request_send(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @member_view()
 def partner_requests(request: HttpRequest) -> HttpResponse:
-    found = partner_selectors.partner_requests_for(user=request.user)  # type: ignore[arg-type]
+    found = partner_selectors.partner_requests_for(user=authed_user(request))
     return render(request, "community/requests.html", found)
 
 
@@ -216,14 +210,16 @@ def partner_requests(request: HttpRequest) -> HttpResponse:
 @member_view()
 def partner_request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
     accept = request.POST.get("accept") == "1"
-    partners.partner_request_respond(request_id=request_id, user=request.user, accept=accept)  # type: ignore[arg-type]
+    partners.partner_request_respond(
+        request_id=request_id, user=authed_user(request), accept=accept
+    )
     messages.success(request, "Request accepted." if accept else "Request declined.")
     return redirect("/community/requests/")
 
 
 @member_view()
 def conversations(request: HttpRequest) -> HttpResponse:
-    summaries = messaging_selectors.conversations_for(user=request.user)  # type: ignore[arg-type]
+    summaries = messaging_selectors.conversations_for(user=authed_user(request))
     return render(request, "community/conversations.html", {"conversations": summaries})
 
 
@@ -235,7 +231,7 @@ def conversation_start(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, "Write a message or attach an image.")
         return redirect(f"/community/members/{user_id}/")
     conversation = messaging.conversation_start(
-        sender=request.user,  # type: ignore[arg-type]
+        sender=authed_user(request),
         recipient_id=user_id,
         body=form.cleaned_data["body"],
         image=form.cleaned_data["image"],
@@ -247,22 +243,22 @@ def conversation_start(request: HttpRequest, user_id: int) -> HttpResponse:
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = messaging_selectors.conversation_for_member(
         conversation_id=conversation_id,
-        user=request.user,  # type: ignore[arg-type]
+        user=authed_user(request),
     )
     if request.method == "POST":
         form = forms.MessageForm(request.POST, request.FILES)
         if form.is_valid():
             messaging.message_send(
                 conversation=conversation,
-                sender=request.user,  # type: ignore[arg-type]
+                sender=authed_user(request),
                 body=form.cleaned_data["body"],
                 image=form.cleaned_data["image"],
             )
         return redirect(f"/community/messages/{conversation.pk}/")
-    messaging.conversation_mark_read(conversation=conversation, user=request.user)  # type: ignore[arg-type]
+    messaging.conversation_mark_read(conversation=conversation, user=authed_user(request))
     items = messaging_selectors.conversation_messages(
-        conversation=conversation, viewer=request.user
-    )  # type: ignore[arg-type]
+        conversation=conversation, viewer=authed_user(request)
+    )
     others = [m for m in conversation.memberships.all() if m.user_id != request.user.pk]
     return render(
         request,
@@ -275,7 +271,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             "reasons": Report.Reason.choices,
             "receipts": messaging_selectors.conversation_read_receipts(
                 conversation=conversation,
-                viewer=request.user,  # type: ignore[arg-type]
+                viewer=authed_user(request),
             ),
         },
     )
@@ -284,7 +280,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 @require_POST
 @member_view(code_of_conduct=False)
 def block(request: HttpRequest, user_id: int) -> HttpResponse:
-    safety.block_create(blocker=request.user, blocked_id=user_id)  # type: ignore[arg-type]
+    safety.block_create(blocker=authed_user(request), blocked_id=user_id)
     messages.success(request, "Blocked. You won't see each other any more.")
     return redirect("/community/partners/")
 
@@ -292,7 +288,7 @@ def block(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @member_view(code_of_conduct=False)
 def follow(request: HttpRequest, user_id: int) -> HttpResponse:
-    social.follow_create(follower=request.user, followed_id=user_id)  # type: ignore[arg-type]
+    social.follow_create(follower=authed_user(request), followed_id=user_id)
     messages.success(request, "You follow this member now.")
     return redirect(f"/community/members/{user_id}/")
 
@@ -304,7 +300,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The report is incomplete.")
         return redirect(_safe_next(request, "/community/partners/"))
-    safety.report_create(reporter=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    safety.report_create(reporter=authed_user(request), **form.cleaned_data)
     messages.success(request, "Thank you. Moderators will look at your report.")
     return redirect(_safe_next(request, "/community/partners/"))
 
@@ -314,30 +310,30 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         for kind in Notification.Kind.values:
             notification_services.notification_settings_update(
-                user=request.user,  # type: ignore[arg-type]
+                user=authed_user(request),
                 kind=kind,
                 in_app=request.POST.get(f"{kind}-in_app") == "on",
                 email=request.POST.get(f"{kind}-email") == "on",
             )
         messages.success(request, "Notification settings saved.")
         return redirect("/community/notifications/")
-    items = list(messaging_selectors.notifications_for(user=request.user)[:50])  # type: ignore[arg-type]
-    notification_services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
-    settings = messaging_selectors.notification_settings_for(user=request.user)  # type: ignore[arg-type]
+    items = list(messaging_selectors.notifications_for(user=authed_user(request))[:50])
+    notification_services.notifications_mark_read(user=authed_user(request))
+    settings = messaging_selectors.notification_settings_for(user=authed_user(request))
     kinds = [(kind, label, settings[kind]) for kind, label in Notification.Kind.choices]
     return render(request, "community/notifications.html", {"items": items, "kinds": kinds})
 
 
 @member_view(code_of_conduct=False)
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not safety_selectors.member_is_moderator(user=request.user):  # type: ignore[arg-type]
+    if not safety_selectors.member_is_moderator(user=authed_user(request)):
         return render(request, "404.html", status=404)
     if request.method == "POST":
         form = forms.ModerationActionForm(request.POST)
         report_id = request.POST.get("report_id", "")
         if form.is_valid() and report_id.isdigit():
             safety.moderation_action_take(
-                moderator=request.user,  # type: ignore[arg-type]
+                moderator=authed_user(request),
                 report_id=int(report_id),
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],

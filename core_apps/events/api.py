@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.request import authed_user
 from core_apps.events.models import Event
 from core_apps.events.selectors import EventFilters, event_for_api, events_listed
 from core_apps.events.serializers import (
@@ -84,14 +85,14 @@ class EventListApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = EventWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = event_create(actor=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        event = event_create(actor=authed_user(request), **serializer.validated_data)
         return Response(_detail(request, event.pk), status=status.HTTP_201_CREATED)
 
 
 def _detail(request: Request, pk: int) -> dict:
     event = event_for_api(pk=pk, user=request.user)
     context = {"unlock_code": request.query_params.get("code", "")}
-    return EventDetailSerializer(event, context=context).data  # type: ignore[return-value]
+    return EventDetailSerializer(event, context=context).data
 
 
 class EventDetailApi(APIView):
@@ -109,5 +110,5 @@ class EventDetailApi(APIView):
         event: Event = event_for_api(pk=pk, user=request.user)
         serializer = EventWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        event_update(actor=request.user, event=event, **serializer.validated_data)  # type: ignore[arg-type]
+        event_update(actor=authed_user(request), event=event, **serializer.validated_data)
         return Response(_detail(request, pk))

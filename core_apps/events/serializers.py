@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
@@ -63,7 +63,9 @@ class EventSerializer(serializers.ModelSerializer):
         dates = getattr(event, "listed_dates", None)
         if dates is None:
             return []
-        return EventDateSerializer(dates[:LISTED_DATES], many=True).data  # type: ignore[return-value]
+        # many=True builds a ListSerializer, whose data is a list.
+        data = EventDateSerializer(dates[:LISTED_DATES], many=True).data
+        return cast("list[dict[str, Any]]", data)
 
 
 class EventDetailSerializer(EventSerializer):
@@ -80,7 +82,8 @@ class EventDetailSerializer(EventSerializer):
         from core_apps.ticketing.serializers import ProductSerializer
 
         code = self.context.get("unlock_code", "")
-        return ProductSerializer(products_for_event(event=event, unlock_code=code), many=True).data  # type: ignore[return-value]
+        data = ProductSerializer(products_for_event(event=event, unlock_code=code), many=True).data
+        return cast("list[dict[str, Any]]", data)
 
 
 class EventWriteSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.events.feeds import calendar_build, event_json_ld
 from core_apps.events.forms import EventFilterForm, EventForm, form_errors_apply
 from core_apps.events.models import EventDate
@@ -45,7 +46,7 @@ from core_apps.ticketing.selectors import (
     product_price_current,
     products_for_event,
 )
-from pista.errors import NotFound, PermissionDenied
+from pista.errors import PermissionDenied
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
 
@@ -114,11 +115,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _event_or_404(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
-    try:
-        return event_for_slug(slug=slug, user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _event_or_404(request: HttpRequest, slug: str):
+    return event_for_slug(slug=slug, user=request.user)
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -183,12 +181,12 @@ def manage_event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "events/manage/event_list.html", {"page": page})
 
 
-def _event_form_save(request: HttpRequest, form: EventForm, event=None):  # type: ignore[no-untyped-def]
+def _event_form_save(request: HttpRequest, form: EventForm, event=None):
     data = dict(form.cleaned_data)
     try:
         if event is None:
-            return event_create(actor=request.user, **data)  # type: ignore[arg-type]
-        return event_update(actor=request.user, event=event, **data)  # type: ignore[arg-type]
+            return event_create(actor=authed_user(request), **data)
+        return event_update(actor=authed_user(request), event=event, **data)
     except ValidationError as exc:
         form_errors_apply(form, exc)
     except PermissionDenied as exc:
@@ -211,10 +209,7 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        event = event_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    event = event_for_staff(pk=pk)
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     if request.method == "POST" and form.is_valid() and _event_form_save(request, form, event):
         messages.success(request, f"{event.title} was saved.")
@@ -242,7 +237,7 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         raise Http404
     return staff_action_run(
         request,
-        action=lambda: ACTIONS[action](actor=request.user, event=event_for_staff(pk=pk)),  # type: ignore[operator]
+        action=lambda: ACTIONS[action](actor=authed_user(request), event=event_for_staff(pk=pk)),
         label=lambda event: f"{event.title}: {action}",
         done_url="events:manage-list",
     )
@@ -252,10 +247,7 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @require_POST
 def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        event_date = event_date_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    event_date_cancel(actor=request.user, event_date=event_date)  # type: ignore[arg-type]
+    event_date = event_date_for_staff(pk=pk)
+    event_date_cancel(actor=authed_user(request), event_date=event_date)
     messages.success(request, f"The date {event_date.starts_at:%Y-%m-%d} was cancelled.")
     return redirect("events:manage-edit", pk=event_date.event_id)

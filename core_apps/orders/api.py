@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.request import authed_user
 from core_apps.integrations.api import idempotent
 from core_apps.orders import selectors, services
 from core_apps.orders.exports import attendees_csv, attendees_xlsx
@@ -150,7 +151,7 @@ class PartnerClaimApi(APIView):
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, token: str) -> Response:
-        position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+        position = services.partner_claim(token=token, user=authed_user(request))
         return Response(
             {
                 "code": "claimed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext
 from rest_framework import serializers
@@ -172,7 +172,8 @@ class OrderSerializer(serializers.ModelSerializer):
         positions = getattr(order, "created_positions", None)
         if positions is None:
             positions = order.positions.select_related("product")
-        return cls(positions, many=True).data  # type: ignore[return-value]
+        # many=True builds a ListSerializer, whose data is a list.
+        return cast("list[dict[str, Any]]", cls(positions, many=True).data)
 
 
 class WaitlistEntrySerializer(serializers.ModelSerializer):

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from pista.celery import app
 from pista.tasks import CommunityTask
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def order_paid_task(*, order_id: int) -> None:
     from core_apps.orders.services import order_paid_process
 
     order_paid_process(order_id=order_id)
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def waitlist_offer_task(*, product_id: int) -> None:
     from core_apps.orders.services import waitlist_offer_next
 
     waitlist_offer_next(product_id=product_id)
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def orders_expire_task() -> None:
     from core_apps.orders.services import (
         orders_expire_due,
@@ -34,7 +33,7 @@ def orders_expire_task() -> None:
     orders_remind_unpaid()
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def stripe_event_process_task(*, event_pk: int) -> None:
     """Queue ``webhooks``: apply one stored Stripe event, once."""
     from core_apps.orders.services import stripe_event_process
@@ -42,21 +41,21 @@ def stripe_event_process_task(*, event_pk: int) -> None:
     stripe_event_process(event_pk=event_pk)
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def orders_refund_for_event_task(*, event_id: int) -> None:
     from core_apps.orders.services import orders_refund_for_event
 
     orders_refund_for_event(event_id=event_id)
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def orders_refund_for_date_task(*, event_date_id: int) -> None:
     from core_apps.orders.services import orders_refund_for_date
 
     orders_refund_for_date(event_date_id=event_date_id)
 
 
-@shared_task(base=CommunityTask)
+@app.task(base=CommunityTask)
 def order_refund_send_task(*, refund_id: int) -> None:
     """Queue ``mail``: tell the buyer about a refund (credit note attached)."""
     from core_apps.orders.mail import order_refund_send

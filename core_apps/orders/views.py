@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.integrations.services import (
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -35,6 +36,7 @@ from core_apps.ticketing.selectors import (
     product_on_sale,
     product_price_current,
 )
+from pista.error_views import action_run
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 
@@ -214,15 +216,15 @@ def position_transfer(
 @login_required
 def my_orders(request: HttpRequest) -> HttpResponse:
     """The signed-in person's orders and the partner tickets they claimed."""
-    user = request.user
+    user = authed_user(request)
     return render(
         request,
         "orders/my_orders.html",
         {
-            "orders": selectors.orders_of_user(user=user),  # type: ignore[arg-type]
+            "orders": selectors.orders_of_user(user=user),
             "claimed": [
                 {"position": p, "link": services.partner_claim_link(position=p).url}
-                for p in selectors.positions_claimed_by(user=user)  # type: ignore[arg-type]
+                for p in selectors.positions_claimed_by(user=user)
             ],
         },
     )
@@ -233,14 +235,14 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     form = CardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Paid. Your tickets are on their way by email.")
-    return redirect(_order_url(order))
+    if not form.is_valid():
+        return redirect(_order_url(order))
+
+    def pay() -> str:
+        services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
+        return "Paid. Your tickets are on their way by email."
+
+    return action_run(request, pay, back=_order_url(order))
 
 
 @require_POST
@@ -273,7 +275,7 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            position = services.partner_claim(token=token, user=request.user)  # type: ignore[arg-type]
+            position = services.partner_claim(token=token, user=authed_user(request))
         except ApplicationError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -320,7 +322,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         try:
             result = services.position_check_in(
                 secret=form.cleaned_data["secret"].strip(),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=authed_user(request),
                 location=form.cleaned_data["location"],
             )
         except ApplicationError as exc:

@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from core_apps.privacy.models import AuditEntry, PolicyDocument
 
@@ -19,13 +25,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "target_label", "target_id", "action"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -38,13 +44,15 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     fields = ["kind", "text", "summary_of_changes"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: PolicyDocument, form: ModelForm, change: bool
+    ) -> None:
         from core_apps.privacy.services.consents import policy_publish
 
         published = policy_publish(

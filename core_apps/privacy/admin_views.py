@@ -20,11 +20,13 @@ from pista.errors import ApplicationError
 
 
 def privacy_staff(user: object) -> bool:
+    from core_apps.accounts.models import User
     from core_apps.accounts.roles import Role
     from core_apps.accounts.services import user_roles
 
     return bool(
-        getattr(user, "is_superuser", False) or user_roles(user=user) & {Role.OWNER, Role.ADMIN}  # type: ignore[arg-type]
+        getattr(user, "is_superuser", False)
+        or (isinstance(user, User) and user_roles(user=user) & {Role.OWNER, Role.ADMIN})
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -14,7 +15,7 @@ def register_privacy_urls() -> list:
 
 
 class PrivacyMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def is_shown(self, request: HttpRequest) -> bool:
         return privacy_staff(request.user)
 
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.request import authed_user
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_for_staff, quota_for_staff
 from core_apps.ticketing.serializers import (
@@ -45,7 +46,7 @@ class ProductListApi(APIView):
         serializer = ProductWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(serializer.validated_data)
-        product = product_create(actor=request.user, **data)  # type: ignore[arg-type]
+        product = product_create(actor=authed_user(request), **data)
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
 
@@ -63,7 +64,7 @@ class ProductDetailApi(APIView):
         serializer = ProductWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         product = product_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=authed_user(request),
             product=product,
             **serializer.validated_data,
         )
@@ -77,7 +78,7 @@ class QuotaListApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = QuotaWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        quota = quota_create(actor=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        quota = quota_create(actor=authed_user(request), **serializer.validated_data)
         return Response(QuotaSerializer(quota).data, status=status.HTTP_201_CREATED)
 
 
@@ -94,7 +95,7 @@ class QuotaDetailApi(APIView):
         serializer = QuotaWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         quota = quota_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=authed_user(request),
             quota=quota_for_staff(pk=pk),
             **serializer.validated_data,
         )

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.events.forms import form_errors_apply
 from core_apps.ticketing.forms import ProductForm, QuotaForm
 from core_apps.ticketing.selectors import (
@@ -34,7 +35,7 @@ from core_apps.ticketing.services import (
     quota_create,
     quota_update,
 )
-from pista.errors import NotFound, PermissionDenied
+from pista.errors import PermissionDenied
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
 
@@ -81,22 +82,22 @@ def manage_product_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = ProductForm(request.POST or None, initial={"currency": community_current().currency})
     return _form_page(
-        request, form, lambda data: product_create(actor=request.user, **data), "New product"
+        request,
+        form,
+        lambda data: product_create(actor=authed_user(request), **data),
+        "New product",
     )
 
 
 @login_required
 def manage_product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        product = product_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    product = product_for_staff(pk=pk)
     form = ProductForm(request.POST or None, initial=ProductForm.initial_for(product))
     return _form_page(
         request,
         form,
-        lambda data: product_update(actor=request.user, product=product, **data),
+        lambda data: product_update(actor=authed_user(request), product=product, **data),
         f"Edit {product.name}",
     )
 
@@ -116,8 +117,8 @@ def manage_product_action(request: HttpRequest, pk: int, action: str) -> HttpRes
         raise Http404
     return staff_action_run(
         request,
-        action=lambda: PRODUCT_ACTIONS[action](  # type: ignore[operator]
-            actor=request.user, product=product_for_staff(pk=pk)
+        action=lambda: PRODUCT_ACTIONS[action](
+            actor=authed_user(request), product=product_for_staff(pk=pk)
         ),
         label=lambda product: f"{product.name}: {action}",
         done_url="ticketing:manage-list",
@@ -129,21 +130,18 @@ def manage_quota_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = QuotaForm(request.POST or None)
     return _form_page(
-        request, form, lambda data: quota_create(actor=request.user, **data), "New quota"
+        request, form, lambda data: quota_create(actor=authed_user(request), **data), "New quota"
     )
 
 
 @login_required
 def manage_quota_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    try:
-        quota = quota_for_staff(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    quota = quota_for_staff(pk=pk)
     form = QuotaForm(request.POST or None, initial=QuotaForm.initial_for(quota))
     return _form_page(
         request,
         form,
-        lambda data: quota_update(actor=request.user, quota=quota, **data),
+        lambda data: quota_update(actor=authed_user(request), quota=quota, **data),
         f"Edit {quota.name}",
     )

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.models import User
+from core_apps.accounts.request import authed_user
 from core_apps.bookings.api import (
     BookingActionApi,
     BookingAvailabilityApi,
@@ -36,7 +37,7 @@ class VenueListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = VenueSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.venue_list().prefetch_related("opening_hours")
 
 
@@ -59,7 +60,7 @@ class VenueBlackoutApi(APIView):
         data = BlackoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         blackout = services.venue_blackout_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=authed_user(request),
             venue=venue,
             day=data.validated_data["date"],
             reason=data.validated_data["reason"],
@@ -121,8 +122,8 @@ class SpaceBookingListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = SpaceBookingSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.space_bookings_for_user(user=self.request.user)
+    def get_queryset(self):
+        return selectors.space_bookings_for_user(user=authed_user(self.request))
 
     @extend_schema(
         request=SpaceBookingRequestSerializer, responses={201: SpaceBookingSerializer(many=True)}
@@ -133,7 +134,7 @@ class SpaceBookingListApi(generics.ListAPIView):
             request, SpaceBookingRequestSerializer, owner_key="space", owner_get=selectors.space_get
         )
         bookings = services.space_booking_request(
-            requester=request.user,  # type: ignore[arg-type]
+            requester=authed_user(request),
             space=space,
             title=values["title"],
             starts_at=values["starts_at"],
@@ -161,9 +162,9 @@ class SpaceBookingSeriesApproveApi(APIView):
 
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
-        series = selectors.space_series_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+        series = selectors.space_series_for_user(user=authed_user(request), pk=pk)
         confirmed, declined = services.space_booking_series_approve(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=authed_user(request),
             series=series,
         )
         return Response(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -15,7 +16,7 @@ from core_apps.accounts.services import user_role_grant
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
 from tenants.models import Community
 
-DEMO_VENUES = [
+DEMO_VENUES: list[dict[str, Any]] = [
     {
         "slug": "studio-central",
         "name": "Studio Central",
@@ -112,7 +113,7 @@ def venues_demo_seed(community: Community) -> None:
                 OpeningHours.objects.create(
                     venue=venue, weekday=weekday, opens=time(9), closes=time(23, 30)
                 )
-        for space_spec in spec["spaces"]:  # type: ignore[attr-defined]
+        for space_spec in spec["spaces"]:
             Space.objects.get_or_create(
                 venue=venue,
                 name=space_spec["name"],

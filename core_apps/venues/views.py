@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.bookings.selectors import booking_entries
 from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
 from core_apps.venues import selectors, services
@@ -61,7 +62,7 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     if "send" in request.POST:
                         bookings = services.space_booking_request(
-                            requester=request.user,  # type: ignore[arg-type]
+                            requester=authed_user(request),
                             space=space,
                             title=data["title"],
                             starts_at=data["starts_at"],
@@ -109,7 +110,7 @@ booking_list = booking_list_view(
 
 @login_required
 def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
-    booking = or_404(lambda: selectors.space_booking_for_user(user=request.user, pk=pk))  # type: ignore[arg-type]
+    booking = or_404(lambda: selectors.space_booking_for_user(user=authed_user(request), pk=pk))
     return render(
         request,
         "venues/booking_detail.html",
@@ -118,7 +119,7 @@ def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpR
             "entries": booking_entries(booking.entries.all()),
             "is_manager": selectors.venue_is_managed_by(
                 venue=booking.space.venue,
-                user=request.user,  # type: ignore[arg-type]
+                user=authed_user(request),
             ),
             "form": DecisionForm(),
             "zone": ZoneInfo(booking.space.venue.time_zone),
@@ -130,26 +131,28 @@ def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpR
 @login_required
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request.user
-    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))  # type: ignore[arg-type]
+    user = authed_user(request)
+    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
 
     def series_approve() -> str:
-        series = selectors.space_series_for_user(user=user, pk=booking.series_id)  # type: ignore[arg-type]
-        confirmed, declined = services.space_booking_series_approve(actor=user, series=series)  # type: ignore[arg-type]
+        if booking.series_id is None:  # only offered for a booking in a series (below)
+            raise Http404("No such action.")
+        series = selectors.space_series_for_user(user=user, pk=booking.series_id)
+        confirmed, declined = services.space_booking_series_approve(actor=user, series=series)
         return f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
 
     def approve() -> str:
-        services.space_booking_approve(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        services.space_booking_approve(actor=user, booking=booking, note=note)
         return "Booking approved."
 
     def decline() -> str:
-        services.space_booking_decline(actor=user, booking=booking, note=note)  # type: ignore[arg-type]
+        services.space_booking_decline(actor=user, booking=booking, note=note)
         return "Booking declined."
 
     def cancel() -> str:
-        services.space_booking_cancel(actor=user, booking=booking)  # type: ignore[arg-type]
+        services.space_booking_cancel(actor=user, booking=booking)
         return "Booking cancelled."
 
     steps = {"approve": approve, "decline": decline, "cancel": cancel}
@@ -167,5 +170,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = or_404(lambda: selectors.space_invoice_for_user(user=request.user, booking_pk=pk))  # type: ignore[arg-type]
+    invoice = or_404(
+        lambda: selectors.space_invoice_for_user(user=authed_user(request), booking_pk=pk)
+    )
     return render(request, "venues/invoice.html", {"invoice": invoice})

@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.request import authed_user
+from tenants.current import request_community
 from tenants.domains.selectors import domains_of_community
 from tenants.domains.serializers import DomainCreateSerializer, DomainSerializer
 from tenants.domains.services import (
@@ -36,8 +38,8 @@ class DomainListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Domain]:
         return domains_of_community(
-            community=self.request.tenant,  # type: ignore[attr-defined]
-            actor=self.request.user,  # type: ignore[arg-type]
+            community=request_community(self.request),
+            actor=authed_user(self.request),
         )
 
     @extend_schema(operation_id="domains_list")
@@ -48,12 +50,12 @@ class DomainListApi(generics.ListAPIView):
         request=DomainCreateSerializer, responses=DomainSerializer, operation_id="domains_create"
     )
     def post(self, request: Request) -> Response:
-        domain_manager_check(community=request.tenant, actor=request.user)  # type: ignore[attr-defined,arg-type]
+        domain_manager_check(community=request_community(request), actor=authed_user(request))
         serializer = DomainCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         domain = domain_add(
-            community=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            community=request_community(request),
+            actor=authed_user(request),
             domain=serializer.validated_data["domain"],
         )
         return Response(DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
@@ -64,14 +66,16 @@ class DomainDetailApi(APIView):
 
     @extend_schema(responses=DomainSerializer, operation_id="domains_retrieve")
     def get(self, request: Request, domain_id: int) -> Response:
-        community = request.tenant  # type: ignore[attr-defined]
-        domain_manager_check(community=community, actor=request.user)  # type: ignore[arg-type]
+        community = request_community(request)
+        domain_manager_check(community=community, actor=authed_user(request))
         domain = domain_of_community(community=community, domain_id=domain_id)
         return Response(DomainSerializer(domain).data)
 
     @extend_schema(responses={204: None}, operation_id="domains_destroy")
     def delete(self, request: Request, domain_id: int) -> Response:
-        domain_remove(community=request.tenant, actor=request.user, domain_id=domain_id)  # type: ignore[attr-defined,arg-type]
+        domain_remove(
+            community=request_community(request), actor=authed_user(request), domain_id=domain_id
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,8 +85,8 @@ class DomainCheckApi(APIView):
     @extend_schema(request=None, responses=DomainSerializer, operation_id="domains_check")
     def post(self, request: Request, domain_id: int) -> Response:
         domain = domain_check_request(
-            community=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            community=request_community(request),
+            actor=authed_user(request),
             domain_id=domain_id,
         )
         # The check runs in a Celery task once this request commits: 202.
@@ -95,8 +99,8 @@ class DomainPrimaryApi(APIView):
     @extend_schema(request=None, responses=DomainSerializer, operation_id="domains_make_primary")
     def post(self, request: Request, domain_id: int) -> Response:
         domain = domain_make_primary(
-            community=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            community=request_community(request),
+            actor=authed_user(request),
             domain_id=domain_id,
         )
         return Response(DomainSerializer(domain).data)

@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from pista.errors import ApplicationError, PermissionDenied
+from tenants.current import request_community
 from tenants.domains.selectors import (
     domain_dns_records,
     domain_is_platform_address,
@@ -34,7 +36,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @login_required
 def domains_page(request: HttpRequest) -> HttpResponse:
     """List the community's domains with their DNS records and status; add one."""
-    community = request.tenant  # type: ignore[attr-defined]
+    community = request_community(request)
     form = DomainAddForm(request.POST or None)
     status = 200
     try:
@@ -42,7 +44,7 @@ def domains_page(request: HttpRequest) -> HttpResponse:
             try:
                 added = domain_add(
                     community=community,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=authed_user(request),
                     domain=form.cleaned_data["domain"],
                 )
             except PermissionDenied:
@@ -64,7 +66,7 @@ def domains_page(request: HttpRequest) -> HttpResponse:
             }
             for domain in domains_of_community(
                 community=community,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=authed_user(request),
             )
         ]
     except PermissionDenied as exc:
@@ -75,17 +77,17 @@ def domains_page(request: HttpRequest) -> HttpResponse:
 
 
 def _domain_action(request: HttpRequest, domain_id: int, action: str) -> HttpResponse:
-    community = request.tenant  # type: ignore[attr-defined]
-    actor = request.user
+    community = request_community(request)
+    actor = authed_user(request)
     try:
         if action == "check":
-            domain = domain_check_request(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain = domain_check_request(community=community, actor=actor, domain_id=domain_id)
             messages.info(request, f"A DNS check of {domain.domain} was queued.")
         elif action == "primary":
-            domain = domain_make_primary(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain = domain_make_primary(community=community, actor=actor, domain_id=domain_id)
             messages.success(request, f"{domain.domain} is now the primary domain.")
         else:
-            domain_remove(community=community, actor=actor, domain_id=domain_id)  # type: ignore[arg-type]
+            domain_remove(community=community, actor=actor, domain_id=domain_id)
             messages.success(request, "The domain was removed.")
     except PermissionDenied as exc:
         return _forbidden(request, exc)

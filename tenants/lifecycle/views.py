@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core_apps.accounts.request import authed_user
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_roles
 from pista.errors import ApplicationError, NotFound, PermissionDenied
+from tenants.current import request_community
 from tenants.lifecycle.services.deletion import (
     community_deletion_cancel_by_link,
     community_deletion_request,
@@ -47,7 +50,7 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 def _is_owner(request: HttpRequest) -> bool:
-    return Role.OWNER in user_roles(user=request.user)  # type: ignore[arg-type]
+    return Role.OWNER in user_roles(user=authed_user(request))
 
 
 @login_required
@@ -70,8 +73,8 @@ def data_page(
 def export_request(request: HttpRequest) -> HttpResponse:
     try:
         community_export_request(
-            community=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            community=request_community(request),
+            actor=authed_user(request),
             request=request,
         )
     except PermissionDenied as exc:
@@ -88,7 +91,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, token: str) -> HttpResponse:
+def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The ZIP, for the owner who asked for it, on this community's host only."""
     try:
         filename, file = community_export_open(token=token, user=request.user)
@@ -110,11 +113,11 @@ def deletion_request(request: HttpRequest) -> HttpResponse:
     form = DeletionRequestForm(request.POST)
     if not form.is_valid():
         return data_page(request, deletion_form=form)
-    community = request.tenant  # type: ignore[attr-defined]
+    community = request_community(request)
     try:
         community = community_deletion_request(
             community=community,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=authed_user(request),
             confirmation=form.cleaned_data["confirmation"],
             password=form.cleaned_data["password"],
             request=request,
@@ -132,7 +135,7 @@ def deletion_request(request: HttpRequest) -> HttpResponse:
 def deletion_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link that calls a scheduled deletion off (password required).
     The routing middleware lets this path through while the community is closed."""
-    community = request.tenant  # type: ignore[attr-defined]
+    community = request_community(request)
     if not community.is_deletion_pending:
         reason = _("This link is invalid or has expired.")
         return render(request, "tenants/domains_forbidden.html", {"reason": reason}, status=404)

@@ -6,6 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core_apps.accounts.request import authed_user
+from tenants.current import request_community
 from tenants.provisioning.serializers import CommunitySerializer, CommunityUpdateSerializer
 from tenants.provisioning.services import community_settings_update
 
@@ -17,7 +19,7 @@ class CommunityDetailApi(APIView):
 
     @extend_schema(responses=CommunitySerializer, operation_id="community_retrieve")
     def get(self, request: Request) -> Response:
-        return Response(CommunitySerializer(request.tenant).data)  # type: ignore[attr-defined]
+        return Response(CommunitySerializer(request_community(request)).data)
 
     @extend_schema(
         request=CommunityUpdateSerializer,
@@ -28,8 +30,8 @@ class CommunityDetailApi(APIView):
         serializer = CommunityUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         community = community_settings_update(
-            community=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            community=request_community(request),
+            actor=authed_user(request),
             **serializer.validated_data,
         )
         return Response(CommunitySerializer(community).data)

@@ -151,7 +151,7 @@ def pg_dump_path() -> str | None:
     if settings.PISTA_PG_DUMP:
         return str(settings.PISTA_PG_DUMP)
     if settings.PISTA_EMBEDDED_DB:
-        import pgserver  # type: ignore[import-untyped]
+        import pgserver
 
         bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
         if bundled.exists():

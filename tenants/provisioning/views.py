@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from core_apps.accounts.models import User
+from core_apps.accounts.request import authed_user
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
 from core_apps.privacy.selectors import policies_current
 from pista.errors import ApplicationError
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.tenancy import current_schema
-from tenants.current import community_url
+from tenants.current import community_url, request_community
 from tenants.models import Community
 from tenants.onboarding import onboarding_checklist
 from tenants.provisioning.forms import CommunityLookForm, CommunitySignupForm
@@ -157,15 +159,15 @@ def _look_initial(community: Community) -> dict[str, str]:
 @login_required
 def onboarding_view(request: HttpRequest) -> HttpResponse:
     """The owner's checklist, with the "choose a theme and colours" step inline."""
-    community = request.tenant  # type: ignore[attr-defined]
-    if not user_roles(user=request.user) & {Role.OWNER, Role.ADMIN}:  # type: ignore[arg-type]
+    community = request_community(request)
+    if not user_roles(user=authed_user(request)) & {Role.OWNER, Role.ADMIN}:
         return render(request, "404.html", status=404)
     look_form = CommunityLookForm(request.POST or None, initial=_look_initial(community))
     if request.method == "POST" and look_form.is_valid():
         try:
             community_look_set(
                 community=community,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=authed_user(request),
                 **look_form.cleaned_data,
             )
         except ApplicationError as exc:
@@ -185,9 +187,12 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
 def theme_choose(request: HttpRequest) -> HttpResponse:
     """Owners and admins pick their community's theme; the site follows at once."""
     user = request.user
-    if not (user.is_superuser or user_roles(user=user) & {Role.OWNER, Role.ADMIN}):  # type: ignore[arg-type]
+    if not (
+        user.is_superuser
+        or (isinstance(user, User) and user_roles(user=user) & {Role.OWNER, Role.ADMIN})
+    ):
         raise PermissionDenied
-    community = request.tenant  # type: ignore[attr-defined]
+    community = request_community(request)
     form = ThemeChooseForm(request.POST or None, initial={"theme": community.theme})
     if request.method == "POST" and form.is_valid():
         try:

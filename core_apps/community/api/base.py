@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from rest_framework.permissions import IsAuthenticated
@@ -26,5 +26,6 @@ class CommunityApi(APIView):
         self, request: Request, items: QuerySet[Any] | list[Any], serializer: Any
     ) -> Response:
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(items, request, view=self)
+        # DRF pages any sliceable sequence; its stubs only name QuerySet.
+        page = paginator.paginate_queryset(cast("QuerySet[Any]", items), request, view=self)
         return paginator.get_paginated_response(serializer(page, many=True).data)

@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.accounts.request import authed_user
 from core_apps.community import serializers as s
 from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.models import DancerProfile
@@ -27,7 +28,7 @@ class MemberMeApi(CommunityApi):
 
     @extend_schema(responses=dict, operation_id="members_me_retrieve")
     def get(self, request: Request) -> Response:
-        profile = profiles.profile_get_or_create(user=request.user)  # type: ignore[arg-type]
+        profile = profiles.profile_get_or_create(user=authed_user(request))
         return Response(_profile_out(profile, request.user))
 
     @extend_schema(request=s.ProfileUpdateSerializer, responses=dict)
@@ -37,7 +38,7 @@ class MemberMeApi(CommunityApi):
         data = dict(changes.validated_data)
         if "styles" in data:
             data["styles"] = [dict(item) for item in data["styles"]]
-        profile = profiles.profile_update(user=request.user, changes=data)  # type: ignore[arg-type]
+        profile = profiles.profile_update(user=authed_user(request), changes=data)
         return Response(_profile_out(profile, request.user))
 
 
@@ -51,12 +52,12 @@ class MemberMePhotoApi(CommunityApi):
             from core_apps.community.errors import InvalidImage
 
             raise InvalidImage("Attach an image as 'photo'.", code="image_required")
-        profile = profiles.profile_photo_set(user=request.user, upload=upload)  # type: ignore[arg-type]
+        profile = profiles.profile_photo_set(user=authed_user(request), upload=upload)
         return Response(_profile_out(profile, request.user))
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
-        profiles.profile_photo_set(user=request.user, upload=None)  # type: ignore[arg-type]
+        profiles.profile_photo_set(user=authed_user(request), upload=None)
         return Response(status=204)
 
 
@@ -73,12 +74,12 @@ class PartnerSearchApi(CommunityApi):
 
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        safety.code_of_conduct_require(user=request.user)  # type: ignore[arg-type]
+        safety.code_of_conduct_require(user=authed_user(request))
         query = partner_selectors.partner_query_parse(
             params={key: request.query_params.get(key) for key in request.query_params},
-            viewer=request.user,  # type: ignore[arg-type]
+            viewer=authed_user(request),
         )
-        matches = partner_selectors.partner_search(query=query, viewer=request.user)  # type: ignore[arg-type]
+        matches = partner_selectors.partner_search(query=query, viewer=authed_user(request))
         by_user = {
             p.user_id: p
             for p in DancerProfile.objects.filter(
@@ -118,7 +119,7 @@ class PartnerRequestListApi(CommunityApi):
         )
     )
     def get(self, request: Request) -> Response:
-        found = partner_selectors.partner_requests_for(user=request.user)  # type: ignore[arg-type]
+        found = partner_selectors.partner_requests_for(user=authed_user(request))
         return Response(
             {
                 "incoming": s.PartnerRequestSerializer(found["incoming"], many=True).data,
@@ -129,7 +130,7 @@ class PartnerRequestListApi(CommunityApi):
     @extend_schema(request=s.PartnerRequestCreateSerializer, responses=s.PartnerRequestSerializer)
     def post(self, request: Request) -> Response:
         data = valid_data(s.PartnerRequestCreateSerializer, request)
-        created = partners.partner_request_send(sender=request.user, **data)  # type: ignore[arg-type]
+        created = partners.partner_request_send(sender=authed_user(request), **data)
         return Response(s.PartnerRequestSerializer(created).data, status=201)
 
 
@@ -139,8 +140,8 @@ class PartnerRequestRespondApi(CommunityApi):
         data = valid_data(s.RespondSerializer, request)
         answered = partners.partner_request_respond(
             request_id=request_id,
-            user=request.user,
-            accept=data["accept"],  # type: ignore[arg-type]
+            user=authed_user(request),
+            accept=data["accept"],
         )
         return Response(s.PartnerRequestSerializer(answered).data)
 
@@ -148,7 +149,9 @@ class PartnerRequestRespondApi(CommunityApi):
 class PartnerRequestWithdrawApi(CommunityApi):
     @extend_schema(request=None, responses=s.PartnerRequestSerializer)
     def post(self, request: Request, request_id: int) -> Response:
-        withdrawn = partners.partner_request_withdraw(request_id=request_id, user=request.user)  # type: ignore[arg-type]
+        withdrawn = partners.partner_request_withdraw(
+            request_id=request_id, user=authed_user(request)
+        )
         return Response(s.PartnerRequestSerializer(withdrawn).data)
 
 
@@ -166,12 +169,12 @@ class PartnerPostListApi(CommunityApi):
         posts = partner_selectors.partner_posts_for_event(
             event_ref=int(ref) if ref.isdigit() else None,
             event_slug=request.query_params.get("event_slug", ""),
-            viewer=request.user,  # type: ignore[arg-type]
+            viewer=authed_user(request),
         )
         return Response({"results": s.PartnerPostSerializer(posts, many=True).data})
 
     @extend_schema(request=s.PartnerPostCreateSerializer, responses=s.PartnerPostSerializer)
     def post(self, request: Request) -> Response:
         data = valid_data(s.PartnerPostCreateSerializer, request)
-        post = partners.partner_post_create(author=request.user, **data)  # type: ignore[arg-type]
+        post = partners.partner_post_create(author=authed_user(request), **data)
         return Response(s.PartnerPostSerializer(post).data, status=201)

@@ -7,6 +7,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.accounts.request import authed_user
 from core_apps.community import serializers as s
 from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.selectors import messaging as messaging_selectors
@@ -20,7 +21,7 @@ class ConversationListApi(CommunityApi):
 
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        summaries = messaging_selectors.conversations_for(user=request.user)  # type: ignore[arg-type]
+        summaries = messaging_selectors.conversations_for(user=authed_user(request))
         return Response(
             {
                 "results": [
@@ -43,7 +44,7 @@ class ConversationListApi(CommunityApi):
         recipient = s.BlockSerializer(data={"user_id": request.data.get("recipient_id")})
         recipient.is_valid(raise_exception=True)
         conversation = messaging.conversation_start(
-            sender=request.user,  # type: ignore[arg-type]
+            sender=authed_user(request),
             recipient_id=recipient.validated_data["user_id"],
             body=data["body"],
             image=data["image"],
@@ -61,12 +62,12 @@ class ConversationMessagesApi(CommunityApi):
     def get(self, request: Request, conversation_id: int) -> Response:
         conversation = messaging_selectors.conversation_for_member(
             conversation_id=conversation_id,
-            user=request.user,  # type: ignore[arg-type]
+            user=authed_user(request),
         )
-        messaging.conversation_mark_read(conversation=conversation, user=request.user)  # type: ignore[arg-type]
+        messaging.conversation_mark_read(conversation=conversation, user=authed_user(request))
         messages = messaging_selectors.conversation_messages(
             conversation=conversation,
-            viewer=request.user,  # type: ignore[arg-type]
+            viewer=authed_user(request),
         )
         return self.paginate(request, messages, s.MessageSerializer)
 
@@ -74,14 +75,14 @@ class ConversationMessagesApi(CommunityApi):
     def post(self, request: Request, conversation_id: int) -> Response:
         conversation = messaging_selectors.conversation_for_member(
             conversation_id=conversation_id,
-            user=request.user,  # type: ignore[arg-type]
+            user=authed_user(request),
         )
         data = valid_data(s.MessageCreateSerializer, request)
         message = messaging.message_send(
             conversation=conversation,
-            sender=request.user,
+            sender=authed_user(request),
             body=data["body"],
-            image=data["image"],  # type: ignore[arg-type]
+            image=data["image"],
         )
         return Response(s.MessageSerializer(message).data, status=201)
 
@@ -92,24 +93,24 @@ class NotificationListApi(CommunityApi):
 
     @extend_schema(responses=s.NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        items = messaging_selectors.notifications_for(user=request.user)  # type: ignore[arg-type]
+        items = messaging_selectors.notifications_for(user=authed_user(request))
         return self.paginate(request, items, s.NotificationSerializer)
 
 
 class NotificationReadApi(CommunityApi):
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request) -> Response:
-        count = notification_services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
+        count = notification_services.notifications_mark_read(user=authed_user(request))
         return Response({"read": count})
 
 
 class NotificationSettingsApi(CommunityApi):
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        return Response(messaging_selectors.notification_settings_for(user=request.user))  # type: ignore[arg-type]
+        return Response(messaging_selectors.notification_settings_for(user=authed_user(request)))
 
     @extend_schema(request=s.NotificationSettingSerializer, responses=dict)
     def put(self, request: Request) -> Response:
         data = valid_data(s.NotificationSettingSerializer, request)
-        notification_services.notification_settings_update(user=request.user, **data)  # type: ignore[arg-type]
-        return Response(messaging_selectors.notification_settings_for(user=request.user))  # type: ignore[arg-type]
+        notification_services.notification_settings_update(user=authed_user(request), **data)
+        return Response(messaging_selectors.notification_settings_for(user=authed_user(request)))

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.accounts.request import authed_user
 from core_apps.community import serializers as s
 from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.errors import NotAllowed
@@ -20,7 +21,7 @@ from pista.api.pagination import PageNumberPagination
 class BlockListApi(CommunityApi):
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        blocks = safety_selectors.blocks_by(user=request.user)  # type: ignore[arg-type]
+        blocks = safety_selectors.blocks_by(user=authed_user(request))
         return Response(
             {
                 "results": [
@@ -36,14 +37,14 @@ class BlockListApi(CommunityApi):
     @extend_schema(request=s.BlockSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         data = valid_data(s.BlockSerializer, request)
-        safety.block_create(blocker=request.user, blocked_id=data["user_id"])  # type: ignore[arg-type]
+        safety.block_create(blocker=authed_user(request), blocked_id=data["user_id"])
         return Response({"user_id": data["user_id"], "blocked": True}, status=201)
 
 
 class BlockDetailApi(CommunityApi):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
-        safety.block_delete(blocker=request.user, blocked_id=user_id)  # type: ignore[arg-type]
+        safety.block_delete(blocker=authed_user(request), blocked_id=user_id)
         return Response(status=204)
 
 
@@ -51,7 +52,7 @@ class ReportCreateApi(CommunityApi):
     @extend_schema(request=s.ReportCreateSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         data = valid_data(s.ReportCreateSerializer, request)
-        report = safety.report_create(reporter=request.user, **data)  # type: ignore[arg-type]
+        report = safety.report_create(reporter=authed_user(request), **data)
         return Response(
             {
                 "id": report.pk,
@@ -65,7 +66,7 @@ class ReportCreateApi(CommunityApi):
 class ModeratorApi(CommunityApi):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not safety_selectors.member_is_moderator(user=request.user):  # type: ignore[arg-type]
+        if not safety_selectors.member_is_moderator(user=authed_user(request)):
             raise NotAllowed("Only moderators can see the moderation queue.")
 
 
@@ -90,9 +91,9 @@ class ModerationReportActionApi(ModeratorApi):
     def post(self, request: Request, report_id: int) -> Response:
         data = valid_data(s.ModerationActionCreateSerializer, request)
         action = safety.moderation_action_take(
-            moderator=request.user,
+            moderator=authed_user(request),
             report_id=report_id,
-            **data,  # type: ignore[arg-type]
+            **data,
         )
         return Response(s.ModerationActionSerializer(action).data, status=201)
 
@@ -104,9 +105,9 @@ class ModerationMemberActionApi(ModeratorApi):
     def post(self, request: Request, user_id: int) -> Response:
         data = valid_data(s.ModerationActionCreateSerializer, request)
         action = safety.moderation_action_take(
-            moderator=request.user,
+            moderator=authed_user(request),
             target_user_id=user_id,
-            **data,  # type: ignore[arg-type]
+            **data,
         )
         return Response(s.ModerationActionSerializer(action).data, status=201)
 
@@ -130,7 +131,7 @@ class CodeOfConductApi(CommunityApi):
         current = safety_selectors.code_of_conduct_current()
         if current is None:
             return Response({"version": None, "text": "", "accepted": True})
-        pending = safety_selectors.code_of_conduct_pending(user=request.user)  # type: ignore[arg-type]
+        pending = safety_selectors.code_of_conduct_pending(user=authed_user(request))
         return Response(
             {"version": current.version, "text": current.text, "accepted": pending is None}
         )
@@ -139,7 +140,7 @@ class CodeOfConductApi(CommunityApi):
     def post(self, request: Request) -> Response:
         """Moderators and admins publish a new version; members must accept it again."""
         data = valid_data(s.CodeOfConductPublishSerializer, request)
-        code = safety.code_of_conduct_publish(text=data["text"], by=request.user)  # type: ignore[arg-type]
+        code = safety.code_of_conduct_publish(text=data["text"], by=authed_user(request))
         return Response({"version": code.version, "text": code.text}, status=201)
 
 
@@ -147,5 +148,5 @@ class CodeOfConductAcceptApi(CommunityApi):
     @extend_schema(request=s.CodeOfConductAcceptSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         data = valid_data(s.CodeOfConductAcceptSerializer, request)
-        safety.code_of_conduct_accept(user=request.user, version=data["version"])  # type: ignore[arg-type]
+        safety.code_of_conduct_accept(user=authed_user(request), version=data["version"])
         return Response({"version": data["version"], "accepted": True})

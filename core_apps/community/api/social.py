@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core_apps.accounts.request import authed_user
 from core_apps.community import serializers as s
 from core_apps.community.api.base import CommunityApi, valid_data
 from core_apps.community.selectors import messaging as messaging_selectors
@@ -20,19 +21,19 @@ from pista.spreadsheets import cell_safe
 class FollowListApi(CommunityApi):
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        return Response({"following": messaging_selectors.following_of(user=request.user)})  # type: ignore[arg-type]
+        return Response({"following": messaging_selectors.following_of(user=authed_user(request))})
 
     @extend_schema(request=s.FollowSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         data = valid_data(s.FollowSerializer, request)
-        social.follow_create(follower=request.user, followed_id=data["user_id"])  # type: ignore[arg-type]
+        social.follow_create(follower=authed_user(request), followed_id=data["user_id"])
         return Response({"user_id": data["user_id"], "following": True}, status=201)
 
 
 class FollowDetailApi(CommunityApi):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
-        social.follow_delete(follower=request.user, followed_id=user_id)  # type: ignore[arg-type]
+        social.follow_delete(follower=authed_user(request), followed_id=user_id)
         return Response(status=204)
 
 
@@ -57,7 +58,7 @@ class GroupListApi(CommunityApi):
     @extend_schema(request=s.GroupCreateSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         data = valid_data(s.GroupCreateSerializer, request)
-        group = social.group_create(creator=request.user, **data)  # type: ignore[arg-type]
+        group = social.group_create(creator=authed_user(request), **data)
         return Response(_group_out(group, request.user), status=201)
 
 
@@ -65,8 +66,8 @@ class GroupDetailApi(CommunityApi):
     @extend_schema(responses=dict)
     def get(self, request: Request, slug: str) -> Response:
         group = messaging_selectors.group_get(slug=slug)
-        members = messaging_selectors.group_members(group=group, viewer=request.user)  # type: ignore[arg-type]
-        posts = messaging_selectors.group_posts(group=group, viewer=request.user)  # type: ignore[arg-type]
+        members = messaging_selectors.group_members(group=group, viewer=authed_user(request))
+        posts = messaging_selectors.group_posts(group=group, viewer=authed_user(request))
         return Response(
             {
                 **_group_out(group, request.user),
@@ -98,7 +99,7 @@ class GroupMembersExportApi(CommunityApi):
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request: Request, slug: str) -> HttpResponse:
         group = messaging_selectors.group_get(slug=slug)
-        rows = messaging_selectors.group_members_export(group=group, viewer=request.user)  # type: ignore[arg-type]
+        rows = messaging_selectors.group_members_export(group=group, viewer=authed_user(request))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="group-{group.pk}-members.csv"'
         columns = ["id", "display_name", "pronouns", "city", "languages", "styles"]
@@ -113,7 +114,7 @@ class GroupJoinApi(CommunityApi):
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request, slug: str) -> Response:
         group = messaging_selectors.group_get(slug=slug)
-        membership = social.group_join(group=group, user=request.user)  # type: ignore[arg-type]
+        membership = social.group_join(group=group, user=authed_user(request))
         return Response({"membership": membership.status}, status=201)
 
 
@@ -122,8 +123,8 @@ class GroupApproveApi(CommunityApi):
     def post(self, request: Request, slug: str, user_id: int) -> Response:
         group = messaging_selectors.group_get(slug=slug)
         membership = social.group_membership_approve(
-            group=group, approver=request.user, user_id=user_id
-        )  # type: ignore[arg-type]
+            group=group, approver=authed_user(request), user_id=user_id
+        )
         return Response({"user_id": user_id, "membership": membership.status})
 
 
@@ -132,5 +133,5 @@ class GroupPostCreateApi(CommunityApi):
     def post(self, request: Request, slug: str) -> Response:
         group = messaging_selectors.group_get(slug=slug)
         data = valid_data(s.GroupPostCreateSerializer, request)
-        post = social.group_post_create(group=group, author=request.user, **data)  # type: ignore[arg-type]
+        post = social.group_post_create(group=group, author=authed_user(request), **data)
         return Response({"id": post.pk}, status=201)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+# One definition of a currency error for the whole platform; the booking core owns it.
+from core_apps.bookings.money import CurrencyMismatch as CurrencyMismatch
 from pista.errors import ApplicationError, Conflict
-
-if TYPE_CHECKING:
-    pass
 
 
 class InvalidQuantity(ApplicationError):
@@ -22,10 +19,6 @@ class ProductUnavailable(ApplicationError):
 class NotOnSale(ApplicationError):
     default_code = "not_on_sale"
     status_code = 409
-
-
-class CurrencyMismatch(ApplicationError):
-    default_code = "currency_mismatch"
 
 
 class PriceMismatch(ApplicationError):
