@@ -157,17 +157,18 @@ def form_service_call(
     field: str | Mapping[str, str] | None = None,
 ) -> T | None:
     """The form pattern: the result of the service call ``run``, or None after
-    its ApplicationError, whose message the form then carries: on the form field
-    the error names (``extra["field"]``), else on ``field`` (a field name, or a
-    map from error code to field name), else as a non-field error. Check
+    its ApplicationError, whose message the form then carries: on ``field`` (a
+    field name, ``NON_FIELD_ERRORS``, or a map from error code to field name),
+    else on the form field the error names (``extra["field"]``), else as a
+    non-field error. Check
     ``form.errors`` (a service may return None) and answer
     ``form_error_status(form)``. Other exceptions propagate."""
     try:
         return run()
     except ApplicationError as exc:
-        target = exc.extra.get("field")
-        if target not in form.fields:
-            target = field.get(exc.code) if isinstance(field, Mapping) else field
+        target = field.get(exc.code) if isinstance(field, Mapping) else field
+        if target is None and exc.extra.get("field") in form.fields:
+            target = exc.extra["field"]
         form.add_error(target, exc.message)
         _form_error_status[form] = exc.status_code
         return None

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -173,6 +173,7 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
             lambda: community_look_set(
                 community=community, actor=authed_user(request), **look_form.cleaned_data
             ),
+            field=NON_FIELD_ERRORS,  # a colour pair's contrast is no one field's error
         )
         if not look_form.errors:
             messages.success(request, _("Your site has its new look."))
