@@ -11,10 +11,13 @@ through becomes a themed page with the error's 4xx status
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from django.contrib import messages
 from django.db import DatabaseError, InterfaceError
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,6 +26,8 @@ from django_tenants.utils import get_public_schema_name
 
 from pista.errors import ApplicationError, NotFound
 from pista.redirects import redirect_target
+
+T = TypeVar("T")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -115,13 +120,19 @@ def action_run(
     *,
     back: str,
     error_back: str | None = None,
+    error_page: Callable[[int], HttpResponse] | None = None,
 ) -> HttpResponse:
     """The POST-action pattern: run the service call ``run``; flash the message it
     returns (if any) or its ApplicationError, and redirect to ``back`` (or to
-    ``error_back`` after an error). Other exceptions propagate."""
+    ``error_back`` after an error). With ``error_page``, an error is flashed and
+    answered by ``error_page(status)`` (the page re-rendered with the error's
+    status) instead of a redirect. Other exceptions propagate."""
     try:
         done = run()
     except ApplicationError as exc:
+        if error_page is not None:
+            messages.error(request, exc.message)
+            return error_page(exc.status_code)
         return application_error_redirect(request, exc, back=error_back or back)
     if done:
         messages.success(request, done)
@@ -134,6 +145,41 @@ def application_error_redirect(
     """Flash ``exc``'s message and redirect to ``back``."""
     messages.error(request, exc.message)
     return HttpResponseRedirect(back)
+
+
+_form_error_status: WeakKeyDictionary[BaseForm, int] = WeakKeyDictionary()
+
+
+def form_service_call(
+    form: BaseForm,
+    run: Callable[[], T],
+    *,
+    field: str | Mapping[str, str] | None = None,
+) -> T | None:
+    """The form pattern: the result of the service call ``run``, or None after
+    its ApplicationError, whose message the form then carries: on ``field`` (a
+    field name, ``NON_FIELD_ERRORS``, or a map from error code to field name),
+    else on the form field the error names (``extra["field"]``), else as a
+    non-field error. Check
+    ``form.errors`` (a service may return None) and answer
+    ``form_error_status(form)``. Other exceptions propagate."""
+    try:
+        return run()
+    except ApplicationError as exc:
+        target = field.get(exc.code) if isinstance(field, Mapping) else field
+        if target is None and exc.extra.get("field") in form.fields:
+            target = exc.extra["field"]
+        form.add_error(target, exc.message)
+        _form_error_status[form] = exc.status_code
+        return None
+
+
+def form_error_status(form: BaseForm) -> int:
+    """The status of a page showing ``form``: 200 without errors, the status of
+    the ApplicationError ``form_service_call`` attached, else 400 (invalid input)."""
+    if not form.errors:
+        return 200
+    return _form_error_status.get(form, 400)
 
 
 def referer_back(request: HttpRequest, *, default: str) -> str:

@@ -20,8 +20,8 @@ from core_apps.artists import selectors, services
 from core_apps.artists.forms import ArtistProfileForm, BlockForm, BookingRequestForm, CounterForm
 from core_apps.artists.models import ArtistBooking, ArtistProfile
 from core_apps.bookings.selectors import booking_entries
-from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
-from pista.error_views import action_run
+from core_apps.bookings.views import booking_list_view
+from pista.error_views import action_run, form_error_status, form_service_call
 from pista.errors import ApplicationError
 
 
@@ -35,7 +35,7 @@ def artist_index(request: HttpRequest) -> HttpResponse:
 
 
 def _public(slug: str) -> ArtistProfile:
-    return or_404(lambda: selectors.artist_get(slug=slug))
+    return selectors.artist_get(slug=slug)
 
 
 def artist_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -58,36 +58,28 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         for key in ("styles", "levels", "languages", "links"):
             initial[key] = ", ".join(initial[key])
     form = ArtistProfileForm(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                data = form.profile_data()
-                photo = form.cleaned_data.get("photo") or None
-                if profile is None:
-                    name = str(data.pop("name"))
-                    profile = services.artist_profile_create(
-                        actor=user,
-                        name=name,
-                        user=user,
-                        photo=photo,
-                        **data,
-                    )
-                else:
-                    services.artist_profile_update(
-                        actor=user,
-                        profile=profile,
-                        data=data,
-                        photo=photo,
-                    )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, "Profile saved.")
-                return redirect("artists:me")
+    if request.method == "POST" and form.is_valid():
+        data = form.profile_data()
+        photo = form.cleaned_data.get("photo") or None
+        if profile is None:
+            name = str(data.pop("name"))
+            profile = form_service_call(
+                form,
+                lambda: services.artist_profile_create(
+                    actor=user, name=name, user=user, photo=photo, **data
+                ),
+            )
         else:
-            status = 400
+            existing = profile
+            form_service_call(
+                form,
+                lambda: services.artist_profile_update(
+                    actor=user, profile=existing, data=data, photo=photo
+                ),
+            )
+        if not form.errors:
+            messages.success(request, "Profile saved.")
+            return redirect("artists:me")
     return render(
         request,
         "artists/profile_edit.html",
@@ -97,7 +89,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             "block_form": BlockForm(),
             "blocks": selectors.artist_blocks(artist=profile) if profile else [],
         },
-        status=status,
+        status=form_error_status(form),
     )
 
 
@@ -126,27 +118,24 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
     artist = _public(slug)
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
-    status = 200
     with timezone.override(_zone(request)):
         form = BookingRequestForm(request.POST or None, initial={"currency": artist.fee_currency})
         valid = request.method == "POST" and form.is_valid()
     if valid:
-        try:
-            booking = services.artist_booking_request(
-                organizer=request.user,
-                artist=artist,
-                **form.cleaned_data,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status_code
-        else:
+        booking = form_service_call(
+            form,
+            lambda: services.artist_booking_request(
+                organizer=authed_user(request), artist=artist, **form.cleaned_data
+            ),
+        )
+        if booking is not None:
             messages.success(request, "Request sent.")
             return redirect("artists:booking", pk=booking.pk)
-    elif request.method == "POST":
-        status = 400
     return render(
-        request, "artists/booking_request.html", {"artist": artist, "form": form}, status=status
+        request,
+        "artists/booking_request.html",
+        {"artist": artist, "form": form},
+        status=form_error_status(form),
     )
 
 
@@ -156,7 +145,7 @@ booking_list = booking_list_view(
 
 
 def _booking(request: HttpRequest, pk: int) -> ArtistBooking:
-    return or_404(lambda: selectors.artist_booking_for_user(user=authed_user(request), pk=pk))
+    return selectors.artist_booking_for_user(user=authed_user(request), pk=pk)
 
 
 @login_required
@@ -207,11 +196,11 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         steps[action]()
         return "Done."
 
-    return booking_step_run(
+    return action_run(
         request,
-        run=run,
-        failed=lambda status: booking_detail(request, pk, form=form, status=status),
-        done_url=reverse("artists:booking", args=[pk]),
+        run,
+        back=reverse("artists:booking", args=[pk]),
+        error_page=lambda status: booking_detail(request, pk, form=form, status=status),
     )
 
 
@@ -230,6 +219,6 @@ def booking_contract(request: HttpRequest, pk: int) -> HttpResponse:
 def gigs_ical(request: HttpRequest, slug: str) -> HttpResponse:
     """The artist's confirmed gigs; the token in the URL is the only credential."""
     token = request.GET.get("token", "")
-    artist = or_404(lambda: selectors.artist_by_calendar_token(slug=slug, token=token))
+    artist = selectors.artist_by_calendar_token(slug=slug, token=token)
     body = selectors.artist_gigs_ical(artist=artist, host=request.get_host().split(":")[0])
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,28 +1,17 @@
-"""HTML plumbing of both booking flows: lookups that 404, the bookings page,
-and running one workflow step from a form."""
+"""HTML plumbing of both booking flows: the bookings page. (A lookup's NotFound
+is the 404 page and a failed workflow step is flashed by the one HTML error
+path: ``pista.error_views``.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from core_apps.accounts.models import User
-from pista.errors import ApplicationError, NotFound
-
-T = TypeVar("T")
-
-
-def or_404(lookup: Callable[[], T]) -> T:
-    """``lookup()``, with the domain's NotFound shown as the 404 page."""
-    try:
-        return lookup()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def booking_list_view(
@@ -43,21 +32,3 @@ def booking_list_view(
         return render(request, f"{app}/booking_list.html", context)
 
     return booking_list
-
-
-def booking_step_run(
-    request: HttpRequest,
-    *,
-    run: Callable[[], str],
-    failed: Callable[[int], HttpResponse],
-    done_url: str,
-) -> HttpResponse:
-    """Run a workflow step; flash the message it returns and redirect to
-    ``done_url``, or flash its domain error and answer ``failed(status)``."""
-    try:
-        done = run()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return failed(exc.status_code)
-    messages.success(request, done)
-    return redirect(done_url)

@@ -128,10 +128,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 def member_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     """A member's profile as the viewer may see it (public profiles need no login)."""
-    try:
-        profile = profile_for_viewer(user_id=user_id, viewer=request.user)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    profile = profile_for_viewer(user_id=user_id, viewer=request.user)
     viewer = request.user
     context: dict[str, Any] = {
         "member": profile_present(profile=profile, viewer=viewer),

@@ -4,7 +4,6 @@ and the staff check-in page. Thin: parse, call one service, render."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import segno
@@ -12,8 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,29 +28,19 @@ from core_apps.integrations.services import (
 )
 from core_apps.orders import selectors, services
 from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
-from core_apps.orders.models import Order
+from core_apps.orders.models import Order, Position
 from core_apps.ticketing.selectors import (
     product_availability,
     product_on_sale,
     product_price_current,
 )
-from pista.error_views import action_run
+from pista.error_views import (
+    action_run,
+    application_error_redirect,
+    form_error_status,
+    form_service_call,
+)
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
-
-
-def _html_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unknown orders, tickets and products are a 404 page; staff-only a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _order_url(order: Order) -> str:
@@ -60,7 +48,6 @@ def _order_url(order: Order) -> str:
 
 
 @never_cache  # each rendering carries its own one-time submission token
-@_html_errors
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_on_sale(pk=product_id, hidden_too=False)
     if product is None:
@@ -68,7 +55,6 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
     form = CheckoutForm(
         request.POST or None, product=product, simulated=settings.PISTA_SIMULATED_PAYMENTS
     )
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         attendee = services.AttendeeIn(
@@ -94,19 +80,13 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
                 return {"location": request.path, "waitlisted": True}
             return {"location": _order_url(result.order), "waitlisted": False}
 
-        try:
-            placed = _once_per_form(request, form, place)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status_code
-        else:
+        placed = form_service_call(form, lambda: _once_per_form(request, form, place))
+        if placed is not None:
             if placed["waitlisted"]:
                 messages.info(
                     request, "You are on the waitlist: we'll email you when a place frees."
                 )
             return redirect(placed["location"])
-    elif request.method == "POST":
-        status = 400
     return render(
         request,
         "orders/checkout.html",
@@ -116,7 +96,7 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
             "price": product_price_current(product=product),
             "availability": product_availability(product=product),
         },
-        status=status,
+        status=form_error_status(form),
     )
 
 
@@ -159,7 +139,6 @@ def _qr_svg(secret: str) -> str:
     return mark_safe(segno.make(secret, error="m").svg_inline(scale=4))  # noqa: S308 - generated SVG
 
 
-@_html_errors
 def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     if order.status == Order.Status.PENDING:
@@ -187,7 +166,6 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
 
 
 @require_POST
-@_html_errors
 def position_transfer(
     request: HttpRequest, code: str, secret: str, position_id: int
 ) -> HttpResponse:
@@ -199,18 +177,15 @@ def position_transfer(
     form = TransferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the new holder's name and email address.")
-    else:
-        try:
-            services.position_transfer(
-                position=position,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Transferred: the new holder has a new QR code.")
-    return redirect(_order_url(order))
+        return redirect(_order_url(order))
+
+    def transfer() -> str:
+        services.position_transfer(
+            position=position, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+        )
+        return "Transferred: the new holder has a new QR code."
+
+    return action_run(request, transfer, back=_order_url(order))
 
 
 @login_required
@@ -231,7 +206,6 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_html_errors
 def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     form = CardForm(request.POST)
@@ -246,27 +220,24 @@ def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
 
 
 @require_POST
-@_html_errors
 def order_cancel(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
-    try:
+
+    def cancel() -> str | None:
         if order.status == Order.Status.PENDING or (
             order.status == Order.Status.PAID and order.total_minor == 0
         ):
             services.order_cancel(order=order, actor=None, reason="buyer")
-        else:
-            services.order_self_cancel(order=order)
-            messages.success(request, "Cancelled. Any refund goes back to your payment.")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect(_order_url(order))
+            return None
+        services.order_self_cancel(order=order)
+        return "Cancelled. Any refund goes back to your payment."
+
+    return action_run(request, cancel, back=_order_url(order))
 
 
-@_html_errors
 def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
     """A partner's claim link: shows the ticket; claiming needs the account
     of the ticket's email (sign in first)."""
-    status = 200
     try:
         position = services.partner_claim_position(token=token)
     except ApplicationError as exc:
@@ -274,14 +245,21 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            position = services.partner_claim(token=token, user=authed_user(request))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status = exc.status_code
-        else:
-            messages.success(request, "This ticket is now linked to your account.")
-            return redirect(request.path)
+
+        def claim() -> str:
+            services.partner_claim(token=token, user=authed_user(request))
+            return "This ticket is now linked to your account."
+
+        return action_run(
+            request,
+            claim,
+            back=request.path,
+            error_page=lambda status: _partner_claim_page(request, position, status),
+        )
+    return _partner_claim_page(request, position, 200)
+
+
+def _partner_claim_page(request: HttpRequest, position: Position, status: int) -> HttpResponse:
     mine = request.user.is_authenticated and position.holder_id == request.user.pk
     qr = _qr_svg(position.secret) if mine and position.status == "valid" else ""
     return render(
@@ -289,28 +267,28 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@_html_errors
 def waitlist_offer(request: HttpRequest, secret: str) -> HttpResponse:
     entry = selectors.waitlist_entry_by_secret(secret=secret)
+    if request.method == "POST" and request.POST.get("action") == "decline":
+
+        def decline() -> None:
+            services.waitlist_decline(entry=entry)
+            messages.info(request, "Done: you're off the list.")
+
+        return action_run(request, decline, back=request.path)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "decline":
-                services.waitlist_decline(entry=entry)
-                messages.info(request, "Done: you're off the list.")
-            else:
-                order = services.waitlist_claim(
-                    entry=entry,
-                    provider="simulated" if settings.PISTA_SIMULATED_PAYMENTS else "manual",
-                )
-                return redirect(_order_url(order))
+            order = services.waitlist_claim(
+                entry=entry,
+                provider="simulated" if settings.PISTA_SIMULATED_PAYMENTS else "manual",
+            )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect(request.path)
+            return application_error_redirect(request, exc, back=request.path)
+        return redirect(_order_url(order))
     return render(request, "orders/waitlist_offer.html", {"entry": entry})
 
 
 @login_required
-@_html_errors
 def checkin_page(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("orders.add_checkin"):
         raise PermissionDenied("Staff only.")
@@ -353,7 +331,6 @@ def _permissions_policy_with_camera() -> str:
     )
 
 
-@_html_errors
 def invoice_download(request: HttpRequest, code: str, secret: str, number: int) -> HttpResponse:
     from core_apps.orders.invoices import invoice_pdf
 

@@ -16,7 +16,7 @@ from core_apps.privacy.models import ErasureReport, PolicyDocument
 from core_apps.privacy.records import records_rows
 from core_apps.privacy.selectors import policies_current
 from core_apps.privacy.services.consents import policy_publish
-from pista.errors import ApplicationError
+from pista.error_views import form_service_call
 
 
 def privacy_staff(user: object) -> bool:
@@ -41,11 +41,12 @@ def privacy_admin(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PolicyPublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            document = policy_publish(published_by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error("text", exc.message)
-        else:
+        document = form_service_call(
+            form,
+            lambda: policy_publish(published_by=request.user, **form.cleaned_data),
+            field="text",
+        )
+        if document is not None:
             messages.success(request, _("Published %(doc)s.") % {"doc": document})
             return redirect("privacy_admin")
     return render(

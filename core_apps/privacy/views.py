@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from core_apps.privacy.forms import AccountDeleteForm, PoliciesAcceptForm
 from core_apps.privacy.models import ConsentRecord, PolicyDocument
 from core_apps.privacy.services import consents, erasure, exports
 from core_apps.privacy.services.audit import audit_record
-from pista.errors import ApplicationError
+from pista.error_views import action_run
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -99,15 +100,11 @@ def policy_consent(request: HttpRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def export_request(request: HttpRequest) -> HttpResponse:
-    try:
+    def export() -> str:
         exports.export_request(user=request.user, request=request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("We are preparing your data. You will get an email with a download link.")
-        )
-    return redirect("privacy:home")
+        return _("We are preparing your data. You will get an email with a download link.")
+
+    return action_run(request, export, back=reverse("privacy:home"))
 
 
 def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
@@ -137,12 +134,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     the member signed in moments ago), then the erasure runs in a task."""
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def erase() -> None:
             erasure.member_erase_request(user=request.user, request=request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("privacy:home")
-        logout(request)
-        messages.info(request, _("Your account is being deleted. Goodbye!"))
-        return redirect("/")
+            logout(request)
+            messages.info(request, _("Your account is being deleted. Goodbye!"))
+
+        return action_run(request, erase, back="/", error_back=reverse("privacy:home"))
     return render(request, "privacy/delete.html", {"form": form})

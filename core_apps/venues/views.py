@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
 from core_apps.bookings.selectors import booking_entries
-from core_apps.bookings.views import booking_list_view, booking_step_run, or_404
+from core_apps.bookings.views import booking_list_view
 from core_apps.venues import selectors, services
 from core_apps.venues.forms import DecisionForm, SpaceBookingRequestForm
+from pista.error_views import action_run
 from pista.errors import ApplicationError
 
 
@@ -26,7 +27,7 @@ def venue_index(request: HttpRequest) -> HttpResponse:
 
 
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = or_404(lambda: selectors.venue_get(slug=slug))
+    venue = selectors.venue_get(slug=slug)
     return render(
         request,
         "venues/venue_detail.html",
@@ -42,7 +43,7 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The space's week or month calendar, and the request form with a price and
     conflict preview before anything is sent."""
-    space = or_404(lambda: selectors.space_get(pk=pk))
+    space = selectors.space_get(pk=pk)
     zone = ZoneInfo(space.venue.time_zone)
     view = "month" if request.GET.get("view") == "month" else "week"
     try:
@@ -110,7 +111,7 @@ booking_list = booking_list_view(
 
 @login_required
 def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
-    booking = or_404(lambda: selectors.space_booking_for_user(user=authed_user(request), pk=pk))
+    booking = selectors.space_booking_for_user(user=authed_user(request), pk=pk)
     return render(
         request,
         "venues/booking_detail.html",
@@ -132,7 +133,7 @@ def booking_detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpR
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = authed_user(request)
-    booking = or_404(lambda: selectors.space_booking_for_user(user=user, pk=pk))
+    booking = selectors.space_booking_for_user(user=user, pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
 
@@ -160,17 +161,15 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         steps["approve-series"] = series_approve
     if action not in steps:
         raise Http404("No such action.")
-    return booking_step_run(
+    return action_run(
         request,
-        run=steps[action],
-        failed=lambda status: booking_detail(request, pk, status=status),
-        done_url=reverse("venues:booking", args=[pk]),
+        steps[action],
+        back=reverse("venues:booking", args=[pk]),
+        error_page=lambda status: booking_detail(request, pk, status=status),
     )
 
 
 @login_required
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = or_404(
-        lambda: selectors.space_invoice_for_user(user=authed_user(request), booking_pk=pk)
-    )
+    invoice = selectors.space_invoice_for_user(user=authed_user(request), booking_pk=pk)
     return render(request, "venues/invoice.html", {"invoice": invoice})

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -20,6 +20,7 @@ from core_apps.accounts.request import authed_user
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
 from core_apps.privacy.selectors import policies_current
+from pista.error_views import form_service_call
 from pista.errors import ApplicationError
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.tenancy import current_schema
@@ -39,6 +40,13 @@ from themes.registry import THEME_BY_NAME, THEME_LIST
 
 SIGNUPS_PER_IP_PER_HOUR = 5
 SLUG_CHECKS_PER_IP_PER_MINUTE = 60
+# The signup form field a signup error belongs to, by the error's code.
+SIGNUP_ERROR_FIELDS = {
+    "slug_taken": "slug",
+    "invalid_slug": "slug",
+    "reserved_slug": "slug",
+    "invalid_email": "owner_email",
+}
 
 
 def platform_home(request: HttpRequest) -> HttpResponse:
@@ -75,27 +83,23 @@ def _community_signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Your submission could not be accepted. Please try again."))
             return render(request, "tenants/signup.html", {"form": form}, status=400)
         if form.is_valid():
-            try:
-                signup = community_signup(
-                    name=form.cleaned_data["name"],
-                    slug=form.cleaned_data["slug"],
-                    owner_email=form.cleaned_data["owner_email"],
-                    password=form.cleaned_data["password"],
-                    dance_styles=form.cleaned_data["dance_styles"],
-                    language=form.cleaned_data["language"],
-                    currency=form.cleaned_data["currency"],
-                    time_zone=form.cleaned_data["time_zone"],
+            data = form.cleaned_data
+            signup = form_service_call(
+                form,
+                lambda: community_signup(
+                    name=data["name"],
+                    slug=data["slug"],
+                    owner_email=data["owner_email"],
+                    password=data["password"],
+                    dance_styles=data["dance_styles"],
+                    language=data["language"],
+                    currency=data["currency"],
+                    time_zone=data["time_zone"],
                     accepted_documents=form.platform_policies,
-                )
-            except ApplicationError as exc:
-                field = {
-                    "slug_taken": "slug",
-                    "invalid_slug": "slug",
-                    "reserved_slug": "slug",
-                    "invalid_email": "owner_email",
-                }.get(exc.code)
-                form.add_error(field, exc.message)
-            else:
+                ),
+                field=SIGNUP_ERROR_FIELDS,
+            )
+            if signup is not None:
                 return HttpResponseRedirect(signup.welcome_url)
         return render(request, "tenants/signup.html", {"form": form}, status=400)
     return render(request, "tenants/signup.html", {"form": form})
@@ -164,15 +168,14 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
         return render(request, "404.html", status=404)
     look_form = CommunityLookForm(request.POST or None, initial=_look_initial(community))
     if request.method == "POST" and look_form.is_valid():
-        try:
-            community_look_set(
-                community=community,
-                actor=authed_user(request),
-                **look_form.cleaned_data,
-            )
-        except ApplicationError as exc:
-            look_form.add_error(None, exc.message)
-        else:
+        form_service_call(
+            look_form,
+            lambda: community_look_set(
+                community=community, actor=authed_user(request), **look_form.cleaned_data
+            ),
+            field=NON_FIELD_ERRORS,  # a colour pair's contrast is no one field's error
+        )
+        if not look_form.errors:
             messages.success(request, _("Your site has its new look."))
             return redirect("onboarding")
     items = onboarding_checklist(community=community)
