@@ -66,7 +66,8 @@ WAGTAIL_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, whose user editor cannot change an email (accounts).
+    "core_apps.accounts.wagtail_users_app.PistaUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
