@@ -1,14 +1,5 @@
-"""``{{ amount_minor|money:currency }}`` → ``30.00 EUR``."""
+"""``{% load money %}``: the project's money and zoned-time filters (``pista.formats``)."""
 
-from __future__ import annotations
+from pista.templatetags.pista_formats import register
 
-from django import template
-
-from core_apps.bookings.money import money_format
-
-register = template.Library()
-
-
-@register.filter
-def money(amount_minor: int | None, currency: str = "") -> str:
-    return money_format(amount_minor, currency)
+__all__ = ["register"]

@@ -1,0 +1,33 @@
+"""Template filters for money and zoned times.
+
+``{% load pista_formats %}``, then ``{{ order.total_minor|money:order.currency }}`` and
+``{{ date.starts_at|in_zone:event.time_zone }}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from django import template
+
+from pista.formats import date_format, datetime_format, money_format
+
+register = template.Library()
+
+
+@register.filter
+def money(amount_minor: int | None, currency: str = "") -> str:
+    """Minor units shown per the active language: ``€129.00`` / ``129,00 €``."""
+    return money_format(amount_minor, currency)
+
+
+@register.filter
+def in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
+    """A date and time in ``zone`` (the event's or community's), with the zone named."""
+    return datetime_format(value, zone)
+
+
+@register.filter
+def day_in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
+    """The day of ``value`` in ``zone`` (``Sat, Jul 4, 2026``)."""
+    return date_format(value, zone)
