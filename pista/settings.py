@@ -142,7 +142,8 @@ MIDDLEWARE = [
     "pista.request_limits.RequestCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The community's language, the visitor's choice or Accept-Language.
+    "tenants.routing.language.CommunityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

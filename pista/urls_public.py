@@ -12,6 +12,7 @@ urlpatterns = [
     # throttling, audit), never Django's own forms.
     path("", include("core_apps.accounts.platform_login_redirect_urls")),
     path("admin/", admin.site.urls),
+    path("language/", include("tenants.routing.urls")),
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("tenants.provisioning.urls_public")),

@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("", include("cms.urls")),
     path("api/v1/", include("pista.api.urls")),
+    path("language/", include("tenants.routing.urls")),
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("community/", include("core_apps.community.urls")),

@@ -23,6 +23,8 @@ class Community(TenantMixin):
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     language = models.CharField(max_length=8, default="en")
+    # Further languages the site is offered in (the default is always offered).
+    languages = models.JSONField(default=list, blank=True)
     currency = models.CharField(max_length=3, default="EUR")
     time_zone = models.CharField(max_length=64, default="Europe/Berlin")
     theme = models.CharField(max_length=32, default="salon")
