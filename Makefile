@@ -11,7 +11,7 @@ export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
 	@echo "make test   - the whole test suite"
-	@echo "make lint   - ruff check, ruff format --check, import contracts, mypy on services/selectors"
+	@echo "make lint   - ruff check, ruff format --check, import contracts, makemigrations --check, mypy"
 	@echo "make security - bandit (reviewed findings only) and pip-audit on requirements.lock"
 	@echo "make bench  - every benchmark under bench/"
 
@@ -59,6 +59,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	@# A model change without its migration fails CI (exit 1 names the app).
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run --verbosity 1
 	$(VENV)/bin/mypy $$(git ls-files ':!tests/*' '*services.py' '*selectors.py' '*services/*.py' '*selectors/*.py' \
 		'*views.py' '*views/*.py' '*api.py' '*api/*.py')
 
