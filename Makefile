@@ -6,20 +6,40 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: install run migrate seed worker test lint security format bench chromium caddy clean-db help
+.PHONY: lock install run migrate seed worker test lint security format bench chromium caddy clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff check, ruff format --check, import contracts, makemigrations --check, mypy"
-	@echo "make security - bandit (reviewed findings only) and pip-audit on requirements.lock"
+	@echo "make security - bandit (reviewed findings only) and pip-audit on the dev lock (a superset of the prod lock)"
+	@echo "make lock   - regenerate requirements/prod.lock and requirements/dev.lock from pyproject.toml"
 	@echo "make bench  - every benchmark under bench/"
 
-$(STAMP): requirements.lock
+# Two locks compiled from pyproject.toml (`make lock` regenerates both):
+#   requirements/prod.lock  runtime dependencies only: what the container image installs;
+#   requirements/dev.lock   + the `dev` group and the `embedded` extra (pgserver):
+#                           what `make install` / `make run` / `make test` / CI install.
+# The production lock is compiled with the development lock as constraints, so both
+# pin the same versions.
+DEV_LOCK := requirements/dev.lock
+PROD_LOCK := requirements/prod.lock
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -q
+
+$(STAMP): $(DEV_LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
-	$(VENV)/bin/uv pip sync --python $(PY) -q requirements.lock
+	$(VENV)/bin/uv pip sync --python $(PY) -q $(DEV_LOCK)
 	@touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: regenerate both locks (needs the
+# package index; existing pins are kept where they still fit).
+lock:
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
+	$(UV_COMPILE) --group dev --extra embedded -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(PROD_LOCK)
+	@! grep -qiE '^(pgserver|pytest|playwright|localstripe|mypy|ruff)==' $(PROD_LOCK) || \
+	  { echo "$(PROD_LOCK) holds a development package" >&2; exit 1; }
 
 install: $(STAMP)
 
@@ -65,7 +85,7 @@ lint: install
 		'*views.py' '*views/*.py' '*api.py' '*api/*.py')
 
 # bandit: medium+ findings must be reviewed in .ci/bandit-reviewed.toml;
-# pip-audit: requirements.lock (see docs/security.md for ignores and offline use).
+# pip-audit: requirements/*.lock (see docs/security.md for ignores and offline use).
 security: install
 	$(PY) .ci/security_bandit.py
 	$(PY) .ci/security_pip_audit.py
