@@ -15,6 +15,9 @@ help:
 	@echo "make security - bandit (reviewed findings only) and pip-audit on the dev lock (a superset of the prod lock)"
 	@echo "make lock   - regenerate requirements/prod.lock and requirements/dev.lock from pyproject.toml"
 	@echo "make bench  - every benchmark under bench/"
+	@echo "make infra-lint - hadolint on infra/Dockerfile, schema check of infra/compose.yaml"
+	@echo "make helm-check - render the Helm chart and validate it against the Kubernetes schemas"
+	@echo "make docs   - build the documentation site (mkdocs --strict) into site/"
 
 # Two locks compiled from pyproject.toml (`make lock` regenerates both):
 #   requirements/prod.lock  runtime dependencies only: what the container image installs;
@@ -96,6 +99,12 @@ security: install
 infra-lint: install
 	$(VENV)/bin/hadolint infra/Dockerfile
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec infra/compose.yaml
+
+# The Helm chart rendered by `helm template` (3 web replicas, 2 workers, custom
+# domains; Caddy and ingress variants) and every manifest validated offline
+# against the Kubernetes schemas (kubernetes-validate). See .ci/helm_check.py.
+helm-check: install
+	$(PY) .ci/helm_check.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .
