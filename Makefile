@@ -106,6 +106,11 @@ infra-lint: install
 helm-check: install
 	$(PY) .ci/helm_check.py
 
+# The documentation site (MkDocs Material) into site/; --strict: any warning, a
+# broken link included, fails. New pages go into mkdocs.yml's nav.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
