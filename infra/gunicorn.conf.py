@@ -28,5 +28,7 @@ errorlog = "-"
 # Pista's JSON logs carry the request id; keep gunicorn's access line short.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Temporary files of request bodies in memory, not on a container's overlay disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn's worker heartbeat files in memory (tmpfs), not on a container's
+# overlay disk (which can stall them) nor a read-only root filesystem.
+SHM = "/dev/shm"  # noqa: S108  # nosec B108 - gunicorn's own heartbeat files
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
