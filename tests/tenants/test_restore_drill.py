@@ -202,9 +202,13 @@ def test_restore_drill_backup_delete_restore_same_and_new_slug(committed, tmp_pa
         community_restore(path=backup["path"], slug=SLUG)
     assert Community.objects.filter(slug=SLUG).count() == 1
 
-    # The same archive into a new slug, next to the original: schema renamed,
-    # platform sub-domain following the slug.
-    copy = community_restore(path=backup["path"], slug=COPY)
+    # A backup into the platform's storage (S3 when configured) restored into a
+    # new slug, next to the original: schema renamed, sub-domain following the slug.
+    out = StringIO()
+    call_command("community_backup", "--slug", SLUG, "--to", "storage:backups/", stdout=out)
+    stored = json.loads(out.getvalue())["path"]
+    assert stored.startswith("storage:backups/pista-drill-")
+    copy = community_restore(path=stored, slug=COPY)
     assert copy.schema == "drill_copy"
     assert copy.domains == [f"{COPY}.localhost"]
     _assert_community_works(COPY, seeded)
@@ -222,6 +226,8 @@ def test_restore_refuses_what_is_not_an_archive(committed, tmp_path):
         community_restore(path=bogus, slug=SLUG)
     with pytest.raises(CommandError, match="No archive at"):
         call_command("community_restore", "--from", str(tmp_path / "missing.tar.gz"))
+    with pytest.raises(CommandError, match="No archive at storage:backups/missing"):
+        call_command("community_restore", "--from", "storage:backups/missing.tar.gz")
     with pytest.raises(CommandError, match="No community with the slug"):
         call_command("community_backup", "--slug", "nobody-here", "--to", str(tmp_path))
     assert not Community.objects.filter(slug=SLUG).exists()

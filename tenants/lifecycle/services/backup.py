@@ -26,6 +26,7 @@ import io
 import json
 import logging
 import os
+import posixpath
 import re
 import subprocess
 import tarfile
@@ -63,6 +64,9 @@ from tenants.validators import validate_community_slug
 logger = logging.getLogger(__name__)
 
 ARCHIVE_FORMAT = 1
+# `--to storage:backups/` / `--from storage:backups/NAME`: the platform's private
+# storage (django-storages: S3 when configured, else PISTA_PRIVATE_ROOT/public/).
+STORAGE_PREFIX = "storage:"
 FILE_ALIASES = ("default", "private")
 PG_DUMP_TIMEOUT_S = 3600
 
@@ -176,9 +180,18 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+def _archive_name(slug: str) -> str:
+    return f"pista-{slug}-{timezone.now().strftime('%Y%m%dT%H%M%SZ')}.tar.gz"
+
+
+def _platform_storage() -> Storage:
+    return storages["private"]
+
+
 def community_backup(*, slug: str, to: str | os.PathLike[str]) -> BackupReport:
-    """Write community ``slug``'s archive to the local path ``to`` (a directory or
-    a file name; parent directories are created). Audited in the public schema.
+    """Write community ``slug``'s archive to ``to``: a local file name or directory
+    (parent directories are created), or ``storage:NAME`` / ``storage:DIR/`` in the
+    platform's private storage (S3 when configured). Audited in the public schema.
 
     Raises CommunityNotFound, BackupError (no usable ``pg_dump``, or it failed).
     """
@@ -186,12 +199,37 @@ def community_backup(*, slug: str, to: str | os.PathLike[str]) -> BackupReport:
     community = Community.objects.filter(slug=slug).first()
     if community is None or community.schema_name == get_public_schema_name():
         raise CommunityNotFound(f"No community with the slug {slug!r}.")
-    schema = community.schema_name
+    destination = str(to)
+    if destination.startswith(STORAGE_PREFIX):
+        name = destination[len(STORAGE_PREFIX) :]
+        if not name or name.endswith("/"):
+            name += _archive_name(slug)
+        with tempfile.TemporaryDirectory() as local:
+            report = _backup_write(community, Path(local) / posixpath.basename(name))
+            with open(report.path, "rb") as handle:
+                saved = _platform_storage().save(name, File(handle, name=name))
+        report.path = STORAGE_PREFIX + saved
+        _backup_audit(community, report)
+        return report
     target = Path(to)
-    if target.is_dir() or str(to).endswith(os.sep):
-        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        target = target / f"pista-{slug}-{stamp}.tar.gz"
+    if target.is_dir() or destination.endswith(os.sep):
+        target = target / _archive_name(slug)
     target.parent.mkdir(parents=True, exist_ok=True)
+    report = _backup_write(community, target)
+    _backup_audit(community, report)
+    return report
+
+
+def _backup_audit(community: Community, report: BackupReport) -> None:
+    audit_record(
+        "community.backup",
+        target=community,
+        data={"schema": report.schema, "path": report.path, "files": report.files},
+    )
+
+
+def _backup_write(community: Community, target: Path) -> BackupReport:
+    slug, schema = community.slug, community.schema_name
 
     public_json = _public_rows(community)
     domains = list(community.domains.values_list("domain", flat=True))
@@ -232,11 +270,6 @@ def community_backup(*, slug: str, to: str | os.PathLike[str]) -> BackupReport:
                 json.dumps(manifest, indent=1, cls=DjangoJSONEncoder).encode(),
             )
     partial.replace(target)
-    audit_record(
-        "community.backup",
-        target=community,
-        data={"schema": schema, "path": str(target), "files": files},
-    )
     return BackupReport(
         path=str(target),
         slug=slug,
@@ -319,13 +352,36 @@ class _Archive:
                     yield name, handle
 
 
+def _archive_local(path: str | os.PathLike[str]) -> str | os.PathLike[str]:
+    """A local file holding the archive: ``path`` itself, or a copy of the
+    ``storage:NAME`` object in a temporary file (removed once opened)."""
+    source = str(path)
+    if not source.startswith(STORAGE_PREFIX):
+        return path
+    name = source[len(STORAGE_PREFIX) :]
+    storage = _platform_storage()
+    if not name or not storage.exists(name):
+        raise InvalidArchive(f"No archive at {source}.")
+    with (
+        tempfile.NamedTemporaryFile(suffix=".tar.gz", delete=False) as local,
+        storage.open(name, "rb") as remote,
+    ):
+        for chunk in iter(lambda: remote.read(1024 * 1024), b""):
+            local.write(chunk)
+    return local.name
+
+
 def _archive_open(path: str | os.PathLike[str]) -> _Archive:
+    local = _archive_local(path)
     try:
-        tar = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the caller
+        tar = tarfile.open(local, "r:gz")  # noqa: SIM115 - closed by the caller
     except FileNotFoundError as exc:
         raise InvalidArchive(f"No archive at {path}.") from exc
     except (tarfile.TarError, OSError) as exc:
         raise InvalidArchive(f"{path} is not a community archive: {exc}") from exc
+    finally:
+        if local != path:
+            os.unlink(local)  # the open archive keeps its data
     try:
         manifest_file = tar.extractfile("manifest.json")
         public_file = tar.extractfile("public.json")

@@ -23,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--to",
             required=True,
-            help="Archive file (.tar.gz), or an existing directory to write a dated one into.",
+            help=(
+                "Archive file (.tar.gz), an existing directory to write a dated one into, "
+                "or storage:NAME / storage:DIR/ in the platform's private storage (S3 when "
+                "configured)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

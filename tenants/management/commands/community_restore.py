@@ -19,7 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="path", required=True, help="The archive file.")
+        parser.add_argument(
+            "--from", dest="path", required=True, help="The archive file, or storage:NAME."
+        )
         parser.add_argument("--slug", help="Slug to restore into (default: the archived one).")
         parser.add_argument(
             "--dry-run", action="store_true", help="Only print what the archive holds."
