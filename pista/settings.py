@@ -10,11 +10,13 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 
 from pista.embedded_db import embedded_database_settings
+from pista.env import Env
 from pista.secret_key import secret_key_checked
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Strict: a malformed value stops start-up with a message naming the variable.
+env = Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
