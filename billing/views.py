@@ -13,11 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from billing import selectors
-from billing.stripe_gateway import WebhookInvalid
 from billing.services.connect import connect_onboarding_start
 from billing.services.owner import plan_change_request
 from billing.services.plans import plan_fit_problems
 from billing.services.webhooks import platform_event_receive
+from billing.stripe_gateway import WebhookInvalid
 from pista.billing_hooks import PlanLimitReached
 from pista.errors import PermissionDenied
 from tenants.current import community_url, request_community

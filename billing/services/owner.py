@@ -49,7 +49,7 @@ def plan_change_request(
     """Move the community to plan ``slug``. Returns a Stripe Checkout URL to
     send the owner to (a first paid plan), or None when the change applied.
 
-    Raises PlanUnknown (404), PlanLimitReached (a downgrade that current usage
+    Raises PlanUnknown (400), PlanLimitReached (a downgrade that current usage
     breaks: the message says what to remove), PlanNotPurchasable,
     StripeUnavailable."""
     plan = plan_get(slug=slug)

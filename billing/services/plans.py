@@ -17,7 +17,7 @@ from billing.selectors import plan_usage
 from billing.services.limits import limit_label
 from core_apps.privacy.services.audit import audit_record
 from pista.billing_hooks import FEATURES
-from pista.errors import ApplicationError, NotFound
+from pista.errors import ApplicationError
 from tenants.models import Community
 
 PLAN_FIELDS = {
@@ -41,7 +41,9 @@ PLAN_FIELDS = {
 DEFAULT_PLAN_SLUG = "free"
 
 
-class PlanUnknown(NotFound):
+class PlanUnknown(ApplicationError):
+    """A plan id nobody offers (the error page shows the message: a 400)."""
+
     default_code = "plan_unknown"
 
 

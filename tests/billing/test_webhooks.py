@@ -163,8 +163,8 @@ def test_an_event_for_an_unknown_customer_is_kept_as_unroutable_with_a_200(
 def test_connect_events_are_routed_to_their_community_and_unknown_accounts_are_unroutable(
     platform_client, community_a, community_b, a_on_free, django_capture_on_commit_callbacks
 ):
-    from core_apps.orders.models import PaymentSettings, StripeEvent
     from billing.services.connect import connect_account_link
+    from core_apps.orders.models import PaymentSettings, StripeEvent
 
     capture = django_capture_on_commit_callbacks
     connect_account_link(community=community_a, account_id="acct_alpha")
