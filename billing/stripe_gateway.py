@@ -110,7 +110,7 @@ def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[st
         item_id = current["items"]["data"][0]["id"]
         updated = client.v1.subscriptions.update(
             subscription_id,
-            params={"items": [{"id": item_id, "price": price_id}]},  # type: ignore[typeddict-item]
+            params={"items": [{"id": item_id, "price": price_id}]},
         )
     except stripe.StripeError as exc:
         raise StripeUnavailable("The plan could not be changed at Stripe: try again.") from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -263,7 +264,6 @@ def dunning_run(*, now: datetime | None = None) -> list[tuple[str, str]]:
                 _status_set(row, target, event_id="dunning")
                 _reminder_enqueue(row)
                 if target == S.SUSPENDED:
-                    community = row.community
-                    transaction.on_commit(lambda c=community: _suspension_apply(c, True))
+                    transaction.on_commit(partial(_suspension_apply, row.community, True))
                 changes.append((row.community.slug, str(target)))
     return changes

@@ -36,7 +36,7 @@ DEMO_COMMUNITIES = [
 ]
 
 
-# Each demo community shows one plan (assigned after its demo data exists).
+# Each demo community shows one of the plans (billing.demo creates them).
 DEMO_PLANS = {"salsa": "business", "tango": "pro", "swing": "free"}
 
 
@@ -57,10 +57,14 @@ def demo_seed() -> Iterator[str]:
                 currency=demo.currency,
                 time_zone=demo.time_zone,
             ).community
+        # Demo data is seeded without limits (on the largest plan), then the
+        # community shows its demo plan, usage over a limit included.
+        largest = plan_get(slug="business", offered_only=False)
+        plan_assign(community=community, plan=largest, check_fit=False)
         with schema_context(community.schema_name):
             for seeder in DEMO_SEEDERS:
                 seeder(community)
-        plan = plan_get(slug=DEMO_PLANS[demo.slug])
+        plan = plan_get(slug=DEMO_PLANS[demo.slug], offered_only=False)
         plan_assign(community=community, plan=plan, check_fit=False)
         yield (
             f"{community.name}: {community_url(community=community)}/ "
