@@ -180,3 +180,25 @@ def test_one_owner_never_sees_or_changes_another_communitys_plan_or_payouts(
     assert client_b.get("/settings/plan/").status_code == 302
     assert client_b.post("/settings/plan/change/", {"plan": "free"}).status_code == 302
     assert Subscription.objects.get(community=community_a).plan.slug == "business"
+
+
+def test_sign_up_admits_the_last_member_and_refuses_the_next_with_the_upgrade_message(
+    a_on_free, community_a, client_a
+):
+    with schema_context(community_a.schema_name):
+        UserFactory()  # with the owner: 2
+    Plan.objects.filter(slug="free").update(max_members=3)
+
+    def sign_up(email: str):
+        return client_a.post(
+            "/accounts/signup/",
+            {"email": email, "password1": "Salsa-on-2-forever", "password2": "Salsa-on-2-forever"},
+        )
+
+    assert sign_up("third@example.org").status_code == 302
+    refused = sign_up("fourth@example.org")
+    assert refused.status_code == 403
+    assert "Free allows 3 members" in refused.content.decode()
+    with schema_context(community_a.schema_name):
+        assert User.objects.filter(email="third@example.org").exists()
+        assert not User.objects.filter(email="fourth@example.org").exists()

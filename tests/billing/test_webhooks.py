@@ -215,3 +215,32 @@ def test_a_canceled_subscription_falls_back_to_the_free_plan(
     deliver(platform_client, payload, capture)
     subscription = Subscription.objects.get(community=community_a)
     assert subscription.plan == plans["free"] and subscription.status == "canceled"
+
+
+def test_the_paid_plans_limits_apply_as_soon_as_stripe_confirms_the_subscription(
+    platform_client, community_a, a_on_free, django_capture_on_commit_callbacks
+):
+    from datetime import UTC, datetime
+
+    from core_apps.events.models import Event
+    from core_apps.events.services import event_publish
+    from tests.core_apps.events.factories import EventFactory
+
+    march = datetime(2030, 3, 3, 19, tzinfo=UTC)
+    with schema_context(community_a.schema_name):
+        drafts = [
+            EventFactory(
+                status=Event.Status.DRAFT,
+                starts_at=march + timedelta(days=n),
+                ends_at=march + timedelta(days=n, hours=3),
+            )
+            for n in range(6)
+        ]
+        for draft in drafts[:5]:
+            event_publish(actor=None, event=draft)
+        with pytest.raises(PlanLimitReached):
+            event_publish(actor=None, event=drafts[5])
+    _subscribe(platform_client, community_a, django_capture_on_commit_callbacks)  # → Pro
+    with schema_context(community_a.schema_name):
+        event_publish(actor=None, event=drafts[5])
+        assert Event.objects.filter(status=Event.Status.PUBLISHED).count() == 6
