@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from billing.models import ConnectedAccount, Plan, PlatformInvoice, Subscription
@@ -13,11 +14,28 @@ from tenants.current import community_default_domain
 from tenants.models import Community, Domain
 
 
+def limit_label(limit: str) -> str:
+    labels = {
+        "members": _("members"),
+        "events_per_month": _("published events per month"),
+        "staff_seats": _("staff seats"),
+        "custom_domains": _("custom domains"),
+        "storage_mb": _("MB of storage"),
+        "partner_finder": _("the partner finder"),
+        "api_access": _("API access"),
+    }
+    return labels.get(limit, limit)
+
+
 @dataclass(frozen=True)
 class LimitUsage:
     limit: str
     used: int | None  # None: nothing counts this usage
     allowed: int | None  # None: unlimited
+
+    @property
+    def label(self) -> str:
+        return limit_label(self.limit)
 
     @property
     def over(self) -> bool:

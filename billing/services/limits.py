@@ -8,28 +8,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from billing.models import Plan, Subscription
-from billing.selectors import usage_of
+from billing.selectors import limit_label, usage_of
 from pista.billing_hooks import PlanLimitReached, plan_enforcer_register
 from pista.tenancy import in_public_schema
 from tenants.current import community_current
 from tenants.models import Community
 
-
 # Dunning's later steps: nothing grows until the open invoice is paid.
 READ_ONLY_STATUSES = (Subscription.Status.READ_ONLY, Subscription.Status.SUSPENDED)
-
-
-def limit_label(limit: str) -> str:
-    labels = {
-        "members": _("members"),
-        "events_per_month": _("published events per month"),
-        "staff_seats": _("staff seats"),
-        "custom_domains": _("custom domains"),
-        "storage_mb": _("MB of storage"),
-        "partner_finder": _("the partner finder"),
-        "api_access": _("API access"),
-    }
-    return labels.get(limit, limit)
 
 
 def _community(context: dict[str, Any]) -> Community | None:

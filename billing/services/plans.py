@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from billing.models import Plan, Subscription
-from billing.selectors import plan_usage
-from billing.services.limits import limit_label
+from billing.selectors import limit_label, plan_usage
 from core_apps.privacy.services.audit import audit_record
 from pista.billing_hooks import FEATURES
 from pista.errors import ApplicationError

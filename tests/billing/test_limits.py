@@ -202,3 +202,19 @@ def test_sign_up_admits_the_last_member_and_refuses_the_next_with_the_upgrade_me
     with schema_context(community_a.schema_name):
         assert User.objects.filter(email="third@example.org").exists()
         assert not User.objects.filter(email="fourth@example.org").exists()
+
+
+def test_the_plan_page_shows_usage_with_labels_and_a_downgrade_blocker(
+    plans, community_a, client_a
+):
+    plan_assign(community=community_a, plan=plans["pro"])
+    with schema_context(community_a.schema_name):
+        for role in (Role.ADMIN, Role.ORGANIZER):
+            user_role_grant(user=UserFactory(), role=role)
+    login(client_a, community_a, email="owner@alpha.example")
+    body = client_a.get("/settings/plan/").content.decode()
+    assert "Staff seats" in body and "Published events per month" in body
+    assert "Free allows 2 staff seats; you have 3: remove 1 first." in body
+    response = client_a.post("/settings/plan/change/", {"plan": "free"}, follow=True)
+    assert "remove 1 first" in response.content.decode()
+    assert Subscription.objects.get(community=community_a).plan.slug == "pro"
