@@ -24,7 +24,10 @@ def _community(context: dict[str, Any]) -> Community | None:
         return community
     if in_public_schema():
         return None
-    return community_current()
+    try:
+        return community_current()
+    except Community.DoesNotExist:
+        return None  # a schema being provisioned (no community row yet)
 
 
 def _subscription_locked(community: Community) -> Subscription | None:
