@@ -98,6 +98,12 @@ def subscription_for_stripe(obj: dict[str, Any]) -> Subscription | None:
     customer = obj.get("customer")
     if customer and (row := qs.filter(stripe_customer_id=str(customer)).first()):
         return row
+    community = Community.objects.filter(schema_name=str(schema)).first() if schema else None
+    plan = Plan.objects.filter(stripe_price_id=_price_id(obj)).exclude(stripe_price_id="").first()
+    plan = plan or Plan.objects.filter(slug=DEFAULT_PLAN_SLUG).first()
+    if community is not None and plan is not None:
+        # A community on no plan yet (created before plans existed) subscribes.
+        return Subscription.objects.create(community=community, plan=plan)
     return None
 
 

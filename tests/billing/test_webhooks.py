@@ -244,3 +244,17 @@ def test_the_paid_plans_limits_apply_as_soon_as_stripe_confirms_the_subscription
     with schema_context(community_a.schema_name):
         event_publish(actor=None, event=drafts[5])
         assert Event.objects.filter(status=Event.Status.PUBLISHED).count() == 6
+
+
+def test_a_community_on_no_plan_yet_is_subscribed_by_its_first_subscription_event(
+    platform_client, community_b, plans, django_capture_on_commit_callbacks
+):
+    assert not Subscription.objects.filter(community=community_b).exists()
+    payload = event(
+        "customer.subscription.created",
+        stripe_subscription(schema=community_b.schema_name, price="price_business", sub_id="sub_b"),
+        event_id="evt_b_created",
+    )
+    assert deliver(platform_client, payload, django_capture_on_commit_callbacks).status_code == 200
+    subscription = Subscription.objects.get(community=community_b)
+    assert subscription.plan == plans["business"] and subscription.status == "active"
