@@ -5,3 +5,10 @@ class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Platform billing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from billing import tasks  # noqa: F401 - registers the tasks
+        from billing.services.limits import enforcement_register
+
+        # Plan limits, features and the ticket-sales fee behind pista.billing_hooks.
+        enforcement_register()

@@ -289,6 +289,7 @@ PISTA_OUTBOX_SWEEP_INTERVAL_S = env.float("PISTA_OUTBOX_SWEEP_INTERVAL_S", defau
 # Queues: default, mail, webhooks, payments — routed by task name.
 CELERY_TASK_ROUTES = {
     "core_apps.orders.tasks.stripe_event_process_task": {"queue": "webhooks"},
+    "billing.tasks.platform_event_process_task": {"queue": "webhooks"},
     "core_apps.orders.tasks.order_paid_task": {"queue": "payments"},
     "*_send_task": {"queue": "mail"},
     "*webhook*": {"queue": "webhooks"},
@@ -338,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     # Pending and failed custom domains are re-checked with backoff
     # (tenants.domains.services.recheck_delay); the beat only finds the due ones.
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
+    # Subscriptions past due get reminders, go read-only, then suspended.
+    "billing-dunning": {"task": "billing.tasks.dunning_run_task", "schedule": 3600.0},
     # Lapsed cart holds give their places back (checkout also checks lazily).
     "orders-expire-holds": {
         "task": "tenants.tasks.community_fanout_task",
@@ -740,5 +743,13 @@ STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The platform endpoint POST /stripe/webhook/ (billing): platform events are
+# signed with its secret (default: STRIPE_WEBHOOK_SECRET), connected accounts'
+# events with the Connect endpoint's.
+STRIPE_PLATFORM_WEBHOOK_SECRET = env.str("STRIPE_PLATFORM_WEBHOOK_SECRET", default="")
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
+# Dunning: reminders while past due, read-only after the first, suspended after.
+PISTA_DUNNING_READ_ONLY_AFTER_DAYS = env.int("PISTA_DUNNING_READ_ONLY_AFTER_DAYS", default=7)
+PISTA_DUNNING_SUSPEND_AFTER_DAYS = env.int("PISTA_DUNNING_SUSPEND_AFTER_DAYS", default=21)
 # The platform's application fee on card payments, per mille of the amount.
 PISTA_STRIPE_APPLICATION_FEE_PERMILLE = env.int("PISTA_STRIPE_APPLICATION_FEE_PERMILLE", default=20)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("tenants.provisioning.urls_public")),
+    path("", include("billing.urls_public")),
 ]
 
 handler400 = "pista.error_views.bad_request"

@@ -19,3 +19,9 @@ class TenantsConfig(AppConfig):
         # Public alone is not enough: the template and every community count.
         readiness_check_register("migrations", readiness_migrations_check)
         metrics_refresher_register("communities", communities_metric_refresh)
+
+        # Billing's dunning suspends and reinstates through the lifecycle service.
+        from billing.services.subscriptions import suspension_handler_register
+        from tenants.lifecycle.services.suspension import community_dunning_suspension
+
+        suspension_handler_register(community_dunning_suspension)

@@ -11,6 +11,7 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -56,6 +57,16 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> str:
         """Confirmation links, like reset links, use the configured address."""
         return site_url_current() + reverse("account_confirm_email", args=[emailconfirmation.key])
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new member counts against the community's plan: checked under the
+        plan's lock in the transaction that creates the account."""
+        from core_apps.accounts.services import member_join_check
+
+        with transaction.atomic():
+            if not in_public_schema():
+                member_join_check()
+            return super().save_user(request, user, form, commit)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Members sign up on their community's host; the platform host has

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from pista.billing_hooks import LIMIT_MEMBERS, LIMIT_STAFF_SEATS, plan_limit_check
 from pista.errors import ApplicationError
 from pista.tasks import task_enqueue_on_commit
 
@@ -84,8 +85,12 @@ def roles_sync() -> list[Group]:
     return groups
 
 
+@transaction.atomic
 def user_role_grant(*, user: User, role: Role) -> None:
-    """Give a user a role; staff roles also open the CMS (``is_staff``)."""
+    """Give a user a role; staff roles also open the CMS (``is_staff``).
+    Raises PlanLimitReached when a new staff member passes the plan's seats."""
+    if role in STAFF_ROLES and not user.is_staff:
+        plan_limit_check(LIMIT_STAFF_SEATS)
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
     if role in STAFF_ROLES and not user.is_staff:
@@ -228,3 +233,19 @@ def user_sessions_end_all(*, request: HttpRequest, user: User) -> None:
     end_sessions(request, list(UserSession.objects.filter(user_id=user.pk)))
     if request.user.is_authenticated:
         logout(request)
+
+
+def members_count() -> int:
+    """Active accounts in the community: the plan's "members" usage."""
+    return User.objects.filter(is_active=True).count()
+
+
+def staff_seats_count() -> int:
+    """Active staff accounts: the plan's "staff seats" usage."""
+    return User.objects.filter(is_active=True, is_staff=True).count()
+
+
+def member_join_check() -> None:
+    """Call inside the transaction that creates a member account. Raises
+    PlanLimitReached when the community's plan has no room for one more."""
+    plan_limit_check(LIMIT_MEMBERS)

@@ -9,7 +9,8 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
-        from core_apps.events.selectors import events_exist
+        from core_apps.events.selectors import events_exist, events_published_in_month
+        from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, usage_counter_register
         from tenants.onboarding import onboarding_step_register
 
         onboarding_step_register(
@@ -18,4 +19,8 @@ class EventsConfig(AppConfig):
             url="/events/manage/",
             done=lambda community: events_exist(),
             position=30,
+        )
+        usage_counter_register(
+            LIMIT_EVENTS_PER_MONTH,
+            lambda month=None: events_published_in_month(month=month),
         )

@@ -193,3 +193,14 @@ def event_date_for_staff(*, pk: int) -> EventDate:
 def taxonomy() -> dict[str, Any]:
     """The community's dance styles and levels, for filters and forms."""
     return {"styles": list(DanceStyle.objects.all()), "levels": list(Level.objects.all())}
+
+
+def events_published_in_month(*, month: datetime | None = None) -> int:
+    """Published events starting in ``month``'s calendar month (UTC; default
+    now): the usage the plan's "published events per month" limit counts."""
+    at = (month or timezone.now()).astimezone(ZoneInfo("UTC"))
+    start = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return Event.objects.filter(
+        status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end
+    ).count()

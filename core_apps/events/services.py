@@ -27,6 +27,7 @@ from core_apps.events.models import (
     EventDate,
     Level,
 )
+from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
 from pista.errors import PermissionDenied
 from pista.text import slug_make
 from tenants.current import community_current
@@ -251,6 +252,8 @@ def event_create(
     event = Event(time_zone=community_current().time_zone)
     _assign(event, {"title": title, "starts_at": starts_at, "ends_at": ends_at, **fields})
     occurrences = event_validate(event)
+    if event.status == Event.Status.PUBLISHED:
+        plan_limit_check(LIMIT_EVENTS_PER_MONTH, month=event.starts_at)
     event.slug = _slug_unique(event.slug or event.title)
     event.save()
     event.styles.set(styles)
@@ -267,11 +270,16 @@ def event_update(
     **fields: Any,
 ) -> Event:
     """Change an event; a changed start, end, zone or rule regenerates its dates
-    (keeping moved and cancelled ones). Raises ValidationError, PermissionDenied."""
+    (keeping moved and cancelled ones). Raises ValidationError, PermissionDenied,
+    PlanLimitReached (publishing past the plan's events per month)."""
     _permission_require(actor, "events.change_event")
     event = Event.objects.select_for_update().get(pk=event.pk)
+    was_published = event.status == Event.Status.PUBLISHED
     _assign(event, fields)
     occurrences = event_validate(event)
+    if event.status == Event.Status.PUBLISHED and not was_published:
+        # Raises PlanLimitReached past the plan's published events per month.
+        plan_limit_check(LIMIT_EVENTS_PER_MONTH, month=event.starts_at)
     if "slug" in fields:
         event.slug = _slug_unique(event.slug or event.title, exclude_pk=event.pk)
     event.save()

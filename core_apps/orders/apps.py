@@ -10,3 +10,13 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from core_apps.orders import demo  # noqa: F401 - registers the demo seeder
+        from core_apps.orders.services import payment_settings_account_set, stripe_event_store
+        from pista.billing_hooks import (
+            connect_account_listener_register,
+            connected_event_handler_register,
+        )
+
+        # The platform's Stripe endpoint routes connected accounts' events here,
+        # and Connect onboarding tells us the account (pista.billing_hooks).
+        connected_event_handler_register(stripe_event_store)
+        connect_account_listener_register(payment_settings_account_set)

@@ -15,6 +15,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from pista.billing_hooks import application_fee_permille
 from pista.errors import ApplicationError
 
 
@@ -62,8 +63,10 @@ def _intent(resource: Any) -> Intent:
 
 
 def application_fee_minor(*, amount_minor: int) -> int:
-    """The platform's fee on a payment, rounded half up to a minor unit."""
-    percent = settings.PISTA_STRIPE_APPLICATION_FEE_PERMILLE
+    """The platform's fee on a payment, rounded half up to a minor unit: the
+    community's plan's fee, else ``PISTA_STRIPE_APPLICATION_FEE_PERMILLE``."""
+    plan_fee = application_fee_permille()
+    percent = settings.PISTA_STRIPE_APPLICATION_FEE_PERMILLE if plan_fee is None else plan_fee
     return (amount_minor * percent + 500) // 1000
 
 

@@ -766,6 +766,15 @@ NOT_PERSONAL: dict[str, str] = {
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
     "tenants.SchemaVersion": "a schema name and a migrations fingerprint",
+    "billing.Plan": "the platform's plans: prices and limits",
+    "billing.Subscription": "a community's plan and its Stripe customer and subscription ids",
+    "billing.PlatformInvoice": "amounts and Stripe ids of a community's platform invoices",
+    "billing.ConnectedAccount": "a community's Stripe account id and its onboarding status",
+    "billing.PlatformStripeEvent": (
+        "Stripe events about communities' plans and accounts; a connected account's "
+        "event (which may name a buyer) is moved into the community's schema and its "
+        "raw payload blanked here once routed"
+    ),
     "contenttypes.ContentType": "model names",
     "auth.Permission": "permission names",
     "auth.Group": "role names",

@@ -25,6 +25,7 @@ from cms.services import site_hostname_set
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_roles
+from pista.billing_hooks import LIMIT_CUSTOM_DOMAINS, plan_limit_check
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import current_schema
@@ -133,7 +134,8 @@ def domain_add(*, community: Community, actor: User, domain: str) -> Domain:
 
     IDN and upper-case names are normalised (punycode, lower case). Raises
     PermissionDenied, InvalidDomain, DomainTaken (another community's domain,
-    this community's again, or the platform's own).
+    this community's again, or the platform's own), PlanLimitReached (past the
+    plan's custom domains).
     """
     domain_manager_check(community=community, actor=actor)
     host = _normalised_custom_domain(domain)
@@ -149,6 +151,7 @@ def domain_add(*, community: Community, actor: User, domain: str) -> Domain:
             f"A community can have at most {MAX_DOMAINS_PER_COMMUNITY} domains.",
             code="too_many_domains",
         )
+    plan_limit_check(LIMIT_CUSTOM_DOMAINS, community=community)
     try:
         with transaction.atomic():  # a savepoint: another community may win a race
             created = Domain.objects.create(

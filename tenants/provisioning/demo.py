@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django_tenants.utils import schema_context
 
+from billing.demo import plans_demo_seed
+from billing.services.plans import plan_assign, plan_get
 from tenants.current import community_url
 from tenants.demo import DEMO_PASSWORD, DEMO_SEEDERS, demo_owner_email
 from tenants.models import Community
@@ -34,9 +36,14 @@ DEMO_COMMUNITIES = [
 ]
 
 
+# Each demo community shows one of the plans (billing.demo creates them).
+DEMO_PLANS = {"salsa": "business", "tango": "pro", "swing": "free"}
+
+
 def demo_seed() -> Iterator[str]:
     """Create the demo communities if missing and run every app's demo seeder."""
     platform_tenant_ensure()
+    plans_demo_seed()
     for demo in DEMO_COMMUNITIES:
         community = Community.objects.filter(slug=demo.slug).first()
         if community is None:
@@ -50,9 +57,15 @@ def demo_seed() -> Iterator[str]:
                 currency=demo.currency,
                 time_zone=demo.time_zone,
             ).community
+        # Demo data is seeded without limits (on the largest plan), then the
+        # community shows its demo plan, usage over a limit included.
+        largest = plan_get(slug="business", offered_only=False)
+        plan_assign(community=community, plan=largest, check_fit=False)
         with schema_context(community.schema_name):
             for seeder in DEMO_SEEDERS:
                 seeder(community)
+        plan = plan_get(slug=DEMO_PLANS[demo.slug], offered_only=False)
+        plan_assign(community=community, plan=plan, check_fit=False)
         yield (
             f"{community.name}: {community_url(community=community)}/ "
             f"(owner {demo_owner_email(demo.slug)} / {DEMO_PASSWORD}; "

@@ -17,6 +17,7 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Site
 
+from billing.services.plans import subscription_default_ensure
 from cms.services import site_provision
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
@@ -158,6 +159,8 @@ def community_create(
                 theme=theme,
                 dance_styles=dance_styles or [],
             )
+            # A new community starts on the free plan (when operators made one).
+            subscription_default_ensure(community=community)
         public_schema_activate()
     domain_cache_forget(domains)
     if Community.objects.count() % CATALOG_ANALYZE_EVERY == 0:

@@ -23,6 +23,7 @@ from core_apps.community.selectors.profiles import profile_for_viewer
 from core_apps.community.services.notifications import notification_send
 from core_apps.community.services.profiles import text_clean
 from core_apps.community.services.safety import code_of_conduct_require, member_active_require
+from pista.billing_hooks import FEATURE_PARTNER_FINDER, plan_feature_require
 
 
 def partner_requests_per_day() -> int:
@@ -39,7 +40,9 @@ def partner_request_send(
     event_ref: int | None = None,
 ) -> PartnerRequest:
     """Ask a member to be partners. Raises MemberNotFound (invisible, blocked or
-    missing member), AlreadyExists, RateLimited, InvalidInput, CodeOfConductRequired."""
+    missing member), AlreadyExists, RateLimited, InvalidInput, CodeOfConductRequired,
+    PlanLimitReached (the community's plan has no partner finder)."""
+    plan_feature_require(FEATURE_PARTNER_FINDER)
     member_active_require(user=sender)
     code_of_conduct_require(user=sender)
     if recipient_id == sender.pk:
@@ -147,7 +150,9 @@ def partner_post_create(
     event_ref: int | None = None,
     event_slug: str = "",
 ) -> PartnerPost:
-    """Post "looking for a <role> for <event/course>". Raises InvalidInput."""
+    """Post "looking for a <role> for <event/course>". Raises InvalidInput,
+    PlanLimitReached (the community's plan has no partner finder)."""
+    plan_feature_require(FEATURE_PARTNER_FINDER)
     member_active_require(user=author)
     code_of_conduct_require(user=author)
     roles = {"lead": DanceRole.LEAD, "follow": DanceRole.FOLLOW, "both": DanceRole.BOTH}

@@ -28,7 +28,11 @@ from core_apps.orders.services.checkout import (
     LineIn,
     order_checkout,
 )
-from core_apps.orders.services.common import HOLD_MINUTES_DEFAULT, order_log
+from core_apps.orders.services.common import (
+    HOLD_MINUTES_DEFAULT,
+    order_log,
+    payment_settings_account_set,
+)
 from core_apps.orders.services.errors import (
     CheckInRefused,
     CurrencyMismatch,
@@ -78,6 +82,7 @@ from core_apps.orders.services.refunds import (
 from core_apps.orders.services.stripe_events import (
     stripe_event_process,
     stripe_event_receive,
+    stripe_event_store,
 )
 from core_apps.orders.services.transfer import position_transfer
 from core_apps.orders.services.waitlist import (
@@ -132,10 +137,12 @@ __all__ = [
     "partner_claim_link",
     "partner_claim_position",
     "partner_claims_send",
+    "payment_settings_account_set",
     "position_check_in",
     "position_transfer",
     "stripe_event_process",
     "stripe_event_receive",
+    "stripe_event_store",
     "waitlist_claim",
     "waitlist_decline",
     "waitlist_join",

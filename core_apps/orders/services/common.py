@@ -61,3 +61,15 @@ def stripe_account_current() -> str:
         return ""
     row = PaymentSettings.objects.first()
     return row.stripe_account_id if row else ""
+
+
+def payment_settings_account_set(account_id: str) -> None:
+    """Connect onboarding (``billing``) gives the community its account id."""
+    from core_apps.orders.models import PaymentSettings
+
+    row = PaymentSettings.objects.first()
+    if row is None:
+        PaymentSettings.objects.create(stripe_account_id=account_id)
+    elif row.stripe_account_id != account_id:
+        row.stripe_account_id = account_id
+        row.save(update_fields=["stripe_account_id"])

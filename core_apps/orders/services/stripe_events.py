@@ -37,11 +37,21 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> tuple[str, bool]:
     """Verify and store a webhook event raw; record its processing in the outbox.
     Returns (event id, whether it was new). Raises WebhookInvalid."""
     from core_apps.orders import stripe_gateway
+
+    event = stripe_gateway.webhook_event_construct(payload=payload, signature=signature)
+    return stripe_event_store(event=event, payload=payload)
+
+
+def stripe_event_store(*, event: dict[str, Any], payload: bytes) -> tuple[str, bool]:
+    """Store a verified event raw in the current community's schema and record
+    its processing in the outbox, once per event id. The platform endpoint
+    (``billing``) calls this for connected accounts' events it routed here.
+    Returns (event id, whether it was new). Raises WebhookInvalid."""
+    from core_apps.orders import stripe_gateway
     from core_apps.orders.tasks import stripe_event_process_task
     from pista.outbox.services import outbox_redrive
     from pista.tasks import task_enqueue_on_commit
 
-    event = stripe_gateway.webhook_event_construct(payload=payload, signature=signature)
     event_id = str(event.get("id") or "")
     if not event_id:
         raise stripe_gateway.WebhookInvalid("An event without an id.")

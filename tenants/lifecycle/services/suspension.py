@@ -16,3 +16,14 @@ def community_set_status(*, community: Community, status: str) -> Community:
     community.save(update_fields=["status"])
     domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
     return community
+
+
+def community_dunning_suspension(community: Community, suspended: bool) -> None:
+    """Billing's dunning closes a community whose payment is long overdue, and
+    reopens it when paid (never one that awaits deletion)."""
+    community.refresh_from_db()
+    if community.is_deletion_pending:
+        return
+    target = Community.Status.SUSPENDED if suspended else Community.Status.ACTIVE
+    if community.status != target:
+        community_set_status(community=community, status=target)

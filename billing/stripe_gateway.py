@@ -1,0 +1,163 @@
+"""The platform's only door to Stripe (billing): webhook verification for the
+platform and Connect endpoints, Checkout for subscriptions, Connect accounts.
+
+``STRIPE_API_BASE`` points tests at localstripe, which has customers and
+subscriptions but neither Checkout Sessions nor Connect accounts or account
+links: those calls are kept here, behind this boundary, and the flows they
+start are tested through the webhooks Stripe sends back (signed payloads).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+from pista.errors import ApplicationError
+
+
+class StripeUnavailable(ApplicationError):
+    default_code = "stripe_unavailable"
+    status_code = 503
+
+
+class WebhookInvalid(ApplicationError):
+    default_code = "webhook_invalid"
+    status_code = 400
+
+
+def _client() -> stripe.StripeClient:
+    if not settings.STRIPE_API_KEY:
+        raise StripeUnavailable("Stripe isn't configured on this platform.")
+    base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
+    return stripe.StripeClient(
+        settings.STRIPE_API_KEY, base_addresses={"api": base}, max_network_retries=2
+    )
+
+
+def _dict(resource: Any) -> dict[str, Any]:
+    return resource.to_dict() if hasattr(resource, "to_dict") else dict(resource)
+
+
+def webhook_secrets() -> list[str]:
+    """The platform endpoint's secret first, then the Connect endpoint's (Stripe
+    signs connected accounts' events with the Connect endpoint's own secret)."""
+    platform = settings.STRIPE_PLATFORM_WEBHOOK_SECRET or settings.STRIPE_WEBHOOK_SECRET
+    return [secret for secret in (platform, settings.STRIPE_CONNECT_WEBHOOK_SECRET) if secret]
+
+
+def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]:
+    """The verified event. Raises WebhookInvalid (unsigned, tampered, stale)."""
+    secrets = webhook_secrets()
+    if not secrets or not signature:
+        raise WebhookInvalid("Missing or unconfigured signature.")
+    for secret in secrets:
+        try:
+            event = stripe.Webhook.construct_event(
+                payload, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+            )
+        except stripe.SignatureVerificationError:
+            continue
+        except ValueError as exc:
+            raise WebhookInvalid("Invalid payload.") from exc
+        return _dict(event)
+    raise WebhookInvalid("Invalid signature.")
+
+
+def checkout_session_create(
+    *,
+    price_id: str,
+    trial_days: int,
+    customer_id: str,
+    customer_email: str,
+    success_url: str,
+    cancel_url: str,
+    community_schema: str,
+    idempotency_key: str,
+) -> str:
+    """A hosted Checkout page for a subscription; returns its URL."""
+    params: dict[str, Any] = {
+        "mode": "subscription",
+        "line_items": [{"price": price_id, "quantity": 1}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "client_reference_id": community_schema,
+        "metadata": {"community": community_schema},
+        "subscription_data": {"metadata": {"community": community_schema}},
+    }
+    if trial_days:
+        params["subscription_data"]["trial_period_days"] = trial_days
+    if customer_id:
+        params["customer"] = customer_id
+    else:
+        params["customer_email"] = customer_email
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable("The payment page could not be opened: try again.") from exc
+    return str(_dict(session).get("url") or "")
+
+
+def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[str, Any]:
+    """Move a Stripe subscription to another price (prorated)."""
+    try:
+        client = _client()
+        current = _dict(client.v1.subscriptions.retrieve(subscription_id))
+        item_id = current["items"]["data"][0]["id"]
+        updated = client.v1.subscriptions.update(
+            subscription_id,
+            params={"items": [{"id": item_id, "price": price_id}]},
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable("The plan could not be changed at Stripe: try again.") from exc
+    return _dict(updated)
+
+
+def subscription_cancel_at_period_end(*, subscription_id: str) -> dict[str, Any]:
+    try:
+        updated = _client().v1.subscriptions.update(
+            subscription_id, params={"cancel_at_period_end": True}
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable("The subscription could not be canceled: try again.") from exc
+    return _dict(updated)
+
+
+def connect_account_create(*, email: str, country: str, idempotency_key: str) -> dict[str, Any]:
+    """A connected (Express) account for a community's payouts."""
+    try:
+        account = _client().v1.accounts.create(
+            params={
+                "type": "express",
+                "email": email,
+                "country": country,
+                "capabilities": {
+                    "card_payments": {"requested": True},
+                    "transfers": {"requested": True},
+                },
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable("The payout account could not be created: try again.") from exc
+    return _dict(account)
+
+
+def connect_account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """The hosted onboarding page's URL (single use, short-lived)."""
+    try:
+        link = _client().v1.account_links.create(
+            params={
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            }
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable("Stripe's onboarding could not be opened: try again.") from exc
+    return str(_dict(link)["url"])

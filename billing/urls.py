@@ -1,0 +1,13 @@
+"""The owner's plan page on a community host (``/settings/plan/``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from billing import views
+
+urlpatterns = [
+    path("", views.plan_page, name="billing-plan"),
+    path("change/", views.plan_change, name="billing-plan-change"),
+    path("payouts/", views.payouts_onboard, name="billing-payouts-onboard"),
+]
