@@ -222,3 +222,11 @@ def test_operators_create_communities_through_provisioning(console, operator):
     )
     assert taken.status_code == 409
     assert "already taken" in taken.content.decode()
+
+
+def test_operators_reach_the_console_by_clicking(console, platform_client):
+    assert 'href="/console/"' in console.get("/").content.decode()
+    assert 'href="/console/"' in console.get("/admin/").content.decode()
+    overview = console.get("/console/").content.decode()
+    for link in ("/console/communities/", "/console/communities/new/"):
+        assert f'href="{link}"' in overview
