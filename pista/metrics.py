@@ -53,7 +53,10 @@ LATENCY = Histogram(
     ["route", "status", "host_kind", "plan"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-COMMUNITIES = Gauge("pista_communities", "Communities by status", ["status"])
+# Read at scrape: in multiprocess mode the latest scrape's value wins.
+COMMUNITIES = Gauge(
+    "pista_communities", "Communities by status", ["status"], multiprocess_mode="mostrecent"
+)
 CELERY_TASKS = Counter(
     "pista_celery_tasks_total", "Celery tasks finished, by task name and state", ["task", "state"]
 )
@@ -67,7 +70,10 @@ CELERY_TASK_DURATION = Histogram(
     buckets=(0.05, 0.25, 1, 5, 15, 60, 300),
 )
 CELERY_QUEUE_LENGTH = Gauge(
-    "pista_celery_queue_length", "Messages waiting in a Celery queue (at scrape)", ["queue"]
+    "pista_celery_queue_length",
+    "Messages waiting in a Celery queue (at scrape)",
+    ["queue"],
+    multiprocess_mode="mostrecent",
 )
 CELERY_QUEUE_SCRAPE_ERRORS = Counter(
     "pista_celery_queue_scrape_errors_total", "Failed reads of the broker's queue lengths"
