@@ -267,7 +267,7 @@ def community_request_health(schema: str, *, hours: int = 24) -> dict[str, int]:
 def _registry() -> CollectorRegistry:
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
         return registry
     return DEFAULT_REGISTRY
 
