@@ -26,3 +26,12 @@ def _heartbeat_install() -> None:
 
 
 _heartbeat_install()
+
+
+def _metrics_install() -> None:
+    from pista.metrics import celery_signals_connect
+
+    celery_signals_connect()
+
+
+_metrics_install()

@@ -1,21 +1,32 @@
 """Prometheus metrics at ``/metrics`` (bearer-token protected).
 
-Per-request counters and latencies are labelled by method, status class and
-host kind (platform or community), not by community: thousands of communities
-would explode the series count. Under gunicorn with several workers set
-``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiprocess mode).
+Per-request counters and latencies are labelled by route name (the URL
+pattern's name, never the raw path), status class, host kind (platform or
+community) and plan tier, not by community: thousands of communities would
+explode the series count. Under gunicorn with several workers, and to merge
+the Celery workers' series, set ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's
+multiprocess mode) to a directory shared by them all.
+
+Domain code records what only it knows through the hooks here
+(``checkout_outcome_record``, ``webhook_lag_observe``); platform code plugs in
+what only it knows (``metrics_refresher_register``, ``plan_tier_resolver_register``).
+``docs/operations/metrics.md`` lists every series and the alert rules.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -27,18 +38,67 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
-REQUESTS = Counter("pista_http_requests_total", "HTTP requests", ["method", "status", "host_kind"])
+from pista.request_id import user_id_bind
+
+logger = logging.getLogger(__name__)
+
+REQUESTS = Counter(
+    "pista_http_requests_total",
+    "HTTP requests by route name, method, status class, host kind and plan tier",
+    ["route", "method", "status", "host_kind", "plan"],
+)
 LATENCY = Histogram(
     "pista_http_request_duration_seconds",
-    "HTTP request duration",
-    ["host_kind"],
+    "HTTP request duration by route name, status class, host kind and plan tier",
+    ["route", "status", "host_kind", "plan"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-COMMUNITIES = Gauge("pista_communities", "Communities by status", ["status"])
+# Read at scrape: in multiprocess mode the latest scrape's value wins.
+COMMUNITIES = Gauge(
+    "pista_communities", "Communities by status", ["status"], multiprocess_mode="mostrecent"
+)
+CELERY_TASKS = Counter(
+    "pista_celery_tasks_total", "Celery tasks finished, by task name and state", ["task", "state"]
+)
+CELERY_TASK_FAILURES = Counter(
+    "pista_celery_task_failures_total", "Celery tasks that raised, by task name", ["task"]
+)
+CELERY_TASK_DURATION = Histogram(
+    "pista_celery_task_duration_seconds",
+    "Celery task run time by task name",
+    ["task"],
+    buckets=(0.05, 0.25, 1, 5, 15, 60, 300),
+)
+CELERY_QUEUE_LENGTH = Gauge(
+    "pista_celery_queue_length",
+    "Messages waiting in a Celery queue (at scrape)",
+    ["queue"],
+    multiprocess_mode="mostrecent",
+)
+CELERY_QUEUE_SCRAPE_ERRORS = Counter(
+    "pista_celery_queue_scrape_errors_total", "Failed reads of the broker's queue lengths"
+)
+CHECKOUT_OUTCOMES = Counter(
+    "pista_checkout_outcomes_total",
+    "Checkout registrations by outcome: sold, waitlisted or refused",
+    ["outcome"],
+)
+WEBHOOK_LAG = Histogram(
+    "pista_webhook_lag_seconds",
+    "Time from an event's creation at the sender to its receipt",
+    ["source"],
+    buckets=(1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600),
+)
+
+CHECKOUT_OUTCOME_NAMES = frozenset({"sold", "waitlisted", "refused"})
+PLAN_UNKNOWN = "unknown"
 
 # Gauges read from the database are refreshed when the page is served; the app
 # that owns the data registers the refresher (``tenants`` fills COMMUNITIES).
 METRICS_REFRESHERS: dict[str, Callable[[], None]] = {}
+# tenant -> plan tier name (plans fill it in; "unknown" until then). Must be
+# cheap (cached): it runs on every request.
+_PLAN_TIER_RESOLVER: list[Callable[[Any], str]] = []
 
 
 def metrics_refresher_register(name: str, refresh: Callable[[], None]) -> None:
@@ -46,10 +106,168 @@ def metrics_refresher_register(name: str, refresh: Callable[[], None]) -> None:
     METRICS_REFRESHERS[name] = refresh
 
 
+def plan_tier_resolver_register(resolve: Callable[[Any], str]) -> None:
+    """Name the plan tier of a request's tenant (the ``plan`` label); replaces
+    any earlier resolver. Keep the set of names small (Free, Pro, Business…)."""
+    _PLAN_TIER_RESOLVER[:] = [resolve]
+
+
+def plan_tier(tenant: Any) -> str:
+    if tenant is None or not _PLAN_TIER_RESOLVER:
+        return PLAN_UNKNOWN
+    if tenant.schema_name == get_public_schema_name():
+        return "platform"
+    try:
+        return str(_PLAN_TIER_RESOLVER[0](tenant) or PLAN_UNKNOWN)
+    except Exception:  # a metrics label never breaks a request
+        logger.exception("Plan tier resolver failed")
+        return PLAN_UNKNOWN
+
+
+def checkout_outcome_record(outcome: str, count: int = 1) -> None:
+    """Count ``count`` checkout registrations as ``outcome`` (sold, waitlisted, refused)."""
+    if outcome not in CHECKOUT_OUTCOME_NAMES:
+        raise ValueError(f"Unknown checkout outcome {outcome!r}")
+    if count > 0:
+        CHECKOUT_OUTCOMES.labels(outcome=outcome).inc(count)
+
+
+def webhook_lag_observe(*, source: str, created: Any) -> None:
+    """Record the lag of a webhook event created at ``created`` (Unix seconds,
+    as Stripe's ``event.created``); ignored when missing or unusable."""
+    try:
+        lag = time.time() - float(created)
+    except (TypeError, ValueError):
+        return
+    WEBHOOK_LAG.labels(source=source).observe(max(lag, 0.0))
+
+
+# --- Celery ---------------------------------------------------------------
+
+
+def celery_signals_connect() -> None:
+    """Count finished and failed tasks (pista.celery connects this in every process)."""
+    from celery import signals
+
+    started: dict[str, float] = {}
+
+    def _prerun(task_id: str | None = None, **_: Any) -> None:
+        if task_id:
+            started[task_id] = time.perf_counter()
+
+    def _postrun(
+        task_id: str | None = None, task: Any = None, state: str | None = None, **_: Any
+    ) -> None:
+        name = getattr(task, "name", None) or "unknown"
+        CELERY_TASKS.labels(task=name, state=state or "UNKNOWN").inc()
+        began = started.pop(task_id or "", None)
+        if began is not None:
+            CELERY_TASK_DURATION.labels(task=name).observe(time.perf_counter() - began)
+
+    def _failure(sender: Any = None, **_: Any) -> None:
+        CELERY_TASK_FAILURES.labels(task=getattr(sender, "name", None) or "unknown").inc()
+
+    signals.task_prerun.connect(_prerun, weak=False, dispatch_uid="pista-metrics-prerun")
+    signals.task_postrun.connect(_postrun, weak=False, dispatch_uid="pista-metrics-postrun")
+    signals.task_failure.connect(_failure, weak=False, dispatch_uid="pista-metrics-failure")
+
+
+def celery_queue_names() -> list[str]:
+    names = {settings.CELERY_TASK_DEFAULT_QUEUE}
+    for route in getattr(settings, "CELERY_TASK_ROUTES", {}).values():
+        if isinstance(route, dict) and route.get("queue"):
+            names.add(route["queue"])
+    return sorted(names)
+
+
+def celery_queue_lengths_refresh(queues: Iterable[str] | None = None) -> None:
+    """Read the Redis broker's queue lengths (LLEN) into the gauge. A broker
+    that is down or not Redis leaves the gauge as it was and counts an error."""
+    url = settings.CELERY_BROKER_URL or ""
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        try:
+            for queue in queues or celery_queue_names():
+                CELERY_QUEUE_LENGTH.labels(queue=queue).set(client.llen(queue))
+        finally:
+            client.close()
+    except (redis.RedisError, OSError):
+        CELERY_QUEUE_SCRAPE_ERRORS.inc()
+        logger.warning("Reading the Celery queue lengths failed", exc_info=True)
+
+
+metrics_refresher_register("celery-queues", celery_queue_lengths_refresh)
+
+
+# --- Per community: last activity and the health of recent requests --------
+# Kept in the cache under the public schema's keys, not as series.
+
+LAST_SEEN_PREFIX = "pista:last-seen:"
+HEALTH_PREFIX = "pista:req-health:"
+LAST_SEEN_EVERY_S = 60
+LAST_SEEN_TTL_S = 400 * 86400
+HEALTH_TTL_S = 26 * 3600
+_last_seen_written: dict[str, float] = {}
+
+
+def _hour(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).strftime("%Y%m%d%H")
+
+
+def _community_request_note(schema: str, status: int, seconds: float) -> None:
+    now = time.time()
+    status_class = f"{status // 100}xx"
+    keys = [f"{HEALTH_PREFIX}{schema}:{_hour(now)}:{status_class}"]
+    if seconds >= 1:
+        keys.append(f"{HEALTH_PREFIX}{schema}:{_hour(now)}:slow")
+    with schema_context(get_public_schema_name()):
+        for key in keys:
+            try:
+                cache.incr(key)
+            except ValueError:  # the hour's first request
+                cache.add(key, 0, HEALTH_TTL_S)
+                cache.incr(key)
+        if now - _last_seen_written.get(schema, 0) >= LAST_SEEN_EVERY_S:
+            _last_seen_written[schema] = now
+            cache.set(f"{LAST_SEEN_PREFIX}{schema}", int(now), LAST_SEEN_TTL_S)
+
+
+def communities_last_seen(schemas: Iterable[str]) -> dict[str, datetime]:
+    """When each community last answered a request (to the minute), if known."""
+    keys = {f"{LAST_SEEN_PREFIX}{schema}": schema for schema in schemas}
+    with schema_context(get_public_schema_name()):
+        found = cache.get_many(list(keys))
+    return {keys[key]: datetime.fromtimestamp(int(value), UTC) for key, value in found.items()}
+
+
+def community_request_health(schema: str, *, hours: int = 24) -> dict[str, int]:
+    """Requests of the last ``hours`` to ``schema`` by status class (``2xx``…)
+    and how many took a second or more (``slow``)."""
+    now = time.time()
+    classes = ("2xx", "3xx", "4xx", "5xx", "slow")
+    hour_keys = [_hour(now - 3600 * n) for n in range(hours)]
+    keys = {
+        f"{HEALTH_PREFIX}{schema}:{hour}:{name}": name for hour in hour_keys for name in classes
+    }
+    with schema_context(get_public_schema_name()):
+        found = cache.get_many(list(keys))
+    totals = dict.fromkeys(classes, 0)
+    for key, value in found.items():
+        totals[keys[key]] += int(value)
+    return totals
+
+
+# --- The page and the middleware -----------------------------------------
+
+
 def _registry() -> CollectorRegistry:
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
         return registry
     return DEFAULT_REGISTRY
 
@@ -68,13 +286,26 @@ def metrics_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("Unauthorized\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
-    for refresh in METRICS_REFRESHERS.values():
-        refresh()
+    for name, refresh in METRICS_REFRESHERS.items():
+        try:
+            refresh()
+        except Exception:  # one failing source never hides the others
+            logger.exception("Refreshing metrics %s failed", name)
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
+def route_name(request: HttpRequest) -> str:
+    """The matched URL pattern's name (``view_name``), or its route; ``none``
+    when nothing matched (404s, middleware answers)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "none"
+    return str(match.view_name or match.route or "none")[:120]
+
+
 class MetricsMiddleware:
-    """Counts and times every request (placed right after the health probes)."""
+    """Counts and times every request (placed right after the health probes),
+    and binds the signed-in user's id for the logs once authentication ran."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -82,18 +313,28 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/metrics":
             return metrics_response(request)
+        user_id_bind(None)
         started = time.perf_counter()
         response = self.get_response(request)
+        elapsed = time.perf_counter() - started
         tenant = getattr(request, "tenant", None)
-        host_kind = (
-            "unknown"
-            if tenant is None
-            else "platform"
-            if tenant.schema_name == get_public_schema_name()
-            else "community"
-        )
-        LATENCY.labels(host_kind=host_kind).observe(time.perf_counter() - started)
+        public = tenant is not None and tenant.schema_name == get_public_schema_name()
+        host_kind = "unknown" if tenant is None else "platform" if public else "community"
+        status = f"{response.status_code // 100}xx"
+        route = route_name(request)
+        plan = plan_tier(tenant)
+        LATENCY.labels(route=route, status=status, host_kind=host_kind, plan=plan).observe(elapsed)
         REQUESTS.labels(
-            method=request.method, status=f"{response.status_code // 100}xx", host_kind=host_kind
+            route=route, method=request.method, status=status, host_kind=host_kind, plan=plan
         ).inc()
+        if tenant is not None and not public:
+            try:
+                _community_request_note(tenant.schema_name, response.status_code, elapsed)
+            except Exception:  # bookkeeping never breaks a request
+                logger.warning("Noting a community request failed", exc_info=True)
         return response
+
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user_id_bind(user.pk)

@@ -21,3 +21,15 @@ def request_id_bind(header_value: str | None) -> str:
     request_id = header_value if header_value and _VALID.match(header_value) else uuid.uuid4().hex
     _request_id.set(request_id)
     return request_id
+
+
+_user_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("pista_user_id", default=None)
+
+
+def current_user_id() -> str | None:
+    """The signed-in user's id for logs (an id, never an email address)."""
+    return _user_id.get()
+
+
+def user_id_bind(user_id: object) -> None:
+    _user_id.set(None if user_id is None else str(user_id))

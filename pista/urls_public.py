@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 admin.site.site_header = "Pista operator console"
+# "View site" in the admin leads to the operator console.
+admin.site.site_url = "/console/"
 
 urlpatterns = [
     # Operators sign in and change their password through allauth (two-factor,
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("core_apps.accounts.platform_login_redirect_urls")),
     path("admin/", admin.site.urls),
     path("language/", include("tenants.routing.urls")),
+    path("console/", include("tenants.console.urls")),
     path("accounts/", include("core_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("tenants.provisioning.urls_public")),

@@ -1,15 +1,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from pista.errors import ApplicationError
-from tenants.lifecycle.services.deletion import community_deletion_cancel, community_purge
+from tenants.lifecycle.services.deletion import (
+    community_deletion_cancel,
+    community_deletion_schedule,
+    community_purge,
+)
+from tenants.lifecycle.services.suspension import community_reinstate, community_suspend
 from tenants.models import Community, Domain, PlatformTermsAcceptance
+
+# Wagtail's documents, images and tags live in community schemas: on the
+# platform host (public schema) their tables don't exist and the changelists
+# would answer 500. Their admin modules are imported first so that the
+# unregistering holds whatever the app order.
+for _module, _label in (
+    ("wagtail.documents.admin", "wagtaildocs.Document"),
+    ("wagtail.images.admin", "wagtailimages.Image"),
+    ("taggit.admin", "taggit.Tag"),
+):
+    import_module(_module)
+    _model = apps.get_model(_label)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+ADMIN_ACTION_REASON = "Django admin action by an operator"
 
 
 class DomainInline(admin.TabularInline):
@@ -26,15 +49,31 @@ class CommunityAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "status", "language", "currency", "created", "deletion_due_at"]
     list_filter = ["status", "language"]
     search_fields = ["name", "slug"]
+    # Status and schema change only through the lifecycle services (the actions
+    # below, or the operator console at /console/), which audit the change and
+    # forget cached routes at once; communities are created by provisioning
+    # (schema, domains, site, owner), never by a bare save.
     readonly_fields = [
+        "slug",
         "schema_name",
+        "status",
         "created",
         "deletion_requested_at",
         "deletion_due_at",
         "deletion_requested_by",
     ]
     inlines = [DomainInline]
-    actions = ["purge_selected", "cancel_deletion_selected"]
+    actions = [
+        "suspend_selected",
+        "reinstate_selected",
+        "schedule_deletion_selected",
+        "purge_selected",
+        "cancel_deletion_selected",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Created through provisioning: the console's "New community" page.
+        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django's bulk delete would leave the schema, files and cache keys behind.
@@ -59,6 +98,50 @@ class CommunityAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{community.slug}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"{community.slug}: {done}", messages.SUCCESS)
+
+    @admin.action(description="Suspend (closed to visitors, audited)")
+    def suspend_selected(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda community: community_suspend(
+                community=community,
+                operator=request.user,
+                reason=ADMIN_ACTION_REASON,
+                request=request,
+            ),
+            "suspended.",
+        )
+
+    @admin.action(description="Reinstate (open again, audited)")
+    def reinstate_selected(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda community: community_reinstate(
+                community=community,
+                operator=request.user,
+                reason=ADMIN_ACTION_REASON,
+                request=request,
+            ),
+            "reinstated.",
+        )
+
+    @admin.action(description="Schedule deletion (grace period, audited)")
+    def schedule_deletion_selected(
+        self, request: HttpRequest, queryset: QuerySet[Community]
+    ) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda community: community_deletion_schedule(
+                community=community,
+                operator=request.user,
+                reason=ADMIN_ACTION_REASON,
+                request=request,
+            ),
+            "closed and scheduled for deletion after the grace period.",
+        )
 
     @admin.action(description="Delete for good (grace period over)")
     def purge_selected(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:

@@ -112,6 +112,9 @@ PARAMETERS: dict[tuple[str, str], str] = {
     # domains and onboarding
     ("", "domain_id"): "domain",
     ("welcome/", "token"): "welcome_token",
+    # the operator console (platform host): B's community and an action on it
+    ("console/communities/", "slug"): "community_slug",
+    ("console/communities/", "action"): "console_action",
     # Wagtail: pages, media, workflows, settings, admin users and groups
     ("", "page_id"): "page",
     ("", "parent_page_id"): "page",
@@ -201,8 +204,7 @@ REGEX_ROUTES: dict[str, str] = {
     r"^((?:[\w\-]+/)*)$": "{page_slug}/",
     r"admin/(?P<url>.*)$": "admin/no-such-admin-view/",
     (
-        r"admin/^(?P<app_label>tenants|auth|accounts|account|mfa|usersessions|axes|privacy"
-        r"|wagtaildocs|wagtailimages|taggit)/$"
+        r"admin/^(?P<app_label>tenants|auth|accounts|account|mfa|usersessions|axes|privacy)/$"
     ): "admin/tenants/",
 }
 
@@ -613,6 +615,8 @@ def world_of_b(community: Community) -> World:
             "member_export_token": export_link_token(export=member_export),
             "community_export_token": export_token_issue(user=member, name="beta-export.zip"),
             "deletion_cancel_token": cancel_token_issue(user=member),
+            "community_slug": community.slug,
+            "console_action": "suspend",
         }
     return World({key: str(value) for key, value in values.items()})
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from functools import wraps
+from typing import TYPE_CHECKING, ParamSpec
 
 from django.conf import settings
 from django.db import transaction
@@ -65,11 +66,14 @@ from core_apps.ticketing.services import (
     quotas_lock,
     quotas_reserve,
 )
+from pista.errors import ApplicationError
+from pista.metrics import checkout_outcome_record
 from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
 
+P = ParamSpec("P")
 
 # Ceilings on one order whatever the products allow: the serializer holds its
 # input to them, and the service checks them again (with each product's own
@@ -212,6 +216,28 @@ def _registrations_build(
     return registrations
 
 
+def _outcomes_counted(
+    checkout: Callable[P, CheckoutResult],
+) -> Callable[P, CheckoutResult]:
+    """Count each checkout's outcome for the platform's metrics: its admitted
+    tickets as sold, its waitlist entries as waitlisted, a refusal as refused."""
+
+    @wraps(checkout)
+    def counted(*args: P.args, **kwargs: P.kwargs) -> CheckoutResult:
+        try:
+            result = checkout(*args, **kwargs)
+        except ApplicationError:
+            checkout_outcome_record("refused")
+            raise
+        if result.order is not None:
+            checkout_outcome_record("sold", result.order.positions.count())
+        checkout_outcome_record("waitlisted", len(result.waitlisted))
+        return result
+
+    return counted
+
+
+@_outcomes_counted
 def order_checkout(
     *,
     email: str,

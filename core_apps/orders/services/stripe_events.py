@@ -25,6 +25,7 @@ from core_apps.orders.services.holds import order_close
 from core_apps.orders.services.invoicing import invoice_create
 from core_apps.orders.services.refunds import refund_notify
 from core_apps.privacy.services import audit_record
+from pista.metrics import webhook_lag_observe
 
 DISPUTE_OUTCOMES = {"won", "lost", "warning_closed"}
 
@@ -55,6 +56,7 @@ def stripe_event_store(*, event: dict[str, Any], payload: bytes) -> tuple[str, b
     event_id = str(event.get("id") or "")
     if not event_id:
         raise stripe_gateway.WebhookInvalid("An event without an id.")
+    webhook_lag_observe(source="stripe", created=event.get("created"))
     with transaction.atomic():
         row, created = StripeEvent.objects.get_or_create(
             event_id=event_id,

@@ -154,6 +154,61 @@ def community_deletion_request(
     return community
 
 
+def community_deletion_schedule(
+    *,
+    community: Community,
+    operator: Any,
+    reason: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Community:
+    """An operator schedules ``community`` for deletion: it closes at once and is
+    deleted for good after the grace period (operators may still cancel).
+    Audited in the platform's audit log. Run from the platform.
+
+    Raises ReasonRequired, ProtectedSchema, CommunityBeingDeleted (already scheduled).
+    """
+    from tenants.lifecycle.services.suspension import (
+        CommunityBeingDeleted,
+        operator_audit,
+        operator_reason_clean,
+    )
+
+    reason = operator_reason_clean(reason)
+    if _schema_protected(community.schema_name):
+        raise ProtectedSchema(f"The schema {community.schema_name!r} can't be deleted.")
+    now = now or timezone.now()
+    due = now + timedelta(days=settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS)
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        locked = Community.objects.select_for_update().get(pk=community.pk)
+        if locked.status == Community.Status.DELETION_PENDING:
+            due_at = locked.deletion_due_at
+            when = f" on {due_at:%Y-%m-%d %H:%M} UTC" if due_at else ""
+            raise CommunityBeingDeleted(f"{locked.name} is already being deleted{when}.")
+        locked.status = Community.Status.DELETION_PENDING
+        locked.deletion_requested_at = now
+        locked.deletion_due_at = due
+        locked.deletion_requested_by = getattr(operator, "email", "") or "operator"
+        locked.save(
+            update_fields=[
+                "status",
+                "deletion_requested_at",
+                "deletion_due_at",
+                "deletion_requested_by",
+            ]
+        )
+        operator_audit(
+            "community.deletion_schedule",
+            community=locked,
+            operator=operator,
+            request=request,
+            reason=reason,
+            due=due.isoformat(),
+        )
+    domain_cache_forget(list(locked.domains.values_list("domain", flat=True)))
+    return locked
+
+
 def community_deletion_notice_send(*, user_id: int) -> None:
     """Email the owner who asked for the deletion its date and the cancel link.
     Run in the community's schema."""
@@ -172,7 +227,7 @@ def community_deletion_notice_send(*, user_id: int) -> None:
 
 
 def community_deletion_cancel(
-    *, community: Community, actor: Any = None, operator: Any = None
+    *, community: Community, actor: Any = None, operator: Any = None, reason: str = ""
 ) -> Community:
     """Call off a scheduled deletion: the community is active again, as it was.
 
@@ -201,6 +256,7 @@ def community_deletion_cancel(
             community=community,
             operator=operator,
             cancelled_by=getattr(actor, "email", "") or getattr(operator, "email", ""),
+            **({"reason": reason} if reason else {}),
         )
     domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
     return community
@@ -369,6 +425,7 @@ __all__ = [
     "community_deletion_cancel",
     "community_deletion_cancel_by_link",
     "community_deletion_request",
+    "community_deletion_schedule",
     "community_purge",
     "tenant_cache_purge",
 ]

@@ -1,20 +1,146 @@
-"""Suspension: an operator closes a community to visitors, or opens it again."""
+"""Suspension: an operator closes a community to visitors, or opens it again.
+
+Every operator action is audited in the public schema (the platform's audit
+log) and forgets the community's cached host routes at once, so the change
+applies on the very next request.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from core_apps.privacy.services.audit import audit_record
+from pista.errors import ApplicationError, Conflict
 from tenants.models import Community
 from tenants.provisioning.services import InvalidCommunity
 from tenants.routing.services import domain_cache_forget
 
+REASON_MAX_LENGTH = 500
+
+
+class CommunityBeingDeleted(Conflict):
+    default_code = "community_being_deleted"
+
+
+class ReasonRequired(ApplicationError):
+    default_code = "reason_required"
+
+
+def operator_reason_clean(reason: str) -> str:
+    """The reason an operator gives for an action: required, one paragraph.
+    Raises ReasonRequired."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReasonRequired("Give a reason: it is kept in the platform's audit log.")
+    return reason[:REASON_MAX_LENGTH]
+
+
+def operator_audit(
+    action: str,
+    *,
+    community: Community,
+    operator: Any = None,
+    request: HttpRequest | None = None,
+    **data: Any,
+) -> None:
+    """Record an operator's action on ``community`` in the platform's (public) audit log."""
+    with schema_context(get_public_schema_name()):
+        audit_record(
+            action,
+            actor=operator,
+            target=community,
+            request=request,
+            data={"schema": community.schema_name, "slug": community.slug, **data},
+        )
+
+
+def _routes_forget(community: Community) -> None:
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+
 
 def community_set_status(*, community: Community, status: str) -> Community:
     """Suspend or reactivate a community; its data stays either way.
-    Raises InvalidCommunity."""
+    Raises InvalidCommunity. (Operators use ``community_suspend`` /
+    ``community_reinstate``, which are audited.)"""
     if status not in Community.Status.values:
         raise InvalidCommunity(f"Unknown status {status!r}.", code="invalid_status")
     community.status = status
     community.save(update_fields=["status"])
-    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    _routes_forget(community)
+    return community
+
+
+def _locked(community: Community) -> Community:
+    with schema_context(get_public_schema_name()):
+        return Community.objects.select_for_update().get(pk=community.pk)
+
+
+def community_suspend(
+    *,
+    community: Community,
+    operator: Any,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Community:
+    """An operator closes ``community`` to visitors (503 from the next request on).
+
+    Raises ReasonRequired, CommunityBeingDeleted, Conflict (already suspended).
+    """
+    reason = operator_reason_clean(reason)
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        locked = _locked(community)
+        if locked.status == Community.Status.DELETION_PENDING:
+            raise CommunityBeingDeleted(
+                f"{locked.name} is being deleted; cancel the deletion first.",
+            )
+        if locked.status == Community.Status.SUSPENDED:
+            raise Conflict(f"{locked.name} is already suspended.", code="already_suspended")
+        locked.status = Community.Status.SUSPENDED
+        locked.save(update_fields=["status"])
+        operator_audit(
+            "community.suspend", community=locked, operator=operator, request=request, reason=reason
+        )
+    _routes_forget(locked)
+    community.status = locked.status
+    return community
+
+
+def community_reinstate(
+    *,
+    community: Community,
+    operator: Any,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Community:
+    """An operator opens a suspended community again.
+
+    Raises ReasonRequired, CommunityBeingDeleted (cancel the deletion instead),
+    Conflict (not suspended).
+    """
+    reason = operator_reason_clean(reason)
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        locked = _locked(community)
+        if locked.status == Community.Status.DELETION_PENDING:
+            raise CommunityBeingDeleted(
+                f"{locked.name} is being deleted; cancel the deletion to open it again.",
+            )
+        if locked.status != Community.Status.SUSPENDED:
+            raise Conflict(f"{locked.name} is not suspended.", code="not_suspended")
+        locked.status = Community.Status.ACTIVE
+        locked.save(update_fields=["status"])
+        operator_audit(
+            "community.reinstate",
+            community=locked,
+            operator=operator,
+            request=request,
+            reason=reason,
+        )
+    _routes_forget(locked)
+    community.status = locked.status
     return community
 
 

@@ -1,0 +1,46 @@
+"""Operator actions started from the console that the lifecycle services don't
+cover themselves: creating a community (provisioning, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.core import context as allauth_context
+from django.http import HttpRequest
+
+from tenants.lifecycle.services.suspension import operator_audit
+from tenants.provisioning.services import ProvisionedCommunity, community_create
+
+
+def operator_community_create(
+    *,
+    operator: Any,
+    name: str,
+    slug: str,
+    owner_email: str,
+    language: str = "en",
+    currency: str = "EUR",
+    time_zone: str = "Europe/Berlin",
+    request: HttpRequest | None = None,
+) -> ProvisionedCommunity:
+    """Provision a community for an operator (schema, domains, site, owner
+    invited by email) and audit it. Raises InvalidCommunity, CommunityTaken."""
+    # Outside the operator's request: the new schema's own audit entries (the
+    # owner's role) must not name the operator, a user of another schema.
+    with allauth_context.request_context(None):
+        provisioned = community_create(
+            slug=slug,
+            name=name,
+            owner_email=owner_email,
+            language=language,
+            currency=currency,
+            time_zone=time_zone,
+        )
+    operator_audit(
+        "community.create",
+        community=provisioned.community,
+        operator=operator,
+        request=request,
+        domains=provisioned.domains,
+    )
+    return provisioned
