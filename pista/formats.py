@@ -141,11 +141,20 @@ def span_format(
     # An evening that ends after midnight is still one evening.
     if (local_end - local_start).total_seconds() <= 18 * 3600:
         day = format_skeleton("yMMMEd", local_start, locale=locale)
-        hours = format_interval(local_start, local_end, "Hm", tzinfo=tz, locale=locale)
-        if locale_current_uses_12h(locale):
-            hours = format_interval(local_start, local_end, "hm", tzinfo=tz, locale=locale)
-        return f"{day}, {hours} {local_start.tzname() or ''}".rstrip()
+        return f"{day}, {hours_format(start, end, tz, locale=locale)}"
     return format_interval(local_start, local_end, "yMMMEd", tzinfo=tz, locale=locale)
+
+
+def hours_format(
+    start: datetime, end: datetime, zone: str | tzinfo | None, *, locale: str | None = None
+) -> str:
+    """The hours from ``start`` to ``end`` in ``zone``, the zone named (a day's schedule)."""
+    tz = zone_get(zone)
+    locale = locale or locale_current()
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    skeleton = "hm" if locale_current_uses_12h(locale) else "Hm"
+    hours = format_interval(local_start, local_end, skeleton, tzinfo=tz, locale=locale)
+    return f"{hours} {local_start.tzname() or ''}".rstrip()
 
 
 def locale_current_uses_12h(locale: str) -> bool:

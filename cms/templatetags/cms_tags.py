@@ -41,7 +41,7 @@ def _menu(context: template.Context) -> Menu:
     menu = getattr(request, "_pista_menu", None)
     if menu is None:
         menu = menu_for_request(request=request)
-        request._pista_menu = menu  # type: ignore[attr-defined]
+        request._pista_menu = menu
     return menu
 
 
