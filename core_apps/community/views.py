@@ -25,6 +25,7 @@ from core_apps.community.selectors.profiles import (
     availability_names,
     goals_names,
     profile_for_viewer,
+    profile_has_styles,
     profile_present,
 )
 from core_apps.community.services import messaging, partners, profiles, safety, social
@@ -196,7 +197,13 @@ def partner_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/partner_search.html",
-        {"form": form, "results": results, "error": error, "searched": bool(request.GET)},
+        {
+            "form": form,
+            "results": results,
+            "error": error,
+            "searched": bool(request.GET),
+            "has_styles": profile_has_styles(user_id=authed_user(request).pk),
+        },
     )
 
 

@@ -91,3 +91,11 @@ def _raw(community):
         (kind, {key: value for key, value in value.items() if value is not None})
         for kind, value in home_sections_starter(community=community)
     ]
+
+
+def test_a_leading_hero_block_is_the_pages_hero_with_its_one_h1(client_a, community_a):
+    _home(community_a, home_sections_starter(community=community_a))
+    html = client_a.get("/").content.decode()
+    assert html.count("<h1") == 1
+    assert f"Dance with {community_a.name}" in html
+    assert "See what&#x27;s on" in html or "See what's on" in html

@@ -153,6 +153,13 @@ def test_a_member_reaches_every_page_by_clicking_and_each_passes_axe(slug, viewp
         walk.audit("event")
         _sign_in(walk, f"ana@{slug}.example")
         walk.audit("after-sign-in")
+        # The menus themselves, opened (the member menu with the display name).
+        walk.menu()
+        account = page.get_by_role("navigation", name="Your account")
+        account.locator(".member-menu__toggle").click()
+        assert account.locator(".account-nav__user").inner_text() == "Ana"
+        walk.audit("menus-open")
+        account.locator(".member-menu__toggle").click()
         walk.main("Events & classes")
         page.locator(".event-card h2 a").first.click()
         page.wait_for_load_state()

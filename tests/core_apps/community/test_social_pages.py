@@ -82,3 +82,10 @@ def test_the_report_form_asks_why_and_what_happened_only(in_a):
         {"kind": "profile", "object_id": reported.pk, "reason": "harassment", "details": "x"},
     )
     assert Report.objects.filter(object_id=reported.pk).exists()
+
+
+def test_a_member_without_styles_is_invited_to_complete_the_profile(in_a):
+    client = signed_in(in_a, member_create(name="New Here"))
+    html = client.get("/community/partners/").content.decode()
+    assert "Add your styles to your profile" in html
+    assert 'href="/community/profile/"' in html
