@@ -116,7 +116,13 @@ def event_page(*, event: Event, products: list[Product]) -> dict[str, Any]:
     schedule = event_schedule(event=event, products=products)
     return {
         "schedule": schedule,
-        "multi_day": len(schedule) > 1 and event.kind != Event.Kind.CLASS,
+        # A festival (or a pass covering workshops) reads as days with their
+        # programme; a weekly class or course as its list of dates.
+        "multi_day": len(schedule) > 1
+        and (
+            event.kind in (Event.Kind.FESTIVAL, Event.Kind.COMPETITION)
+            or any(item.url for day in schedule for item in day.items)
+        ),
         "lineup": artists_for_ids(ids=list(event.teacher_ids or [])),
         "venue": venue_of(event),
         "tickets": ticket_rows(products=products),
