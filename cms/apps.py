@@ -5,3 +5,9 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Pages"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cms.services import home_sections_ensure
+        from tenants.demo import demo_seeder
+
+        demo_seeder(home_sections_ensure)

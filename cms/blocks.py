@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -144,17 +145,20 @@ class VideoBlock(blocks.StructBlock):
 
 
 class ListingBlock(blocks.StructBlock):
-    """Content another app lists here (upcoming events, teachers…).
+    """Content another app lists here, read live (upcoming events, artists…).
 
     The block asks ``cms.listings`` for the provider registered under its kind.
-    Until the app providing it lands (events, artists) there is none, and the
-    block renders nothing: no placeholder data is ever shown.
+    With nothing to list it says so and points to the full list: no blank
+    area, and never placeholder data.
     """
 
     heading = blocks.CharBlock(max_length=120)
     count = blocks.IntegerBlock(min_value=1, max_value=24, default=6)
 
     kind = ""
+    all_url_name = ""
+    all_label = _("See all")
+    empty_text = _("Nothing to show yet.")
 
     class Meta:
         template = "cms/blocks/listing.html"
@@ -162,21 +166,105 @@ class ListingBlock(blocks.StructBlock):
     def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> Any:
         context = super().get_context(value, parent_context=parent_context)
         context["items"] = listing_items(kind=self.kind, count=value.get("count") or 6)
+        context["kind"] = self.kind
+        context["empty_text"] = self.empty_text
+        context["all_label"] = self.all_label
+        try:
+            context["all_url"] = reverse(self.all_url_name) if self.all_url_name else ""
+        except NoReverseMatch:
+            context["all_url"] = ""
         return context
 
 
 class UpcomingEventsBlock(ListingBlock):
     kind = "events"
+    all_url_name = "events:list"
+    all_label = _("All events")
+    empty_text = _("No events are announced yet. Check back soon, or sign up to hear first.")
 
     class Meta:
         icon = "date"
+        label = _("Upcoming events")
+
+
+class ClassesThisWeekBlock(ListingBlock):
+    kind = "classes_week"
+    all_url_name = "events:list"
+    all_label = _("All classes and events")
+    empty_text = _("No classes this week. The full programme lists the next ones.")
+
+    class Meta:
+        icon = "date"
+        label = _("Classes this week")
 
 
 class TeachersBlock(ListingBlock):
     kind = "teachers"
+    all_url_name = "artists:index"
+    all_label = _("All artists")
+    empty_text = _("Our artists will be introduced here soon.")
 
     class Meta:
         icon = "user"
+        label = _("Featured artists")
+
+
+class VenuesBlock(ListingBlock):
+    kind = "venues"
+    all_url_name = "venues:index"
+    all_label = _("All venues")
+    empty_text = _("Venues will be listed here soon.")
+
+    class Meta:
+        icon = "home"
+        label = _("Venues")
+
+
+class HeroBlock(blocks.StructBlock):
+    """A large opening: a picture, a headline and one call to action."""
+
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(required=False)
+    image = ImageChooserBlock(required=False)
+    button_label = blocks.CharBlock(required=False, max_length=60)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.CharBlock(
+        required=False, max_length=300, help_text=_("A link or a path such as /events/.")
+    )
+
+    class Meta:
+        icon = "image"
+        template = "cms/blocks/hero.html"
+        label = _("Hero")
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        url = (value.get("url") or "").strip()
+        if url and not (url.startswith("/") or url.startswith(("https://", "http://"))):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(_("Use a path such as /events/ or a web link."))
+                }
+            )
+        if value.get("button_label") and not (value.get("page") or url):
+            raise blocks.StructBlockValidationError(
+                block_errors={"page": ValidationError(_("Choose a page or give a link."))}
+            )
+        return value
+
+
+class NewsletterContactBlock(blocks.StructBlock):
+    """Stay in touch: sign up to the site (and its digests) or write to us."""
+
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(required=False)
+    contact_page = blocks.PageChooserBlock(required=False, target_model="cms.ContactPage")
+    email = blocks.EmailBlock(required=False)
+
+    class Meta:
+        icon = "mail"
+        template = "cms/blocks/newsletter_contact.html"
+        label = _("Newsletter and contact")
 
 
 class StandardStreamBlock(blocks.StreamBlock):
@@ -192,5 +280,9 @@ class StandardStreamBlock(blocks.StreamBlock):
 
 
 class HomeStreamBlock(StandardStreamBlock):
+    hero = HeroBlock()
     upcoming_events = UpcomingEventsBlock()
+    classes_this_week = ClassesThisWeekBlock()
     teachers = TeachersBlock()
+    venues = VenuesBlock()
+    newsletter_contact = NewsletterContactBlock()

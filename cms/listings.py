@@ -21,6 +21,7 @@ class ListingItem:
     url: str
     subtitle: str = ""
     image_url: str = ""
+    kicker: str = ""  # a short label above the title ("Festival", "Teacher")
 
 
 ListingProvider = Callable[[int], list[ListingItem]]

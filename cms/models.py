@@ -75,6 +75,7 @@ class StandardPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    show_in_menus_default = True  # a page the owner adds appears in the header menu
 
     class Meta:
         verbose_name = "standard page"
@@ -114,6 +115,7 @@ class ContactPage(AbstractEmailForm):
     ]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
     subpage_types: list[str] = []
+    show_in_menus_default = True
     landing_page_template = "cms/contact_page_landing.html"
 
     class Meta:

@@ -16,7 +16,7 @@ def menu_pages_for_request(*, request: HttpRequest) -> list[Page]:
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().public().specific())
+    return list(site.root_page.get_children().live().in_menu().public())
 
 
 def footer_for_request(*, request: HttpRequest) -> FooterSettings | None:

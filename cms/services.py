@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, Site
 
@@ -15,6 +16,39 @@ from themes.mail import email_send
 if TYPE_CHECKING:
     from cms.models import ContactPage
     from tenants.models import Community
+
+
+def home_sections_starter(*, community: Community) -> list[tuple[str, dict[str, Any]]]:
+    """A new community's starting home page: a welcome with a call to action,
+    then live lists (events, classes this week, artists, venues) and a way to
+    stay in touch. Every list says something sensible while it is empty, and
+    the owner rearranges or replaces the blocks in the page editor."""
+    return [
+        (
+            "hero",
+            {
+                "heading": _("Dance with %(name)s") % {"name": community.name},
+                "text": _("Classes, socials and events for every level. Come as you are."),
+                "image": None,
+                "button_label": _("See what's on"),
+                "page": None,
+                "url": "/events/",
+            },
+        ),
+        ("upcoming_events", {"heading": _("Upcoming events"), "count": 6}),
+        ("classes_this_week", {"heading": _("Classes this week"), "count": 6}),
+        ("teachers", {"heading": _("Meet our artists"), "count": 4}),
+        ("venues", {"heading": _("Where we dance"), "count": 3}),
+        (
+            "newsletter_contact",
+            {
+                "heading": _("Stay in the loop"),
+                "text": _("Join to hear about new classes and events first."),
+                "contact_page": None,
+                "email": "",
+            },
+        ),
+    ]
 
 
 @transaction.atomic
@@ -28,11 +62,18 @@ def site_provision(*, community: Community, hostname: str) -> Site:
     for page in root.get_children().exclude(pk=home.pk if home else None):
         page.delete()
     if home is None:
-        home = HomePage(title=community.name, slug="home", intro="")
+        home = HomePage(
+            title=community.name,
+            slug="home",
+            intro="",
+            sections=home_sections_starter(community=community),
+        )
         root.add_child(instance=home)
         home.save_revision().publish()
-    elif home.title != community.name:
+    elif home.title != community.name or not home.sections:
         home.title = community.name
+        if not home.sections:
+            home.sections = home_sections_starter(community=community)
         home.save_revision().publish()
     Site.objects.exclude(root_page=home).delete()
     site, _ = Site.objects.update_or_create(
@@ -45,6 +86,14 @@ def site_provision(*, community: Community, hostname: str) -> Site:
         },
     )
     return site
+
+
+def home_sections_ensure(community: Community) -> None:
+    """Give a home page without sections the starter ones (demo data: idempotent)."""
+    home = HomePage.objects.first()
+    if home is not None and not home.sections:
+        home.sections = home_sections_starter(community=community)
+        home.save_revision().publish()
 
 
 def site_hostname_set(*, hostname: str) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton, format_time, get_timezone_name
+from babel.dates import format_interval, format_skeleton, format_time, get_timezone_name
 from babel.numbers import format_currency, get_currency_precision
 from django.utils import translation
 
@@ -118,3 +118,49 @@ def datetime_format(
     if with_zone:
         text = f"{text} {local.tzname() or get_timezone_name(tz, locale=locale)}"
     return text
+
+
+def span_format(
+    start: datetime | None,
+    end: datetime | None,
+    zone: str | tzinfo | None,
+    *,
+    locale: str | None = None,
+) -> str:
+    """A stretch of time in ``zone``, per locale, the zone named. One day shows its
+    hours (``Fri, Jun 5, 2026, 8:00 PM to 11:00 PM CEST``); several days show the
+    whole span (``Fri, Jun 5 to Sun, Jun 7, 2026``), so a festival never reads as
+    one evening."""
+    if start is None:
+        return "—"
+    if end is None or end <= start:
+        return datetime_format(start, zone, locale=locale)
+    tz = zone_get(zone)
+    locale = locale or locale_current()
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    # An evening that ends after midnight is still one evening.
+    if (local_end - local_start).total_seconds() <= 18 * 3600:
+        day = format_skeleton("yMMMEd", local_start, locale=locale)
+        return f"{day}, {hours_format(start, end, tz, locale=locale)}"
+    return format_interval(local_start, local_end, "yMMMEd", tzinfo=tz, locale=locale)
+
+
+def hours_format(
+    start: datetime, end: datetime, zone: str | tzinfo | None, *, locale: str | None = None
+) -> str:
+    """The hours from ``start`` to ``end`` in ``zone``, the zone named (a day's schedule)."""
+    tz = zone_get(zone)
+    locale = locale or locale_current()
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    skeleton = "hm" if locale_current_uses_12h(locale) else "Hm"
+    hours = format_interval(local_start, local_end, skeleton, tzinfo=tz, locale=locale)
+    return f"{hours} {local_start.tzname() or ''}".rstrip()
+
+
+def locale_current_uses_12h(locale: str) -> bool:
+    """Whether the locale writes times on a 12-hour clock (en_US: 8:00 PM)."""
+    try:
+        pattern = Locale.parse(locale).time_formats["short"].pattern
+    except (UnknownLocaleError, ValueError, KeyError):
+        return False
+    return "h" in pattern

@@ -9,7 +9,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import RichText, expand_db_html
 
-from cms.selectors import footer_for_request, menu_pages_for_request
+from cms.navigation import Menu, menu_for_request
+from cms.selectors import footer_for_request
 
 register = template.Library()
 
@@ -32,17 +33,28 @@ def safe_richtext(value: Any) -> SafeString:
     )
 
 
+def _menu(context: template.Context) -> Menu:
+    """The request's menus, built once per request (header and footer share them)."""
+    request = context.get("request")
+    if request is None:
+        return Menu()
+    menu = getattr(request, "_pista_menu", None)
+    if menu is None:
+        menu = menu_for_request(request=request)
+        request._pista_menu = menu
+    return menu
+
+
 @register.inclusion_tag("cms/includes/menu.html", takes_context=True)
 def site_menu(context: template.Context) -> dict[str, Any]:
-    request = context.get("request")
-    pages = menu_pages_for_request(request=request) if request is not None else []
-    current = context.get("page")
-    return {"menu_pages": pages, "current_path": getattr(request, "path", "")} | (
-        {"current_page": current} if current else {}
-    )
+    return {"menu": _menu(context), "request": context.get("request")}
 
 
 @register.inclusion_tag("cms/includes/footer.html", takes_context=True)
 def site_footer(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
-    return {"footer": footer_for_request(request=request) if request is not None else None}
+    return {
+        "footer": footer_for_request(request=request) if request is not None else None,
+        "menu": _menu(context),
+        "community": context.get("community"),
+    }

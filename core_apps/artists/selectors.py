@@ -146,3 +146,9 @@ def artist_gigs_ical(*, artist: ArtistProfile, host: str) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(_ical_fold(line) + "\r\n" for line in lines)
+
+
+def artists_for_ids(*, ids: list[int]) -> list[ArtistProfile]:
+    """Public profiles among ``ids``, in the order given (an event's line-up)."""
+    by_pk = {p.pk: p for p in ArtistProfile.objects.filter(pk__in=ids, is_public=True)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]

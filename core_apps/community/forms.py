@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core_apps.community.cities import city_coordinates
 from core_apps.community.models import (
     AVAILABILITY_SLOTS,
     DANCE_STYLES,
     GOALS,
+    LEVELS,
     PROFILE_FIELDS_DEFAULT_VISIBILITY,
     ModerationAction,
     Report,
@@ -27,60 +29,140 @@ class PartnerSearchForm(forms.Form):
     languages = forms.CharField(required=False, help_text=_("Comma separated, e.g. en,es"))
 
 
+STYLE_ROWS = 4
+PROFILE_ROLE_CHOICES = [("lead", _("Lead")), ("follow", _("Follow")), ("both", _("Both"))]
+# What each per-field visibility choice is about, in the member's words.
+VISIBILITY_LABELS = {
+    "photo": _("Who sees your photo"),
+    "pronouns": _("Who sees your pronouns"),
+    "bio": _("Who sees your bio"),
+    "home_area": _("Who sees your city"),
+    "languages": _("Who sees your languages"),
+    "styles": _("Who sees your styles and levels"),
+    "goals": _("Who sees what you are looking for"),
+    "availability": _("Who sees when you are free"),
+    "height": _("Who sees your height"),
+}
+VISIBILITY_HELP = _(
+    "Only me: nobody else. Members of this community: people signed in here. "
+    "Everyone: anyone on the web."
+)
+
+
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(max_length=200)
-    pronouns = forms.CharField(max_length=200, required=False)
-    bio = forms.CharField(widget=forms.Textarea, required=False, max_length=20000)
-    city = forms.CharField(max_length=200, required=False)
-    latitude = forms.FloatField(required=False)
-    longitude = forms.FloatField(required=False)
-    languages = forms.CharField(required=False, help_text=_("Comma separated, e.g. en,es"))
-    styles = forms.CharField(
+    """The dancer profile: styles, roles and levels picked from lists, a city
+    instead of coordinates, and who sees each part explained in words."""
+
+    display_name = forms.CharField(label=_("Display name"), max_length=200)
+    pronouns = forms.CharField(label=_("Pronouns"), max_length=200, required=False)
+    bio = forms.CharField(
+        label=_("About you"), widget=forms.Textarea, required=False, max_length=20000
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=200,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: style role level, e.g. 'tango follow 2'"),
+        help_text=_("Pick a city from the list so the partner finder can measure distances."),
+        widget=forms.TextInput(attrs={"list": "city-list", "autocomplete": "address-level2"}),
+    )
+    languages = forms.CharField(
+        label=_("Languages you speak"),
+        required=False,
+        help_text=_("Comma separated, e.g. en,es"),
     )
     goals = forms.MultipleChoiceField(
-        choices=[(g, g) for g in GOALS], required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Looking for"),
+        choices=[(g, g) for g in GOALS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     availability = forms.MultipleChoiceField(
+        label=_("When you are free"),
         choices=[(s, s) for s in AVAILABILITY_SLOTS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    height_min_cm = forms.IntegerField(required=False)
-    height_max_cm = forms.IntegerField(required=False)
-    visibility = forms.ChoiceField(choices=Visibility.choices)
-    allow_open_messages = forms.BooleanField(required=False)
-    read_receipts = forms.BooleanField(required=False)
-    show_in_going_lists = forms.BooleanField(required=False)
+    height_min_cm = forms.IntegerField(label=_("Partner height from (cm)"), required=False)
+    height_max_cm = forms.IntegerField(label=_("Partner height to (cm)"), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who sees your profile"), choices=Visibility.choices, help_text=VISIBILITY_HELP
+    )
+    allow_open_messages = forms.BooleanField(
+        label=_("Members I haven't talked to may write to me"), required=False
+    )
+    read_receipts = forms.BooleanField(label=_("Show when I have read a message"), required=False)
+    show_in_going_lists = forms.BooleanField(
+        label=_("Show me in the list of who is going to an event"), required=False
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for index in range(1, STYLE_ROWS + 1):
+            self.fields[f"style_{index}"] = forms.ChoiceField(
+                label=_("Dance style %(n)s") % {"n": index},
+                choices=[("", _("(none)")), *DANCE_STYLES],
+                required=False,
+            )
+            self.fields[f"role_{index}"] = forms.ChoiceField(
+                label=_("Role in style %(n)s") % {"n": index},
+                choices=PROFILE_ROLE_CHOICES,
+                required=False,
+            )
+            self.fields[f"level_{index}"] = forms.TypedChoiceField(
+                label=_("Level in style %(n)s") % {"n": index},
+                choices=LEVELS,
+                coerce=int,
+                required=False,
+            )
         for field in PROFILE_FIELDS_DEFAULT_VISIBILITY:
             self.fields[f"vis_{field}"] = forms.ChoiceField(
-                choices=Visibility.choices, label=_("Who sees %(field)s") % {"field": field}
+                choices=Visibility.choices,
+                label=VISIBILITY_LABELS.get(field, field),
             )
+
+    @property
+    def style_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"style_{i}"], self[f"role_{i}"], self[f"level_{i}"])
+            for i in range(1, STYLE_ROWS + 1)
+        ]
+
+    @property
+    def visibility_fields(self) -> list[forms.BoundField]:
+        return [self[f"vis_{field}"] for field in PROFILE_FIELDS_DEFAULT_VISIBILITY]
+
+    @staticmethod
+    def styles_initial(skills: list[tuple[str, str, int]]) -> dict[str, object]:
+        initial: dict[str, object] = {}
+        for index, (style, role, level) in enumerate(skills[:STYLE_ROWS], start=1):
+            initial.update(
+                {f"style_{index}": style, f"role_{index}": role, f"level_{index}": level}
+            )
+        return initial
 
     def changes(self) -> dict[str, object]:
         data = dict(self.cleaned_data)
         changes: dict[str, object] = {
             key: data[key]
             for key in (
-                "display_name", "pronouns", "bio", "city", "latitude", "longitude", "goals",
+                "display_name", "pronouns", "bio", "city", "goals",
                 "availability", "height_min_cm", "height_max_cm", "visibility",
                 "allow_open_messages", "read_receipts", "show_in_going_lists",
             )
         }  # fmt: skip
+        # Coordinates come from the city list; another city has none.
+        coordinates = city_coordinates(data["city"] or "")
+        changes["latitude"], changes["longitude"] = coordinates or (None, None)
         changes["languages"] = [c.strip() for c in data["languages"].split(",") if c.strip()]
-        styles = []
-        for line in data["styles"].splitlines():
-            parts = line.split()
-            if len(parts) == 3:
-                styles.append({"style": parts[0], "role": parts[1], "level": parts[2]})
-            elif parts:
-                styles.append({"style": "", "role": "", "level": 0})  # service explains
-        changes["styles"] = styles
+        changes["styles"] = [
+            {
+                "style": data[f"style_{i}"],
+                "role": data[f"role_{i}"] or "both",
+                "level": data[f"level_{i}"] or 1,
+            }
+            for i in range(1, STYLE_ROWS + 1)
+            if data.get(f"style_{i}")
+        ]
         changes["field_visibility"] = {
             field: data[f"vis_{field}"] for field in PROFILE_FIELDS_DEFAULT_VISIBILITY
         }
@@ -106,14 +188,39 @@ class MessageForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(choices=Report.Kind.choices)
-    object_id = forms.IntegerField()
-    reason = forms.ChoiceField(choices=[("", "---"), *Report.Reason.choices], required=False)
+    """What a member knows: why, and what happened. What is reported (a
+    profile, a message) comes from where the report button is, hidden."""
+
+    kind = forms.ChoiceField(choices=Report.Kind.choices, widget=forms.HiddenInput)
+    object_id = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"),
+        choices=[("", _("Choose a reason")), *Report.Reason.choices],
+        required=False,
+    )
     details = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What happened? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ModerationActionForm(forms.Form):
     kind = forms.ChoiceField(choices=ModerationAction.Kind.choices)
     note = forms.CharField(max_length=2000, required=False)
+
+
+class PartnerPostForm(forms.Form):
+    event_title = forms.CharField(label=_("Event or course"), max_length=200)
+    role_wanted = forms.ChoiceField(label=_("Looking for a"), choices=PROFILE_ROLE_CHOICES)
+    style = forms.ChoiceField(
+        label=_("Style"), choices=[("", _("Any style")), *DANCE_STYLES], required=False
+    )
+    note = forms.CharField(label=_("A few words (optional)"), max_length=500, required=False)
+
+
+class GroupPostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Write to the group"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
 from core_apps.community import forms
+from core_apps.community.cities import CITIES
 from core_apps.community.models import DancerProfile, Notification, Report
 from core_apps.community.selectors import messaging as messaging_selectors
 from core_apps.community.selectors import partners as partner_selectors
@@ -23,11 +25,17 @@ from core_apps.community.selectors.profiles import (
     availability_names,
     goals_names,
     profile_for_viewer,
+    profile_has_styles,
     profile_present,
 )
 from core_apps.community.services import messaging, partners, profiles, safety, social
 from core_apps.community.services import notifications as notification_services
-from pista.error_views import application_error_redirect, referer_back
+from pista.error_views import (
+    application_error_redirect,
+    form_error_status,
+    form_service_call,
+    referer_back,
+)
 from pista.errors import ApplicationError, NotFound
 from pista.redirects import redirect_target
 
@@ -93,21 +101,21 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             return redirect("/community/profile/")
         form = forms.ProfileForm(request.POST)
         if form.is_valid():
-            profiles.profile_update(user=authed_user(request), changes=form.changes())
-            messages.success(request, "Profile saved.")
-            return redirect("/community/profile/")
+            saved = form_service_call(
+                form,
+                lambda: profiles.profile_update(user=authed_user(request), changes=form.changes()),
+                field={"invalid_styles": "style_1", "invalid_home_area": "city"},
+            )
+            if not form.errors and saved is not None:
+                messages.success(request, _("Profile saved."))
+                return redirect("/community/profile/")
     else:
         initial: dict[str, Any] = {
             "display_name": profile.display_name,
             "pronouns": profile.pronouns,
             "bio": profile.bio,
             "city": profile.city,
-            "latitude": profile.latitude,
-            "longitude": profile.longitude,
             "languages": ", ".join(profile.languages),
-            "styles": "\n".join(
-                f"{s.style} {s.get_role_display().lower()} {s.level}" for s in profile.skills.all()
-            ),
             "goals": goals_names(profile.goals),
             "availability": availability_names(profile.availability),
             "height_min_cm": profile.height_min_cm,
@@ -117,12 +125,23 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             "read_receipts": profile.read_receipts,
             "show_in_going_lists": profile.show_in_going_lists,
         }
+        initial.update(
+            forms.ProfileForm.styles_initial(
+                [(s.style, s.get_role_display().lower(), s.level) for s in profile.skills.all()]
+            )
+        )
         initial.update({f"vis_{k}": v for k, v in profile.field_visibility.items()})
         form = forms.ProfileForm(initial=initial)
     return render(
         request,
         "community/profile_edit.html",
-        {"form": form, "photo_form": forms.PhotoForm(), "profile": profile},
+        {
+            "form": form,
+            "photo_form": forms.PhotoForm(),
+            "profile": profile,
+            "cities": sorted(CITIES),
+        },
+        status=form_error_status(form) if request.method == "POST" else 200,
     )
 
 
@@ -178,7 +197,13 @@ def partner_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/partner_search.html",
-        {"form": form, "results": results, "error": error, "searched": bool(request.GET)},
+        {
+            "form": form,
+            "results": results,
+            "error": error,
+            "searched": bool(request.GET),
+            "has_styles": profile_has_styles(user_id=authed_user(request).pk),
+        },
     )
 
 
@@ -345,4 +370,65 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "audit": safety_selectors.moderation_audit_trail()[:50],
             "action_form": forms.ModerationActionForm(),
         },
+    )
+
+
+@member_view()
+def partner_posts(request: HttpRequest) -> HttpResponse:
+    """ "Looking for a partner" posts, and a form to add one."""
+    form = forms.PartnerPostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        posted = form_service_call(
+            form,
+            lambda: partners.partner_post_create(author=authed_user(request), **form.cleaned_data),
+        )
+        if posted is not None:
+            messages.success(request, _("Your post is up."))
+            return redirect("community:posts")
+    posts = partner_selectors.partner_posts_open(viewer=authed_user(request))
+    return render(
+        request,
+        "community/partner_posts.html",
+        {"form": form, "posts": posts},
+        status=form_error_status(form) if request.method == "POST" else 200,
+    )
+
+
+@member_view()
+def group_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "community/group_list.html", {"groups": messaging_selectors.groups_listed()}
+    )
+
+
+@member_view()
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    user = authed_user(request)
+    group = messaging_selectors.group_get(slug=slug)
+    form = forms.GroupPostForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "join":
+            social.group_join(group=group, user=user)
+            messages.success(request, _("Welcome to the group."))
+            return redirect("community:group", slug=slug)
+        if form.is_valid():
+            posted = form_service_call(
+                form,
+                lambda: social.group_post_create(
+                    group=group, author=user, body=form.cleaned_data["body"]
+                ),
+            )
+            if posted is not None:
+                return redirect("community:group", slug=slug)
+    return render(
+        request,
+        "community/group_detail.html",
+        {
+            "group": group,
+            "membership": messaging_selectors.group_membership(group=group, user=user),
+            "members": messaging_selectors.group_members(group=group, viewer=user),
+            "posts": messaging_selectors.group_posts(group=group, viewer=user),
+            "form": form,
+        },
+        status=form_error_status(form) if request.method == "POST" else 200,
     )

@@ -8,6 +8,15 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from cms.listings import listing_provider_register
+        from core_apps.events.listings import classes_this_week_listing, upcoming_events_listing
+
+        listing_provider_register(kind="events", provider=upcoming_events_listing)
+        listing_provider_register(kind="classes_week", provider=classes_this_week_listing)
+        from cms.navigation import menu_link_register
+        from core_apps.events.menus import events_menu_links
+
+        menu_link_register(section="main", position=10, provider=events_menu_links)
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
         from core_apps.events.selectors import events_exist, events_published_in_month
         from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, usage_counter_register

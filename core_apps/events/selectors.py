@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core_apps.events.models import DanceStyle, Event, EventDate, Level
 from pista.errors import NotFound
+from tenants.current import community_current
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -204,3 +205,45 @@ def events_published_in_month(*, month: datetime | None = None) -> int:
     return Event.objects.filter(
         status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end
     ).count()
+
+
+def festival_next(*, user: User | AnonymousUser | None) -> Event | None:
+    """The next listed festival this visitor may open (for the site menu), or None."""
+    return (
+        events_listed(user=user, filters=EventFilters(kind=Event.Kind.FESTIVAL))
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "slug", "title")
+        .first()
+    )
+
+
+def event_span(event: Event, dates: list[EventDate]) -> tuple[datetime, datetime] | None:
+    """The stretch a listing shows for an event: a festival's whole span (first
+    start to last end), otherwise the next date."""
+    if not dates:
+        return None
+    if event.kind == Event.Kind.FESTIVAL:
+        return dates[0].starts_at, max(date.ends_at for date in dates)
+    return dates[0].starts_at, dates[0].ends_at
+
+
+def events_upcoming(
+    *, count: int, kinds: list[str] | None = None, days: int | None = None
+) -> list[Event]:
+    """Up to ``count`` public upcoming events (optionally of these kinds, within
+    ``days`` from today in the community's zone), each with ``span``. Runs three
+    queries (events, styles, dates) whatever the count."""
+    zone = community_current().time_zone
+    filters = EventFilters()
+    if days is not None:
+        today = timezone.now().astimezone(ZoneInfo(zone)).date()
+        filters = EventFilters(date_from=today, date_to=today + timedelta(days=days - 1))
+    events = events_listed(user=None, filters=filters, time_zone=zone)
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    events = events.select_related("image")
+    listed = list(events[:count])
+    for event in listed:
+        event.span = event_span(event, event.listed_dates)  # type: ignore[attr-defined]
+    return listed

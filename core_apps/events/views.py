@@ -23,6 +23,7 @@ from core_apps.accounts.request import authed_user
 from core_apps.events.feeds import calendar_build, event_json_ld
 from core_apps.events.forms import EventFilterForm, EventForm, form_errors_apply
 from core_apps.events.models import EventDate
+from core_apps.events.page import event_page
 from core_apps.events.selectors import (
     EventFilters,
     event_date_for_staff,
@@ -42,8 +43,6 @@ from core_apps.events.services import (
     event_update,
 )
 from core_apps.ticketing.selectors import (
-    product_availability,
-    product_price_current,
     products_for_event,
 )
 from pista.errors import PermissionDenied
@@ -121,13 +120,11 @@ def _event_or_404(request: HttpRequest, slug: str):
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(request, slug)
+    product_list = list(products_for_event(event=event, unlock_code=request.GET.get("code", "")))
+    page = event_page(event=event, products=product_list)
     products = [
-        {
-            "product": product,
-            "price": product_price_current(product=product),
-            "availability": product_availability(product=product),
-        }
-        for product in products_for_event(event=event, unlock_code=request.GET.get("code", ""))
+        {"product": row["product"], "price": row["price"], "availability": row["availability"]}
+        for row in page["tickets"]
     ]
     url = request.build_absolute_uri(event.get_absolute_url())
     return render(
@@ -139,6 +136,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "products": products,
             "zone": ZoneInfo(event.time_zone),
             "json_ld": event_json_ld(event=event, products=products, url=url),
+            **page,
         },
     )
 

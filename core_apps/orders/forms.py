@@ -37,13 +37,20 @@ class CheckoutForm(forms.Form):
         regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, product: Product, simulated: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, product: Product, simulated: bool, free: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["submission_token"] = secrets.token_urlsafe(24)
         choices = [(Order.Provider.MANUAL, Order.Provider.MANUAL.label)]
         if simulated:
             choices.insert(0, (Order.Provider.SIMULATED, Order.Provider.SIMULATED.label))
+        if free:
+            # Nothing to pay: no payment step (the order service confirms it at once).
+            choices = [(Order.Provider.FREE, Order.Provider.FREE.label)]
+            self.fields["provider"].widget = forms.HiddenInput()
+            self.initial["provider"] = Order.Provider.FREE
         self.fields["provider"].choices = choices
         if not product_balances_roles(product=product):
             for name in ("role", "partner_name", "partner_email"):

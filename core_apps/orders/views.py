@@ -47,13 +47,33 @@ def _order_url(order: Order) -> str:
     return f"/orders/{order.code}/{order.secret}/"
 
 
+def _checkout_initial(request: HttpRequest) -> dict[str, Any]:
+    """A signed-in member's name and email; the role and waitlist choice the
+    event page's buttons carry (``?role=follow&waitlist=1``)."""
+    initial: dict[str, Any] = {}
+    user = request.user
+    if user.is_authenticated:
+        initial["name"] = user.get_full_name()
+        initial["email"] = user.email
+    if request.GET.get("role") in ("lead", "follow"):
+        initial["role"] = request.GET["role"]
+    if request.GET.get("waitlist") == "1":
+        initial["join_waitlist"] = True
+    return initial
+
+
 @never_cache  # each rendering carries its own one-time submission token
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_on_sale(pk=product_id, hidden_too=False)
     if product is None:
         raise NotFound("No such product on sale here.")
+    price = product_price_current(product=product)
     form = CheckoutForm(
-        request.POST or None, product=product, simulated=settings.PISTA_SIMULATED_PAYMENTS
+        request.POST or None,
+        product=product,
+        simulated=settings.PISTA_SIMULATED_PAYMENTS,
+        free=price.minor == 0,
+        initial=_checkout_initial(request),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,7 +113,8 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         {
             "form": form,
             "product": product,
-            "price": product_price_current(product=product),
+            "price": price,
+            "free": price.minor == 0,
             "availability": product_availability(product=product),
         },
         status=form_error_status(form),

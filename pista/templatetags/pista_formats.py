@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 
 from django import template
 
-from pista.formats import date_format, datetime_format, money_format
+from pista.formats import date_format, datetime_format, hours_format, money_format, span_format
 
 register = template.Library()
 
@@ -31,3 +31,15 @@ def in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
 def day_in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
     """The day of ``value`` in ``zone`` (``Sat, Jul 4, 2026``)."""
     return date_format(value, zone)
+
+
+@register.simple_tag
+def span(start: datetime | None, end: datetime | None, zone: str | tzinfo | None = None) -> str:
+    """``{% span start end zone %}``: one evening with its hours, or the days it spans."""
+    return span_format(start, end, zone)
+
+
+@register.simple_tag
+def hours(start: datetime, end: datetime, zone: str | tzinfo | None = None) -> str:
+    """``{% hours start end zone %}``: the hours of one day's item, the zone named."""
+    return hours_format(start, end, zone)

@@ -158,14 +158,14 @@ def test_only_youtube_and_vimeo_links_become_players(url, embed):
     assert video_embed_url(url) == embed
 
 
-def test_home_page_sections_for_events_and_teachers_render_nothing_without_a_provider(
-    client_a, in_a, community_a
-):
+def test_home_page_lists_with_nothing_to_show_say_so_and_point_onwards(client_a, in_a, community_a):
     home = home_of(community_a)
     home.sections = [("upcoming_events", {"heading": "Upcoming events", "count": 3})]
     home.save_revision().publish()
     html = client_a.get("/").content.decode()
-    assert "Upcoming events" not in html
+    assert "Upcoming events" in html
+    assert "No events are announced yet." in html
+    assert 'href="/events/"' in html
     assert f"<h1>{community_a.name}</h1>" in html
 
 

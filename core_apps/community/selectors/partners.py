@@ -341,6 +341,15 @@ def partner_request_get(*, request_id: int, user: User) -> PartnerRequest:
     return found
 
 
+def partner_posts_open(*, viewer: User) -> list[PartnerPost]:
+    """Every open "looking for a partner" post, newest first (the posts page),
+    without authors ``viewer`` blocked or was blocked by."""
+    posts = PartnerPost.objects.filter(
+        is_open=True, hidden_by_moderation=False, author__is_active=True
+    ).exclude(author_id__in=blocked_user_ids(user=viewer))
+    return list(posts.select_related("author__dancer_profile").order_by("-created_at")[:100])
+
+
 def partner_posts_for_event(
     *, event_ref: int | None = None, event_slug: str = "", viewer: User | None = None
 ) -> list[PartnerPost]:

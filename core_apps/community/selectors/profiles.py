@@ -119,6 +119,11 @@ def profile_for_viewer(*, user_id: int, viewer: Viewer) -> DancerProfile:
     return profile
 
 
+def profile_has_styles(*, user_id: int) -> bool:
+    """Whether a member has said what they dance (the partner finder needs it)."""
+    return DancerProfile.objects.filter(user_id=user_id, skills__isnull=False).exists()
+
+
 def going_list_filter(*, user_ids: list[int]) -> list[int]:
     """Seam for the events app: of the members going to an event, those who opted
     in to appear on "going" lists (in the given order)."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
+
 from core_apps.community.models import (
     PROFILE_FIELDS_DEFAULT_VISIBILITY,
     DancerProfile,
@@ -49,7 +51,12 @@ def test_profile_can_be_edited_through_the_html_form(in_a) -> None:
         "bio": "<p>Hi<img src=x onerror=alert(1)></p>",
         "city": "Berlin",
         "languages": "en, de",
-        "styles": "tango lead 3\nsalsa follow 2",
+        "style_1": "tango",
+        "role_1": "lead",
+        "level_1": "3",
+        "style_2": "salsa",
+        "role_2": "follow",
+        "level_2": "2",
         "goals": ["social", "practice"],
         "availability": ["tue-evening"],
         "visibility": "members",
@@ -61,9 +68,20 @@ def test_profile_can_be_edited_through_the_html_form(in_a) -> None:
     assert profile.display_name == "Formal Dancer"
     assert "onerror" not in profile.bio and "<p>Hi" in profile.bio
     assert sorted(s.style for s in profile.skills.all()) == ["salsa", "tango"]
-    bad = client.post("/community/profile/", {**form, "styles": "tango captain 3"}, follow=True)
-    assert "role must be lead, follow or both" in bad.content.decode()
+    assert (profile.latitude, profile.longitude) == (52.52, 13.4)  # from the city list
+    bad = client.post("/community/profile/", {**form, "role_1": "captain", "pronouns": "kept"})
+    assert bad.status_code == 400
+    soup = BeautifulSoup(bad.content, "html.parser")
+    role = soup.find("select", {"name": "role_1"}).find_parent(class_="form-field")
+    assert "form-field--error" in role["class"]
+    # What was typed is kept, and nothing was saved.
+    assert soup.find("input", {"name": "pronouns"})["value"] == "kept"
+    assert (
+        soup.find("select", {"name": "style_2"}).find("option", selected=True)["value"] == "salsa"
+    )
     assert sorted(s.style for s in profile.skills.all()) == ["salsa", "tango"]
+    # Visibility is explained in words, not field codes.
+    assert "Who sees your city" in bad.content.decode()
 
 
 def test_openapi_document_lists_the_community_endpoints(in_a) -> None:

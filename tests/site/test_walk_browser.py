@@ -1,0 +1,199 @@
+"""Acceptance 1 and 2 of the community-site issue: from each demo community's
+home page, by clicking only, a visitor reaches an event, checkout, their
+tickets, the partner finder, a teacher, a venue, their profile and their
+privacy page, on a desktop and on a 390 px phone. Every page reached passes
+axe-core with no serious or critical violation; screenshots land in
+``test-artifacts/walk/`` (git-ignored).
+
+The demo communities are created in the test database by ``seed_demo``'s own
+code (committed, as the server thread reads them) and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from tests.browser import chromium, wsgi_server
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / "assets" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "walk"
+DEMO_SLUGS = ["salsa", "tango", "swing"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    from tenants.models import Community
+    from tenants.provisioning.demo import demo_seed
+
+    with django_db_blocker.unblock():
+        existed = set(Community.objects.filter(slug__in=DEMO_SLUGS).values_list("slug", flat=True))
+        for _line in demo_seed():
+            pass
+        connections.close_all()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            for community in Community.objects.filter(slug__in=DEMO_SLUGS):
+                if community.slug not in existed:
+                    community.delete(force_drop=True)
+            connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def port(demo, django_db_blocker) -> Iterator[int]:
+    with django_db_blocker.unblock(), wsgi_server() as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API keeps an event loop in this thread, which Django takes
+    # for an async context; no Django code runs on that loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with chromium() as browser:
+            yield browser
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+class Walk:
+    """Clicks through a site, auditing and photographing every page it reaches."""
+
+    def __init__(self, page: Any, name: str) -> None:
+        self.page = page
+        self.name = name
+        self.violations: list[str] = []
+        self.step = 0
+
+    def audit(self, label: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        assert self.page.url, label
+        self.step += 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True
+        )
+        self.page.add_script_tag(path=str(AXE))
+        results = self.page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        for violation in results["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = "; ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+                self.violations.append(
+                    f"{label} {self.page.url}: {violation['id']} ({violation['impact']}): {targets}"
+                )
+
+    def menu(self) -> None:
+        """Open the header menu when it is folded (phones)."""
+        toggle = self.page.locator(".site-nav__toggle")
+        if toggle.is_visible() and self.page.locator(".site-nav[open]").count() == 0:
+            toggle.click()
+
+    def main(self, label: str) -> None:
+        self.menu()
+        self.page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name=label, exact=True
+        ).click()
+        self.page.wait_for_load_state()
+
+    def member(self, label: str) -> None:
+        self.menu()
+        account = self.page.get_by_role("navigation", name="Your account")
+        if self.page.locator(".member-menu[open]").count() == 0:
+            account.locator(".member-menu__toggle").click()
+        account.get_by_role("link", name=label, exact=True).click()
+        self.page.wait_for_load_state()
+
+
+def _sign_in(walk: Walk, email: str) -> None:
+    from tenants.demo import DEMO_PASSWORD
+
+    walk.menu()
+    walk.page.get_by_role("navigation", name="Your account").get_by_role(
+        "link", name="Sign in"
+    ).click()
+    walk.page.wait_for_load_state()
+    walk.page.fill("input[name=login]", email)
+    walk.page.fill("input[name=password]", DEMO_PASSWORD)
+    walk.page.press("input[name=password]", "Enter")
+    walk.page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("slug", DEMO_SLUGS)
+def test_a_member_reaches_every_page_by_clicking_and_each_passes_axe(slug, viewport, port, browser):
+    # bypass_csp only so that the injected axe-core script may run: the pages'
+    # own scripts are static files under the normal policy.
+    context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
+    page = context.new_page()
+    walk = Walk(page, f"{slug}-{viewport}")
+    try:
+        response = page.goto(f"http://{slug}.localhost:{port}/")
+        assert response is not None and response.status == 200
+        walk.audit("home")
+
+        # An event from the menu, then its checkout.
+        walk.main("Events & classes")
+        walk.audit("events")
+        page.locator(".event-card h2 a").first.click()
+        page.wait_for_load_state()
+        walk.audit("event")
+        _sign_in(walk, f"ana@{slug}.example")
+        walk.audit("after-sign-in")
+        # The menus themselves, opened (the member menu with the display name).
+        walk.menu()
+        account = page.get_by_role("navigation", name="Your account")
+        account.locator(".member-menu__toggle").click()
+        assert account.locator(".account-nav__user").inner_text() == "Ana"
+        walk.audit("menus-open")
+        account.locator(".member-menu__toggle").click()
+        walk.main("Events & classes")
+        page.locator(".event-card h2 a").first.click()
+        page.wait_for_load_state()
+        page.locator("a.buy").first.click()
+        page.wait_for_load_state()
+        assert "/orders/checkout/" in page.url
+        walk.audit("checkout")
+
+        walk.member("My tickets")
+        walk.audit("my-tickets")
+
+        walk.main("Partner finder")
+        assert "/community/partners/" in page.url
+        walk.audit("partner-finder")
+
+        walk.main("Artists")
+        walk.audit("artists")
+        page.locator("main a[href^='/artists/']").first.click()
+        page.wait_for_load_state()
+        walk.audit("teacher")
+
+        walk.main("Venues")
+        walk.audit("venues")
+        page.locator("main a[href^='/venues/']").first.click()
+        page.wait_for_load_state()
+        walk.audit("venue")
+
+        walk.member("Profile")
+        assert "/community/profile/" in page.url
+        walk.audit("profile")
+
+        walk.member("Privacy")
+        assert "/privacy/" in page.url
+        walk.audit("privacy")
+    finally:
+        context.close()
+    assert walk.violations == []
