@@ -152,3 +152,8 @@ def artists_for_ids(*, ids: list[int]) -> list[ArtistProfile]:
     """Public profiles among ``ids``, in the order given (an event's line-up)."""
     by_pk = {p.pk: p for p in ArtistProfile.objects.filter(pk__in=ids, is_public=True)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def artists_for_staff() -> QuerySet[ArtistProfile]:
+    """Every profile, public or not, by name (the back office)."""
+    return ArtistProfile.objects.order_by("name")

@@ -27,6 +27,7 @@ from core_apps.events.models import (
     EventDate,
     Level,
 )
+from core_apps.privacy.services import audit_record
 from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
 from pista.errors import PermissionDenied
 from pista.text import slug_make
@@ -258,6 +259,7 @@ def event_create(
     event.save()
     event.styles.set(styles)
     _event_dates_sync(event, occurrences)
+    audit_record("event.create", actor=actor, target=event, data={"status": event.status})
     return event
 
 
@@ -287,6 +289,10 @@ def event_update(
         event.styles.set(styles)
     if fields.keys() & _TIMING_FIELDS:
         _event_dates_sync(event, occurrences)
+    changed = sorted(fields) + (["styles"] if styles is not None else [])
+    audit_record(
+        "event.update", actor=actor, target=event, data={"fields": changed, "status": event.status}
+    )
     return event
 
 
@@ -310,6 +316,7 @@ def event_cancel(*, actor: User | None, event: Event) -> Event:
 
     event = event_update(actor=actor, event=event, status=Event.Status.CANCELLED)
     task_enqueue_on_commit(orders_refund_for_event_task, event_id=event.pk)
+    audit_record("event.cancel", actor=actor, target=event, data={"refunds": "queued"})
     return event
 
 
@@ -349,6 +356,12 @@ def event_date_move(
     event_date = EventDate.objects.select_for_update().get(pk=event_date.pk)
     event_date.starts_at, event_date.ends_at, event_date.moved = starts_at, ends_at, True
     event_date.save(update_fields=["starts_at", "ends_at", "moved"])
+    audit_record(
+        "event.date_move",
+        actor=actor,
+        target=event_date.event,
+        data={"date": event_date.pk, "starts_at": starts_at.isoformat()},
+    )
     return event_date
 
 
@@ -367,6 +380,12 @@ def event_date_cancel(*, actor: User | None, event_date: EventDate) -> EventDate
     event_date.status = EventDate.Status.CANCELLED
     event_date.save(update_fields=["status"])
     task_enqueue_on_commit(orders_refund_for_date_task, event_date_id=event_date.pk)
+    audit_record(
+        "event.date_cancel",
+        actor=actor,
+        target=event_date.event,
+        data={"date": event_date.pk, "starts_at": event_date.starts_at.isoformat()},
+    )
     return event_date
 
 

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
+from core_apps.privacy.services import audit_record
 from core_apps.ticketing.balance import (
     BalanceRules,
     DanceRole,
@@ -134,6 +135,7 @@ def quota_create(*, actor: User | None, name: str, size: int, **fields: Any) -> 
     quota = Quota(name=name, size=size, **fields)
     quota_validate(quota)
     quota.save()
+    audit_record("quota.create", actor=actor, target=quota, data={"size": quota.size})
     return quota
 
 
@@ -149,6 +151,7 @@ def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
         setattr(quota, field, value)
     quota_validate(quota)
     quota.save()
+    audit_record("quota.update", actor=actor, target=quota, data={"fields": sorted(fields)})
     return quota
 
 
@@ -489,6 +492,12 @@ def product_create(
         product, quotas=quota_list, covers_events=covers_events, covers_dates=covers_dates
     )
     _product_extras_replace(actor, product, tiers=tiers, questions=questions)
+    audit_record(
+        "product.create",
+        actor=actor,
+        target=product,
+        data={"status": product.status, "price_minor": product.price_minor},
+    )
     return product
 
 
@@ -521,6 +530,12 @@ def product_update(
         product, quotas=quotas, covers_events=covers_events, covers_dates=covers_dates
     )
     _product_extras_replace(actor, product, tiers=tiers, questions=questions)
+    audit_record(
+        "product.update",
+        actor=actor,
+        target=product,
+        data={"fields": sorted(fields), "status": product.status},
+    )
     return product
 
 
