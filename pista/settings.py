@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "core_apps.accounts.middleware.SessionLifetimeMiddleware",
     "core_apps.accounts.middleware.StaffMFAMiddleware",
     "cms.middleware.CommunityRedirectMiddleware",
+    "cms.middleware.AdminAccessMiddleware",
     "axes.middleware.AxesMiddleware",
     "core_apps.privacy.middleware.PolicyRepromptMiddleware",
     # Last, so its process_exception sees a view's ApplicationError first: the

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_tenants.utils import get_public_schema_name
 
 from pista.errors import ApplicationError
 from tenants.lifecycle.services.deletion import community_deletion_cancel, community_purge
@@ -35,6 +36,11 @@ class CommunityAdmin(admin.ModelAdmin):
     ]
     inlines = [DomainInline]
     actions = ["purge_selected", "cancel_deletion_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Community]:
+        # The platform's own row (public schema) is no community: it is never
+        # listed, opened or edited here.
+        return super().get_queryset(request).exclude(schema_name=get_public_schema_name())
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django's bulk delete would leave the schema, files and cache keys behind.
