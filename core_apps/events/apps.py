@@ -9,13 +9,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
-        from core_apps.events.selectors import events_exist
-        from tenants.onboarding import onboarding_step_register
+        from core_apps.events.selectors import events_published_exist
+        from tenants.onboarding import onboarding_step_register, url_first
 
         onboarding_step_register(
             key="event",
-            label=str(_("Create your first event")),
-            url="/events/manage/",
-            done=lambda community: events_exist(),
+            label=str(_("Publish your first event")),
+            url=url_first("manage:events", "events:manage-create", fallback="/events/manage/"),
+            done=lambda community: events_published_exist(),
             position=30,
         )
