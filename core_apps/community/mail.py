@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
 from django.urls import reverse
 
 from core_apps.accounts.models import User
 from core_apps.community.models import Notification
+from pista.tenancy import current_schema
 from tenants.current import community_current, community_url
 from themes.mail import community_email_build
 
@@ -20,7 +20,7 @@ UNSUBSCRIBE_SALT = "community.digest-unsubscribe"
 def digest_unsubscribe_token(*, user: User) -> str:
     """A signed token naming ``user`` in this community's schema: the digest's
     one-click unsubscribe link works without signing in, never in another community."""
-    return signing.dumps({"u": user.pk, "s": connection.schema_name}, salt=UNSUBSCRIBE_SALT)
+    return signing.dumps({"u": user.pk, "s": current_schema()}, salt=UNSUBSCRIBE_SALT)
 
 
 def digest_unsubscribe_token_read(token: str) -> int | None:
@@ -29,7 +29,7 @@ def digest_unsubscribe_token_read(token: str) -> int | None:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("s") != connection.schema_name:
+    if not isinstance(data, dict) or data.get("s") != current_schema():
         return None
     user_id = data.get("u")
     return user_id if isinstance(user_id, int) else None

@@ -109,6 +109,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("privacy/export/", "token"): "member_export_token",
     ("settings/data/export/", "token"): "community_export_token",
     ("settings/data/delete/cancel/", "token"): "deletion_cancel_token",
+    ("community/notifications/unsubscribe/", "token"): "digest_unsubscribe_token",
     # domains and onboarding
     ("", "domain_id"): "domain",
     ("welcome/", "token"): "welcome_token",
@@ -381,6 +382,7 @@ def world_of_b(community: Community) -> World:
     from cms.models import StandardPage
     from core_apps.accounts.services import login_token_issue
     from core_apps.artists.models import ArtistBooking
+    from core_apps.community.mail import digest_unsubscribe_token
     from core_apps.community.models import (
         Conversation,
         ConversationMember,
@@ -613,6 +615,7 @@ def world_of_b(community: Community) -> World:
             "member_export_token": export_link_token(export=member_export),
             "community_export_token": export_token_issue(user=member, name="beta-export.zip"),
             "deletion_cancel_token": cancel_token_issue(user=member),
+            "digest_unsubscribe_token": digest_unsubscribe_token(user=member),
         }
     return World({key: str(value) for key, value in values.items()})
 
