@@ -1,11 +1,11 @@
 """The new owner's onboarding checklist: what makes a community site ready.
 
 The platform's own steps are listed here; apps add theirs from
-``AppConfig.ready()`` with ``onboarding_step_register`` (events adds "publish
-your first event", orders "set up payments"), so the checklist never imports a
-domain app. Every step is done by doing it: its state is read from the data
-(a logo stored, an event published, a payment account connected, a domain
-added), never ticked by hand. Step links are URL names, resolved when shown:
+``AppConfig.ready()`` with ``onboarding_step_register`` (themes adds "upload a
+logo", events "publish your first event", orders "set up payments"), so the
+checklist imports none of the layers above it. Every step is done by doing
+it: its state is read from the data (a logo stored, an event published, a
+payment account connected, a domain added), never ticked by hand. Step links are URL names, resolved when shown:
 the first that exists is used (the back office's pages once they are there).
 """
 
@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Site
 
 from tenants.models import Community
-from themes.models import BrandingSettings
 
 
 @dataclass(frozen=True)
@@ -59,31 +57,12 @@ def _has_extra_domain(community: Community) -> bool:
     return community.domains.count() > 1
 
 
-def _branding() -> BrandingSettings | None:
-    site = Site.objects.filter(is_default_site=True).first()
-    return BrandingSettings.for_site(site) if site else None
-
-
-def _has_logo(community: Community) -> bool:
-    branding = _branding()
-    return bool(branding and branding.logo)
-
-
-def _branding_url() -> str:
-    """The branding settings form (logo, colours) of the community's site."""
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return ""
-    return reverse("wagtailsettings:edit", args=["themes", "brandingsettings", site.pk])
-
-
 ONBOARDING_STEPS: dict[str, OnboardingStep] = {
     step.key: step
     for step in (
         OnboardingStep(
             "theme", str(_("Choose a theme")), "/onboarding/#theme", lambda c: c.theme_chosen, 10
         ),
-        OnboardingStep("logo", str(_("Upload a logo")), _branding_url, _has_logo, 20),
         OnboardingStep(
             "domain",
             str(_("Add your own domain")),

@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('themes', '0003_alter_brandingsettings_social_image'),
+        ("themes", "0003_alter_brandingsettings_social_image"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='brandingsettings',
-            name='email_reply_to',
-            field=models.EmailField(blank=True, help_text="Where members' replies to the community's emails go. Leave blank for none.", max_length=254, verbose_name='reply-to address'),
+            model_name="brandingsettings",
+            name="email_reply_to",
+            field=models.EmailField(
+                blank=True,
+                help_text=(
+                    "Where members' replies to the community's emails go. Leave blank for none."
+                ),
+                max_length=254,
+                verbose_name="reply-to address",
+            ),
         ),
     ]
