@@ -5,8 +5,9 @@ The platform's own steps are listed here; apps add theirs from
 logo", events "publish your first event", orders "set up payments"), so the
 checklist imports none of the layers above it. Every step is done by doing
 it: its state is read from the data (a logo stored, an event published, a
-payment account connected, a domain added), never ticked by hand. Step links are URL names, resolved when shown:
-the first that exists is used (the back office's pages once they are there).
+payment account connected, a domain added), never ticked by hand. Step
+links are URL names, resolved when shown: the first that exists is used (the
+back office's pages once they are there).
 """
 
 from __future__ import annotations
