@@ -46,11 +46,14 @@ def editor_world(server, django_db_blocker):  # noqa: F811 - the imported fixtur
     from cms.models import HomePage, StandardPage
     from core_apps.accounts.models import User
     from core_apps.accounts.services import roles_sync
+    from core_apps.privacy.models import AuditEntry
 
     with django_db_blocker.unblock():
         community = Community.objects.get(slug="alpha")
         with schema_context(community.schema_name):
             roles_sync()
+            # The sign-ins below are committed: their audit entries go afterwards.
+            audit_mark = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
             owner = User.objects.get(email="owner@alpha.example")
             totp = Authenticator.objects.create(
                 user=owner, type=Authenticator.Type.TOTP, data={"secret": SECRET}
@@ -82,6 +85,7 @@ def editor_world(server, django_db_blocker):  # noqa: F811 - the imported fixtur
                 StandardPage.objects.filter(slug="editor-target").delete()
                 Image.objects.filter(pk=image.pk).delete()
                 totp.delete()
+                AuditEntry.objects.filter(pk__gt=audit_mark or 0).delete()
             connections.close_all()
 
 
