@@ -89,4 +89,6 @@ class AdminCSPMiddleware:
             response.content = _SCRIPT_TAG.sub(
                 b'<script nonce="' + nonce.encode("ascii") + b'"', response.content
             )
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response

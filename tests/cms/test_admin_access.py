@@ -45,3 +45,28 @@ def test_the_platform_row_is_not_listed_or_editable_in_the_operator_admin(
     change = platform_client.get(f"/admin/tenants/community/{platform.pk}/change/", follow=True)
     assert b'name="schema_name"' not in change.content
     assert f"/admin/tenants/community/{platform.pk}/change/" not in change.redirect_chain[-1][0]
+
+
+def test_admin_pages_give_every_script_the_nonce_of_their_policy(client_a, community_a):
+    import re
+
+    login(client_a, community_a, email="owner@alpha.example", password=PASSWORD)
+    home_id = client_a.get("/cms/pages/").status_code  # the admin answers
+    assert home_id == 200
+    from wagtail.models import Site
+
+    with schema_context(community_a.schema_name):
+        root_page_id = Site.objects.get(is_default_site=True).root_page_id
+    response = client_a.get(f"/cms/pages/{root_page_id}/edit/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    nonce = re.search(r"'nonce-([^']+)'", script_src).group(1)
+    assert "'strict-dynamic'" in script_src and "'unsafe-inline'" not in script_src
+    html = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert int(response["Content-Length"]) == len(response.content)
+    # The public site keeps its own policy.
+    public = client_a.get("/")
+    assert "'strict-dynamic'" not in public["Content-Security-Policy"]
