@@ -7,19 +7,18 @@ import re
 from collections.abc import Callable
 
 from csp.constants import NONCE, SELF
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from pista.error_views import application_error_response
 from pista.errors import PermissionDenied
+from pista.tenancy import in_public_schema
 
 
 class CommunityRedirectMiddleware(RedirectMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if connection.schema_name == get_public_schema_name():
+        if in_public_schema():
             return response
         return super().process_response(request, response)
 
