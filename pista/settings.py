@@ -137,6 +137,8 @@ MIDDLEWARE = [
     # primary domain, unknown-host 404s and suspended-community 503s included.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /cms/ only: Wagtail's inline scripts run with the request's nonce (cms.middleware).
+    "cms.middleware.AdminCSPMiddleware",
     # Bodies over the limits are refused before anything reads them (413).
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -157,6 +159,7 @@ MIDDLEWARE = [
     "core_apps.accounts.middleware.SessionLifetimeMiddleware",
     "core_apps.accounts.middleware.StaffMFAMiddleware",
     "cms.middleware.CommunityRedirectMiddleware",
+    "cms.middleware.AdminAccessMiddleware",
     "axes.middleware.AxesMiddleware",
     "core_apps.privacy.middleware.PolicyRepromptMiddleware",
     # Last, so its process_exception sees a view's ApplicationError first: the
@@ -502,6 +505,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# No Gravatar: the admin loads no third-party images (CSP img-src, privacy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_tenants.utils import get_public_schema_name
 
 from pista.errors import ApplicationError
 from tenants.lifecycle.services.deletion import (
@@ -74,6 +75,11 @@ class CommunityAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Created through provisioning: the console's "New community" page.
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Community]:
+        # The platform's own row (public schema) is no community: it is never
+        # listed, opened or edited here.
+        return super().get_queryset(request).exclude(schema_name=get_public_schema_name())
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django's bulk delete would leave the schema, files and cache keys behind.

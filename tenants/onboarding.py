@@ -1,8 +1,13 @@
 """The new owner's onboarding checklist: what makes a community site ready.
 
 The platform's own steps are listed here; apps add theirs from
-``AppConfig.ready()`` with ``onboarding_step_register`` (events adds "create
-your first event"), so the checklist never imports a domain app.
+``AppConfig.ready()`` with ``onboarding_step_register`` (themes adds "upload a
+logo", events "publish your first event", orders "set up payments"), so the
+checklist imports none of the layers above it. Every step is done by doing
+it: its state is read from the data (a logo stored, an event published, a
+payment account connected, a domain added), never ticked by hand. Step
+links are URL names, resolved when shown: the first that exists is used (the
+back office's pages once they are there).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Community
@@ -27,10 +33,25 @@ class ChecklistItem:
 class OnboardingStep:
     key: str
     label: str
-    url: str
+    # A path, or a callable giving one when the checklist is shown.
+    url: str | Callable[[], str]
     done: Callable[[Community], bool]
     # Steps are shown by position, whichever app registered them first.
     position: int
+
+
+def url_first(*names: str, fallback: str = "") -> Callable[[], str]:
+    """The first of the URL ``names`` that exists (``reverse``), else ``fallback``."""
+
+    def resolve() -> str:
+        for name in names:
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+        return fallback
+
+    return resolve
 
 
 def _has_extra_domain(community: Community) -> bool:
@@ -43,17 +64,24 @@ ONBOARDING_STEPS: dict[str, OnboardingStep] = {
         OnboardingStep(
             "theme", str(_("Choose a theme")), "/onboarding/#theme", lambda c: c.theme_chosen, 10
         ),
-        OnboardingStep("logo", str(_("Upload a logo")), "/cms/settings/", lambda c: False, 20),
-        OnboardingStep("payments", str(_("Connect payments")), "/cms/", lambda c: False, 40),
         OnboardingStep(
-            "domain", str(_("Add your own domain")), "/settings/domains/", _has_extra_domain, 50
+            "domain",
+            str(_("Add your own domain")),
+            url_first("manage:domains", "domains-page", fallback="/settings/domains/"),
+            _has_extra_domain,
+            50,
         ),
     )
 }
 
 
 def onboarding_step_register(
-    *, key: str, label: str, url: str, done: Callable[[Community], bool], position: int
+    *,
+    key: str,
+    label: str,
+    url: str | Callable[[], str],
+    done: Callable[[Community], bool],
+    position: int,
 ) -> None:
     """Add (or replace) a checklist step; ``done(community)`` runs in its schema."""
     ONBOARDING_STEPS[key] = OnboardingStep(key, label, url, done, position)
@@ -62,6 +90,11 @@ def onboarding_step_register(
 def onboarding_checklist(*, community: Community) -> list[ChecklistItem]:
     """The checklist with each step's state for ``community`` (run in its schema)."""
     return [
-        ChecklistItem(key=step.key, label=step.label, url=step.url, done=bool(step.done(community)))
+        ChecklistItem(
+            key=step.key,
+            label=step.label,
+            url=step.url() if callable(step.url) else step.url,
+            done=bool(step.done(community)),
+        )
         for step in sorted(ONBOARDING_STEPS.values(), key=lambda step: step.position)
     ]

@@ -11,3 +11,16 @@ class ThemesConfig(AppConfig):
         from themes.models import BrandingSettings
 
         BrandingSettings.base_form_class = BrandingSettingsForm
+
+        from django.utils.translation import gettext_lazy as _
+
+        from tenants.onboarding import onboarding_step_register
+        from themes.selectors import branding_edit_url, branding_has_logo
+
+        onboarding_step_register(
+            key="logo",
+            label=str(_("Upload a logo")),
+            url=branding_edit_url,
+            done=lambda community: branding_has_logo(),
+            position=20,
+        )

@@ -41,6 +41,11 @@ class BrandingSettings(BaseSiteSetting):
         _("heading font"), max_length=40, blank=True, choices=FONT_CHOICES
     )
     body_font = models.CharField(_("body font"), max_length=40, blank=True, choices=FONT_CHOICES)
+    email_reply_to = models.EmailField(
+        _("reply-to address"),
+        blank=True,
+        help_text=_("Where members' replies to the community's emails go. Leave blank for none."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -58,6 +63,7 @@ class BrandingSettings(BaseSiteSetting):
             help_text=_("Leave blank to use the theme's colours."),
         ),
         MultiFieldPanel([FieldPanel("heading_font"), FieldPanel("body_font")], heading=_("Fonts")),
+        MultiFieldPanel([FieldPanel("email_reply_to")], heading=_("Emails")),
     ]
 
     class Meta:

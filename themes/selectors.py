@@ -146,3 +146,27 @@ def design_tokens_css(tokens: dict[str, str]) -> str:
     the curated font table only, so nothing a user typed reaches the CSS verbatim."""
     body = ";".join(f"{name}:{value}" for name, value in tokens.items())
     return f":root{{{body}}}"
+
+
+def _default_site_branding() -> BrandingSettings | None:
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return BrandingSettings.for_site(site) if site else None
+
+
+def branding_has_logo() -> bool:
+    """Whether the current community stored a logo (an onboarding step)."""
+    branding = _default_site_branding()
+    return bool(branding and branding.logo)
+
+
+def branding_edit_url() -> str:
+    """The Wagtail form of the current community's branding (logo, colours)."""
+    from django.urls import reverse
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return ""
+    return reverse("wagtailsettings:edit", args=["themes", "brandingsettings", site.pk])

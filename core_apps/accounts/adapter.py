@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailConfirmation
@@ -35,16 +36,26 @@ class AccountAdapter(DefaultAccountAdapter):
         context: dict[str, Any],
         headers: dict[str, str] | None = None,
     ) -> EmailMessage:
-        """Account emails (verification, password reset…) in the community's theme."""
+        """Account emails (verification, password reset…) in the community's
+        theme, from the community's name; allauth's ``current_site`` reads as
+        the community (or the platform), not as a bare host name."""
+        site_url = site_url_current()
+        name = "Pista" if in_public_schema() else community_current().name
+        context = {
+            **context,
+            "current_site": SimpleNamespace(name=name, domain=urlsplit(site_url).netloc),
+        }
         return email_message_build(
             template_prefix=template_prefix,
             context=context,
             to=[email] if isinstance(email, str) else email,
-            from_email=self.get_from_email(),
             headers=headers,
-            subject_prefix=self.format_email_subject(""),
             request=allauth_context.request,
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        """No ``[host]`` prefix: the sender's name already says who writes."""
+        return str(subject)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """Reset links point at the community's own address (or the platform's),

@@ -19,6 +19,7 @@ from core_apps.accounts.security import (
     session_expired,
     session_policy_for,
 )
+from pista.redirects import redirect_target_safe
 
 # Paths a staff member without a verified second factor may still use: the
 # account pages (sign out, set up two-factor, verify the email address…),
@@ -110,6 +111,11 @@ class StaffMFAMiddleware:
         query = urlencode({"next": request.get_full_path()})
         if step is SecondFactorStep.PROVE:
             return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        # Once set up, the recovery codes page leads back here (mfa/recovery_codes).
+        if request.method == "GET" and redirect_target_safe(
+            request.get_full_path(), request=request
+        ):
+            request.session["pista_mfa_next"] = request.get_full_path()
         messages.warning(
             request,
             _(

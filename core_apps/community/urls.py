@@ -27,5 +27,10 @@ urlpatterns = [
     path("messages/<int:conversation_id>/", views.conversation_detail, name="conversation"),
     path("report/", views.report, name="report"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.digest_unsubscribe,
+        name="unsubscribe",
+    ),
     path("moderation/", views.moderation_queue, name="moderation"),
 ]

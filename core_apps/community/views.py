@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -344,6 +345,21 @@ def notifications(request: HttpRequest) -> HttpResponse:
     settings = messaging_selectors.notification_settings_for(user=authed_user(request))
     kinds = [(kind, label, settings[kind]) for kind, label in Notification.Kind.choices]
     return render(request, "community/notifications.html", {"items": items, "kinds": kinds})
+
+
+@csrf_exempt  # one-click unsubscribe (RFC 8058): mail providers POST without a session
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's unsubscribe link: a page with one button (GET), or done at
+    once (POST, as mail providers' one-click unsubscribe does)."""
+    if request.method == "POST":
+        try:
+            notification_services.digest_unsubscribe(token=token)
+        except ApplicationError as error:
+            return render(
+                request, "community/unsubscribe.html", {"error": error.message}, status=400
+            )
+        return render(request, "community/unsubscribe.html", {"done": True})
+    return render(request, "community/unsubscribe.html", {"done": False})
 
 
 @member_view(code_of_conduct=False)

@@ -18,15 +18,15 @@ class EventsConfig(AppConfig):
 
         menu_link_register(section="main", position=10, provider=events_menu_links)
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
-        from core_apps.events.selectors import events_exist, events_published_in_month
+        from core_apps.events.selectors import events_published_exist, events_published_in_month
         from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, usage_counter_register
-        from tenants.onboarding import onboarding_step_register
+        from tenants.onboarding import onboarding_step_register, url_first
 
         onboarding_step_register(
             key="event",
-            label=str(_("Create your first event")),
-            url="/manage/events/",
-            done=lambda community: events_exist(),
+            label=str(_("Publish your first event")),
+            url=url_first("manage:events", "events:manage-create", fallback="/events/manage/"),
+            done=lambda community: events_published_exist(),
             position=30,
         )
         usage_counter_register(

@@ -38,6 +38,11 @@ def events_exist() -> bool:
     return Event.objects.exists()
 
 
+def events_published_exist() -> bool:
+    """Whether the current community has published an event (an onboarding step)."""
+    return Event.objects.filter(status=Event.Status.PUBLISHED).exists()
+
+
 def events_visible(*, user: User | AnonymousUser | None) -> QuerySet[Event]:
     """Events this visitor may open: published ones (members-only ones for
     signed-in members); every event for organizers."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
@@ -24,3 +25,16 @@ class OrdersConfig(AppConfig):
         # and Connect onboarding tells us the account (pista.billing_hooks).
         connected_event_handler_register(stripe_event_store)
         connect_account_listener_register(payment_settings_account_set)
+
+        from core_apps.orders.selectors import payments_set_up
+        from tenants.onboarding import onboarding_step_register, url_first
+
+        onboarding_step_register(
+            key="payments",
+            label=str(_("Set up payments")),
+            # The back office's payments page; until it is there, the page
+            # that explains how payments are set up.
+            url=url_first("manage:payments", fallback="/onboarding/payments/"),
+            done=lambda community: payments_set_up(),
+            position=40,
+        )

@@ -5,25 +5,18 @@ credit note) and partner claim links."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from typing import Any
 
-import segno
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
+from core_apps.orders.qr import position_qr_png
 from core_apps.orders.selectors import bank_transfer_details
 from pista.outbox.services import effect_once
 from tenants.current import community_current, community_url
 from themes.mail import email_message_build
-
-
-def position_qr_png(*, secret: str) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(secret, error="m").save(buffer, kind="png", scale=5)
-    return buffer.getvalue()
 
 
 def _ics(order: Order) -> str:

@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from core_apps.accounts.models import User
 
 
+def payments_set_up() -> bool:
+    """Whether the community can take card payments: a connected payment
+    account is stored (an onboarding step)."""
+    from core_apps.orders.models import PaymentSettings
+
+    return PaymentSettings.objects.exclude(stripe_account_id="").exists()
+
+
 def order_for_buyer(*, code: str, secret: str) -> Order:
     """The order behind a magic link. Raises NotFound (same answer for a wrong
     code and a wrong secret)."""

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -29,6 +27,7 @@ from core_apps.integrations.services import (
 from core_apps.orders import selectors, services
 from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order, Position
+from core_apps.orders.qr import position_qr_svg
 from core_apps.ticketing.selectors import (
     product_availability,
     product_on_sale,
@@ -158,7 +157,7 @@ def _once_per_form(
 
 
 def _qr_svg(secret: str) -> str:
-    return mark_safe(segno.make(secret, error="m").svg_inline(scale=4))  # noqa: S308 - generated SVG
+    return position_qr_svg(secret=secret)
 
 
 def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:

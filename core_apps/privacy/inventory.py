@@ -789,6 +789,8 @@ NOT_PERSONAL: dict[str, str] = {
     "auth.Group": "role names",
     "wagtailembeds.Embed": "oEmbed metadata of public videos",
     "wagtailcore.Site": "host and site names",
+    "themes.BrandingSettings": "the community's logo, colours, fonts and the reply-to address "
+    "it publishes for its emails (an organisation's mailbox, set by its owner)",
     "wagtailcore.Collection": "media collection names",
     "wagtailcore.Workflow": "workflow names",
     "wagtailcore.Task": "workflow task names",

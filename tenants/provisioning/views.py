@@ -187,6 +187,14 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def onboarding_payments_view(request: HttpRequest) -> HttpResponse:
+    """How payments are set up (until the back office's payments page exists)."""
+    if not user_roles(user=authed_user(request)) & {Role.OWNER, Role.ADMIN}:
+        return render(request, "404.html", status=404)
+    return render(request, "tenants/onboarding_payments.html")
+
+
 def theme_choose(request: HttpRequest) -> HttpResponse:
     """Owners and admins pick their community's theme; the site follows at once."""
     user = request.user

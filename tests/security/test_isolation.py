@@ -118,6 +118,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("privacy/export/", "token"): "member_export_token",
     ("settings/data/export/", "token"): "community_export_token",
     ("settings/data/delete/cancel/", "token"): "deletion_cancel_token",
+    ("community/notifications/unsubscribe/", "token"): "digest_unsubscribe_token",
     # domains and onboarding
     ("", "domain_id"): "domain",
     ("welcome/", "token"): "welcome_token",
@@ -392,6 +393,7 @@ def world_of_b(community: Community) -> World:
     from cms.models import StandardPage
     from core_apps.accounts.services import login_token_issue
     from core_apps.artists.models import ArtistBooking
+    from core_apps.community.mail import digest_unsubscribe_token
     from core_apps.community.models import (
         Conversation,
         ConversationMember,
@@ -627,6 +629,7 @@ def world_of_b(community: Community) -> World:
             "deletion_cancel_token": cancel_token_issue(user=member),
             "community_slug": community.slug,
             "console_action": "suspend",
+            "digest_unsubscribe_token": digest_unsubscribe_token(user=member),
         }
     return World({key: str(value) for key, value in values.items()})
 

@@ -75,8 +75,8 @@ def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(plat
     for step in [
         "Choose a theme",
         "Upload a logo",
-        "Create your first event",
-        "Connect payments",
+        "Publish your first event",
+        "Set up payments",
         "Add your own domain",
     ]:
         assert step in page

@@ -44,6 +44,9 @@ def test_visitor_creates_a_community_and_lands_on_its_onboarding_checklist(platf
         started = time.monotonic()
 
         page.fill("#id_name", "Bachata Browser Club")
+        # The web address is suggested from the name (and checked).
+        expect(page.locator("#id_slug")).to_have_value("bachata-browser-club")
+        expect(page.locator("#slug-status")).to_contain_text("is available")
         page.fill("#id_slug", "alpha")
         expect(page.locator("#slug-status")).to_contain_text("already taken")
         page.locator("#slug-status button.suggestion").first.click()
@@ -69,10 +72,11 @@ def test_visitor_creates_a_community_and_lands_on_its_onboarding_checklist(platf
         page.fill("#id_code", totp_code(secret))
         page.locator("form button[type=submit]").last.click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Recovery")
-        page.goto(f"http://{SLUG}.localhost:{port}/onboarding/")
+        # With the codes saved, the owner goes back to the onboarding checklist.
+        page.get_by_role("link", name="I have saved my codes: continue").click()
         expect(page).to_have_url(f"http://{SLUG}.localhost:{port}/onboarding/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Bachata Browser Club")
-        for step in ["Choose a theme", "Upload a logo", "Create your first event"]:
+        for step in ["Choose a theme", "Upload a logo", "Publish your first event"]:
             expect(page.locator(".checklist")).to_contain_text(step)
 
         # The owner picks a theme and a primary colour; the public home page follows.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidInput
-from core_apps.community.mail import notification_digest_message
+from core_apps.community.mail import digest_unsubscribe_token_read, notification_digest_message
 from core_apps.community.models import Notification, NotificationSetting
 
 
@@ -54,6 +54,25 @@ def notification_settings_update(
         user=user, kind=kind, defaults={"in_app": in_app, "email": email}
     )
     return setting
+
+
+def digest_unsubscribe(*, token: str) -> User:
+    """Turn every email digest off for the member a digest's unsubscribe link
+    names (in-app notifications stay as they are); raises InvalidInput for a
+    link that is not valid here."""
+    user_id = digest_unsubscribe_token_read(token)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        raise InvalidInput("This unsubscribe link is not valid here.")
+    with transaction.atomic():
+        current = {row.kind: row for row in NotificationSetting.objects.filter(user=user)}
+        for kind in Notification.Kind.values:
+            row = current.get(kind)
+            notification_settings_update(
+                user=user, kind=kind, in_app=row.in_app if row else True, email=False
+            )
+        Notification.objects.filter(user=user, email_pending=True).update(email_pending=False)
+    return user
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -21,8 +21,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from core_apps.orders.mail import position_qr_png
 from core_apps.orders.models import Order, Position
+from core_apps.orders.qr import position_qr_png
 from tests.conftest import service_unavailable, session_mfa_record
 
 pytestmark = pytest.mark.browser
