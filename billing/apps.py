@@ -12,3 +12,9 @@ class BillingConfig(AppConfig):
 
         # Plan limits, features and the ticket-sales fee behind pista.billing_hooks.
         enforcement_register()
+
+        from billing.selectors import plan_tier_of
+        from pista.metrics import plan_tier_resolver_register
+
+        # The ``plan`` label of the request metrics.
+        plan_tier_resolver_register(plan_tier_of)

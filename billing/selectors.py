@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from billing.models import ConnectedAccount, Plan, PlatformInvoice, Subscription
 from pista.billing_hooks import LIMIT_CUSTOM_DOMAINS, LIMITS, usage_count
@@ -97,3 +98,23 @@ def connected_account_of(*, community: Community) -> ConnectedAccount | None:
 def community_for_account(*, account_id: str) -> Community | None:
     row = ConnectedAccount.objects.select_related("community").filter(account_id=account_id).first()
     return row.community if row else None
+
+
+PLAN_TIER_CACHE_SECONDS = 60
+
+
+def plan_tier_of(community: Community) -> str:
+    """The slug of the community's plan ("none" without one): the ``plan`` label
+    of its request metrics. Cached a minute under the public schema's keys, so a
+    request pays at most one query a minute per community."""
+    key = f"billing:plan-tier:{community.pk}"
+    with schema_context(get_public_schema_name()):
+        tier = cache.get(key)
+        if tier is None:
+            tier = (
+                Subscription.objects.filter(community_id=community.pk)
+                .values_list("plan__slug", flat=True)
+                .first()
+            ) or "none"
+            cache.set(key, tier, PLAN_TIER_CACHE_SECONDS)
+    return str(tier)

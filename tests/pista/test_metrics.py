@@ -81,7 +81,7 @@ def test_a_short_scripted_load_shows_up_in_the_named_series(
         "route": checkout_route,
         "host_kind": "community",
         "status": "2xx",
-        "plan": "unknown",
+        "plan": "none",  # alpha has no plan in tests (billing names the tier)
     }
     requests_before = _value(before, "pista_http_requests_total", **counted)
     sold_before = _value(before, "pista_checkout_outcomes_total", outcome="sold")
