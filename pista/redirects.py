@@ -9,8 +9,13 @@ tricks (``/\\evil.example``), ``javascript:`` and control characters are refused
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseGone, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import RedirectView
 
 
 def redirect_target_safe(url: str | None, *, request: HttpRequest) -> bool:
@@ -28,3 +33,24 @@ def redirect_target(request: HttpRequest, *candidates: str | None, default: str)
         if candidate and redirect_target_safe(candidate, request=request):
             return candidate
     return default
+
+
+class MovedPermanently(RedirectView):
+    """A page that moved for good: 301 for reads, 308 for writes (a browser
+    repeats a POST, body included, at the new address only after a 308)."""
+
+    permanent = True
+    query_string = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        url = self.get_redirect_url(*args, **kwargs)
+        if url is None:
+            return HttpResponseGone()
+        response = HttpResponsePermanentRedirect(url)
+        response.status_code = 308
+        return response
+
+
+def moved_permanently(pattern_name: str) -> Callable[..., HttpResponseBase]:
+    """A view redirecting for good to the URL named ``pattern_name`` (same arguments)."""
+    return MovedPermanently.as_view(pattern_name=pattern_name)

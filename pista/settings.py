@@ -84,6 +84,7 @@ PISTA_TENANT_APPS = [
     "core_apps.ticketing",
     "core_apps.orders",
     "core_apps.bookings",
+    "core_apps.backoffice",
     "core_apps.artists",
     "core_apps.venues",
     "core_apps.community",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),
+    # The organizer's back office (core_apps.backoffice), namespace ``manage``.
+    path("manage/", include("core_apps.backoffice.urls")),
     path("orders/", include("core_apps.orders.urls")),
     path("", include("tenants.provisioning.urls_tenant")),
     path("artists/", include("core_apps.artists.urls")),

@@ -15,7 +15,7 @@ class EventsConfig(AppConfig):
         onboarding_step_register(
             key="event",
             label=str(_("Create your first event")),
-            url="/events/manage/",
+            url="/manage/events/",
             done=lambda community: events_exist(),
             position=30,
         )

@@ -202,7 +202,7 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
         event = _event_form_save(request, form)
         if event is not None:
             messages.success(request, f"{event.title} was created.")
-            return redirect("events:manage-list")
+            return redirect("manage:event-list")
     return render(request, "events/manage/form.html", {"form": form, "title": "New event"})
 
 
@@ -213,7 +213,7 @@ def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     if request.method == "POST" and form.is_valid() and _event_form_save(request, form, event):
         messages.success(request, f"{event.title} was saved.")
-        return redirect("events:manage-list")
+        return redirect("manage:event-list")
     return render(
         request,
         "events/manage/form.html",
@@ -239,7 +239,7 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         request,
         action=lambda: ACTIONS[action](actor=authed_user(request), event=event_for_staff(pk=pk)),
         label=lambda event: f"{event.title}: {action}",
-        done_url="events:manage-list",
+        done_url="manage:event-list",
     )
 
 
@@ -250,4 +250,4 @@ def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event_date = event_date_for_staff(pk=pk)
     event_date_cancel(actor=authed_user(request), event_date=event_date)
     messages.success(request, f"The date {event_date.starts_at:%Y-%m-%d} was cancelled.")
-    return redirect("events:manage-edit", pk=event_date.event_id)
+    return redirect("manage:event-edit", pk=event_date.event_id)

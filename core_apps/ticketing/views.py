@@ -63,7 +63,7 @@ def _form_page(
             raise DjangoPermissionDenied(exc.message) from exc
         else:
             messages.success(request, f"{saved} was saved.")
-            return redirect("ticketing:manage-list")
+            return redirect("manage:catalogue")
     return render(request, "ticketing/manage/form.html", {"form": form, "title": title})
 
 
@@ -121,7 +121,7 @@ def manage_product_action(request: HttpRequest, pk: int, action: str) -> HttpRes
             actor=authed_user(request), product=product_for_staff(pk=pk)
         ),
         label=lambda product: f"{product.name}: {action}",
-        done_url="ticketing:manage-list",
+        done_url="manage:catalogue",
     )
 
 

@@ -48,7 +48,14 @@ def test_staff_without_an_authenticator_is_sent_to_set_one_up_before_any_staff_p
     response = password_login(client_a, "organizer@example.org")
     assert response.status_code == 302
     assert signed_in(client_a)  # the password was right…
-    for path in ["/cms/", "/cms/pages/", "/events/manage/", "/orders/checkin/", "/onboarding/"]:
+    for path in [
+        "/cms/",
+        "/cms/pages/",
+        "/manage/",
+        "/manage/orders/",
+        "/orders/checkin/",
+        "/onboarding/",
+    ]:
         refused = client_a.get(path)
         assert refused.status_code == 302, path
         assert refused["Location"].startswith("/accounts/2fa/?next="), path

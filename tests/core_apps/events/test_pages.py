@@ -139,9 +139,9 @@ def test_drafts_and_members_only_events_are_hidden_from_anonymous_visitors(in_a,
 def test_the_back_office_is_for_organizers_only(in_a, client_a):
     from tests.factories import UserFactory
 
-    assert client_a.get("/events/manage/").status_code == 302  # to the login page
+    assert client_a.get("/manage/events/").status_code == 302  # to the login page
     client_a.force_login(UserFactory())
-    assert client_a.get("/events/manage/").status_code == 403
+    assert client_a.get("/manage/events/").status_code == 403
 
 
 FORM = {
@@ -158,12 +158,12 @@ FORM = {
 
 def test_an_organizer_creates_an_event_in_the_form_in_its_own_time_zone(in_a, client_a):
     client_a.force_login(organizer_create())
-    response = client_a.post("/events/manage/new/", FORM)
+    response = client_a.post("/manage/events/new/", FORM)
     assert response.status_code == 302
     event = Event.objects.get(title="Kizomba lab")
     assert event.starts_at == datetime(2030, 11, 5, 19, 30, tzinfo=BERLIN)
     assert event.dates.count() == 4
-    edit = client_a.get(f"/events/manage/{event.pk}/").content.decode()
+    edit = client_a.get(f"/manage/events/{event.pk}/").content.decode()
     assert 'value="2030-11-05T19:30"' in edit
 
 
@@ -177,7 +177,7 @@ def test_an_organizer_creates_an_event_in_the_form_in_its_own_time_zone(in_a, cl
 )
 def test_bad_event_input_shows_a_message_next_to_the_field(in_a, client_a, changes, field, message):
     client_a.force_login(organizer_create())
-    response = client_a.post("/events/manage/new/", {**FORM, **changes})
+    response = client_a.post("/manage/events/new/", {**FORM, **changes})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not Event.objects.filter(title="Kizomba lab").exists()
@@ -185,16 +185,16 @@ def test_bad_event_input_shows_a_message_next_to_the_field(in_a, client_a, chang
 
 def test_an_organizer_publishes_duplicates_cancels_and_cancels_one_date(in_a, client_a):
     client_a.force_login(organizer_create())
-    client_a.post("/events/manage/new/", FORM)
+    client_a.post("/manage/events/new/", FORM)
     event = Event.objects.get(title="Kizomba lab")
-    client_a.post(f"/events/manage/{event.pk}/publish/")
+    client_a.post(f"/manage/events/{event.pk}/publish/")
     assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
-    client_a.post(f"/events/manage/{event.pk}/duplicate/")
+    client_a.post(f"/manage/events/{event.pk}/duplicate/")
     copy = Event.objects.get(title="Kizomba lab (copy)")
     assert (copy.status, copy.dates.count()) == (Event.Status.DRAFT, 4)
     date = event.dates.all()[2]
-    client_a.post(f"/events/manage/dates/{date.pk}/cancel/")
+    client_a.post(f"/manage/events/dates/{date.pk}/cancel/")
     assert EventDate.objects.get(pk=date.pk).status == EventDate.Status.CANCELLED
     assert event.dates.filter(status=EventDate.Status.SCHEDULED).count() == 3
-    client_a.post(f"/events/manage/{event.pk}/cancel/")
+    client_a.post(f"/manage/events/{event.pk}/cancel/")
     assert Event.objects.get(pk=event.pk).status == Event.Status.CANCELLED

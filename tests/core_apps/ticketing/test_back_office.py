@@ -39,15 +39,15 @@ def organizer_client(in_a, client_a):
 
 
 def test_an_organizer_creates_a_quota_and_a_product_drawing_on_it(organizer_client):
-    assert organizer_client.post("/tickets/manage/quotas/new/", QUOTA).status_code == 302
+    assert organizer_client.post("/manage/catalogue/quotas/new/", QUOTA).status_code == 302
     hall = Quota.objects.get(name="Hall")
     response = organizer_client.post(
-        "/tickets/manage/products/new/", {**PRODUCT, "quotas": [hall.pk], "status": "published"}
+        "/manage/catalogue/products/new/", {**PRODUCT, "quotas": [hall.pk], "status": "published"}
     )
     assert response.status_code == 302
     product = Product.objects.get(name="Party pass")
     assert list(product.quotas.all()) == [hall]
-    page = organizer_client.get("/tickets/manage/").content.decode()
+    page = organizer_client.get("/manage/catalogue/").content.decode()
     assert "Party pass" in page and "0 / 300" in page
 
 
@@ -61,7 +61,7 @@ def test_an_organizer_creates_a_quota_and_a_product_drawing_on_it(organizer_clie
     ],
 )
 def test_bad_product_input_shows_a_message_next_to_the_field(organizer_client, changes, field):
-    response = organizer_client.post("/tickets/manage/products/new/", {**PRODUCT, **changes})
+    response = organizer_client.post("/manage/catalogue/products/new/", {**PRODUCT, **changes})
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert field in response.content.decode()
@@ -71,7 +71,7 @@ def test_bad_product_input_shows_a_message_next_to_the_field(organizer_client, c
 def test_publishing_on_a_quota_of_zero_shows_a_message_on_quotas(organizer_client):
     empty = quota_create(actor=None, name="Nothing", size=0)
     response = organizer_client.post(
-        "/tickets/manage/products/new/", {**PRODUCT, "quotas": [empty.pk], "status": "published"}
+        "/manage/catalogue/products/new/", {**PRODUCT, "quotas": [empty.pk], "status": "published"}
     )
     assert "quota of zero" in " ".join(response.context["form"].errors["quotas"])
 
@@ -81,7 +81,7 @@ def test_publishing_on_a_quota_of_zero_shows_a_message_on_quotas(organizer_clien
     [({"max_ratio": "0.9"}, "max_ratio"), ({"max_difference": "0"}, "max_difference")],
 )
 def test_bad_quota_input_shows_a_message_next_to_the_field(organizer_client, changes, field):
-    response = organizer_client.post("/tickets/manage/quotas/new/", {**QUOTA, **changes})
+    response = organizer_client.post("/manage/catalogue/quotas/new/", {**QUOTA, **changes})
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not Quota.objects.exists()
@@ -92,7 +92,7 @@ def test_duplicating_a_product_gives_a_draft_with_the_same_quotas(organizer_clie
     product = product_create(
         actor=None, name="Full pass", price_minor=100, quotas=[hall], status="published"
     )
-    organizer_client.post(f"/tickets/manage/products/{product.pk}/duplicate/")
+    organizer_client.post(f"/manage/catalogue/products/{product.pk}/duplicate/")
     copy = Product.objects.get(name="Full pass (copy)")
     assert copy.status == Product.Status.DRAFT
     assert list(copy.quotas.all()) == [hall]
@@ -101,15 +101,17 @@ def test_duplicating_a_product_gives_a_draft_with_the_same_quotas(organizer_clie
 def test_an_organizer_publishes_and_takes_a_product_off_sale(organizer_client):
     hall = quota_create(actor=None, name="Hall", size=10)
     product = product_create(actor=None, name="Party pass", price_minor=100, quotas=[hall])
-    organizer_client.post(f"/tickets/manage/products/{product.pk}/publish/")
+    organizer_client.post(f"/manage/catalogue/products/{product.pk}/publish/")
     assert Product.objects.get(pk=product.pk).status == Product.Status.PUBLISHED
-    organizer_client.post(f"/tickets/manage/products/{product.pk}/archive/")
+    organizer_client.post(f"/manage/catalogue/products/{product.pk}/archive/")
     assert Product.objects.get(pk=product.pk).status == Product.Status.ARCHIVED
 
 
 def test_publishing_without_room_shows_the_reason(organizer_client):
     product = product_create(actor=None, name="Nowhere", price_minor=100)
-    response = organizer_client.post(f"/tickets/manage/products/{product.pk}/publish/", follow=True)
+    response = organizer_client.post(
+        f"/manage/catalogue/products/{product.pk}/publish/", follow=True
+    )
     assert "at least one quota" in response.content.decode()
     assert Product.objects.get(pk=product.pk).status == Product.Status.DRAFT
 
@@ -118,5 +120,5 @@ def test_members_cannot_open_the_catalogue_back_office(in_a, client_a):
     from tests.factories import UserFactory
 
     client_a.force_login(UserFactory())
-    assert client_a.get("/tickets/manage/").status_code == 403
-    assert client_a.post("/tickets/manage/quotas/new/", QUOTA).status_code == 403
+    assert client_a.get("/manage/catalogue/").status_code == 403
+    assert client_a.post("/manage/catalogue/quotas/new/", QUOTA).status_code == 403
