@@ -27,7 +27,7 @@ from core_apps.integrations.services import (
     idempotency_run,
 )
 from core_apps.orders import selectors, services
-from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
+from core_apps.orders.forms import CardForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order, Position
 from core_apps.ticketing.selectors import (
     product_availability,
@@ -40,7 +40,7 @@ from pista.error_views import (
     form_error_status,
     form_service_call,
 )
-from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from pista.errors import ApplicationError, Conflict, NotFound
 
 
 def _order_url(order: Order) -> str:
@@ -288,47 +288,9 @@ def waitlist_offer(request: HttpRequest, secret: str) -> HttpResponse:
     return render(request, "orders/waitlist_offer.html", {"entry": entry})
 
 
-@login_required
 def checkin_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("orders.add_checkin"):
-        raise PermissionDenied("Staff only.")
-    form = CheckInForm(request.POST or None)
-    result = None
-    refusal = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.position_check_in(
-                secret=form.cleaned_data["secret"].strip(),
-                actor=authed_user(request),
-                location=form.cleaned_data["location"],
-            )
-        except ApplicationError as exc:
-            refusal = exc
-            status = exc.status_code
-    query = request.GET.get("q", "").strip()
-    found = selectors.positions_search(query=query) if query else []
-    response = render(
-        request,
-        "orders/checkin.html",
-        {"form": form, "result": result, "refusal": refusal, "query": query, "found": found},
-        status=status,
-    )
-    # The only page that may use the camera (QR scanning), and only our own origin.
-    response._permissions_policy_override = _permissions_policy_with_camera()  # type: ignore[attr-defined]
-    return response
-
-
-def _permissions_policy_with_camera() -> str:
-    """The site's Permissions-Policy with the camera allowed for our own origin."""
-    policy = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
-
-    def origin(allowed: str) -> str:
-        return allowed if allowed in ("self", "*") else f'"{allowed}"'
-
-    return ", ".join(
-        f"{feature}=({' '.join(origin(a) for a in allowed)})" for feature, allowed in policy.items()
-    )
+    """The old check-in page: scanning moved to the back office's lists."""
+    return redirect("manage:checkin", permanent=True)
 
 
 def invoice_download(request: HttpRequest, code: str, secret: str, number: int) -> HttpResponse:
