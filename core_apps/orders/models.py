@@ -160,6 +160,7 @@ class PromoCode(models.Model):
     products = models.ManyToManyField(
         "ticketing.Product", blank=True, help_text=_("Empty: every product.")
     )
+    is_active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

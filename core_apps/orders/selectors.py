@@ -7,10 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from core_apps.orders.models import CheckIn, CheckinList, Order, Position, WaitlistEntry
+from core_apps.orders.models import (
+    CheckIn,
+    CheckinList,
+    Order,
+    Position,
+    PromoCode,
+    WaitlistEntry,
+)
 from core_apps.ticketing.models import Product
 from pista.errors import NotFound
 
@@ -271,3 +278,44 @@ def checkin_for_staff(*, pk: int, checkin_list: CheckinList | None = None) -> Ch
     if checkin is None:
         raise NotFound("No such check-in.", code="checkin_unknown")
     return checkin
+
+
+# --- Promo codes -----------------------------------------------------------------
+
+PAID_STATUSES = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED]
+
+
+def promo_codes_for_staff() -> QuerySet[PromoCode]:
+    """Every promo code with its use: paid orders and the discount they got."""
+    paid = Q(order__status__in=PAID_STATUSES)
+    return (
+        PromoCode.objects.prefetch_related("products")
+        .annotate(
+            paid_orders=Count("order", filter=paid),
+            discount_given=Sum("order__discount_minor", filter=paid),
+        )
+        .order_by("-is_active", "code")
+    )
+
+
+def promo_code_for_staff(*, pk: int) -> PromoCode:
+    """Raises NotFound."""
+    promo = PromoCode.objects.prefetch_related("products").filter(pk=pk).first()
+    if promo is None:
+        raise NotFound("No such promo code.", code="promo_code_unknown")
+    return promo
+
+
+def product_unlocked_by(*, product: Product, code: str) -> bool:
+    """Whether ``code`` opens a hidden product: its own unlock code, or an
+    active promo code that lists it."""
+    code = code.strip()
+    if not code:
+        return False
+    if product.unlock_code and code.lower() == product.unlock_code.strip().lower():
+        return True
+    return PromoCode.objects.filter(code__iexact=code, is_active=True, products=product).exists()
+
+
+def promo_code_exists(*, code: str) -> bool:
+    return bool(code.strip()) and PromoCode.objects.filter(code__iexact=code.strip()).exists()

@@ -49,11 +49,19 @@ def _order_url(order: Order) -> str:
 
 @never_cache  # each rendering carries its own one-time submission token
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = product_on_sale(pk=product_id, hidden_too=False)
-    if product is None:
+    # A hidden product opens with its code (``?code=`` in the link, or typed as
+    # the promo code): its own unlock code or a promo code listing it.
+    code = (request.POST.get("promo_code") or request.GET.get("code") or "").strip()[:64]
+    product = product_on_sale(pk=product_id)
+    if product is None or (
+        product.is_hidden and not selectors.product_unlocked_by(product=product, code=code)
+    ):
         raise NotFound("No such product on sale here.")
     form = CheckoutForm(
-        request.POST or None, product=product, simulated=settings.PISTA_SIMULATED_PAYMENTS
+        request.POST or None,
+        product=product,
+        simulated=settings.PISTA_SIMULATED_PAYMENTS,
+        initial={"promo_code": code},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,7 +80,11 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
                 name=data["name"],
                 lines=[services.LineIn(product_id=product.pk, quantity=1, attendees=[attendee])],
                 provider=data["provider"],
-                promo_code=data["promo_code"],
+                # The product's own unlock code is no promo code: it only opens it.
+                promo_code=data["promo_code"]
+                if selectors.promo_code_exists(code=data["promo_code"]) or not product.is_hidden
+                else "",
+                unlock_code=data["promo_code"],
                 join_waitlist=data["join_waitlist"],
                 user=request.user if request.user.is_authenticated else None,
             )

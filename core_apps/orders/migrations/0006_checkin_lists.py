@@ -55,6 +55,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='promocode',
+            name='is_active',
+            field=models.BooleanField(default=True),
+        ),
+        migrations.AddField(
             model_name='checkin',
             name='occurrence',
             field=models.DateTimeField(blank=True, null=True),

@@ -77,6 +77,13 @@ from core_apps.orders.services.payments import (
     order_paid_process,
     order_pay_simulated,
 )
+from core_apps.orders.services.promo_codes import (
+    InvalidPromoCode,
+    PromoCodeIn,
+    promo_code_create,
+    promo_code_set_active,
+    promo_code_update,
+)
 from core_apps.orders.services.refunds import (
     SelfCancelRefused,
     order_cancel,
@@ -110,6 +117,7 @@ __all__ = [
     "HoldExpired",
     "InvalidAttendee",
     "InvalidCheckinList",
+    "InvalidPromoCode",
     "InvalidProvider",
     "InvalidQuantity",
     "LineIn",
@@ -119,6 +127,7 @@ __all__ = [
     "PaymentDeclined",
     "PriceMismatch",
     "ProductUnavailable",
+    "PromoCodeIn",
     "PromoInvalid",
     "SelfCancelRefused",
     "checkin_list_create",
@@ -153,6 +162,9 @@ __all__ = [
     "position_check_in",
     "position_for_scan",
     "position_transfer",
+    "promo_code_create",
+    "promo_code_set_active",
+    "promo_code_update",
     "stripe_event_process",
     "stripe_event_receive",
     "waitlist_claim",
