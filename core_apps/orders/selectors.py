@@ -319,3 +319,61 @@ def product_unlocked_by(*, product: Product, code: str) -> bool:
 
 def promo_code_exists(*, code: str) -> bool:
     return bool(code.strip()) and PromoCode.objects.filter(code__iexact=code.strip()).exists()
+
+
+# --- Waitlists -----------------------------------------------------------------------
+
+
+@dataclass
+class WaitlistSummary:
+    product_id: int
+    product_name: str
+    role: str
+    counts: dict[str, int]
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(WaitlistEntry.Status.WAITING, 0)
+
+
+def waitlists_summary() -> list[WaitlistSummary]:
+    """Per product and role: how many wait, were offered, claimed, declined,
+    let the offer expire or left (one aggregate query)."""
+    rows = (
+        WaitlistEntry.objects.values("product_id", "product__name", "role", "status")
+        .annotate(n=Count("pk"))
+        .order_by("product__name", "product_id", "role")
+    )
+    summaries: dict[tuple[int, str], WaitlistSummary] = {}
+    for row in rows:
+        key = (row["product_id"], row["role"])
+        if key not in summaries:
+            summaries[key] = WaitlistSummary(
+                row["product_id"], row["product__name"], row["role"], {}
+            )
+        summaries[key].counts[row["status"]] = row["n"]
+    return list(summaries.values())
+
+
+def waitlist_entries_for_product(*, product_id: int) -> list[WaitlistEntry]:
+    """A product's waitlist in order, each waiting entry with its ``place`` in
+    line among those of its role (couples line up together)."""
+    entries = list(
+        WaitlistEntry.objects.filter(product_id=product_id).select_related("order").order_by("pk")
+    )
+    ahead: dict[str, int] = {}
+    for entry in entries:
+        entry.place = None  # type: ignore[attr-defined]
+        if entry.status == WaitlistEntry.Status.WAITING:
+            key = "couple" if entry.partner_email else entry.role
+            ahead[key] = ahead.get(key, 0) + 1
+            entry.place = ahead[key]  # type: ignore[attr-defined]
+    return entries
+
+
+def waitlist_entry_for_staff(*, pk: int) -> WaitlistEntry:
+    """Raises NotFound."""
+    entry = WaitlistEntry.objects.select_related("product").filter(pk=pk).first()
+    if entry is None:
+        raise NotFound("No such waitlist entry.", code="waitlist_unknown")
+    return entry

@@ -101,6 +101,8 @@ from core_apps.orders.services.transfer import position_transfer
 from core_apps.orders.services.waitlist import (
     waitlist_claim,
     waitlist_decline,
+    waitlist_entry_offer,
+    waitlist_entry_remove,
     waitlist_join,
     waitlist_offer_next,
     waitlist_offers_expire,
@@ -169,6 +171,8 @@ __all__ = [
     "stripe_event_receive",
     "waitlist_claim",
     "waitlist_decline",
+    "waitlist_entry_offer",
+    "waitlist_entry_remove",
     "waitlist_join",
     "waitlist_offer_next",
     "waitlist_offers_expire",
