@@ -1,9 +1,9 @@
 """Sales figures for the organizer's dashboard (selectors), per community or
 per event.
 
-Every figure is one aggregate query (``GROUP BY`` in PostgreSQL), so the
-dashboard costs the same number of queries with ten orders or a hundred
-thousand. Definitions:
+The figures come from five aggregate queries (``GROUP BY`` in PostgreSQL;
+the tickets are read once), so the dashboard costs the same number of queries
+with ten orders or a hundred thousand. Definitions:
 
 - *sold* orders are those paid at some point: paid, partially refunded,
   refunded; their tickets count on the day the order was paid, in the
@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 
 from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
+from core_apps.ticketing.models import Product
 from pista.formats import zone_get
 
 SOLD = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED]
@@ -117,49 +118,67 @@ def _positions(event_id: int | None) -> QuerySet[Position]:
 
 
 def dashboard_figures(*, currency: str, zone: str, event_id: int | None = None) -> Dashboard:
-    """Every figure of the dashboard, in eight aggregate queries."""
+    """Every figure of the dashboard in five aggregate queries: the tickets are
+    read once, grouped by day, product, role and whether they still admit (a
+    few hundred rows whatever the number of orders), and summed up here."""
     board = Dashboard(currency=currency, zone=zone, event_id=event_id)
-    tz = zone_get(zone)
-    sold = _positions(event_id)
-
-    board.over_time = [
-        DayFigures(row["day"], row["tickets"], row["revenue"] or 0)
-        for row in sold.annotate(day=TruncDate("order__paid_at", tzinfo=tz))
-        .values("day")
-        .annotate(tickets=Count("pk"), revenue=Sum("price_minor"))
-        .order_by("day")
-        if row["day"] is not None
-    ]
-    board.by_product = [
-        ProductFigures(row["product_id"], row["product__name"], row["tickets"], row["revenue"] or 0)
-        for row in sold.values("product_id", "product__name")
-        .annotate(tickets=Count("pk"), revenue=Sum("price_minor"))
-        .order_by("-tickets", "product__name")
-    ]
-    valid = sold.filter(order__status__in=STILL_VALID, status=Position.Status.VALID)
-    board.by_role = {
-        row["role_admitted"] or "": row["n"]
-        for row in valid.values("role_admitted").annotate(n=Count("pk")).order_by("role_admitted")
-    }
-    balances: dict[int, dict[str, Any]] = {}
-    for row in (
-        valid.filter(product__event__kind__in=CLASS_KINDS, role_admitted__in=["lead", "follow"])
-        .values("product__event_id", "product__event__title", "role_admitted")
-        .annotate(n=Count("pk"))
-        .order_by("product__event__starts_at", "product__event_id")
-    ):
-        entry = balances.setdefault(
-            row["product__event_id"],
-            {"title": row["product__event__title"], "lead": 0, "follow": 0},
-        )
-        entry[row["role_admitted"]] = row["n"]
-    board.class_balance = [
-        ClassBalance(pk, e["title"], e["lead"], e["follow"]) for pk, e in balances.items()
-    ]
-    checkin = valid.aggregate(
-        expected=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False))
+    still_valid = Case(
+        When(Q(order__status__in=STILL_VALID, status=Position.Status.VALID), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
-    board.checkin_expected, board.checked_in = checkin["expected"], checkin["checked"]
+    groups = list(
+        _positions(event_id)
+        .annotate(day=TruncDate("order__paid_at", tzinfo=zone_get(zone)), valid=still_valid)
+        .values("day", "product_id", "role_admitted", "valid")
+        .annotate(
+            tickets=Count("pk"),
+            revenue=Sum("price_minor"),
+            checked=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        )
+        .order_by()
+    )
+    products = {
+        row["pk"]: row
+        for row in Product.objects.filter(pk__in={g["product_id"] for g in groups}).values(
+            "pk", "name", "event_id", "event__title", "event__kind", "event__starts_at"
+        )
+    }
+    days: dict[date, list[int]] = {}
+    per_product: dict[int, list[int]] = {}
+    balances: dict[int, dict[str, int]] = {}
+    for group in groups:
+        revenue = group["revenue"] or 0
+        if group["day"] is not None:
+            figures = days.setdefault(group["day"], [0, 0])
+            figures[0] += group["tickets"]
+            figures[1] += revenue
+        totals = per_product.setdefault(group["product_id"], [0, 0])
+        totals[0] += group["tickets"]
+        totals[1] += revenue
+        if not group["valid"]:
+            continue
+        role = group["role_admitted"] or ""
+        board.by_role[role] = board.by_role.get(role, 0) + group["tickets"]
+        board.checkin_expected += group["tickets"]
+        board.checked_in += group["checked"]
+        product = products[group["product_id"]]
+        if product["event__kind"] in CLASS_KINDS and role in ("lead", "follow"):
+            balance = balances.setdefault(product["event_id"], {"lead": 0, "follow": 0})
+            balance[role] += group["tickets"]
+    board.over_time = [DayFigures(day, t, r) for day, (t, r) in sorted(days.items())]
+    board.by_product = sorted(
+        (ProductFigures(pk, products[pk]["name"], t, r) for pk, (t, r) in per_product.items()),
+        key=lambda p: (-p.tickets, p.name),
+    )
+    board.by_role = dict(sorted(board.by_role.items()))
+    event_rows = {p["event_id"]: p for p in products.values()}
+    board.class_balance = [
+        ClassBalance(pk, event_rows[pk]["event__title"], b["lead"], b["follow"])
+        for pk, b in sorted(
+            balances.items(), key=lambda item: (event_rows[item[0]]["event__starts_at"], item[0])
+        )
+    ]
 
     waitlist = WaitlistEntry.objects.all()
     if event_id is not None:
@@ -182,8 +201,8 @@ def dashboard_figures(*, currency: str, zone: str, event_id: int | None = None) 
     refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
     if event_id is not None:
         refunds = refunds.filter(order__event_id=event_id)
-    totals = refunds.aggregate(count=Count("pk"), amount=Sum("amount_minor"))
-    board.refunds_count, board.refunds_minor = totals["count"], totals["amount"] or 0
+    refunded = refunds.aggregate(count=Count("pk"), amount=Sum("amount_minor"))
+    board.refunds_count, board.refunds_minor = refunded["count"], refunded["amount"] or 0
     return board
 
 

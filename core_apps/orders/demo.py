@@ -110,7 +110,7 @@ def box_office_demo_seed(community: Community) -> None:
         ),
         None,
     )
-    if product is None:
+    if product is None or product.event is None:
         return
     orders = [_demo_order(product, i, promo=DEMO_PROMO if i == 0 else "") for i in range(7)]
     paid = []

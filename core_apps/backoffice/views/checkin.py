@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
 from core_apps.backoffice.access import staff_required
-from core_apps.events.models import Event
+from core_apps.events.models import Event, EventDate
 from core_apps.events.selectors import event_for_staff, events_for_staff
 from core_apps.orders import selectors, services
 from core_apps.orders.models import CheckinList
+from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import products_for_staff
 from pista.error_views import action_run, form_error_status, form_service_call
 from pista.errors import ApplicationError
@@ -38,7 +39,7 @@ class CheckinListForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     event_date = forms.ModelChoiceField(
         label=gettext_lazy("Date"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=EventDate.objects.none(),
         required=False,
         empty_label=gettext_lazy("Every date of the event"),
         help_text=gettext_lazy(
@@ -48,7 +49,7 @@ class CheckinListForm(forms.Form):
     )
     products = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Products"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Product.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("None ticked: every product valid for the event."),

@@ -21,6 +21,7 @@ from core_apps.accounts.request import authed_user
 from core_apps.backoffice.access import staff_required
 from core_apps.orders import selectors, services
 from core_apps.orders.models import PromoCode
+from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import products_for_staff
 from pista.error_views import action_run, form_error_status, form_service_call
 from pista.formats import InvalidMoneyAmount, money_decimal, money_parse
@@ -51,7 +52,7 @@ class PromoCodeForm(forms.Form):
     )
     products = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Products"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Product.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy(
