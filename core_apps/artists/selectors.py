@@ -146,3 +146,8 @@ def artist_gigs_ical(*, artist: ArtistProfile, host: str) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(_ical_fold(line) + "\r\n" for line in lines)
+
+
+def artists_for_staff() -> QuerySet[ArtistProfile]:
+    """Every profile, public or not, by name (the back office)."""
+    return ArtistProfile.objects.order_by("name")

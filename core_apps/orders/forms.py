@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core_apps.orders.models import Order
 from core_apps.orders.services.checkout import ANSWER_LENGTH_MAX
+from core_apps.orders.services.common import payment_providers_enabled
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_balances_roles
 
@@ -41,7 +42,9 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["submission_token"] = secrets.token_urlsafe(24)
-        choices = [(Order.Provider.MANUAL, Order.Provider.MANUAL.label)]
+        choices = []
+        if Order.Provider.MANUAL in payment_providers_enabled():
+            choices.append((Order.Provider.MANUAL, Order.Provider.MANUAL.label))
         if simulated:
             choices.insert(0, (Order.Provider.SIMULATED, Order.Provider.SIMULATED.label))
         self.fields["provider"].choices = choices

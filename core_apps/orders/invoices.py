@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from core_apps.orders.models import Invoice, PaymentSettings
+from core_apps.orders.models import Invoice, Order, PaymentSettings
+from core_apps.orders.selectors import bank_transfer_details
 from tenants.current import community_current
 
 
@@ -65,4 +66,18 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
     pdf.set_font("Helvetica", size=10)
     pdf.cell(155, 6, "of which VAT")
     pdf.cell(35, 6, _money(invoice.tax_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
+    bank = bank_transfer_details()
+    if bank and sign > 0 and order.provider == Order.Provider.MANUAL:
+        # Where a bank-transfer buyer pays (the order page and reminder say it too).
+        pdf.ln(4)
+        lines = [
+            "Payment by bank transfer to:",
+            f"Account holder: {bank['holder']}",
+            f"IBAN: {bank['iban']}",
+            *([f"BIC: {bank['bic']}"] if bank["bic"] else []),
+            *([f"Bank: {bank['bank']}"] if bank["bank"] else []),
+            f"Reference: {order.payment_reference or order.code}",
+        ]
+        for line in lines:
+            pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import segno
@@ -15,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from core_apps.orders.models import Order, Position, Refund, WaitlistEntry
+from core_apps.orders.selectors import bank_transfer_details
 from pista.outbox.services import effect_once
 from tenants.current import community_current, community_url
 from themes.mail import email_message_build
@@ -75,6 +75,16 @@ def order_tickets_send(*, order: Order) -> None:
             _order_tickets_message(order).send()
 
 
+def order_tickets_resend(*, order_id: int, resend_id: int) -> None:
+    """The tickets email again, asked for by staff: once per request."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return
+    with effect_once(f"order:{order.pk}:tickets-resend:{resend_id}") as first:
+        if first:
+            _order_tickets_message(order).send()
+
+
 def _order_tickets_message(order: Order) -> EmailMultiAlternatives:
     positions = list(order.positions.select_related("product").filter(status="valid"))
     message = _themed(
@@ -120,7 +130,12 @@ def order_payment_reminder_send(*, order: Order) -> None:
         if first:
             _themed(
                 prefix="payment_reminder",
-                context={"order": order, "link": _order_link(order)},
+                context={
+                    "order": order,
+                    "link": _order_link(order),
+                    "bank": bank_transfer_details(),
+                    "zone": community_current().time_zone,
+                },
                 to=order.email,
                 language=order.language,
             ).send()
@@ -142,7 +157,6 @@ def _refund_message(refund: Refund) -> EmailMultiAlternatives:
         context={
             "order": order,
             "refund": refund,
-            "amount": f"{Decimal(refund.amount_minor) / 100:.2f}",
             "link": _order_link(order),
         },
         to=order.email,

@@ -357,6 +357,19 @@ class PaymentSettings(models.Model):
     legal_name = models.CharField(max_length=200, blank=True)
     legal_address = models.TextField(blank=True)
     vat_id = models.CharField(max_length=32, blank=True)
+    # Shown to bank-transfer buyers (order page, reminder email, invoice).
+    bank_account_holder = models.CharField(max_length=200, blank=True)
+    iban = models.CharField(max_length=34, blank=True, help_text=_("Stored compact, validated."))
+    bic = models.CharField(max_length=11, blank=True)
+    bank_name = models.CharField(max_length=200, blank=True)
+    payment_days = models.PositiveSmallIntegerField(
+        default=3, help_text=_("Days a bank-transfer order waits for its payment.")
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=1, help_text=_("Days before that deadline the buyer is reminded.")
+    )
+    bank_transfer_enabled = models.BooleanField(default=True)
+    card_enabled = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.stripe_account_id or "—"

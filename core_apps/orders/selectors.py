@@ -13,7 +13,10 @@ from django.utils import timezone
 from core_apps.orders.models import (
     CheckIn,
     CheckinList,
+    Invoice,
     Order,
+    OrderLog,
+    PaymentSettings,
     Position,
     PromoCode,
     WaitlistEntry,
@@ -377,3 +380,135 @@ def waitlist_entry_for_staff(*, pk: int) -> WaitlistEntry:
     if entry is None:
         raise NotFound("No such waitlist entry.", code="waitlist_unknown")
     return entry
+
+
+def payment_settings_current() -> PaymentSettings:
+    """The community's payment settings (an unsaved row of defaults before the
+    first save)."""
+    return PaymentSettings.objects.order_by("pk").first() or PaymentSettings()
+
+
+def bank_transfer_details() -> dict[str, str] | None:
+    """What a bank-transfer buyer needs to pay (account holder, IBAN, BIC,
+    bank), or None when the community has entered no account."""
+    from stdnum import iban as stdnum_iban
+
+    row = payment_settings_current()
+    if not row.iban:
+        return None
+    return {
+        "holder": row.bank_account_holder or row.legal_name,
+        "iban": stdnum_iban.format(row.iban),
+        "bic": row.bic,
+        "bank": row.bank_name,
+    }
+
+
+@dataclass(frozen=True)
+class StaffOrderFilters:
+    """What the back office's order list is narrowed to; empty values don't filter."""
+
+    query: str = ""
+    status: str = ""
+    product_id: int | None = None
+    event_id: int | None = None
+    event_date_id: int | None = None
+    provider: str = ""
+    created_from: datetime | None = None
+    created_until: datetime | None = None
+
+
+def orders_for_staff(*, filters: StaffOrderFilters) -> QuerySet[Order]:
+    """The community's orders, newest first, searched by code, buyer or
+    attendee name and email, filtered by status, product, event or date,
+    payment provider and creation time (``created_until`` exclusive)."""
+    from django.db.models import Q
+
+    orders = Order.objects.select_related("event")
+    positions = Position.objects.all()
+    narrowed = False
+    if filters.query:
+        text = filters.query.strip()
+        orders = orders.filter(
+            Q(code__iexact=text)
+            | Q(name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(
+                pk__in=Position.objects.filter(
+                    Q(attendee_name__icontains=text) | Q(attendee_email__icontains=text)
+                ).values("order_id")
+            )
+        )
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.provider:
+        orders = orders.filter(provider=filters.provider)
+    if filters.created_from:
+        orders = orders.filter(created__gte=filters.created_from)
+    if filters.created_until:
+        orders = orders.filter(created__lt=filters.created_until)
+    if filters.product_id:
+        positions = positions.filter(product_id=filters.product_id)
+        narrowed = True
+    if filters.event_id:
+        orders = orders.filter(
+            Q(event_id=filters.event_id)
+            | Q(
+                pk__in=Position.objects.filter(
+                    Q(product__event_id=filters.event_id)
+                    | Q(product__covers_events=filters.event_id)
+                ).values("order_id")
+            )
+        )
+    if filters.event_date_id:
+        positions = positions.filter(product__covers_dates=filters.event_date_id)
+        narrowed = True
+    if narrowed:
+        orders = orders.filter(pk__in=positions.values("order_id"))
+    return orders.order_by("-created", "-pk")
+
+
+def order_detail_for_staff(*, code: str) -> Order:
+    """One order of the community with what its back-office page shows
+    (positions and products, refunds, invoices, log). Raises NotFound."""
+    from django.db.models import Prefetch
+
+    order = (
+        Order.objects.filter(code=code)
+        .select_related("event", "promo_code")
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("product")),
+            "refunds",
+            "invoices",
+            Prefetch("log", queryset=OrderLog.objects.select_related("actor")),
+        )
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such order.", code="order_unknown")
+    return order
+
+
+def position_of_order(*, order: Order, position_id: int) -> Position:
+    """A ticket of ``order``. Raises NotFound (another order's ticket too)."""
+    position = Position.objects.filter(order=order, pk=position_id).select_related("order").first()
+    if position is None:
+        raise NotFound("No such ticket in this order.")
+    return position
+
+
+def order_audit_entries(*, order: Order) -> QuerySet:
+    """The audit log's entries about ``order``, newest first."""
+    from core_apps.privacy.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        target_type=Order._meta.label_lower, target_id=str(order.pk)
+    ).order_by("-created_at", "-pk")
+
+
+def invoice_of_order(*, order: Order, number: int) -> Invoice:
+    """An invoice or credit note of ``order``. Raises NotFound."""
+    invoice = order.invoices.filter(number=number).first()
+    if invoice is None:
+        raise NotFound("No such invoice for this order.")
+    return invoice

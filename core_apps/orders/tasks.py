@@ -64,3 +64,10 @@ def order_refund_send_task(*, refund_id: int) -> None:
     refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
     if refund is not None:
         order_refund_send(refund=refund)
+
+
+@app.task(base=CommunityTask)
+def order_tickets_resend_task(*, order_id: int, resend_id: int) -> None:
+    from core_apps.orders.mail import order_tickets_resend
+
+    order_tickets_resend(order_id=order_id, resend_id=resend_id)

@@ -41,6 +41,7 @@ from pista.error_views import (
     form_service_call,
 )
 from pista.errors import ApplicationError, Conflict, NotFound
+from tenants.current import community_current
 
 
 def _order_url(order: Order) -> str:
@@ -173,6 +174,10 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             ],
             "cancel_terms": selectors.order_self_cancel_terms(order=order),
             "transfer_form": TransferForm(),
+            "bank": selectors.bank_transfer_details()
+            if order.provider == Order.Provider.MANUAL
+            else None,
+            "zone": order.event.time_zone if order.event else community_current().time_zone,
         },
     )
 

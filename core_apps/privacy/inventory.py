@@ -555,9 +555,18 @@ INVENTORY: list[PersonalData] = [
     ),
     PersonalData(
         "orders.PaymentSettings",
-        ("legal_name", "legal_address", "vat_id"),
+        (
+            "legal_name",
+            "legal_address",
+            "vat_id",
+            "bank_account_holder",
+            "iban",
+            "bic",
+            "bank_name",
+        ),
         "invoices",
-        "The community's own legal details printed on invoices",
+        "The community's own legal details and bank account, printed on invoices "
+        "and shown to bank-transfer buyers",
         LegalBasis.LEGAL_OBLIGATION,
         Erasure.DETACH,
         exported=False,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core_apps.events.models import Event
 from core_apps.ticketing.models import BalancePolicy, Product, Quota, RoleMode
+from pista.formats import InvalidMoneyAmount, money_decimal, money_parse
 
 
 class ProductForm(forms.Form):
@@ -18,7 +20,10 @@ class ProductForm(forms.Form):
     event = forms.ModelChoiceField(Event.objects.all(), required=False)
     covers_events = forms.ModelMultipleChoiceField(Event.objects.all(), required=False)
     quotas = forms.ModelMultipleChoiceField(Quota.objects.all(), required=False)
-    price_minor = forms.IntegerField(label="Price (in cents)")
+    # Typed as a decimal (``129.00``), stored in minor units (``clean``).
+    price_minor = forms.CharField(
+        label=_("Price"), max_length=20, help_text=_("In the currency below, e.g. 129.00.")
+    )
     currency = forms.CharField(max_length=3)
     tax_rate = forms.DecimalField(max_digits=6, decimal_places=2, initial=0)
     sale_starts_at = forms.DateTimeField(required=False)
@@ -31,9 +36,22 @@ class ProductForm(forms.Form):
     valid_days = forms.IntegerField(required=False)
     period = forms.ChoiceField(choices=[("", "—"), *Product.Period.choices], required=False)
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        price = cleaned.get("price_minor")
+        if price is not None:
+            try:
+                cleaned["price_minor"] = money_parse(
+                    str(price).replace(",", "."), cleaned.get("currency") or "EUR"
+                )
+            except InvalidMoneyAmount as exc:
+                self.add_error("price_minor", exc.message)
+        return cleaned
+
     @classmethod
     def initial_for(cls, product: Product) -> dict[str, Any]:
         initial = {field: getattr(product, field) for field in cls.base_fields}
+        initial["price_minor"] = money_decimal(product.price_minor, product.currency)
         initial["quotas"] = list(product.quotas.all())
         initial["covers_events"] = list(product.covers_events.all())
         return initial

@@ -27,6 +27,7 @@ from core_apps.bookings.workflow import (
     bookings_for_update,
     step,
 )
+from core_apps.privacy.services import audit_record
 from core_apps.venues.models import (
     BlackoutDate,
     Space,
@@ -315,6 +316,12 @@ def venue_blackout_add(*, actor: User, venue: Venue, day: date, reason: str = ""
         )
     blackout, _ = BlackoutDate.objects.update_or_create(
         venue=venue, date=day, defaults={"reason": reason[:200]}
+    )
+    audit_record(
+        "venue.blackout_add",
+        actor=actor,
+        target=venue,
+        data={"date": day.isoformat(), "reason": reason[:200]},
     )
     return blackout
 

@@ -1,7 +1,9 @@
-"""Staff manage venues, spaces, opening hours and blackout dates from the CMS.
+"""Staff manage venues, spaces and opening hours from the CMS.
 
-Space bookings change only through the workflow in ``services``; they are not
-editable here.
+Blackout dates are added in the back office (``/manage/venues/``) through
+``venue_blackout_add``, which refuses a day with confirmed bookings: here they
+are read-only. Space bookings change only through the workflow in
+``services``; they are not shown here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.snippets import ReadOnlySnippetViewSet
 from core_apps.venues.models import BlackoutDate, OpeningHours, Space, Venue
 
 
@@ -31,7 +34,7 @@ class OpeningHoursViewSet(SnippetViewSet):
     list_display = ["venue", "weekday", "opens", "closes"]
 
 
-class BlackoutDateViewSet(SnippetViewSet):
+class BlackoutDateViewSet(ReadOnlySnippetViewSet):
     model = BlackoutDate
     icon = "date"
     list_display = ["venue", "date", "reason"]

@@ -72,6 +72,7 @@ from core_apps.orders.services.partners import (
     partner_claim_position,
     partner_claims_send,
 )
+from core_apps.orders.services.payment_settings import payment_settings_update
 from core_apps.orders.services.payments import (
     order_mark_paid,
     order_paid_process,
@@ -92,6 +93,14 @@ from core_apps.orders.services.refunds import (
     orders_refund_for_date,
     orders_refund_for_event,
     orders_refund_for_products,
+)
+from core_apps.orders.services.staff import (
+    order_deadline_extend,
+    order_staff_cancel,
+    order_staff_mark_paid,
+    order_staff_refund,
+    order_tickets_resend,
+    position_attendee_change,
 )
 from core_apps.orders.services.stripe_events import (
     stripe_event_process,
@@ -143,6 +152,7 @@ __all__ = [
     "membership_period",
     "order_cancel",
     "order_checkout",
+    "order_deadline_extend",
     "order_expire",
     "order_log",
     "order_mark_paid",
@@ -150,8 +160,12 @@ __all__ = [
     "order_pay_simulated",
     "order_refund",
     "order_self_cancel",
+    "order_staff_cancel",
+    "order_staff_mark_paid",
+    "order_staff_refund",
     "order_stripe_confirm",
     "order_stripe_start",
+    "order_tickets_resend",
     "orders_expire_due",
     "orders_refund_for_date",
     "orders_refund_for_event",
@@ -161,6 +175,8 @@ __all__ = [
     "partner_claim_link",
     "partner_claim_position",
     "partner_claims_send",
+    "payment_settings_update",
+    "position_attendee_change",
     "position_check_in",
     "position_for_scan",
     "position_transfer",

@@ -29,6 +29,7 @@ from core_apps.orders.services.common import (
     manual_payment_days,
     order_code_new,
     order_log,
+    payment_providers_enabled,
     stripe_account_current,
     tax_included,
 )
@@ -252,6 +253,8 @@ def order_checkout(
         raise InvalidProvider("The simulated card is for development only.")
     if provider == Order.Provider.STRIPE and not stripe_account_current():
         raise InvalidProvider("Card payments aren't set up for this community yet.")
+    if provider not in payment_providers_enabled():
+        raise InvalidProvider("This community doesn't take this payment method.")
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
     for line in lines:

@@ -30,8 +30,22 @@ def hold_minutes() -> int:
 
 
 def manual_payment_days() -> int:
-    """How long a manual (bank transfer) order waits for its payment."""
+    """How long a manual (bank transfer) order waits for its payment: the
+    community's payment settings, else ``PISTA_MANUAL_PAYMENT_DAYS``."""
+    from core_apps.orders.models import PaymentSettings
+
+    row = PaymentSettings.objects.order_by("pk").first()
+    if row is not None:
+        return int(row.payment_days)
     return int(getattr(settings, "PISTA_MANUAL_PAYMENT_DAYS", 3))
+
+
+def payment_reminder_days() -> int:
+    """How many days before a bank-transfer order's deadline its buyer is reminded."""
+    from core_apps.orders.models import PaymentSettings
+
+    row = PaymentSettings.objects.order_by("pk").first()
+    return int(row.reminder_days) if row is not None else 1
 
 
 def order_log(*, order: Order, action: str, actor: User | None = None, **data: Any) -> OrderLog:
@@ -50,6 +64,19 @@ def tax_included(price_minor: int, rate: Decimal) -> int:
         return 0
     tax = Decimal(price_minor) * rate / (Decimal(100) + rate)
     return int(tax.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def payment_providers_enabled() -> set[str]:
+    """The payment methods this community takes (its payment settings)."""
+    from core_apps.orders.models import PaymentSettings
+
+    row = PaymentSettings.objects.order_by("pk").first()
+    enabled = set(Order.Provider.values)
+    if row is not None and not row.bank_transfer_enabled:
+        enabled.discard(Order.Provider.MANUAL)
+    if row is not None and not row.card_enabled:
+        enabled.discard(Order.Provider.STRIPE)
+    return enabled
 
 
 def stripe_account_current() -> str:

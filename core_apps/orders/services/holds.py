@@ -16,7 +16,7 @@ from core_apps.orders.models import (
     Order,
     Position,
 )
-from core_apps.orders.services.common import order_log
+from core_apps.orders.services.common import order_log, payment_reminder_days
 from core_apps.ticketing.balance import DanceRole
 from core_apps.ticketing.services import (
     products_sold_subtract,
@@ -122,8 +122,8 @@ def orders_expire_due(*, now: datetime | None = None) -> int:
 
 
 def orders_remind_unpaid(*, now: datetime | None = None) -> int:
-    """Remind buyers of manual (bank transfer) orders once, a day before the
-    order expires. Returns the reminders sent."""
+    """Remind buyers of manual (bank transfer) orders once, the community's
+    reminder days (default one) before the order expires. Returns the reminders sent."""
     from core_apps.orders.mail import order_payment_reminder_send
 
     now = now or timezone.now()
@@ -132,7 +132,7 @@ def orders_remind_unpaid(*, now: datetime | None = None) -> int:
             status=Order.Status.PENDING,
             provider=Order.Provider.MANUAL,
             expires_at__gt=now,
-            expires_at__lte=now + timedelta(days=1),
+            expires_at__lte=now + timedelta(days=payment_reminder_days()),
         )
         .exclude(log__action="reminder.sent")
         .order_by("pk")

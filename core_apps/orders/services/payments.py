@@ -47,6 +47,7 @@ def order_mark_paid(
     reference: str = "",
     amount_minor: int | None = None,
     allow_lapsed_hold: bool = False,
+    reason: str = "",
 ) -> Order:
     """Confirm payment of a pending order, exactly once (a conditional UPDATE
     decides between concurrent confirmations and expiry). A payment after the
@@ -76,6 +77,7 @@ def order_mark_paid(
                 actor=actor,
                 provider=provider,
                 reference=reference,
+                **({"reason": reason} if reason else {}),
             )
             audit_record(
                 "order.mark_paid" if actor is not None else "order.paid",
@@ -85,6 +87,7 @@ def order_mark_paid(
                     "provider": provider,
                     "reference": reference,
                     "total_minor": order.total_minor,
+                    **({"reason": reason} if reason else {}),
                 },
             )
             order_paid_effects(order=order)

@@ -27,6 +27,7 @@ from core_apps.orders.services.invoicing import invoice_create
 from core_apps.privacy.services import audit_record
 from core_apps.ticketing.selectors import product_ids_for_event, product_ids_void_for_date
 from pista.errors import ApplicationError, PermissionDenied
+from pista.formats import money_format
 from pista.tenancy import current_schema
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _refund_money(order: Order, *, amount: int, actor: User | None, reason: str)
         refund = Refund.objects.create(
             order=order,
             amount_minor=amount,
-            reason=reason,
+            reason=reason[:64],  # a staff member's full reason is in the log and audit
             provider=order.provider,
             actor=actor,
             status=Refund.Status.PENDING if card else Refund.Status.SUCCEEDED,
@@ -181,9 +182,13 @@ def order_refund(
     if actor is not None and not actor.has_perm("orders.change_order"):
         raise PermissionDenied("You may not refund orders.")
     amount = order.total_minor - order.refunded_minor if amount_minor is None else int(amount_minor)
-    if amount <= 0 or amount > order.total_minor - order.refunded_minor:
+    left = order.total_minor - order.refunded_minor
+    if amount <= 0 or amount > left:
         raise ApplicationError(
-            "Refund between 1 and what is left to refund.", code="invalid_amount"
+            f"A refund must be more than zero and at most what is left to refund "
+            f"({money_format(left, order.currency)}).",
+            code="invalid_amount",
+            extra={"left_minor": left},
         )
     _refund_money(order, amount=amount, actor=actor, reason=reason)
     if order.refunded_minor == order.total_minor:

@@ -89,7 +89,7 @@ def test_the_event_page_has_dates_prices_roles_and_json_ld(in_a, client_a):
 
     quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="lead")
     html = client_a.get(f"/events/{event.slug}/").content.decode()
-    assert "EUR 65.00 · Early bird" in html
+    assert "€65.00 · Early bird" in html
     assert "Leaders: waitlist" in html and "Followers: available" in html
     assert "cancelled" in html
     assert "Mon 21 Oct 2030, 19:00" in html  # in the event's zone

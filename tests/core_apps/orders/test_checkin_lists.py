@@ -334,7 +334,7 @@ def test_existing_check_ins_move_to_a_default_list_of_their_event(festival, staf
     event, days, full_pass = festival
     position = _paid_position(full_pass)
     legacy = CheckIn.objects.create(position=position, location="door")
-    migration = import_module("core_apps.orders.migrations.0006_checkin_lists")
+    migration = import_module("core_apps.orders.migrations.0007_checkin_lists")
     migration.checkins_to_default_lists(apps, None)
     legacy.refresh_from_db()
     assert legacy.checkin_list.is_default and legacy.checkin_list.event == event

@@ -14,7 +14,7 @@ PRODUCT = {
     "name": "Party pass",
     "kind": "pass",
     "status": "draft",
-    "price_minor": "6000",
+    "price_minor": "60.00",
     "currency": "EUR",
     "tax_rate": "7",
     "min_per_order": "1",
@@ -47,8 +47,11 @@ def test_an_organizer_creates_a_quota_and_a_product_drawing_on_it(organizer_clie
     assert response.status_code == 302
     product = Product.objects.get(name="Party pass")
     assert list(product.quotas.all()) == [hall]
+    assert product.price_minor == 6000  # typed as 60.00, stored in cents
     page = organizer_client.get("/manage/catalogue/").content.decode()
-    assert "Party pass" in page and "0 / 300" in page
+    assert "Party pass" in page and "0 / 300" in page and "€60.00" in page
+    edit = organizer_client.get(f"/manage/catalogue/products/{product.pk}/").content.decode()
+    assert 'value="60.00"' in edit
 
 
 @pytest.mark.parametrize(

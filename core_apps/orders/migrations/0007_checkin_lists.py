@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0001_initial'),
-        ('orders', '0005_order_dispute_status'),
+        ('orders', '0006_payment_settings_bank'),
         ('ticketing', '0002_product_transfer_and_self_cancellation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
