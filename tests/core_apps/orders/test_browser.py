@@ -208,10 +208,12 @@ def test_follower_buys_a_full_pass_gets_a_qr_and_is_checked_in_once(festival, dj
             staff = browser.new_context()
             staff.add_cookies([{"name": "sessionid", "value": festival["session"], "url": base}])
             door = staff.new_page()
-            # The old address leads to the back office's lists: one list per date.
+            # The old address leads to the back office's lists: a new list, then its scanner.
             door.goto(f"{base}/orders/checkin/")
-            door.click(f"#event-{festival['event']} form button[type=submit]")
-            door.click(f"#event-{festival['event']} a:has-text('Open scanner')")
+            door.click(f"#event-{festival['event']} a:has-text('New list')")
+            door.fill("input[name=name]", "Main door list")
+            door.click("form.bo-form button[type=submit]")
+            door.wait_for_selector("#checkin-form")
             door.fill("input[name=secret]", secret)
             door.fill("input[name=location]", "Main door")
             door.click("#checkin-form button[type=submit]")
