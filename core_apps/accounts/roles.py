@@ -47,7 +47,18 @@ EVENT_MANAGEMENT = [
     for app, models in [
         ("events", ["event", "eventdate", "dancestyle", "level"]),
         ("ticketing", ["product", "quota", "pricetier", "attendeequestion"]),
-        ("orders", ["order", "position", "promocode", "waitlistentry", "checkin", "invoice"]),
+        (
+            "orders",
+            [
+                "order",
+                "position",
+                "promocode",
+                "waitlistentry",
+                "checkin",
+                "checkinlist",
+                "invoice",
+            ],
+        ),
     ]
     for model in models
     for action in ["add", "change", "delete", "view"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -15,10 +15,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.request import authed_user
+from core_apps.events.selectors import event_date_for_staff, event_for_staff
 from core_apps.integrations.api import idempotent
 from core_apps.orders import selectors, services
 from core_apps.orders.exports import attendees_csv, attendees_xlsx
 from core_apps.orders.serializers import (
+    CheckinListCountsSerializer,
+    CheckinListSerializer,
+    CheckinListWriteSerializer,
+    CheckinResultSerializer,
+    CheckinSearchResultSerializer,
     CheckInSerializer,
     CheckoutInSerializer,
     OrderSerializer,
@@ -31,6 +37,7 @@ from core_apps.orders.serializers import (
     WaitlistJoinSerializer,
 )
 from core_apps.ticketing.selectors import product_for_staff, product_on_sale
+from pista.api.pagination import PageNumberPagination
 from pista.errors import NotFound, PermissionDenied
 
 
@@ -194,6 +201,9 @@ class OrderRefundApi(APIView):
 
 
 class CheckInApi(APIView):
+    """Scan a ticket on its event's default list (scanner apps should use a
+    list: ``checkin-lists/{id}/checkins/``)."""
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=CheckInSerializer, responses={200: OpenApiTypes.OBJECT})
@@ -202,16 +212,7 @@ class CheckInApi(APIView):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.position_check_in(actor=actor, **serializer.validated_data)
-        position = result.position
-        return Response(
-            {
-                "code": "checked_in",
-                "attendee_name": position.attendee_name,
-                "product": position.product.name,
-                "role": position.role_admitted,
-                "checkins_left": result.checkins_left,
-            }
-        )
+        return Response(_checkin_result(result))
 
 
 class AttendeeExportApi(APIView):
@@ -335,3 +336,135 @@ class PositionTransferApi(APIView):
                 "role": position.role_admitted,
             }
         )
+
+
+# --- Check-in lists, for scanner apps ----------------------------------------------
+
+
+def _checkin_result(result: services.CheckInResult) -> dict[str, Any]:
+    position = result.position
+    return {
+        "code": "checked_in",
+        "checkin": result.checkin.pk if result.checkin else None,
+        "position": position.pk,
+        "order": position.order.code,
+        "attendee_name": position.attendee_name,
+        "product": position.product.name,
+        "role": position.role_admitted,
+        "checkins_left": result.checkins_left,
+    }
+
+
+class CheckinListListApi(APIView):
+    """Check-in lists of the community (``?event=ID`` for one event's); staff
+    with the check-in permission."""
+
+    pagination_class = PageNumberPagination
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("event", int, description="only this event's lists")],
+        responses=CheckinListSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        _staff(request, "orders.add_checkin")
+        raw = request.query_params.get("event", "")
+        lists = selectors.checkin_lists_for_staff(event_id=int(raw) if raw.isdigit() else None)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(lists.prefetch_related("products"), request, view=self)
+        return paginator.get_paginated_response(CheckinListSerializer(page, many=True).data)
+
+    @extend_schema(request=CheckinListWriteSerializer, responses={201: CheckinListSerializer})
+    def post(self, request: Request) -> Response:
+        actor = _staff(request, "orders.change_checkinlist")
+        serializer = CheckinListWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        event = event_for_staff(pk=data["event"])
+        checkin_list = services.checkin_list_create(
+            actor=actor,
+            event=event,
+            name=data["name"],
+            event_date=event_date_for_staff(pk=data["event_date"]) if data["event_date"] else None,
+            products=[product_for_staff(pk=pk) for pk in dict.fromkeys(data["products"])],
+        )
+        return Response(
+            CheckinListSerializer(selectors.checkin_list_for_staff(pk=checkin_list.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CheckinListDetailApi(APIView):
+    """One list with its live counts."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, pk: int) -> Response:
+        _staff(request, "orders.add_checkin")
+        checkin_list = selectors.checkin_list_for_staff(pk=pk)
+        counts = selectors.checkin_list_counts(checkin_list=checkin_list)
+        return Response(
+            {
+                **CheckinListSerializer(checkin_list).data,
+                "counts": CheckinListCountsSerializer(counts).data,
+            }
+        )
+
+
+class CheckinListCheckinApi(APIView):
+    """Scan a ticket on this list: 200 ``checked_in``; 404 ``ticket_unknown``;
+    409 ``already_checked_in`` (with ``extra.first_at``), ``wrong_event``,
+    ``product_not_on_list``, ``wrong_date``, ``ticket_invalid``,
+    ``pack_used_up``, ``membership_expired`` …"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CheckInSerializer, responses={200: CheckinResultSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        actor = _staff(request, "orders.add_checkin")
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        checkin_list = selectors.checkin_list_for_staff(pk=pk)
+        result = services.position_check_in(
+            actor=actor, checkin_list=checkin_list, **serializer.validated_data
+        )
+        return Response(_checkin_result(result))
+
+
+class CheckinUndoApi(APIView):
+    """Take back an admission made on this list by mistake."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int, checkin_id: int) -> Response:
+        actor = _staff(request, "orders.add_checkin")
+        checkin_list = selectors.checkin_list_for_staff(pk=pk)
+        checkin = selectors.checkin_for_staff(pk=checkin_id, checkin_list=checkin_list)
+        checkin = services.checkin_undo(checkin=checkin, actor=actor)
+        return Response(
+            {
+                "code": "undone",
+                "checkin": checkin.pk,
+                "undone_at": checkin.undone_at.isoformat() if checkin.undone_at else None,
+            }
+        )
+
+
+class CheckinListSearchApi(APIView):
+    """Tickets this list admits by attendee name, email or order code."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="name, email or order code")],
+        responses=CheckinSearchResultSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        _staff(request, "orders.add_checkin")
+        checkin_list = selectors.checkin_list_for_staff(pk=pk)
+        found = selectors.checkin_list_search(
+            checkin_list=checkin_list, query=request.query_params.get("q", "")[:100]
+        )
+        return Response(CheckinSearchResultSerializer(found, many=True).data)

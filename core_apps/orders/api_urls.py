@@ -40,6 +40,23 @@ urlpatterns = [
         name="position-transfer",
     ),
     path("checkin/", orders_api.CheckInApi.as_view(), name="checkin"),
+    path("checkin-lists/", orders_api.CheckinListListApi.as_view(), name="checkin-lists"),
+    path("checkin-lists/<int:pk>/", orders_api.CheckinListDetailApi.as_view(), name="checkin-list"),
+    path(
+        "checkin-lists/<int:pk>/checkins/",
+        orders_api.CheckinListCheckinApi.as_view(),
+        name="checkin-list-checkin",
+    ),
+    path(
+        "checkin-lists/<int:pk>/checkins/<int:checkin_id>/undo/",
+        orders_api.CheckinUndoApi.as_view(),
+        name="checkin-undo",
+    ),
+    path(
+        "checkin-lists/<int:pk>/search/",
+        orders_api.CheckinListSearchApi.as_view(),
+        name="checkin-list-search",
+    ),
     path(
         "products/<int:pk>/attendees.<str:fmt>",
         orders_api.AttendeeExportApi.as_view(),

@@ -85,11 +85,6 @@ class CardForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
-    secret = forms.CharField(label=_("Ticket code"), max_length=64)
-    location = forms.CharField(label=_("Where"), max_length=100, required=False)
-
-
 class TransferForm(forms.Form):
     name = forms.CharField(label=_("New holder's name"), max_length=200)
     email = forms.EmailField(label=_("New holder's email"))

@@ -160,6 +160,7 @@ class PromoCode(models.Model):
     products = models.ManyToManyField(
         "ticketing.Product", blank=True, help_text=_("Empty: every product.")
     )
+    is_active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -233,16 +234,85 @@ class Refund(models.Model):
         return f"{self.order_id}: {self.amount_minor} ({self.status})"
 
 
+class CheckinList(models.Model):
+    """Where tickets are scanned (pretix's model): one event, optionally one of
+    its dates and some of its products. A ticket is admitted once per list — a
+    list for the whole event admits it once per date of the event (the date
+    nearest the scan), so a festival pass enters each day and a class pack
+    spends one entry per class date."""
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="checkin_lists"
+    )
+    name = models.CharField(max_length=200)
+    event_date = models.ForeignKey(
+        "events.EventDate",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checkin_lists",
+        help_text=_("Only this date (empty: every date of the event)."),
+    )
+    products = models.ManyToManyField(
+        "ticketing.Product",
+        blank=True,
+        related_name="checkin_lists",
+        help_text=_("Only these products (empty: every product valid for the event)."),
+    )
+    is_default = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(is_default=True),
+                name="orders_checkinlist_one_default_per_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CheckIn(models.Model):
+    """One admission of a ticket on a list, for one date of the event (the
+    list's date, or the date nearest the scan). Undone admissions stay, marked."""
+
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="checkins")
+    checkin_list = models.ForeignKey(
+        CheckinList, null=True, blank=True, on_delete=models.PROTECT, related_name="checkins"
+    )
+    # The date it counts for: its ``original_start`` (stable when the date moves).
+    occurrence = models.DateTimeField(null=True, blank=True)
     location = models.CharField(max_length=100, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # Once per list and date, whatever races past the row lock.
+            models.UniqueConstraint(
+                fields=["position", "checkin_list", "occurrence"],
+                condition=models.Q(undone_at__isnull=True, checkin_list__isnull=False),
+                nulls_distinct=False,
+                name="orders_checkin_once_per_list_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["checkin_list", "undone_at"])]
 
     def __str__(self) -> str:
         return f"{self.position_id} at {self.created}"

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core_apps.orders.models import (
+    CheckIn,
+    CheckinList,
     Invoice,
     Order,
     OrderLog,
     PaymentSettings,
     Position,
+    PromoCode,
     WaitlistEntry,
 )
 from core_apps.ticketing.models import Product
@@ -76,8 +79,6 @@ def attendees_for_product(*, product_id: int) -> QuerySet[Position]:
 
 def positions_search(*, query: str, limit: int = 20) -> list[Position]:
     """Manual check-in search: valid, paid tickets by attendee name, email or order code."""
-    from django.db.models import Q
-
     return list(
         Position.objects.filter(status=Position.Status.VALID)
         .filter(order__status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED])
@@ -149,6 +150,244 @@ def orders_of_user(*, user: User) -> QuerySet[Order]:
 def positions_claimed_by(*, user: User) -> QuerySet[Position]:
     """Partner tickets this account claimed."""
     return Position.objects.filter(holder=user).select_related("product", "order").order_by("-pk")
+
+
+# --- Check-in lists ------------------------------------------------------------
+
+
+def checkin_lists_for_staff(*, event_id: int | None = None) -> QuerySet[CheckinList]:
+    """Every check-in list (of one event), with its admissions counted."""
+    lists = CheckinList.objects.select_related("event", "event_date").annotate(
+        admitted=Count("checkins", filter=Q(checkins__undone_at__isnull=True))
+    )
+    if event_id is not None:
+        lists = lists.filter(event_id=event_id)
+    return lists.order_by("-event__starts_at", "event_id", "event_date__starts_at", "pk")
+
+
+def checkin_list_for_staff(*, pk: int) -> CheckinList:
+    """Raises NotFound."""
+    found = (
+        CheckinList.objects.select_related("event", "event_date")
+        .prefetch_related("products")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such check-in list.", code="checkin_list_unknown")
+    return found
+
+
+def _positions_for_list(checkin_list: CheckinList) -> QuerySet[Position]:
+    """Valid, paid tickets this list admits (its products, else every product
+    for its event)."""
+    positions = Position.objects.filter(
+        status=Position.Status.VALID,
+        order__status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED],
+    )
+    product_ids = [p.pk for p in checkin_list.products.all()]
+    if product_ids:
+        return positions.filter(product_id__in=product_ids)
+    event_id = checkin_list.event_id
+    for_event = Product.objects.filter(
+        Q(event_id=event_id) | Q(covers_events__id=event_id) | Q(covers_dates__event_id=event_id)
+    ).values("pk")
+    return positions.filter(product_id__in=for_event)
+
+
+@dataclass(frozen=True)
+class CheckinListCounts:
+    admitted: int  # admissions on the list (every date)
+    expected: int  # tickets the list admits
+    admitted_now: int  # admissions for the list's date, or the date nearest now
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.admitted_now / self.expected) if self.expected else 0
+
+
+def checkin_list_counts(
+    *, checkin_list: CheckinList, now: datetime | None = None
+) -> CheckinListCounts:
+    """Live counts for the scanner page (three queries)."""
+    now = now or timezone.now()
+    active = CheckIn.objects.filter(checkin_list=checkin_list, undone_at__isnull=True)
+    occurrence = checkin_occurrence(checkin_list, now)
+    return CheckinListCounts(
+        admitted=active.count(),
+        expected=_positions_for_list(checkin_list).count(),
+        admitted_now=active.filter(occurrence=occurrence).count() if occurrence else active.count(),
+    )
+
+
+def checkin_occurrence(checkin_list: CheckinList, now: datetime) -> datetime | None:
+    """The date a scan on this list at ``now`` counts for (its
+    ``original_start``): the list's own date, else the event's scheduled date
+    nearest ``now``; None for an event without dates."""
+    if checkin_list.event_date is not None:
+        return checkin_list.event_date.original_start
+    dates = list(
+        checkin_list.event.dates.filter(status="scheduled").values_list(
+            "original_start", "starts_at"
+        )
+    )
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs((d[1] - now).total_seconds()))[0]
+
+
+def checkin_list_search(
+    *, checkin_list: CheckinList, query: str, limit: int = 20
+) -> list[Position]:
+    """Tickets this list admits whose attendee name, email or order code
+    matches, each with ``admitted_here`` (its admission on the list for now's
+    date, or None)."""
+    query = query.strip()
+    if not query:
+        return []
+    found = list(
+        _positions_for_list(checkin_list)
+        .filter(
+            Q(attendee_name__icontains=query)
+            | Q(attendee_email__icontains=query)
+            | Q(order__code__iexact=query)
+            | Q(order__name__icontains=query)
+        )
+        .select_related("order", "product")
+        .order_by("attendee_name", "pk")[:limit]
+    )
+    occurrence = checkin_occurrence(checkin_list, timezone.now())
+    admitted = {
+        c.position_id: c
+        for c in CheckIn.objects.filter(
+            checkin_list=checkin_list,
+            undone_at__isnull=True,
+            occurrence=occurrence,
+            position__in=found,
+        )
+    }
+    for position in found:
+        position.admitted_here = admitted.get(position.pk)  # type: ignore[attr-defined]
+    return found
+
+
+def checkins_recent(*, checkin_list: CheckinList, limit: int = 15) -> list[CheckIn]:
+    """The list's latest admissions (undone ones too), newest first."""
+    return list(
+        CheckIn.objects.filter(checkin_list=checkin_list)
+        .select_related("position__product", "position__order", "actor")
+        .order_by("-pk")[:limit]
+    )
+
+
+def checkin_for_staff(*, pk: int, checkin_list: CheckinList | None = None) -> CheckIn:
+    """Raises NotFound."""
+    found = CheckIn.objects.filter(pk=pk)
+    if checkin_list is not None:
+        found = found.filter(checkin_list=checkin_list)
+    checkin = found.select_related("position").first()
+    if checkin is None:
+        raise NotFound("No such check-in.", code="checkin_unknown")
+    return checkin
+
+
+# --- Promo codes -----------------------------------------------------------------
+
+PAID_STATUSES = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED]
+
+
+def promo_codes_for_staff() -> QuerySet[PromoCode]:
+    """Every promo code with its use: paid orders and the discount they got."""
+    paid = Q(order__status__in=PAID_STATUSES)
+    return (
+        PromoCode.objects.prefetch_related("products")
+        .annotate(
+            paid_orders=Count("order", filter=paid),
+            discount_given=Sum("order__discount_minor", filter=paid),
+        )
+        .order_by("-is_active", "code")
+    )
+
+
+def promo_code_for_staff(*, pk: int) -> PromoCode:
+    """Raises NotFound."""
+    promo = PromoCode.objects.prefetch_related("products").filter(pk=pk).first()
+    if promo is None:
+        raise NotFound("No such promo code.", code="promo_code_unknown")
+    return promo
+
+
+def product_unlocked_by(*, product: Product, code: str) -> bool:
+    """Whether ``code`` opens a hidden product: its own unlock code, or an
+    active promo code that lists it."""
+    code = code.strip()
+    if not code:
+        return False
+    if product.unlock_code and code.lower() == product.unlock_code.strip().lower():
+        return True
+    return PromoCode.objects.filter(code__iexact=code, is_active=True, products=product).exists()
+
+
+def promo_code_exists(*, code: str) -> bool:
+    return bool(code.strip()) and PromoCode.objects.filter(code__iexact=code.strip()).exists()
+
+
+# --- Waitlists -----------------------------------------------------------------------
+
+
+@dataclass
+class WaitlistSummary:
+    product_id: int
+    product_name: str
+    role: str
+    counts: dict[str, int]
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(WaitlistEntry.Status.WAITING, 0)
+
+
+def waitlists_summary() -> list[WaitlistSummary]:
+    """Per product and role: how many wait, were offered, claimed, declined,
+    let the offer expire or left (one aggregate query)."""
+    rows = (
+        WaitlistEntry.objects.values("product_id", "product__name", "role", "status")
+        .annotate(n=Count("pk"))
+        .order_by("product__name", "product_id", "role")
+    )
+    summaries: dict[tuple[int, str], WaitlistSummary] = {}
+    for row in rows:
+        key = (row["product_id"], row["role"])
+        if key not in summaries:
+            summaries[key] = WaitlistSummary(
+                row["product_id"], row["product__name"], row["role"], {}
+            )
+        summaries[key].counts[row["status"]] = row["n"]
+    return list(summaries.values())
+
+
+def waitlist_entries_for_product(*, product_id: int) -> list[WaitlistEntry]:
+    """A product's waitlist in order, each waiting entry with its ``place`` in
+    line among those of its role (couples line up together)."""
+    entries = list(
+        WaitlistEntry.objects.filter(product_id=product_id).select_related("order").order_by("pk")
+    )
+    ahead: dict[str, int] = {}
+    for entry in entries:
+        entry.place = None  # type: ignore[attr-defined]
+        if entry.status == WaitlistEntry.Status.WAITING:
+            key = "couple" if entry.partner_email else entry.role
+            ahead[key] = ahead.get(key, 0) + 1
+            entry.place = ahead[key]  # type: ignore[attr-defined]
+    return entries
+
+
+def waitlist_entry_for_staff(*, pk: int) -> WaitlistEntry:
+    """Raises NotFound."""
+    entry = WaitlistEntry.objects.select_related("product").filter(pk=pk).first()
+    if entry is None:
+        raise NotFound("No such waitlist entry.", code="waitlist_unknown")
+    return entry
 
 
 def payment_settings_current() -> PaymentSettings:

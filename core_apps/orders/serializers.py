@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from core_apps.orders.models import Order, Position, WaitlistEntry
+from core_apps.orders.models import CheckinList, Order, Position, WaitlistEntry
 from core_apps.orders.services import AttendeeIn, InvalidQuantity, LineIn
 from core_apps.orders.services.checkout import (
     ANSWER_LENGTH_MAX,
@@ -219,3 +219,68 @@ class TransferSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, default="")
+
+
+class CheckinListSerializer(serializers.ModelSerializer):
+    event_title = serializers.CharField(source="event.title", read_only=True)
+    event_date_starts_at = serializers.DateTimeField(
+        source="event_date.starts_at", read_only=True, allow_null=True, default=None
+    )
+    products = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    admitted = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = CheckinList
+        fields = [
+            "id",
+            "name",
+            "event",
+            "event_title",
+            "event_date",
+            "event_date_starts_at",
+            "products",
+            "is_default",
+            "is_active",
+            "admitted",
+        ]
+
+
+class CheckinListWriteSerializer(serializers.Serializer):
+    event = serializers.IntegerField()
+    name = serializers.CharField(max_length=200)
+    event_date = serializers.IntegerField(required=False, allow_null=True, default=None)
+    products = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, max_length=200
+    )
+
+
+class CheckinListCountsSerializer(serializers.Serializer):
+    admitted = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    admitted_now = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class CheckinResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    checkin = serializers.IntegerField(allow_null=True)
+    position = serializers.IntegerField()
+    order = serializers.CharField()
+    attendee_name = serializers.CharField()
+    product = serializers.CharField()
+    role = serializers.CharField(allow_blank=True)
+    checkins_left = serializers.IntegerField(allow_null=True)
+
+
+class CheckinSearchResultSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="pk")
+    order = serializers.CharField(source="order.code")
+    attendee_name = serializers.CharField()
+    product = serializers.CharField(source="product.name")
+    role = serializers.CharField(source="role_admitted")
+    secret = serializers.CharField()
+    checked_in_at = serializers.SerializerMethodField()
+
+    def get_checked_in_at(self, position: Position) -> str | None:
+        admitted = getattr(position, "admitted_here", None)
+        return admitted.created.isoformat() if admitted else None

@@ -25,7 +25,7 @@ from core_apps.integrations.services import (
     idempotency_run,
 )
 from core_apps.orders import selectors, services
-from core_apps.orders.forms import CardForm, CheckInForm, CheckoutForm, TransferForm
+from core_apps.orders.forms import CardForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order, Position
 from core_apps.orders.qr import position_qr_svg
 from core_apps.ticketing.selectors import (
@@ -39,7 +39,7 @@ from pista.error_views import (
     form_error_status,
     form_service_call,
 )
-from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from pista.errors import ApplicationError, Conflict, NotFound
 from tenants.current import community_current
 
 
@@ -64,8 +64,13 @@ def _checkout_initial(request: HttpRequest) -> dict[str, Any]:
 
 @never_cache  # each rendering carries its own one-time submission token
 def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = product_on_sale(pk=product_id, hidden_too=False)
-    if product is None:
+    # A hidden product opens with its code (``?code=`` in the link, or typed as
+    # the promo code): its own unlock code or a promo code listing it.
+    code = (request.POST.get("promo_code") or request.GET.get("code") or "").strip()[:64]
+    product = product_on_sale(pk=product_id)
+    if product is None or (
+        product.is_hidden and not selectors.product_unlocked_by(product=product, code=code)
+    ):
         raise NotFound("No such product on sale here.")
     price = product_price_current(product=product)
     form = CheckoutForm(
@@ -73,7 +78,7 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         product=product,
         simulated=settings.PISTA_SIMULATED_PAYMENTS,
         free=price.minor == 0,
-        initial=_checkout_initial(request),
+        initial={**_checkout_initial(request), "promo_code": code},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,7 +97,11 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
                 name=data["name"],
                 lines=[services.LineIn(product_id=product.pk, quantity=1, attendees=[attendee])],
                 provider=data["provider"],
-                promo_code=data["promo_code"],
+                # The product's own unlock code is no promo code: it only opens it.
+                promo_code=data["promo_code"]
+                if selectors.promo_code_exists(code=data["promo_code"]) or not product.is_hidden
+                else "",
+                unlock_code=data["promo_code"],
                 join_waitlist=data["join_waitlist"],
                 user=request.user if request.user.is_authenticated else None,
             )
@@ -313,47 +322,9 @@ def waitlist_offer(request: HttpRequest, secret: str) -> HttpResponse:
     return render(request, "orders/waitlist_offer.html", {"entry": entry})
 
 
-@login_required
 def checkin_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("orders.add_checkin"):
-        raise PermissionDenied("Staff only.")
-    form = CheckInForm(request.POST or None)
-    result = None
-    refusal = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.position_check_in(
-                secret=form.cleaned_data["secret"].strip(),
-                actor=authed_user(request),
-                location=form.cleaned_data["location"],
-            )
-        except ApplicationError as exc:
-            refusal = exc
-            status = exc.status_code
-    query = request.GET.get("q", "").strip()
-    found = selectors.positions_search(query=query) if query else []
-    response = render(
-        request,
-        "orders/checkin.html",
-        {"form": form, "result": result, "refusal": refusal, "query": query, "found": found},
-        status=status,
-    )
-    # The only page that may use the camera (QR scanning), and only our own origin.
-    response._permissions_policy_override = _permissions_policy_with_camera()  # type: ignore[attr-defined]
-    return response
-
-
-def _permissions_policy_with_camera() -> str:
-    """The site's Permissions-Policy with the camera allowed for our own origin."""
-    policy = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
-
-    def origin(allowed: str) -> str:
-        return allowed if allowed in ("self", "*") else f'"{allowed}"'
-
-    return ", ".join(
-        f"{feature}=({' '.join(origin(a) for a in allowed)})" for feature, allowed in policy.items()
-    )
+    """The old check-in page: scanning moved to the back office's lists."""
+    return redirect("manage:checkin", permanent=True)
 
 
 def invoice_download(request: HttpRequest, code: str, secret: str, number: int) -> HttpResponse:

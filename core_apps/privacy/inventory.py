@@ -530,7 +530,7 @@ INVENTORY: list[PersonalData] = [
     ),
     PersonalData(
         "orders.CheckIn",
-        ("position", "location", "actor", "created"),
+        ("position", "location", "actor", "created", "undone_by"),
         "checkins",
         "Admission at the door",
         LegalBasis.CONTRACT,
@@ -807,6 +807,7 @@ NOT_PERSONAL: dict[str, str] = {
     "ticketing.Product": "product names",
     "ticketing.PriceTier": "price tier names",
     "ticketing.AttendeeQuestion": "question labels",
+    "orders.CheckinList.name": "a check-in list's name (a door, a day)",
     "venues.Space": "room names",
     "venues.Venue.name": "a venue's business name",
     "community.Group.name": "a group's name",

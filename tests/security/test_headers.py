@@ -113,14 +113,17 @@ def test_only_the_check_in_page_may_use_the_camera(client_a, community_a):
     from django.contrib.auth.models import Permission
     from django_tenants.utils import schema_context
 
+    from core_apps.orders.services import checkin_list_create
     from tests.conftest import login
+    from tests.core_apps.events.factories import EventFactory
     from tests.factories import UserFactory
 
     with schema_context(community_a.schema_name):
         staff = UserFactory()
         staff.user_permissions.add(Permission.objects.get(codename="add_checkin"))
+        checkin_list = checkin_list_create(actor=None, event=EventFactory(), name="Door")
     login(client_a, community_a, staff)
-    checkin = client_a.get("/orders/checkin/")
+    checkin = client_a.get(f"/manage/checkin/{checkin_list.pk}/")
     assert checkin.status_code == 200
     assert "camera=(self)" in checkin["Permissions-Policy"]
     assert "microphone=()" in checkin["Permissions-Policy"]

@@ -92,6 +92,22 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("api/v1/waitlist/", "secret"): "waitlist_secret",
     ("", "position_id"): "position",
     ("", "number"): "invoice_number",
+    # the back office (/manage/)
+    ("manage/events/", "pk"): "event",
+    ("manage/events/", "action"): "event_action",
+    ("manage/events/dates/", "pk"): "event_date",
+    ("manage/catalogue/products/", "pk"): "product",
+    ("manage/catalogue/products/", "action"): "product_action",
+    ("manage/catalogue/quotas/", "pk"): "quota",
+    ("manage/orders/", "action"): "order_action",
+    ("manage/venues/", "pk"): "venue",
+    ("manage/dashboard/", "chart"): "dashboard_chart",
+    ("manage/promo-codes/", "pk"): "promo_code",
+    ("manage/waitlists/entries/", "pk"): "waitlist_entry",
+    ("manage/checkin/", "pk"): "checkin_list",
+    ("manage/checkin/events/", "event_id"): "event",
+    ("api/v1/checkin-lists/", "pk"): "checkin_list",
+    ("", "checkin_id"): "checkin",
     # artists and venues
     ("api/v1/artists/", "pk"): "artist",
     ("artists/", "slug"): "artist_slug",
@@ -403,7 +419,14 @@ def world_of_b(community: Community) -> World:
         Report,
     )
     from core_apps.events.models import EventDate
-    from core_apps.orders.models import Order, Position, WaitlistEntry
+    from core_apps.orders.models import (
+        CheckIn,
+        CheckinList,
+        Order,
+        Position,
+        PromoCode,
+        WaitlistEntry,
+    )
     from core_apps.orders.services import invoice_create
     from core_apps.orders.services.partners import partner_claim_link
     from core_apps.privacy.models import DataExport, PolicyDocument
@@ -461,6 +484,11 @@ def world_of_b(community: Community) -> World:
         waitlist = WaitlistEntry.objects.create(
             product=product, email="beta-wait@example.org", name=f"{MARK} Waiting", secret="w" * 32
         )
+        checkin_list = CheckinList.objects.create(event=event, name=f"{MARK} door")
+        checkin = CheckIn.objects.create(
+            position=position, checkin_list=checkin_list, location=f"{MARK} door"
+        )
+        promo_code = PromoCode.objects.create(code="BETAONLY", kind="percent", value=10)
         artist = ArtistFactory(name=f"{MARK} Artist", slug="beta-only-artist")
         artist_booking = ArtistBooking.objects.create(
             artist=artist,
@@ -575,6 +603,12 @@ def world_of_b(community: Community) -> World:
             "position": position.pk,
             "invoice_number": invoice.number,
             "waitlist_secret": waitlist.secret,
+            "waitlist_entry": waitlist.pk,
+            "order_action": "mark-paid",
+            "dashboard_chart": "promos",
+            "promo_code": promo_code.pk,
+            "checkin_list": checkin_list.pk,
+            "checkin": checkin.pk,
             "artist": artist.pk,
             "artist_slug": artist.slug,
             "artist_booking": artist_booking.pk,

@@ -107,6 +107,8 @@ def _promo_find(code: str, now: datetime) -> PromoCode | None:
     promo = PromoCode.objects.filter(code__iexact=code.strip()).first()
     if promo is None:
         raise PromoInvalid("This promo code doesn't exist.", code="promo_unknown")
+    if not promo.is_active:
+        raise PromoInvalid("This promo code is no longer valid.", code="promo_inactive")
     if (promo.valid_from and now < promo.valid_from) or (
         promo.valid_until and now >= promo.valid_until
     ):

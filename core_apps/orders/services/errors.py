@@ -59,3 +59,7 @@ class PaymentDeclined(ApplicationError):
 
 class CheckInRefused(Conflict):
     default_code = "checkin_refused"
+
+
+class InvalidCheckinList(ApplicationError):
+    default_code = "invalid_checkin_list"

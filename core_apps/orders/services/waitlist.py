@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core_apps.orders.models import (
     Order,
@@ -16,7 +17,7 @@ from core_apps.orders.models import (
 )
 from core_apps.orders.services.checkout import positions_create
 from core_apps.orders.services.common import order_code_new, order_log
-from core_apps.orders.services.errors import InvalidProvider, OrderStateConflict
+from core_apps.orders.services.errors import InvalidProvider, NotOnSale, OrderStateConflict
 from core_apps.orders.services.holds import places_freed
 from core_apps.orders.services.payments import order_paid_effects
 from core_apps.orders.services.registrations import (
@@ -25,6 +26,7 @@ from core_apps.orders.services.registrations import (
     attendee_validate,
     waitlist_entry_build,
 )
+from core_apps.privacy.services import audit_record
 from core_apps.ticketing.balance import DanceRole
 from core_apps.ticketing.selectors import (
     product_balances_roles,
@@ -37,10 +39,11 @@ from core_apps.ticketing.services import (
     quotas_release,
     quotas_reserve,
 )
-from pista.errors import Conflict
+from pista.errors import Conflict, PermissionDenied
 from tenants.current import community_current
 
 if TYPE_CHECKING:
+    from core_apps.accounts.models import User
     from core_apps.ticketing.models import Product
 
 
@@ -201,3 +204,77 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
                 places_freed(product_ids={entry.product_id})
                 count += 1
     return count
+
+
+def _staff_require(actor: User | None) -> None:
+    if actor is not None and not actor.has_perm("orders.change_waitlistentry"):
+        raise PermissionDenied(gettext("Staff only."))
+
+
+def waitlist_entry_offer(*, entry: WaitlistEntry, actor: User | None) -> WaitlistEntry:
+    """Staff offer a place to this person now, ahead of the line: the place is
+    held (reserved like a checkout) until claimed, declined or expired.
+    Raises PermissionDenied, OrderStateConflict (not waiting), SoldOut,
+    RoleImbalance, NotOnSale (product gone)."""
+    _staff_require(actor)
+    hours = int(getattr(settings, "PISTA_WAITLIST_OFFER_HOURS", 24))
+    product = product_for_sale(pk=entry.product_id)
+    if product is None:
+        raise NotOnSale(gettext("This product is no longer on sale."))
+    couple = bool(entry.partner_email)
+    balanced = product_balances_roles(product=product)
+    with transaction.atomic():
+        locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status != WaitlistEntry.Status.WAITING:
+            raise OrderStateConflict(
+                gettext("Only someone still waiting can be offered a place."),
+                code="not_waiting",
+            )
+        reserved = quotas_reserve(
+            quota_ids_with_counts=dict.fromkeys(
+                product_quota_ids(product=product), 2 if couple else 1
+            ),
+            role=(locked.role or None) if balanced and not couple else None,
+            couple=couple,
+        )
+        placed = next((r.role for r in reserved if r.role is not None), None)
+        locked.status = WaitlistEntry.Status.OFFERED
+        locked.offer_expires_at = timezone.now() + timedelta(hours=hours)
+        locked.role = str(placed) if placed else locked.role
+        locked.save(update_fields=["status", "offer_expires_at", "role"])
+        audit_record(
+            "waitlist.offer",
+            actor=actor,
+            target=locked,
+            data={"product": product.pk, "role": locked.role, "manual": True},
+        )
+    from core_apps.orders.mail import waitlist_offer_send
+
+    waitlist_offer_send(entry=locked)
+    return locked
+
+
+def waitlist_entry_remove(*, entry: WaitlistEntry, actor: User | None) -> WaitlistEntry:
+    """Staff take someone off the list; a place offered to them goes to the
+    next in line. Raises PermissionDenied, OrderStateConflict (already off)."""
+    _staff_require(actor)
+    with transaction.atomic():
+        locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        was = locked.status
+        if was not in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
+            raise OrderStateConflict(
+                gettext("This person is no longer on the waitlist."), code="not_waiting"
+            )
+        locked.status = WaitlistEntry.Status.LEFT
+        locked.save(update_fields=["status"])
+        if was == WaitlistEntry.Status.OFFERED:
+            _waitlist_release(locked)
+        audit_record(
+            "waitlist.remove",
+            actor=actor,
+            target=locked,
+            data={"product": locked.product_id, "was": was},
+        )
+        if was == WaitlistEntry.Status.OFFERED:
+            places_freed(product_ids={locked.product_id})
+    return locked

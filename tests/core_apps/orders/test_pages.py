@@ -43,9 +43,17 @@ def test_buy_pay_and_check_in_through_the_pages(client_a, community_a, pass_):
     secret = re.search(r'data-secret="([^"]+)"', html).group(1)
     staff = organizer_create()
     login(client_a, community_a, staff)
-    ok = client_a.post("/orders/checkin/", {"secret": secret, "location": "Door"})
+    # The old check-in page leads to the back office's lists.
+    assert client_a.get("/orders/checkin/")["Location"] == "/manage/checkin/"
+    lists = client_a.get("/manage/checkin/").content.decode()
+    new_list = f"/manage/checkin/events/{pass_.event_id}/new/"
+    assert new_list in lists
+    created = client_a.post(new_list, {"name": "Door", "is_active": "on"})
+    assert created.status_code == 302
+    scanner = created["Location"]
+    ok = client_a.post(scanner, {"secret": secret, "location": "Door"})
     assert ok.status_code == 200 and "checkin-ok" in ok.content.decode()
-    again = client_a.post("/orders/checkin/", {"secret": secret, "location": "Door"})
+    again = client_a.post(scanner, {"secret": secret, "location": "Door"})
     assert again.status_code == 409 and 'data-code="already_checked_in"' in again.content.decode()
 
 
@@ -73,6 +81,6 @@ def test_order_page_of_another_community_or_wrong_secret_is_404(client_a, client
 def test_checkin_page_is_for_staff_only(client_a, community_a, in_a):
     from tests.factories import UserFactory
 
-    assert client_a.get("/orders/checkin/").status_code == 302  # to the login page
+    assert client_a.get("/manage/checkin/").status_code == 302  # to the login page
     login(client_a, community_a, UserFactory())
-    assert client_a.get("/orders/checkin/").status_code == 403
+    assert client_a.get("/manage/checkin/").status_code == 403
