@@ -509,6 +509,8 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.SanitisedImageForm"
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Partner programs: Authorization: Api-Key <key>, scopes enforced.
+        "core_apps.integrations.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -5,3 +5,7 @@ class IntegrationsConfig(AppConfig):
     name = "core_apps.integrations"
     label = "integrations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the Api-Key security scheme with drf-spectacular.
+        from core_apps.integrations import authentication  # noqa: F401

@@ -656,6 +656,15 @@ INVENTORY: list[PersonalData] = [
         age_field="created_at",
         exported=False,  # copies of answers the member already has
     ),
+    PersonalData(
+        "integrations.ApiKey",
+        ("name", "created_by", "created_at", "last_used_at"),
+        "account",
+        "API keys a staff member created for the community's partners (act as them)",
+        LegalBasis.LEGITIMATE_INTERESTS,
+        Erasure.DELETE,
+        member=("created_by",),
+    ),
     # --- Privacy ------------------------------------------------------------
     PersonalData(
         "privacy.AuditEntry",
