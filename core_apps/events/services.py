@@ -27,6 +27,7 @@ from core_apps.events.models import (
     EventDate,
     Level,
 )
+from pista.domain_events import domain_event_emit
 from pista.errors import PermissionDenied
 from pista.text import slug_make
 from tenants.current import community_current
@@ -289,8 +290,11 @@ def event_dates_regenerate(*, event: Event) -> None:
     _event_dates_sync(event, event_validate(event))
 
 
+@transaction.atomic
 def event_publish(*, actor: User | None, event: Event) -> Event:
-    return event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
+    event = event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
+    domain_event_emit("event.published", event=event.pk, title=event.title, slug=event.slug)
+    return event
 
 
 @transaction.atomic

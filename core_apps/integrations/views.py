@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
-from core_apps.integrations import apikeys
+from core_apps.integrations import apikeys, webhooks
 from core_apps.integrations.scopes import SCOPES
 from pista.errors import ApplicationError, PermissionDenied
 
@@ -30,6 +30,15 @@ class ApiKeyForm(forms.Form):
         required=False,
         min_value=1,
         max_value=apikeys.MAX_EXPIRY_DAYS,
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(label=gettext_lazy("HTTPS URL"), max_length=500)
+    event_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Events"),
+        choices=list(webhooks.EVENT_TYPES.items()),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -65,17 +74,89 @@ def integrations_page(request: HttpRequest) -> HttpResponse:
         keys = list(apikeys.api_keys_listed(actor=actor))
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    return render(
-        request,
-        "integrations/integrations.html",
-        {"form": form, "keys": keys, "created": created, **_extra_context(request)},
-        status=status,
-    )
+    return _page(request, form=form, keys=keys, created=created, status=status)
 
 
-def _extra_context(request: HttpRequest) -> dict:
-    """What the other sections of the page (webhooks, widget) show."""
-    return {}
+def _page(request: HttpRequest, *, status: int = 200, **context: object) -> HttpResponse:
+    actor = authed_user(request)
+    context.setdefault("form", ApiKeyForm(prefix="key"))
+    context.setdefault("webhook_form", WebhookForm(prefix="hook"))
+    if "keys" not in context:
+        context["keys"] = list(apikeys.api_keys_listed(actor=actor))
+    context["subscriptions"] = list(webhooks.webhook_subscriptions_listed(actor=actor))
+    context["deliveries"] = webhooks.webhook_deliveries_listed(actor=actor)
+    return render(request, "integrations/integrations.html", context, status=status)
+
+
+def _back() -> HttpResponse:
+    response = redirect("integrations-page")
+    response.status_code = 303
+    return response
+
+
+@login_required
+@require_POST
+def webhook_subscribe_view(request: HttpRequest) -> HttpResponse:
+    form = WebhookForm(request.POST, prefix="hook")
+    try:
+        apikeys.api_keys_manage_check(actor=authed_user(request))
+        if form.is_valid():
+            try:
+                webhooks.webhook_subscribe(
+                    actor=authed_user(request),
+                    url=form.cleaned_data["url"],
+                    event_types=form.cleaned_data["event_types"],
+                    request=request,
+                )
+            except ApplicationError as exc:
+                form.add_error("url", exc.message)
+            else:
+                messages.success(request, _("The webhook was added."))
+                return _back()
+        return _page(request, webhook_form=form, status=400)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+
+
+@login_required
+@require_POST
+def webhook_action_view(request: HttpRequest, subscription_id: int, action: str) -> HttpResponse:
+    actor = authed_user(request)
+    try:
+        if action == "delete":
+            webhooks.webhook_subscription_delete(
+                actor=actor, subscription_id=subscription_id, request=request
+            )
+        elif action in ("enable", "disable"):
+            webhooks.webhook_subscription_set_active(
+                actor=actor,
+                subscription_id=subscription_id,
+                active=action == "enable",
+                request=request,
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back()
+
+
+@login_required
+@require_POST
+def webhook_redeliver_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    try:
+        webhooks.webhook_delivery_redeliver(
+            actor=authed_user(request), delivery_id=delivery_id, request=request
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The event is being sent again."))
+    return _back()
 
 
 @login_required

@@ -665,6 +665,15 @@ INVENTORY: list[PersonalData] = [
         Erasure.DELETE,
         member=("created_by",),
     ),
+    PersonalData(
+        "integrations.WebhookSubscription",
+        ("created_by", "created_at"),
+        "account",
+        "Webhook endpoints a staff member subscribed for the community",
+        LegalBasis.LEGITIMATE_INTERESTS,
+        Erasure.DELETE,
+        member=("created_by",),
+    ),
     # --- Privacy ------------------------------------------------------------
     PersonalData(
         "privacy.AuditEntry",
@@ -772,6 +781,7 @@ INVENTORY: list[PersonalData] = [
 # Models ("app.Model") or fields ("app.Model.field") the completeness test
 # would flag but that hold no personal data.
 NOT_PERSONAL: dict[str, str] = {
+    "integrations.WebhookDelivery": "event ids, order codes and HTTP answers (no names or emails)",
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
     "tenants.SchemaVersion": "a schema name and a migrations fingerprint",

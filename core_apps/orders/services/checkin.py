@@ -17,6 +17,7 @@ from core_apps.orders.models import (
 from core_apps.orders.services.common import order_log
 from core_apps.orders.services.errors import CheckInRefused
 from core_apps.privacy.services import audit_record
+from pista.domain_events import domain_event_emit
 from pista.errors import NotFound
 
 if TYPE_CHECKING:
@@ -72,7 +73,14 @@ def position_check_in(*, secret: str, actor: User | None, location: str = "") ->
                         "first_location": first.location if first else "",
                     },
                 )
-        CheckIn.objects.create(position=position, actor=actor, location=location[:100])
+        checkin = CheckIn.objects.create(position=position, actor=actor, location=location[:100])
+        domain_event_emit(
+            "checkin.created",
+            checkin=checkin.pk,
+            order=position.order.code,
+            position=position.pk,
+            location=location[:100],
+        )
         order_log(
             order=position.order,
             action="position.checked_in",
