@@ -133,3 +133,18 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.subscription_id} ({self.status})"
+
+
+class WidgetOrigin(models.Model):
+    """A site allowed to embed the community's events widget (``frame-ancestors``)."""
+
+    origin = models.CharField(_("origin"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["origin"]
+        verbose_name = _("widget origin")
+        verbose_name_plural = _("widget origins")
+
+    def __str__(self) -> str:
+        return self.origin

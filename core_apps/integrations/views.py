@@ -3,19 +3,26 @@ host: API keys (created, shown once, revoked)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from csp.constants import NONE
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from core_apps.accounts.request import authed_user
-from core_apps.integrations import apikeys, webhooks
+from core_apps.events.selectors import events_listed
+from core_apps.integrations import apikeys, webhooks, widget
 from core_apps.integrations.scopes import SCOPES
 from pista.errors import ApplicationError, PermissionDenied
+from tenants.current import community_current
 
 
 class ApiKeyForm(forms.Form):
@@ -39,6 +46,15 @@ class WebhookForm(forms.Form):
         label=gettext_lazy("Events"),
         choices=list(webhooks.EVENT_TYPES.items()),
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class WidgetOriginsForm(forms.Form):
+    origins = forms.CharField(
+        label=gettext_lazy("Sites that may show the widget (one origin per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
     )
 
 
@@ -85,6 +101,12 @@ def _page(request: HttpRequest, *, status: int = 200, **context: object) -> Http
         context["keys"] = list(apikeys.api_keys_listed(actor=actor))
     context["subscriptions"] = list(webhooks.webhook_subscriptions_listed(actor=actor))
     context["deliveries"] = webhooks.webhook_deliveries_listed(actor=actor)
+    origins = widget.widget_origins()
+    context.setdefault(
+        "widget_form", WidgetOriginsForm(prefix="widget", initial={"origins": "\n".join(origins)})
+    )
+    context["widget_origins"] = origins
+    context["community_origin"] = request.build_absolute_uri("/").rstrip("/")
     return render(request, "integrations/integrations.html", context, status=status)
 
 
@@ -172,4 +194,56 @@ def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
         messages.success(request, _("The key %(name)s was revoked.") % {"name": api_key.name})
     response = redirect("integrations-page")
     response.status_code = 303
+    return response
+
+
+@login_required
+@require_POST
+def widget_origins_view(request: HttpRequest) -> HttpResponse:
+    form = WidgetOriginsForm(request.POST, prefix="widget")
+    try:
+        apikeys.api_keys_manage_check(actor=authed_user(request))
+        if form.is_valid():
+            try:
+                widget.widget_origins_set(
+                    actor=authed_user(request),
+                    origins=form.cleaned_data["origins"].splitlines(),
+                    request=request,
+                )
+            except ApplicationError as exc:
+                form.add_error("origins", exc.message)
+            else:
+                messages.success(request, _("The widget's sites were saved."))
+                return _back()
+        return _page(request, widget_form=form, status=400)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+
+
+@xframe_options_exempt
+@require_GET
+def widget_events_view(request: HttpRequest) -> HttpResponse:
+    """The widget's iframe: upcoming public events linking to their pages
+    (tickets) on this community's site, framable by the listed sites only."""
+    community = community_current()
+    items = []
+    for event in events_listed(user=None, time_zone=community.time_zone)[:10]:
+        dates = getattr(event, "listed_dates", None) or []
+        starts = dates[0].starts_at if dates else event.starts_at
+        zone = ZoneInfo(event.time_zone or community.time_zone)
+        items.append(
+            {
+                "event": event,
+                "url": request.build_absolute_uri(event.get_absolute_url()),
+                "starts_at": timezone.localtime(starts, zone) if starts else None,
+                "zone": zone.key,
+            }
+        )
+    response = render(
+        request, "integrations/widget_events.html", {"events": items, "community": community}
+    )
+    origins = widget.widget_origins()
+    response._csp_replace = {  # type: ignore[attr-defined]
+        "frame-ancestors": origins or [NONE]
+    }
     return response

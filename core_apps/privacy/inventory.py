@@ -781,6 +781,7 @@ INVENTORY: list[PersonalData] = [
 # Models ("app.Model") or fields ("app.Model.field") the completeness test
 # would flag but that hold no personal data.
 NOT_PERSONAL: dict[str, str] = {
+    "integrations.WidgetOrigin": "web origins of the community's partner sites",
     "integrations.WebhookDelivery": "event ids, order codes and HTTP answers (no names or emails)",
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
