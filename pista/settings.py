@@ -363,6 +363,12 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "tenants.tasks.community_exports_prune_task"},
         "schedule": 86400.0,
     },
+    # Outbound webhook retries whose time has come (core_apps.integrations.webhooks).
+    "webhook-retries": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "core_apps.integrations.tasks.webhook_deliveries_due_task"},
+        "schedule": 60.0,
+    },
     # Communities whose deletion grace period is over are deleted for good.
     "communities-purge-due": {
         "task": "tenants.tasks.communities_purge_due_task",
@@ -375,6 +381,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# Outbound webhooks reach only public https addresses. Tests list loopback
+# receivers here ("127.0.0.1:PORT"); production leaves it empty (not from the env).
+PISTA_WEBHOOK_ALLOWED_TARGETS: list[str] = []
 
 # The outbox: a message is swept once this long after it was recorded (normally
 # delivered at commit already); failures back off from PISTA_OUTBOX_BACKOFF_S,
@@ -521,6 +531,8 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.SanitisedImageForm"
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Partner programs: Authorization: Api-Key <key>, scopes enforced.
+        "core_apps.integrations.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -531,6 +543,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pista.api.exceptions.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Per API key, per client address, and on public writes (docs/api/rate-limits.md).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core_apps.integrations.throttling.ApiKeyThrottle",
+        "core_apps.integrations.throttling.AddressThrottle",
+        "core_apps.integrations.throttling.PublicWriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("PISTA_API_RATE_PER_KEY", default="1200/minute"),
+        "address": env.str("PISTA_API_RATE_PER_ADDRESS", default="600/minute"),
+        "public_write": env.str("PISTA_API_RATE_PUBLIC_WRITES", default="30/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pista community API",
@@ -543,6 +566,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["pista.api.schema.public_api_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core_apps.integrations.schema.add_common_responses",
+    ],
     # Several models have a "kind" or "status": give each choice set its own name.
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "core_apps.events.models.Event.Kind",

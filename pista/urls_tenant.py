@@ -27,6 +27,8 @@ urlpatterns = [
     path("settings/domains/", include("tenants.domains.urls")),
     path("settings/data/", include("tenants.lifecycle.urls")),
     path("settings/plan/", include("billing.urls")),
+    path("settings/integrations/", include("core_apps.integrations.urls")),
+    path("widget/", include("core_apps.integrations.widget_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("events/", include("core_apps.events.urls")),
     path("tickets/manage/", include("core_apps.ticketing.urls")),

@@ -29,6 +29,7 @@ from core_apps.events.models import (
 )
 from core_apps.privacy.services import audit_record
 from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
+from pista.domain_events import domain_event_emit
 from pista.errors import PermissionDenied
 from pista.text import slug_make
 from tenants.current import community_current
@@ -303,8 +304,11 @@ def event_dates_regenerate(*, event: Event) -> None:
     _event_dates_sync(event, event_validate(event))
 
 
+@transaction.atomic
 def event_publish(*, actor: User | None, event: Event) -> Event:
-    return event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
+    event = event_update(actor=actor, event=event, status=Event.Status.PUBLISHED)
+    domain_event_emit("event.published", event=event.pk, title=event.title, slug=event.slug)
+    return event
 
 
 @transaction.atomic

@@ -665,6 +665,24 @@ INVENTORY: list[PersonalData] = [
         age_field="created_at",
         exported=False,  # copies of answers the member already has
     ),
+    PersonalData(
+        "integrations.ApiKey",
+        ("name", "created_by", "created_at", "last_used_at"),
+        "account",
+        "API keys a staff member created for the community's partners (act as them)",
+        LegalBasis.LEGITIMATE_INTERESTS,
+        Erasure.DELETE,
+        member=("created_by",),
+    ),
+    PersonalData(
+        "integrations.WebhookSubscription",
+        ("created_by", "created_at"),
+        "account",
+        "Webhook endpoints a staff member subscribed for the community",
+        LegalBasis.LEGITIMATE_INTERESTS,
+        Erasure.DELETE,
+        member=("created_by",),
+    ),
     # --- Privacy ------------------------------------------------------------
     PersonalData(
         "privacy.AuditEntry",
@@ -772,6 +790,8 @@ INVENTORY: list[PersonalData] = [
 # Models ("app.Model") or fields ("app.Model.field") the completeness test
 # would flag but that hold no personal data.
 NOT_PERSONAL: dict[str, str] = {
+    "integrations.WidgetOrigin": "web origins of the community's partner sites",
+    "integrations.WebhookDelivery": "event ids, order codes and HTTP answers (no names or emails)",
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
     "tenants.SchemaVersion": "a schema name and a migrations fingerprint",

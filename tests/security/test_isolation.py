@@ -40,6 +40,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
+from core_apps.integrations.models import ApiKey, WebhookDelivery, WebhookSubscription
 from tenants.models import Community
 from tests.conftest import community_host, login
 
@@ -137,6 +138,11 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("community/notifications/unsubscribe/", "token"): "digest_unsubscribe_token",
     # domains and onboarding
     ("", "domain_id"): "domain",
+    # integrations: API keys, webhooks
+    ("settings/integrations/keys/", "key_id"): "api_key",
+    ("settings/integrations/webhooks/", "subscription_id"): "webhook",
+    ("settings/integrations/webhooks/", "action"): "webhook_action",
+    ("settings/integrations/deliveries/", "delivery_id"): "webhook_delivery",
     ("welcome/", "token"): "welcome_token",
     # the operator console (platform host): B's community and an action on it
     ("console/communities/", "slug"): "community_slug",
@@ -579,6 +585,28 @@ def world_of_b(community: Community) -> World:
             kind=PolicyDocument.Kind.PRIVACY, version=1, text=f"<p>{MARK} policy</p>"
         )
         member_export = DataExport.objects.create(user=member)
+        api_key = ApiKey.objects.create(
+            name=f"{MARK} api key",
+            prefix="bbbbbbbbbb",
+            secret_hash="0" * 64,
+            scopes=["events:read"],
+            created_by=member,
+            created_at=timezone.now(),
+        )
+        webhook = WebhookSubscription.objects.create(
+            url=f"https://hooks.example.org/{MARK}",
+            event_types=["order.paid"],
+            secret=f"whsec_{MARK}",
+            created_by=member,
+            created_at=timezone.now(),
+        )
+        webhook_delivery = WebhookDelivery.objects.create(
+            subscription=webhook,
+            event_id="00000000-0000-0000-0000-0000000000bb",
+            event_type="order.paid",
+            payload={"data": {"order": MARK}},
+            created_at=timezone.now(),
+        )
         values = {
             "member": member.pk,
             "partner_request": partner_request.pk,
@@ -622,6 +650,10 @@ def world_of_b(community: Community) -> World:
             "space_booking_series": series.pk,
             "space_booking_action": "approve",
             "domain": domain.pk,
+            "api_key": api_key.pk,
+            "webhook": webhook.pk,
+            "webhook_action": "disable",
+            "webhook_delivery": webhook_delivery.pk,
             "community": community.pk,
             "welcome_token": login_token_issue(schema=community.schema_name, email=member.email),
             "page": page.pk,

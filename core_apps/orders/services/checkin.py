@@ -33,6 +33,7 @@ from core_apps.orders.services.common import order_log
 from core_apps.orders.services.errors import CheckInRefused, InvalidCheckinList
 from core_apps.privacy.services import audit_record
 from core_apps.ticketing.models import Product
+from pista.domain_events import domain_event_emit
 from pista.errors import NotFound, PermissionDenied
 from pista.formats import date_format
 
@@ -351,6 +352,14 @@ def position_check_in(
                 checkin_list=checkin_list,
                 occurrence=occurrence,
                 actor=actor,
+                location=location,
+            )
+            domain_event_emit(
+                "checkin.created",
+                checkin=checkin.pk,
+                checkin_list=checkin_list.pk if checkin_list else None,
+                order=position.order.code,
+                position=position.pk,
                 location=location,
             )
             order_log(

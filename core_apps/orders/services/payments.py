@@ -25,6 +25,7 @@ from core_apps.orders.services.errors import (
 from core_apps.orders.services.holds import order_expire
 from core_apps.orders.services.invoicing import invoice_create
 from core_apps.privacy.services import audit_record
+from pista.domain_events import domain_event_emit
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
@@ -37,6 +38,9 @@ def order_paid_effects(*, order: Order) -> None:
     from pista.tasks import task_enqueue_on_commit
 
     task_enqueue_on_commit(order_paid_task, dedupe_key=f"order-paid:{order.pk}", order_id=order.pk)
+    domain_event_emit(
+        "order.paid", order=order.code, total_minor=order.total_minor, currency=order.currency
+    )
 
 
 def order_mark_paid(

@@ -26,6 +26,7 @@ from core_apps.orders.services.holds import order_close, places_freed, positions
 from core_apps.orders.services.invoicing import invoice_create
 from core_apps.privacy.services import audit_record
 from core_apps.ticketing.selectors import product_ids_for_event, product_ids_void_for_date
+from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError, PermissionDenied
 from pista.formats import money_format
 from pista.tenancy import current_schema
@@ -200,6 +201,13 @@ def order_refund(
             actor=actor,
         )
     order.refresh_from_db()
+    domain_event_emit(
+        "order.refunded",
+        order=order.code,
+        amount_minor=amount,
+        refunded_minor=order.refunded_minor,
+        currency=order.currency,
+    )
     return order
 
 

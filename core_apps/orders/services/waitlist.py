@@ -39,6 +39,7 @@ from core_apps.ticketing.services import (
     quotas_release,
     quotas_reserve,
 )
+from pista.domain_events import domain_event_emit
 from pista.errors import Conflict, PermissionDenied
 from tenants.current import community_current
 
@@ -65,6 +66,9 @@ def waitlist_join(
         registration=Registration(product, attendee, couple=bool(partner_email))
     )
     entry.save()
+    domain_event_emit(
+        "registration.waitlisted", product=product.pk, waitlist_entry=entry.pk, role=entry.role
+    )
     return entry
 
 
@@ -104,6 +108,9 @@ def waitlist_offer_next(*, product_id: int) -> list[WaitlistEntry]:
                 )
                 if not updated:
                     raise Conflict("taken meanwhile")
+                domain_event_emit(
+                    "registration.admitted", product=product.pk, waitlist_entry=entry.pk
+                )
         except (SoldOut, RoleImbalance, Conflict):
             skipped_roles.add(key)
             continue

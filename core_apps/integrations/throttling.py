@@ -1,0 +1,138 @@
+"""API rate limits: per API key, per client address, and a tighter one on the
+public endpoints anyone can write to (checkout, waiting list, reports).
+
+Each limit counts hits in fixed windows in the ``ratelimit`` cache (Redis in
+production; keys carry the community's schema through the cache's key
+function). Over the limit, DRF answers ``429`` with ``Retry-After`` (seconds
+to the window's end) and ``{"code": "throttled"}``. With Redis unreachable a
+limit cannot count: reads, key-authenticated calls and checkout go through
+(refusing them would take sales and pages down with Redis); anonymous
+waiting-list sign-ups and reports are refused (what spam would hammer), as
+``pista.ratelimit`` decides for its own limits.
+
+Rates (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, ``N/second|minute|hour|day``):
+``api_key``, ``address`` and ``public_write``. The client address honours
+``PISTA_TRUSTED_PROXY_COUNT`` (:func:`pista.ratelimit.client_ip`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import caches
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from core_apps.integrations.models import ApiKey
+from pista.ratelimit import client_ip
+
+logger = logging.getLogger(__name__)
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Public endpoints anyone may write to, by URL name.
+PUBLIC_WRITE_ENDPOINTS = frozenset({"checkout", "waitlist-join", "reports"})
+# Public writes that go through while the limit cannot count (Redis down).
+PUBLIC_WRITE_FAIL_OPEN = frozenset({"checkout"})
+# Routes that are not counted per address: Stripe's signed webhook calls.
+ADDRESS_EXEMPT = frozenset({"stripe-webhook"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"100/minute"`` → (100, 60)."""
+    count, _sep, period = rate.partition("/")
+    return int(count), _PERIODS[period.strip()[0]]
+
+
+def _url_name(request: Request) -> str:
+    match = getattr(request._request, "resolver_match", None)
+    return (match.url_name or "") if match is not None else ""
+
+
+class _WindowThrottle(BaseThrottle):
+    """A fixed-window counter: ``scope`` names the rate, ``ident`` the caller."""
+
+    scope = ""
+
+    def __init__(self) -> None:
+        self.wait_seconds: float | None = None
+
+    def ident(self, request: Request, view: Any) -> str | None:
+        raise NotImplementedError
+
+    def fail_open(self, request: Request) -> bool:
+        return True
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        ident = self.ident(request, view)
+        if ident is None:
+            return True
+        limit, period = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES[self.scope]))
+        now = time.time()
+        window = int(now // period)
+        key = f"throttle:{self.scope}:{ident}:{window}"
+        cache = caches["ratelimit"]
+        try:
+            if cache.add(key, 1, period + 1):
+                hits = 1
+            else:
+                try:
+                    hits = cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, period + 1)
+                    hits = 1
+        except Exception:
+            allowed = self.fail_open(request)
+            logger.warning(
+                "API throttle %s: cache unavailable, failing %s",
+                self.scope,
+                "open" if allowed else "closed",
+                exc_info=True,
+            )
+            if not allowed:
+                self.wait_seconds = 60.0
+            return allowed
+        if hits <= limit:
+            return True
+        self.wait_seconds = max(1.0, (window + 1) * period - now)
+        return False
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+class ApiKeyThrottle(_WindowThrottle):
+    """Requests per API key."""
+
+    scope = "api_key"
+
+    def ident(self, request: Request, view: Any) -> str | None:
+        return f"key{request.auth.pk}" if isinstance(request.auth, ApiKey) else None
+
+
+class AddressThrottle(_WindowThrottle):
+    """Requests per client address, for callers without an API key."""
+
+    scope = "address"
+
+    def ident(self, request: Request, view: Any) -> str | None:
+        if isinstance(request.auth, ApiKey) or _url_name(request) in ADDRESS_EXEMPT:
+            return None
+        return client_ip(request._request)
+
+
+class PublicWriteThrottle(_WindowThrottle):
+    """Writes to checkout, the waiting list and reports, per client address."""
+
+    scope = "public_write"
+
+    def ident(self, request: Request, view: Any) -> str | None:
+        if request.method in SAFE_METHODS or _url_name(request) not in PUBLIC_WRITE_ENDPOINTS:
+            return None
+        return f"{_url_name(request)}:{client_ip(request._request)}"
+
+    def fail_open(self, request: Request) -> bool:
+        return isinstance(request.auth, ApiKey) or _url_name(request) in PUBLIC_WRITE_FAIL_OPEN
