@@ -28,6 +28,7 @@ from core_apps.accounts.services import user_roles
 from core_apps.integrations import scopes as api_scopes
 from core_apps.integrations.models import ApiKey
 from core_apps.privacy.services.audit import audit_record
+from pista.billing_hooks import FEATURE_API_ACCESS, plan_feature_require
 from pista.errors import ApplicationError, NotFound, PermissionDenied
 
 KEY_START = "pista_"
@@ -86,8 +87,10 @@ def api_key_create(
 ) -> NewApiKey:
     """Create a key acting as ``actor`` with ``scopes``; the returned ``key``
     is the only copy of the secret. Raises PermissionDenied (not an owner or
-    admin) and ApiKeyInvalidInput (empty name, unknown scopes, bad expiry)."""
+    admin), PlanLimitReached (the plan has no API access) and ApiKeyInvalidInput
+    (empty name, unknown scopes, bad expiry)."""
     api_keys_manage_check(actor=actor)
+    plan_feature_require(FEATURE_API_ACCESS)
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX_LENGTH:
         raise ApiKeyInvalidInput(_("Give the key a name of 1 to 100 characters."))

@@ -96,6 +96,9 @@ _AREA_NAMES: dict[str, tuple[str, ...]] = {
 }
 # Booking flows name their routes <prefix>, <one> and <one>-<action>.
 _AREA_PREFIXES: tuple[tuple[str, str], ...] = (
+    # Check-in lists and their scans (scanner apps): the orders area.
+    ("checkin-list", "orders"),
+    ("checkin-undo", "orders"),
     ("artist-booking", "bookings"),
     ("space-booking", "bookings"),
 )

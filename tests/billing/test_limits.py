@@ -102,6 +102,22 @@ def test_the_partner_finder_is_a_plan_feature(a_on_free, plans, community_a):
         assert refused.value.code == "plan_feature_missing"
 
 
+def test_api_keys_are_a_plan_feature(a_on_free, plans, community_a):
+    from core_apps.accounts.roles import Role
+    from core_apps.integrations.apikeys import api_key_create
+    from tests.core_apps.venues.factories import user_with_role
+
+    with schema_context(community_a.schema_name):
+        owner = user_with_role(Role.OWNER)
+        with pytest.raises(PlanLimitReached) as refused:
+            api_key_create(actor=owner, name="Studio app", scopes="events:read")
+        assert refused.value.code == "plan_feature_missing"
+    plan_assign(community=community_a, plan=plans["business"])
+    with schema_context(community_a.schema_name):
+        created = api_key_create(actor=owner, name="Studio app", scopes="events:read")
+        assert created.key.startswith("pista_")
+
+
 def test_members_stop_at_the_plan(a_on_free, community_a):
     from core_apps.accounts.services import member_join_check
 
