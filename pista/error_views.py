@@ -16,7 +16,7 @@ from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from django.contrib import messages
-from django.db import DatabaseError, InterfaceError
+from django.db import DatabaseError, DataError, InterfaceError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -69,6 +69,14 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
+    if isinstance(exc, DataError):
+        # A number out of range or a text too long for its column that got
+        # past validation: the request's fault, answered 400, never 5xx.
+        return bad_request_response(
+            request,
+            code="invalid_value",
+            detail=gettext("A value is out of range or too long."),
+        )
     if isinstance(exc, DatabaseError | InterfaceError):
         if _wants_json(request):
             return JsonResponse(

@@ -77,11 +77,18 @@ class ProductSerializer(serializers.ModelSerializer):
         }
 
 
+# Bounds of the amounts and counts a catalogue takes (PostgreSQL ``integer``).
+PRICE_MINOR_MAX = 100_000_000
+COUNT_MAX = 1_000_000
+
+
 class PriceTierWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    price_minor = serializers.IntegerField()
+    price_minor = serializers.IntegerField(min_value=0, max_value=PRICE_MINOR_MAX)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
-    first_n = serializers.IntegerField(required=False, allow_null=True)
+    first_n = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=COUNT_MAX
+    )
 
 
 class AttendeeQuestionWriteSerializer(serializers.Serializer):
@@ -108,21 +115,25 @@ class ProductWriteSerializer(serializers.Serializer):
     quotas = serializers.PrimaryKeyRelatedField(
         queryset=Quota.objects.all(), many=True, required=False
     )
-    price_minor = serializers.IntegerField()
+    price_minor = serializers.IntegerField(min_value=0, max_value=PRICE_MINOR_MAX)
     currency = serializers.CharField(max_length=3, required=False)
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
     sale_starts_at = serializers.DateTimeField(required=False, allow_null=True)
     sale_ends_at = serializers.DateTimeField(required=False, allow_null=True)
-    min_per_order = serializers.IntegerField(required=False)
-    max_per_order = serializers.IntegerField(required=False)
+    min_per_order = serializers.IntegerField(required=False, min_value=0, max_value=COUNT_MAX)
+    max_per_order = serializers.IntegerField(required=False, min_value=0, max_value=COUNT_MAX)
     is_hidden = serializers.BooleanField(required=False)
     unlock_code = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    checkins = serializers.IntegerField(required=False, allow_null=True)
-    valid_days = serializers.IntegerField(required=False, allow_null=True)
+    checkins = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=COUNT_MAX
+    )
+    valid_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=COUNT_MAX
+    )
     period = serializers.ChoiceField(
         choices=Product.Period.choices, required=False, allow_blank=True
     )
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=COUNT_MAX)
     tiers = PriceTierWriteSerializer(many=True, required=False)
     questions = AttendeeQuestionWriteSerializer(many=True, required=False)
 

@@ -27,11 +27,13 @@ class DemoCommunity:
     language: str
     currency: str
     time_zone: str
+    # Languages offered besides the default (visitors choose, or their browser).
+    languages: tuple[str, ...] = ()
 
 
 DEMO_COMMUNITIES = [
     DemoCommunity("salsa", "Salsa Sabor Berlin", "festival", "en", "EUR", "Europe/Berlin"),
-    DemoCommunity("tango", "Tango del Barrio", "salon", "es", "EUR", "Europe/Madrid"),
+    DemoCommunity("tango", "Tango del Barrio", "salon", "es", "EUR", "Europe/Madrid", ("en",)),
     DemoCommunity("swing", "Swing Out London", "studio", "en", "GBP", "Europe/London"),
 ]
 
@@ -57,6 +59,9 @@ def demo_seed() -> Iterator[str]:
                 currency=demo.currency,
                 time_zone=demo.time_zone,
             ).community
+        if list(demo.languages) != community.languages:
+            community.languages = list(demo.languages)
+            community.save(update_fields=["languages"])
         # Demo data is seeded without limits (on the largest plan), then the
         # community shows its demo plan, usage over a limit included.
         largest = plan_get(slug="business", offered_only=False)

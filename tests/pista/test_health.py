@@ -150,3 +150,17 @@ def test_readyz_is_cached_for_a_moment(platform_client, db, django_assert_num_qu
     platform_client.get("/readyz")
     with django_assert_num_queries(0):
         assert platform_client.get("/readyz").status_code == 200
+
+
+def test_a_value_the_database_refuses_is_a_400_never_a_5xx(rf):
+    from django.db import DataError
+
+    from pista.error_views import server_error
+
+    request = rf.get("/api/v1/anything/", HTTP_ACCEPT="application/json")
+    try:
+        raise DataError("integer out of range")
+    except DataError:
+        response = server_error(request)
+    assert response.status_code == 400
+    assert json.loads(response.content)["code"] == "invalid_value"

@@ -64,6 +64,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("", "conversation_id"): "conversation",
     ("", "report_id"): "report",
     ("api/v1/groups/", "slug"): "group_slug",
+    ("community/groups/", "slug"): "group_slug",
     # events and the catalogue
     ("api/v1/events/", "pk"): "event",
     ("events/manage/", "pk"): "event",
@@ -236,7 +237,7 @@ REGEX_ROUTES: dict[str, str] = {
     r"^((?:[\w\-]+/)*)$": "{page_slug}/",
     r"admin/(?P<url>.*)$": "admin/no-such-admin-view/",
     (
-        r"admin/^(?P<app_label>tenants|auth|accounts|account|mfa|usersessions|axes|privacy)/$"
+        r"admin/^(?P<app_label>tenants|billing|auth|accounts|account|mfa|usersessions|axes|privacy)/$"
     ): "admin/tenants/",
 }
 

@@ -138,6 +138,7 @@ def test_every_email_template_renders_as_html_with_a_link_and_no_escaped_markup(
         "amount": "12.50",
         "action": "accepted",
         "time_zone": "Europe/Berlin",
+        "zone": "Europe/Berlin",
         "base_url": base_url,
         "email": "dancer@example.org",
         "code": "123456",

@@ -49,6 +49,8 @@ def _pages(order):
 def test_every_page_with_prices_formats_them_per_locale(
     client_a, community_a, paid_order, language, expected
 ):
+    community_a.languages = ["de"]  # A offers German besides its English default
+    community_a.save(update_fields=["languages"])
     login(client_a, community_a, organizer_create())
     for path in _pages(paid_order):
         response = client_a.get(path, HTTP_ACCEPT_LANGUAGE=language)

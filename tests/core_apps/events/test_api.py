@@ -206,6 +206,8 @@ def test_a_tier_below_zero_is_a_400_on_tiers(organizer_a, client_a):
     ("payload", "field"),
     [
         ({"price_minor": -1}, "price_minor"),
+        ({"price_minor": 25_409_982_828_720}, "price_minor"),  # beyond any column
+        ({"checkins": 2**40}, "checkins"),
         ({"currency": "USD"}, "currency"),
         ({"min_per_order": 4, "max_per_order": 2}, "max_per_order"),
         ({"tax_rate": "120"}, "tax_rate"),
