@@ -77,15 +77,6 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("tickets/manage/products/", "action"): "product_action",
     ("api/v1/quotas/", "pk"): "quota",
     ("tickets/manage/quotas/", "pk"): "quota",
-    # the back office (/manage/)
-    ("manage/events/", "pk"): "event",
-    ("manage/events/", "action"): "event_action",
-    ("manage/events/dates/", "pk"): "event_date",
-    ("manage/catalogue/products/", "pk"): "product",
-    ("manage/catalogue/products/", "action"): "product_action",
-    ("manage/catalogue/quotas/", "pk"): "quota",
-    ("manage/orders/", "action"): "order_action",
-    ("manage/venues/", "pk"): "venue",
     ("", "product_id"): "product",
     # orders, tickets, invoices, waitlist
     ("", "code"): "order_code",
@@ -620,7 +611,6 @@ def world_of_b(community: Community) -> World:
             "event_action": "publish",
             "product": product.pk,
             "product_action": "publish",
-            "order_action": "cancel",
             "export_format": "csv",
             "quota": quota.pk,
             "price_tier": tier.pk,
