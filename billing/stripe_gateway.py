@@ -13,6 +13,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from pista.errors import ApplicationError
 
@@ -22,6 +23,13 @@ class StripeUnavailable(ApplicationError):
     status_code = 503
 
 
+class StripeNotConfigured(ApplicationError):
+    """The platform runs without Stripe keys: nothing can be paid or paid out."""
+
+    default_code = "stripe_not_configured"
+    status_code = 409
+
+
 class WebhookInvalid(ApplicationError):
     default_code = "webhook_invalid"
     status_code = 400
@@ -29,7 +37,9 @@ class WebhookInvalid(ApplicationError):
 
 def _client() -> stripe.StripeClient:
     if not settings.STRIPE_API_KEY:
-        raise StripeUnavailable("Stripe isn't configured on this platform.")
+        raise StripeNotConfigured(
+            _("Card payments and payouts aren't set up on this platform yet: ask its operators.")
+        )
     base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_API_KEY, base_addresses={"api": base}, max_network_retries=2

@@ -234,3 +234,16 @@ def test_the_plan_page_shows_usage_with_labels_and_a_downgrade_blocker(
     response = client_a.post("/settings/plan/change/", {"plan": "free"}, follow=True)
     assert "remove 1 first" in response.content.decode()
     assert Subscription.objects.get(community=community_a).plan.slug == "pro"
+
+
+def test_payouts_without_stripe_on_the_platform_say_so_and_create_nothing(
+    a_on_free, community_a, client_a, settings
+):
+    from billing.models import ConnectedAccount
+
+    settings.STRIPE_API_KEY = ""
+    login(client_a, community_a, email="owner@alpha.example")
+    response = client_a.post("/settings/plan/payouts/")
+    assert response.status_code == 409
+    assert "aren&#x27;t set up on this platform" in response.content.decode()
+    assert not ConnectedAccount.objects.filter(community=community_a).exists()
