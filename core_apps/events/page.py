@@ -89,23 +89,30 @@ def venue_of(event: Event) -> dict[str, Any] | None:
 
 def ticket_rows(*, products: list[Product]) -> list[dict[str, Any]]:
     """Each product with its current price and availability, and which buttons
-    it gets: register while on sale; a waitlist button per role that waitlists,
-    or for the whole product once it is sold out."""
+    it gets: register while on sale; a waitlist button per role that waitlists
+    (every role once a role-balanced product is sold out), or one for the whole
+    product once it is sold out."""
     rows = []
     for product in products:
         availability = product_availability(product=product)
         sold_out = availability.left == 0
+        published = product.status == Product.Status.PUBLISHED
         waitlist_roles = [
             role for role, status in availability.roles.items() if status != "available"
+        ]
+        role_rows = [
+            {"role": role, "status": status, "left": availability.role_left.get(role)}
+            for role, status in availability.roles.items()
         ]
         rows.append(
             {
                 "product": product,
                 "price": product_price_current(product=product),
                 "availability": availability,
+                "role_rows": role_rows,
                 "sold_out": sold_out,
-                "waitlist_roles": [] if sold_out else waitlist_roles,
-                "waitlist": sold_out and product.status == Product.Status.PUBLISHED,
+                "waitlist_roles": waitlist_roles if published else [],
+                "waitlist": sold_out and published and not availability.roles,
             }
         )
     return rows

@@ -169,12 +169,15 @@ class Availability:
 
     ``left`` is the smallest room among its quotas (None: no quota). ``roles``
     maps each role to "available", "waitlist" or "sold out" when one of its
-    quotas balances roles; empty otherwise.
+    quotas balances roles; empty otherwise. ``role_left`` says how many dancers
+    of each role could register now, one after the other, before the balance
+    or the size stops them (what "follows: 6 left" shows).
     """
 
     on_sale: bool
     left: int | None
     roles: dict[str, str] = field(default_factory=dict)
+    role_left: dict[str, int] = field(default_factory=dict)
 
 
 def _roles_status(quotas: Iterable[Quota], left: int | None) -> dict[str, str]:
@@ -196,6 +199,36 @@ def _roles_status(quotas: Iterable[Quota], left: int | None) -> dict[str, str]:
     return statuses
 
 
+# Beyond this many places a role's count is not shown ("available" says enough).
+ROLE_LEFT_SHOWN_MAX = 50
+
+
+def _role_room(*, quota: Quota, role: DanceRole, left: int | None) -> int:
+    """How many single dancers of ``role`` the quota admits in a row right now."""
+    rules = quota_rules(quota=quota)
+    leads, follows = quota.sold_lead, quota.sold_follow
+    ceiling = ROLE_LEFT_SHOWN_MAX if left is None else min(left, ROLE_LEFT_SHOWN_MAX)
+    admitted = 0
+    while admitted < ceiling:
+        decision = balance_decide(rules=rules, leads=leads, follows=follows, role=role)
+        if not decision.admitted:
+            break
+        leads, follows = leads + decision.leads, follows + decision.follows
+        admitted += 1
+    return admitted
+
+
+def _roles_left(quotas: Iterable[Quota], left: int | None) -> dict[str, int]:
+    room: dict[str, int] = {}
+    for quota in quotas:
+        if quota.role_mode == RoleMode.OFF:
+            continue
+        for role in (DanceRole.LEAD, DanceRole.FOLLOW):
+            places = _role_room(quota=quota, role=role, left=left)
+            room[str(role)] = min(places, room.get(str(role), places))
+    return room
+
+
 def product_availability(*, product: Product, now: datetime | None = None) -> Availability:
     """Whether a product is on sale now and what is left, per role too.
 
@@ -210,7 +243,12 @@ def product_availability(*, product: Product, now: datetime | None = None) -> Av
         and (product.sale_ends_at is None or now < product.sale_ends_at)
         and left != 0
     )
-    return Availability(on_sale=on_sale, left=left, roles=_roles_status(quotas, left))
+    return Availability(
+        on_sale=on_sale,
+        left=left,
+        roles=_roles_status(quotas, left),
+        role_left=_roles_left(quotas, left),
+    )
 
 
 def quotas_for_staff() -> QuerySet[Quota]:

@@ -74,6 +74,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "on_sale": availability.on_sale,
             "left": availability.left,
             "roles": availability.roles,
+            "role_left": availability.role_left,
         }
 
 

@@ -71,6 +71,8 @@ def test_the_detail_shows_dates_products_and_what_is_left_per_role(in_a, client_
     assert product["price"] == {"minor": 1200, "currency": "EUR", "tier": None}
     assert product["availability"]["left"] == 9
     assert product["availability"]["roles"] == {"lead": "available", "follow": "waitlist"}
+    # A leader evens the count, a second one is within a difference of one.
+    assert product["availability"]["role_left"] == {"lead": 2, "follow": 0}
 
 
 def test_hidden_products_appear_only_with_their_code(in_a, client_a):

@@ -116,3 +116,64 @@ def test_the_event_page_never_shows_another_communitys_artists(in_a, client_a, c
         EventFactory(title="Mix", slug="mix-night", teacher_ids=[beta_artist.pk])
     html = client_a.get("/events/mix-night/").content.decode()
     assert "Beta Star" not in html
+
+
+def _balanced_class(size: int) -> Product:
+    from core_apps.ticketing.models import RoleMode
+
+    event = EventFactory(title="Tango class", slug="tango-class")
+    quota = quota_create(
+        actor=None,
+        name="Class",
+        size=size,
+        event=event,
+        role_mode=RoleMode.LEAD_FOLLOW,
+        max_difference=2,
+    )
+    return product_create(
+        actor=None,
+        name="Drop-in",
+        price_minor=1500,
+        event=event,
+        quotas=[quota],
+        status=Product.Status.PUBLISHED,
+    )
+
+
+def test_each_role_says_how_many_places_it_has_left(in_a, client_a):
+    from core_apps.ticketing.services import quotas_reserve
+
+    product = _balanced_class(size=20)
+    quota = product.quotas.get()
+    quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="follow")
+    for _ in range(3):
+        quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="lead")
+    # 3 leads, 1 follow: leaders are at the difference of two; followers may
+    # come until they lead by two (3 + 2 = 5 follows, so 4 more).
+    soup = BeautifulSoup(client_a.get("/events/tango-class/").content, "html.parser")
+    roles = [li.get_text(" ", strip=True) for li in soup.select(".tickets .roles li")]
+    assert roles == ["Leaders: waitlist", "Followers: 4 places left"]
+    [button] = soup.select(".tickets .tickets__actions a.button--quiet")
+    assert button["href"] == f"/orders/checkout/{product.pk}/?role=lead&waitlist=1"
+
+
+def test_a_sold_out_balanced_class_offers_a_waitlist_per_role(in_a, client_a):
+    from core_apps.ticketing.services import quotas_reserve
+
+    product = _balanced_class(size=2)
+    quota = product.quotas.get()
+    quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="lead")
+    quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="follow")
+    soup = BeautifulSoup(client_a.get("/events/tango-class/").content, "html.parser")
+    assert "Sold out" in soup.select_one(".tickets").get_text()
+    links = [a["href"] for a in soup.select(".tickets .tickets__actions a")]
+    assert links == [
+        f"/orders/checkout/{product.pk}/?role=lead&waitlist=1",
+        f"/orders/checkout/{product.pk}/?role=follow&waitlist=1",
+    ]
+    checkout = BeautifulSoup(client_a.get(links[1]).content, "html.parser")
+    assert checkout.find("input", {"name": "join_waitlist"}).has_attr("checked")
+    follow = checkout.find("input", {"name": "role", "value": "follow"}) or checkout.find(
+        "option", {"value": "follow"}
+    )
+    assert follow.has_attr("checked") or follow.has_attr("selected")
