@@ -197,3 +197,65 @@ def test_a_member_reaches_every_page_by_clicking_and_each_passes_axe(slug, viewp
     finally:
         context.close()
     assert walk.violations == []
+
+
+ORGANIZER_SLUG = "salsa"
+# The back office's own menu, in its order.
+BACK_OFFICE_MENU = [
+    "Dashboard",
+    "Events",
+    "Tickets & quotas",
+    "Orders",
+    "Promo codes",
+    "Waitlists",
+    "Check-in",
+    "Payment settings",
+    "Venues",
+    "Artists",
+]
+
+
+def _back_office(walk: Walk, label: str) -> None:
+    nav = walk.page.get_by_role("navigation", name="Back office")
+    nav.get_by_role("link", name=label, exact=True).click()
+    walk.page.wait_for_load_state()
+
+
+def test_an_organizer_reaches_every_back_office_page_and_each_passes_axe(port, browser):
+    # The demo owner has an authenticator app with the demo secret.
+    from core_apps.accounts.demo import DEMO_TOTP_SECRET
+    from tenants.demo import DEMO_PASSWORD, demo_owner_email
+    from tests.conftest import totp_code
+
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], bypass_csp=True)
+    page = context.new_page()
+    walk = Walk(page, f"manage-{ORGANIZER_SLUG}")
+    try:
+        page.goto(f"http://{ORGANIZER_SLUG}.localhost:{port}/manage/")
+        page.fill("input[name=login]", demo_owner_email(ORGANIZER_SLUG))
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_load_state()
+        page.fill("#id_code", totp_code(DEMO_TOTP_SECRET))
+        page.press("#id_code", "Enter")
+        page.wait_for_load_state()
+        assert "/manage/" in page.url, page.url
+
+        for viewport in ("desktop", "phone"):
+            page.set_viewport_size(VIEWPORTS[viewport])
+            for label in BACK_OFFICE_MENU:
+                _back_office(walk, label)
+                assert "/manage/" in page.url, (label, page.url)
+                walk.audit(f"{viewport}-{label.lower().replace(' & ', '-').replace(' ', '-')}")
+            # The pages one click further: an order, a scanner, a new promo code.
+            _back_office(walk, "Orders")
+            page.locator("main table a[href*='/manage/orders/']").first.click()
+            page.wait_for_load_state()
+            walk.audit(f"{viewport}-order-detail")
+            _back_office(walk, "Check-in")
+            page.get_by_role("link", name="Open scanner").first.click()
+            page.wait_for_load_state()
+            walk.audit(f"{viewport}-scanner")
+    finally:
+        context.close()
+    assert walk.violations == []
