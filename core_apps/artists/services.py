@@ -560,9 +560,10 @@ def artist_booking_contract(*, actor: User, booking: ArtistBooking) -> bytes:
     """The contract PDF of a confirmed booking, for its two sides and staff.
     Raises NotFound, InvalidTransition."""
     from core_apps.artists.contracts import contract_pdf
+    from tenants.current import community_current
 
     if not _is_artist_staff(actor):
         _side_of(booking=booking, user=actor)
     if booking.status != Status.CONFIRMED or not booking.contract_terms:
         raise InvalidTransition("Only a confirmed booking has a contract.")
-    return contract_pdf(booking.contract_terms)
+    return contract_pdf(booking.contract_terms, language=community_current().language)

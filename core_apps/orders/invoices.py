@@ -1,83 +1,111 @@
-"""Invoice and credit-note PDFs (fpdf2: pure Python, no system libraries)."""
+"""Invoice and credit-note PDFs (fpdf2 with an embedded Unicode font, so every
+name prints as written), in the order's language (else the community's), money
+and dates per that locale, dates in the community's zone."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.enums import Align
 
 from core_apps.orders.models import Invoice, Order, PaymentSettings
 from core_apps.orders.selectors import bank_transfer_details
+from pista.formats import date_format, locale_current, money_format
+from pista.pdf import FONT_FAMILY, pdf_bytes, pdf_document
 from tenants.current import community_current
 
-
-def _text(value: str) -> str:
-    # The PDF core fonts cover Latin-1; anything else is replaced, never an error.
-    return value.encode("latin-1", "replace").decode("latin-1")
-
-
-def _money(minor: int, currency: str) -> str:
-    return f"{currency} {Decimal(minor) / 100:.2f}"
+# Item, VAT rate, VAT, total (mm; an A4 page leaves 190 between the margins).
+COLUMNS = (95, 25, 35, 35)
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:
     """The PDF of an invoice or credit note, with the community's legal details
     and VAT per line."""
     community = community_current()
+    with translation.override(invoice.order.language or community.language):
+        return pdf_bytes(_invoice_document(invoice, zone=community.time_zone))
+
+
+def _invoice_document(invoice: Invoice, *, zone: str) -> FPDF:
+    community = community_current()
     legal = PaymentSettings.objects.first()
     order = invoice.order
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    title = "Credit note" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "Invoice"
-    pdf.cell(0, 10, _text(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    seller = [legal.legal_name if legal and legal.legal_name else community.name]
+    credit = invoice.kind == Invoice.Kind.CREDIT_NOTE
+    pdf = pdf_document()
+
+    def line(text: str) -> None:
+        pdf.cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+    def total(label: str, minor: int) -> None:
+        pdf.cell(sum(COLUMNS[:-1]), 6, label)
+        pdf.cell(COLUMNS[-1], 6, _money(minor, invoice), align=Align.R, new_x="LMARGIN")
+        pdf.ln(6)
+
+    title = _("Credit note %(number)s") if credit else _("Invoice %(number)s")
+    pdf.set_font(FONT_FAMILY, "B", 16)
+    pdf.cell(0, 10, title % {"number": invoice.number}, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, size=10)
+    line(legal.legal_name if legal and legal.legal_name else community.name)
     if legal and legal.legal_address:
-        seller += legal.legal_address.splitlines()
+        for address_line in legal.legal_address.splitlines():
+            line(address_line)
     if legal and legal.vat_id:
-        seller.append(f"VAT ID {legal.vat_id}")
-    for line in seller:
-        pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
+        line(_("VAT ID %(vat_id)s") % {"vat_id": legal.vat_id})
     pdf.ln(4)
-    pdf.cell(0, 5, _text(f"Date: {invoice.created:%Y-%m-%d}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _text(f"Order: {order.code}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _text(f"Customer: {order.name} <{order.email}>"), new_x="LMARGIN", new_y="NEXT")
+    line(_("Date: %(date)s") % {"date": date_format(invoice.created, zone)})
+    line(_("Order: %(code)s") % {"code": order.code})
+    line(_("Customer: %(name)s <%(email)s>") % {"name": order.name, "email": order.email})
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 10)
-    for text, width in (("Item", 100), ("VAT %", 25), ("VAT", 30), ("Total", 35)):
-        pdf.cell(width, 6, text, border=1)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=10)
-    sign = -1 if invoice.kind == Invoice.Kind.CREDIT_NOTE else 1
-    for line in invoice.lines if sign > 0 else []:
-        pdf.cell(100, 6, _text(str(line["description"]))[:60], border=1)
-        pdf.cell(25, 6, str(line["tax_rate"]), border=1)
-        pdf.cell(30, 6, _money(int(line["tax_minor"]), invoice.currency), border=1)
-        pdf.cell(35, 6, _money(int(line["price_minor"]), invoice.currency), border=1)
-        pdf.ln()
-    if sign < 0:
-        pdf.cell(190, 6, _text(f"Refund for order {order.code}"), border=1)
-        pdf.ln()
+
+    with pdf.table(
+        col_widths=COLUMNS,
+        width=sum(COLUMNS),
+        text_align=(Align.L, Align.R, Align.R, Align.R),
+        line_height=6,
+        first_row_as_headings=True,
+    ) as table:
+        table.row([_("Item"), _("VAT rate"), _("VAT"), _("Total")])
+        if credit:
+            table.row([_("Refund for order %(code)s") % {"code": order.code}, "", "", ""])
+        else:
+            for item in invoice.lines:
+                table.row(
+                    [
+                        str(item["description"]),
+                        _percent(str(item["tax_rate"])),
+                        _money(int(item["tax_minor"]), invoice),
+                        _money(int(item["price_minor"]), invoice),
+                    ]
+                )
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(155, 6, "Total (VAT included)")
-    pdf.cell(35, 6, _money(invoice.total_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(155, 6, "of which VAT")
-    pdf.cell(35, 6, _money(invoice.tax_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "B", 10)
+    total(_("Total (VAT included)"), invoice.total_minor)
+    pdf.set_font(FONT_FAMILY, size=10)
+    total(_("of which VAT"), invoice.tax_minor)
+
     bank = bank_transfer_details()
-    if bank and sign > 0 and order.provider == Order.Provider.MANUAL:
+    if bank and not credit and order.provider == Order.Provider.MANUAL:
         # Where a bank-transfer buyer pays (the order page and reminder say it too).
         pdf.ln(4)
-        lines = [
-            "Payment by bank transfer to:",
-            f"Account holder: {bank['holder']}",
-            f"IBAN: {bank['iban']}",
-            *([f"BIC: {bank['bic']}"] if bank["bic"] else []),
-            *([f"Bank: {bank['bank']}"] if bank["bank"] else []),
-            f"Reference: {order.payment_reference or order.code}",
-        ]
-        for line in lines:
-            pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        line(_("Payment by bank transfer to:"))
+        line(_("Account holder: %(holder)s") % {"holder": bank["holder"]})
+        line(_("IBAN: %(iban)s") % {"iban": bank["iban"]})
+        if bank["bic"]:
+            line(_("BIC: %(bic)s") % {"bic": bank["bic"]})
+        if bank["bank"]:
+            line(_("Bank: %(bank)s") % {"bank": bank["bank"]})
+        line(_("Reference: %(reference)s") % {"reference": order.payment_reference or order.code})
+    return pdf
+
+
+def _money(minor: int, invoice: Invoice) -> str:
+    return money_format(minor, invoice.currency)
+
+
+def _percent(rate: str) -> str:
+    """A VAT rate as stored (``"7.50"``) the locale's way: ``7.5%``, ``7,5 %``."""
+    return format_percent(Decimal(rate) / 100, locale=locale_current(), decimal_quantization=False)

@@ -34,7 +34,7 @@ def test_a_contract_keeps_polish_czech_greek_and_turkish_names():
         "accommodation_terms": "",
         "confirmed_at": "2026-06-01",
     }
-    text = pdf_text(contract_pdf(terms))
+    text = pdf_text(contract_pdf(terms, language="en"))
     for value in (
         "Łukasz Dvořák — Σ",
         "Şükrü Ağaoğlu",
