@@ -75,8 +75,7 @@ def test_every_shipped_font_file_is_declared_and_licensed():
 
 
 def test_the_subset_files_hold_the_glyphs_their_faces_declare():
-    # Reading woff2 takes brotli, which fontTools leaves optional.
-    pytest.importorskip("brotli")
+    # Reading woff2 takes brotli (a runtime dependency, through whitenoise[brotli]).
     from fontTools.ttLib import TTFont
 
     for family, sample in [(font.family, LATIN_EXT_SAMPLE) for font in FONTS.values()] + [
