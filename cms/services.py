@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page, Site
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
 def home_sections_starter(*, community: Community) -> list[tuple[str, dict[str, Any]]]:
     """A new community's starting home page: a welcome with a call to action,
     then live lists (events, classes this week, artists, venues) and a way to
-    stay in touch. Every list says something sensible while it is empty, and
-    the owner rearranges or replaces the blocks in the page editor."""
+    stay in touch, written in the community's language. Every list says
+    something sensible while it is empty, and the owner rearranges or replaces
+    the blocks in the page editor."""
+    with translation.override(community.language or None):
+        return _home_sections(community)
+
+
+def _home_sections(community: Community) -> list[tuple[str, dict[str, Any]]]:
     return [
         (
             "hero",
@@ -71,9 +78,11 @@ def site_provision(*, community: Community, hostname: str) -> Site:
         root.add_child(instance=home)
         home.save_revision().publish()
     elif home.title != community.name or not home.sections:
+        # A home page titled otherwise is the template's (or a spare schema's)
+        # starter, never edited by this community: its words are rewritten in
+        # the community's language.
         home.title = community.name
-        if not home.sections:
-            home.sections = home_sections_starter(community=community)
+        home.sections = home_sections_starter(community=community)
         home.save_revision().publish()
     Site.objects.exclude(root_page=home).delete()
     site, _ = Site.objects.update_or_create(
