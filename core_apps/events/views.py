@@ -46,6 +46,7 @@ from core_apps.ticketing.selectors import (
     products_for_event,
 )
 from pista.errors import PermissionDenied
+from pista.formats import first_week_day
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
 
@@ -97,7 +98,9 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         by_day[event_date.starts_at.astimezone(zone).date()].append(event_date)
     weeks = [
         [(day, by_day.get(day, []), day.month == first.month) for day in week]
-        for week in calendar_module.Calendar().monthdatescalendar(first.year, first.month)
+        for week in calendar_module.Calendar(first_week_day()).monthdatescalendar(
+            first.year, first.month
+        )
     ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
