@@ -190,6 +190,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tenants.routing.context_processors.community",
+                "tenants.routing.language.language_switcher",
                 "csp.context_processors.nonce",
                 "themes.context_processors.theme",
             ],
