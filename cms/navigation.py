@@ -79,8 +79,10 @@ def menu_for_request(*, request: HttpRequest) -> Menu:
     main: list[MenuLink] = []
     for _, provider in _PROVIDERS["main"]:
         main.extend(provider(request))
+    # Titles in the visitor's language (``page.localized``); the address stays
+    # the page's own, where its translation is served (cms.wagtail_hooks).
     main.extend(
-        MenuLink(label=page.title, url=page.get_url(request) or "")
+        MenuLink(label=page.localized.title, url=page.get_url(request) or "")
         for page in menu_pages_for_request(request=request)
     )
     user = getattr(request, "user", None)
