@@ -23,7 +23,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from cms.selectors import menu_pages_for_request
+from cms.selectors import menu_pages_for_request, titles_localized
 
 Section = Literal["main", "member"]
 
@@ -79,9 +79,14 @@ def menu_for_request(*, request: HttpRequest) -> Menu:
     main: list[MenuLink] = []
     for _, provider in _PROVIDERS["main"]:
         main.extend(provider(request))
+    # Titles in the visitor's language (``page.localized``'s, in one query); the
+    # address stays the page's own, where its translation is served
+    # (cms.wagtail_hooks).
+    pages = menu_pages_for_request(request=request)
+    titles = titles_localized(pages)
     main.extend(
-        MenuLink(label=page.title, url=page.get_url(request) or "")
-        for page in menu_pages_for_request(request=request)
+        MenuLink(label=titles.get(page.pk, page.title), url=page.get_url(request) or "")
+        for page in pages
     )
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)

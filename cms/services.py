@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HONEYPOT_FIELD, HomePage
 from themes.mail import email_send
@@ -21,8 +23,14 @@ if TYPE_CHECKING:
 def home_sections_starter(*, community: Community) -> list[tuple[str, dict[str, Any]]]:
     """A new community's starting home page: a welcome with a call to action,
     then live lists (events, classes this week, artists, venues) and a way to
-    stay in touch. Every list says something sensible while it is empty, and
-    the owner rearranges or replaces the blocks in the page editor."""
+    stay in touch, written in the community's language. Every list says
+    something sensible while it is empty, and the owner rearranges or replaces
+    the blocks in the page editor."""
+    with translation.override(community.language or None):
+        return _home_sections(community)
+
+
+def _home_sections(community: Community) -> list[tuple[str, dict[str, Any]]]:
     return [
         (
             "hero",
@@ -71,9 +79,11 @@ def site_provision(*, community: Community, hostname: str) -> Site:
         root.add_child(instance=home)
         home.save_revision().publish()
     elif home.title != community.name or not home.sections:
+        # A home page titled otherwise is the template's (or a spare schema's)
+        # starter, never edited by this community: its words are rewritten in
+        # the community's language.
         home.title = community.name
-        if not home.sections:
-            home.sections = home_sections_starter(community=community)
+        home.sections = home_sections_starter(community=community)
         home.save_revision().publish()
     Site.objects.exclude(root_page=home).delete()
     site, _ = Site.objects.update_or_create(
@@ -141,3 +151,30 @@ def contact_notification_send(*, page: ContactPage, form: forms.Form) -> None:
 
 def _display(value: Any) -> str:
     return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+@transaction.atomic
+def locales_sync(*, languages: list[str], relabel: bool = False) -> list[Locale]:
+    """A Wagtail ``Locale`` for each of ``languages`` (the community's, its
+    default first) and for Wagtail's default language, in the current schema.
+    Locales are never deleted: their pages stay.
+
+    ``relabel`` (at provisioning, when the site's pages were written in the
+    community's language): the locale of the site's pages, if it is not one of
+    ``languages``, is renamed to the default language (the pages keep their
+    locale row)."""
+    default = languages[0]
+    existing = set(Locale.objects.values_list("language_code", flat=True))
+    if relabel and default not in existing:
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        locale = site.root_page.locale if site is not None else None
+        if locale is not None and locale.language_code not in languages:
+            existing.discard(locale.language_code)
+            locale.language_code = default
+            locale.save(update_fields=["language_code"])
+            existing.add(default)
+    wanted = list(dict.fromkeys([*languages, settings.LANGUAGE_CODE]))
+    Locale.objects.bulk_create(
+        [Locale(language_code=code) for code in wanted if code not in existing]
+    )
+    return list(Locale.objects.filter(language_code__in=wanted))

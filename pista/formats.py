@@ -157,6 +157,26 @@ def hours_format(
     return f"{hours} {local_start.tzname() or ''}".rstrip()
 
 
+def time_format(
+    value: datetime | None, zone: str | tzinfo | None, *, locale: str | None = None
+) -> str:
+    """The time of day of ``value`` in ``zone`` on the locale's clock (``20:00`` /
+    ``8:00 PM``), for calendars where the zone is named once."""
+    if value is None:
+        return "—"
+    tz = zone_get(zone)
+    return format_time(value.astimezone(tz), "short", tzinfo=tz, locale=locale or locale_current())
+
+
+def first_week_day(locale: str | None = None) -> int:
+    """The day a week starts on in the locale (0 Monday … 6 Sunday, like
+    ``calendar``): Monday in ``en``, ``es`` and ``de``, Sunday in ``en_US``."""
+    try:
+        return int(Locale.parse(locale or locale_current()).first_week_day)
+    except (UnknownLocaleError, ValueError):
+        return 0
+
+
 def locale_current_uses_12h(locale: str) -> bool:
     """Whether the locale writes times on a 12-hour clock (en_US: 8:00 PM)."""
     try:

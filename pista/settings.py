@@ -64,6 +64,9 @@ WAGTAIL_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    # Pages translated in the page editor (docs/translations.md).
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "django.contrib.sitemaps",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -190,6 +193,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tenants.routing.context_processors.community",
+                "tenants.routing.language.language_switcher",
                 "csp.context_processors.nonce",
                 "themes.context_processors.theme",
             ],
@@ -520,7 +524,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Communities that publish in two languages translate their pages: each
+# community's schema has a Locale per enabled language (cms.services.locales_sync)
+# and a page is served in the visitor's language at its usual address
+# (cms.wagtail_hooks). Languages are set in LANGUAGES below.
+WAGTAIL_I18N_ENABLED = True
 # Uploaded images: raster formats only (no SVG), checked by content, size-limited.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -594,6 +602,7 @@ SPECTACULAR_SETTINGS = {
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

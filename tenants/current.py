@@ -80,3 +80,27 @@ def base_host() -> str:
 def community_default_domain(slug: str) -> str:
     """The platform sub-domain a community gets at signup (``<slug>.<base>``)."""
     return f"{slug}.{base_host()}"
+
+
+def languages_supported() -> list[str]:
+    """The codes Pista is translated into (``settings.LANGUAGES``)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def languages_enabled(community: object | None) -> list[str]:
+    """The community's enabled languages, its default first; all on the platform host."""
+    supported = languages_supported()
+    if community is None or getattr(community, "schema_name", "") == get_public_schema_name():
+        return supported
+    # A default Pista doesn't support (or garbage) reads as Pista's default.
+    default = language_code(getattr(community, "language", ""))
+    default = default if default in supported else settings.LANGUAGE_CODE
+    chosen = [language_code(code) for code in getattr(community, "languages", None) or []]
+    enabled = [code for code in [default, *chosen] if code in supported]
+    return list(dict.fromkeys(enabled)) or [settings.LANGUAGE_CODE]
+
+
+def language_code(value: str) -> str:
+    """``es-AR`` / ``es_AR`` / ``ES`` → ``es``; anything that isn't a code → ``""``."""
+    base = str(value or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    return base if base.isalpha() and 2 <= len(base) <= 3 else ""

@@ -12,6 +12,7 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
@@ -24,7 +25,13 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from pista.tenancy import in_public_schema
-from tenants.current import community_current, community_url, site_url_current
+from tenants.current import (
+    community_current,
+    community_url,
+    language_code,
+    languages_enabled,
+    site_url_current,
+)
 from tenants.models import Community
 from themes.models import BrandingSettings
 from themes.registry import THEME_BY_NAME
@@ -85,6 +92,24 @@ def email_reply_to(branding: BrandingSettings | None) -> list[str]:
     return [address] if address else []
 
 
+def recipient_language(email: str, *, fallback: str = "") -> str:
+    """The language to write to ``email`` in: the stored ``language`` of the
+    member with that address, if the current community offers it; else
+    ``fallback`` if offered; else the community's default (in the public
+    schema: the active language). Must run in the recipient's schema."""
+    community = _email_community()
+    enabled = languages_enabled(community)
+    user = get_user_model().objects.filter(email__iexact=email.strip()).only("language").first()
+    candidates = [getattr(user, "language", ""), fallback]
+    if community is None:
+        candidates.append(get_language() or settings.LANGUAGE_CODE)
+    for candidate in candidates:
+        code = language_code(candidate)
+        if code in enabled:
+            return code
+    return enabled[0]
+
+
 def email_message_build(
     *,
     template_prefix: str,
@@ -141,7 +166,7 @@ def email_message_build(
         }
         text = render_to_string("themes/email/layout.txt", {**layout, "body": text_body})
         html = render_to_string("themes/email/layout.html", {**layout, "body_html": html_body})
-    all_headers = dict(headers or {})
+    all_headers = {"Content-Language": layout["LANGUAGE_CODE"], **(headers or {})}
     if unsubscribe_url:
         all_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -167,15 +192,18 @@ def community_email_build(
     unsubscribe_url: str = "",
 ) -> EmailMultiAlternatives:
     """An email from the current community to its members (see
-    email_message_build) in ``language``, else the community's language, with
+    email_message_build) in ``language``, else the single recipient's
+    (``recipient_language``), else the community's default language, with
     times shown in ``time_zone``, else the community's; ``community`` is in the
     context.
 
     Must run in a community's schema: raises Community.DoesNotExist in public.
     """
     community = community_current()
+    if not language:
+        language = recipient_language(to[0]) if len(to) == 1 else _default_language()
     with (
-        translation.override(language or community.language),
+        translation.override(language),
         timezone.override(time_zone or community.time_zone),
     ):
         return email_message_build(
@@ -187,9 +215,26 @@ def community_email_build(
 
 
 def email_send(
-    *, template_prefix: str, context: dict[str, Any], to: list[str], from_email: str | None = None
+    *,
+    template_prefix: str,
+    context: dict[str, Any],
+    to: list[str],
+    from_email: str | None = None,
+    language: str = "",
 ) -> None:
-    """Render (see email_message_build) and send one themed email."""
-    email_message_build(
-        template_prefix=template_prefix, context=context, to=to, from_email=from_email
-    ).send()
+    """Render (see email_message_build) and send one themed email in ``language``,
+    else the single recipient's (``recipient_language``), else the community's."""
+    if not language:
+        language = recipient_language(to[0]) if len(to) == 1 else ""
+    with translation.override(language or _default_language()):
+        email_message_build(
+            template_prefix=template_prefix, context=context, to=to, from_email=from_email
+        ).send()
+
+
+def _default_language() -> str:
+    """The current community's default language (the active one in public)."""
+    community = _email_community()
+    if community is None:
+        return get_language() or settings.LANGUAGE_CODE
+    return languages_enabled(community)[0]

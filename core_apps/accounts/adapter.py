@@ -15,12 +15,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language
 
 from pista.ratelimit import client_ip
 from pista.redirects import redirect_target_safe
 from pista.tenancy import in_public_schema
 from tenants.current import community_current, site_url_current
-from themes.mail import email_message_build
+from themes.mail import email_message_build, recipient_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -37,21 +39,26 @@ class AccountAdapter(DefaultAccountAdapter):
         headers: dict[str, str] | None = None,
     ) -> EmailMessage:
         """Account emails (verification, password reset…) in the community's
-        theme, from the community's name; allauth's ``current_site`` reads as
-        the community (or the platform), not as a bare host name."""
+        theme and the recipient's language, from the community's name;
+        allauth's ``current_site`` reads as the community (or the platform),
+        not as a bare host name."""
         site_url = site_url_current()
         name = "Pista" if in_public_schema() else community_current().name
         context = {
             **context,
             "current_site": SimpleNamespace(name=name, domain=urlsplit(site_url).netloc),
         }
-        return email_message_build(
-            template_prefix=template_prefix,
-            context=context,
-            to=[email] if isinstance(email, str) else email,
-            headers=headers,
-            request=allauth_context.request,
-        )
+        to = [email] if isinstance(email, str) else email
+        # The member's stored language, else the one the page was asked in.
+        language = recipient_language(to[0], fallback=get_language() or "")
+        with translation.override(language):
+            return email_message_build(
+                template_prefix=template_prefix,
+                context=context,
+                to=to,
+                headers=headers,
+                request=allauth_context.request,
+            )
 
     def format_email_subject(self, subject: str) -> str:
         """No ``[host]`` prefix: the sender's name already says who writes."""

@@ -48,6 +48,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    # The language the member chose with the switcher (emails are written in
+    # it); blank: the community's default.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

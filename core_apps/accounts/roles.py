@@ -27,6 +27,8 @@ WAGTAIL_EDITING = [
     "wagtailimages.change_image",
     "wagtaildocs.add_document",
     "wagtaildocs.change_document",
+    # "Translate this page" (wagtail.contrib.simple_translation).
+    "simple_translation.submit_translation",
 ]
 COMMUNITY_MANAGEMENT = [
     *WAGTAIL_EDITING,

@@ -249,3 +249,14 @@ def member_join_check() -> None:
     """Call inside the transaction that creates a member account. Raises
     PlanLimitReached when the community's plan has no room for one more."""
     plan_limit_check(LIMIT_MEMBERS)
+
+
+def user_language_set(*, user: User, language: str, enabled: list[str]) -> bool:
+    """Store ``language`` as ``user``'s language if it is one of ``enabled`` (the
+    community's languages); anything else is ignored. True when stored."""
+    if language not in enabled:
+        return False
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return True

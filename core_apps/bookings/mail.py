@@ -36,15 +36,17 @@ def booking_step_notify(
         link = community_url(community=community_current()) + reverse(
             f"{kind}:booking", args=[booking.pk]
         )
-        community_email_build(
-            template_prefix=f"{kind}/email/booking_step",
-            context={
-                "entry": entry,
-                "booking": booking,
-                "action": actions.get(entry.action, entry.action.replace("_", " ")),
-                "link": link,
-                **(context or {}),
-            },
-            to=list(recipients),
-            time_zone=time_zone,
-        ).send()
+        # One email per recipient, each in their own language.
+        for recipient in recipients:
+            community_email_build(
+                template_prefix=f"{kind}/email/booking_step",
+                context={
+                    "entry": entry,
+                    "booking": booking,
+                    "action": actions.get(entry.action, entry.action.replace("_", " ")),
+                    "link": link,
+                    **(context or {}),
+                },
+                to=[recipient],
+                time_zone=time_zone,
+            ).send()

@@ -71,7 +71,7 @@ def event_json_ld(*, event: Event, products: list[dict[str, Any]], url: str) -> 
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "startDate": local((first or event).starts_at),
         "endDate": local((first or event).ends_at),
-        "description": nh3.clean(event.description or "", tags=set()).strip(),
+        "description": nh3.clean(event.description_localized, tags=set()).strip(),
     }
     if event.venue_name:
         data["location"] = {"@type": "Place", "name": event.venue_name}

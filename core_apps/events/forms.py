@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core_apps.events.models import DanceStyle, Event, Level
 
@@ -70,6 +74,36 @@ class EventForm(forms.Form):
         help_text="RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=8 (empty for one date).",
     )
 
+    def __init__(self, *args: Any, languages: Sequence[str] = (), **kwargs: Any) -> None:
+        """``languages``: the community's further languages, each with its own
+        description field (``description_<code>``) after the default one."""
+        super().__init__(*args, **kwargs)
+        self.translated_languages = list(languages)
+        names = dict(settings.LANGUAGES)
+        fields = list(self.fields.items())
+        position = [name for name, _field in fields].index("description") + 1
+        extra = [
+            (
+                f"description_{code}",
+                forms.CharField(
+                    widget=forms.Textarea,
+                    required=False,
+                    label=_("Description (%(language)s)") % {"language": names.get(code, code)},
+                ),
+            )
+            for code in self.translated_languages
+        ]
+        self.fields = dict(fields[:position] + extra + fields[position:])
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data as the events services take it: the translated
+        descriptions gathered in ``description_translations``."""
+        data = dict(self.cleaned_data)
+        data["description_translations"] = {
+            code: data.pop(f"description_{code}", "") for code in self.translated_languages
+        }
+        return data
+
     def clean(self) -> dict:
         data = super().clean() or {}
         try:
@@ -89,4 +123,6 @@ class EventForm(forms.Form):
         initial["styles"] = list(event.styles.all())
         initial["starts_at"] = event.starts_at.astimezone(zone).replace(tzinfo=None)
         initial["ends_at"] = event.ends_at.astimezone(zone).replace(tzinfo=None)
+        for code, html in (event.description_translations or {}).items():
+            initial[f"description_{code}"] = html
         return initial

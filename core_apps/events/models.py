@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_DANCE_STYLES = [
@@ -91,6 +92,9 @@ class Event(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True, help_text=_("Sanitised HTML."))
+    # The description in the community's further languages: {"de": "<p>…</p>"}
+    # (sanitised HTML; ``description`` is the default language's).
+    description_translations = models.JSONField(default=dict, blank=True)
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -137,6 +141,12 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/events/{self.slug}/"
+
+    @property
+    def description_localized(self) -> str:
+        """The description in the active language, else the default one."""
+        translations = self.description_translations or {}
+        return str(translations.get(get_language() or "", "") or self.description)
 
 
 class EventDate(models.Model):

@@ -32,7 +32,7 @@ from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
 from pista.domain_events import domain_event_emit
 from pista.errors import PermissionDenied
 from pista.text import slug_make
-from tenants.current import community_current
+from tenants.current import community_current, languages_enabled
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
@@ -43,6 +43,7 @@ EVENT_FIELDS = {
     "title",
     "slug",
     "description",
+    "description_translations",
     "image",
     "level",
     "kind",
@@ -71,6 +72,18 @@ def _permission_require(actor: User | None, perm: str) -> None:
 def description_sanitise(html: str) -> str:
     """Keep formatting and links, drop scripts, styles and event handlers."""
     return nh3.clean(html or "")
+
+
+def description_translations_clean(translations: object) -> dict[str, str]:
+    """The translated descriptions, sanitised, for the community's languages
+    other than its default only (others are dropped, as are empty ones)."""
+    if not isinstance(translations, dict):
+        return {}
+    _default, *further = languages_enabled(community_current())
+    cleaned = {
+        code: description_sanitise(str(translations.get(code) or "")).strip() for code in further
+    }
+    return {code: html for code, html in cleaned.items() if html}
 
 
 def _recurrence_normalise(recurrence: str) -> str:
@@ -232,6 +245,7 @@ def _assign(event: Event, fields: dict[str, Any]) -> None:
     for field, value in fields.items():
         setattr(event, field, value)
     event.description = description_sanitise(event.description)
+    event.description_translations = description_translations_clean(event.description_translations)
     event.recurrence = _recurrence_normalise(event.recurrence)
 
 

@@ -46,8 +46,9 @@ from core_apps.ticketing.selectors import (
     products_for_event,
 )
 from pista.errors import PermissionDenied
+from pista.formats import first_week_day
 from pista.staff_actions import staff_action_run
-from tenants.current import community_current
+from tenants.current import community_current, languages_enabled
 
 PAGE_SIZE = 20
 
@@ -97,7 +98,9 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         by_day[event_date.starts_at.astimezone(zone).date()].append(event_date)
     weeks = [
         [(day, by_day.get(day, []), day.month == first.month) for day in week]
-        for week in calendar_module.Calendar().monthdatescalendar(first.year, first.month)
+        for week in calendar_module.Calendar(first_week_day()).monthdatescalendar(
+            first.year, first.month
+        )
     ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -180,7 +183,7 @@ def manage_event_list(request: HttpRequest) -> HttpResponse:
 
 
 def _event_form_save(request: HttpRequest, form: EventForm, event=None):
-    data = dict(form.cleaned_data)
+    data = form.service_data()
     try:
         if event is None:
             return event_create(actor=authed_user(request), **data)
@@ -195,7 +198,11 @@ def _event_form_save(request: HttpRequest, form: EventForm, event=None):
 @login_required
 def manage_event_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    form = EventForm(request.POST or None, initial={"time_zone": str(_zone())})
+    form = EventForm(
+        request.POST or None,
+        initial={"time_zone": str(_zone())},
+        languages=languages_enabled(community_current())[1:],
+    )
     if request.method == "POST" and form.is_valid():
         event = _event_form_save(request, form)
         if event is not None:
@@ -208,7 +215,11 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
 def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     event = event_for_staff(pk=pk)
-    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    form = EventForm(
+        request.POST or None,
+        initial=EventForm.initial_for(event),
+        languages=languages_enabled(community_current())[1:],
+    )
     if request.method == "POST" and form.is_valid() and _event_form_save(request, form, event):
         messages.success(request, f"{event.title} was saved.")
         return redirect("manage:event-list")

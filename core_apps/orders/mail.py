@@ -16,7 +16,7 @@ from core_apps.orders.qr import position_qr_png
 from core_apps.orders.selectors import bank_transfer_details
 from pista.outbox.services import effect_once
 from tenants.current import community_current, community_url
-from themes.mail import email_message_build
+from themes.mail import email_message_build, recipient_language
 
 
 def _ics(order: Order) -> str:
@@ -46,9 +46,10 @@ def _themed(
     *, prefix: str, context: dict[str, Any], to: str, language: str
 ) -> EmailMultiAlternatives:
     """An order email in the community's theme (layout, logo, colours) and in
-    ``language`` (the order's, else the community's)."""
+    the recipient's language: a member's stored choice, else ``language`` (the
+    order's), else the community's (``recipient_language``)."""
     community = community_current()
-    with translation.override(language or community.language):
+    with translation.override(recipient_language(to, fallback=language)):
         return email_message_build(
             template_prefix=f"orders/email/{prefix}",
             context={"community": community, **context},

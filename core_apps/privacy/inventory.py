@@ -199,7 +199,15 @@ INVENTORY: list[PersonalData] = [
     # --- Accounts ---------------------------------------------------------
     PersonalData(
         "accounts.User",
-        ("email", "first_name", "last_name", "display_name", "last_login", "date_joined"),
+        (
+            "email",
+            "first_name",
+            "last_name",
+            "display_name",
+            "language",
+            "last_login",
+            "date_joined",
+        ),
         "account",
         _MEMBER_CONTACT,
         LegalBasis.CONTRACT,

@@ -1,5 +1,6 @@
 """Demo venues for ``seed_demo``: two venues with spaces, prices, opening hours and
-bookings (one confirmed, one recurring term awaiting approval). Idempotent."""
+bookings (one confirmed, one recurring term awaiting approval), named locally
+where the community has local names. Idempotent."""
 
 from __future__ import annotations
 
@@ -81,6 +82,50 @@ DEMO_VENUES: list[dict[str, Any]] = [
 ]
 
 
+# The Madrid tango community's venues are in Madrid and speak Spanish.
+LOCAL_VENUES: dict[str, dict[str, dict[str, Any]]] = {
+    "tango": {
+        "studio-central": {
+            "name": "Estudio Central",
+            "address": "Calle de Atocha 12, Madrid",
+            "latitude": Decimal("40.412776"),
+            "longitude": Decimal("-3.703790"),
+            "house_rules": "Solo zapatos de baile en la pista. Silencio a partir de las 23:00.",
+            "spaces": {"Big Hall": "Sala grande", "Mirror Room": "Sala de espejos"},
+        },
+        "old-ballroom": {
+            "name": "El Viejo Salón",
+            "address": "Calle del Prado 3, Madrid",
+            "latitude": Decimal("40.414510"),
+            "longitude": Decimal("-3.697870"),
+            "house_rules": "Nada de calzado de calle sobre el parqué.",
+            "spaces": {"Ballroom": "Salón de baile"},
+        },
+    },
+}
+
+
+def _venues_for(community: Community) -> list[dict[str, Any]]:
+    """The demo venues, with the community's local names where it has them."""
+    local = LOCAL_VENUES.get(community.slug, {})
+    venues = []
+    for spec in DEMO_VENUES:
+        override = dict(local.get(spec["slug"], {}))
+        space_names = override.pop("spaces", {})
+        spaces = [
+            {**space, "name": space_names.get(space["name"], space["name"])}
+            for space in spec["spaces"]
+        ]
+        venues.append({**spec, **override, "spaces": spaces})
+    return venues
+
+
+def _space_name(community: Community, venue_slug: str, name: str) -> str:
+    return (
+        LOCAL_VENUES.get(community.slug, {}).get(venue_slug, {}).get("spaces", {}).get(name, name)
+    )
+
+
 def _manager(community: Community) -> User:
     from allauth.account.models import EmailAddress
 
@@ -102,7 +147,7 @@ def _manager(community: Community) -> User:
 
 def venues_demo_seed(community: Community) -> None:
     manager = _manager(community)
-    for spec in DEMO_VENUES:
+    for spec in _venues_for(community):
         values = {k: v for k, v in spec.items() if k not in {"slug", "spaces"}}
         venue, created = Venue.objects.get_or_create(
             slug=spec["slug"], defaults={**values, "time_zone": community.time_zone}
@@ -127,7 +172,9 @@ def venues_demo_seed(community: Community) -> None:
     zone = ZoneInfo(community.time_zone)
     today = timezone.now().astimezone(zone).date()
     tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
-    hall = Space.objects.get(venue__slug="studio-central", name="Big Hall")
+    hall = Space.objects.get(
+        venue__slug="studio-central", name=_space_name(community, "studio-central", "Big Hall")
+    )
     first = datetime.combine(tuesday, time(19), tzinfo=zone)
     term = space_booking_request(
         requester=owner,
@@ -141,7 +188,9 @@ def venues_demo_seed(community: Community) -> None:
     saturday = datetime.combine(tuesday + timedelta(days=4), time(20), tzinfo=zone)
     space_booking_request(
         requester=owner,
-        space=Space.objects.get(name="Ballroom"),
+        space=Space.objects.get(
+            venue__slug="old-ballroom", name=_space_name(community, "old-ballroom", "Ballroom")
+        ),
         title="Gala social",
         starts_at=saturday,
         ends_at=saturday + timedelta(hours=3, minutes=30),

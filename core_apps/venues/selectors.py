@@ -29,6 +29,7 @@ from core_apps.venues.models import (
     VenueInvoice,
 )
 from pista.errors import ApplicationError, NotFound
+from pista.formats import first_week_day
 
 MAX_BOOKING = timedelta(days=14)
 MAX_OCCURRENCES = 104
@@ -388,7 +389,8 @@ def space_calendar(
         next_month = (first + timedelta(days=32)).replace(day=1)
         days = [first + timedelta(days=n) for n in range((next_month - first).days)]
     else:
-        first = around - timedelta(days=around.weekday())
+        # The week as the visitor's locale starts it.
+        first = around - timedelta(days=(around.weekday() - first_week_day()) % 7)
         days = [first + timedelta(days=n) for n in range(7)]
     window_start = _at(days[0], time.min, zone)
     window_end = _at(days[-1] + timedelta(days=1), time.min, zone)

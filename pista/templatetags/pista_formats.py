@@ -10,7 +10,14 @@ from datetime import datetime, tzinfo
 
 from django import template
 
-from pista.formats import date_format, datetime_format, hours_format, money_format, span_format
+from pista.formats import (
+    date_format,
+    datetime_format,
+    hours_format,
+    money_format,
+    span_format,
+    time_format,
+)
 
 register = template.Library()
 
@@ -31,6 +38,12 @@ def in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
 def day_in_zone(value: datetime | None, zone: str | tzinfo | None = None) -> str:
     """The day of ``value`` in ``zone`` (``Sat, Jul 4, 2026``)."""
     return date_format(value, zone)
+
+
+@register.filter
+def clock(value: datetime | None, zone: str | tzinfo | None = None) -> str:
+    """The time of day in ``zone`` on the locale's clock (``20:00`` / ``8:00 PM``)."""
+    return time_format(value, zone)
 
 
 @register.simple_tag

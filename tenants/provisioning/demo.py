@@ -16,7 +16,11 @@ from billing.services.plans import plan_assign, plan_get
 from tenants.current import community_url
 from tenants.demo import DEMO_PASSWORD, DEMO_SEEDERS, demo_owner_email
 from tenants.models import Community
-from tenants.provisioning.services import community_create, platform_tenant_ensure
+from tenants.provisioning.services import (
+    community_create,
+    community_languages_set,
+    platform_tenant_ensure,
+)
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,9 @@ def demo_seed() -> Iterator[str]:
                 currency=demo.currency,
                 time_zone=demo.time_zone,
             ).community
-        if list(demo.languages) != community.languages:
-            community.languages = list(demo.languages)
-            community.save(update_fields=["languages"])
+        # Also gives existing demo communities a page locale per language (their
+        # pages are seeded in the demo's language).
+        community_languages_set(community=community, languages=demo.languages, relabel_pages=True)
         # Demo data is seeded without limits (on the largest plan), then the
         # community shows its demo plan, usage over a limit included.
         largest = plan_get(slug="business", offered_only=False)

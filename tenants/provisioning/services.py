@@ -18,14 +18,19 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Site
 
 from billing.services.plans import subscription_default_ensure
-from cms.services import site_provision
+from cms.services import locales_sync, site_provision
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import login_token_issue, owner_create, user_roles
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
 from pista.tenancy import public_schema_activate
-from tenants.current import base_host, community_default_domain, community_url
+from tenants.current import (
+    base_host,
+    community_default_domain,
+    community_url,
+    languages_enabled,
+)
 from tenants.models import Community, Domain, PlatformTermsAcceptance
 from tenants.provisioning.dance_styles import DANCE_STYLE_CODES
 from tenants.provisioning.schema_versions import schema_versions_record
@@ -230,12 +235,42 @@ def _community_create_locked(
 
     with schema_context(community.schema_name):
         site_provision(community=community, hostname=primary)
+        # The starter pages are written in the community's language.
+        locales_sync(languages=languages_enabled(community), relabel=True)
         owner_create(
             email=owner_email,
             password=owner_password,
             community=community,
             email_verified=owner_email_verified,
         )
+    return community
+
+
+@transaction.atomic
+def community_languages_set(
+    *,
+    community: Community,
+    language: str | None = None,
+    languages: Sequence[str] = (),
+    relabel_pages: bool = False,
+) -> Community:
+    """Set the community's default ``language`` (unchanged if None) and its
+    further ``languages``, and give its pages a Wagtail locale for each (so they
+    can be translated). ``relabel_pages``: the pages are written in the default
+    language (see cms.services.locales_sync). Raises InvalidCommunity for a
+    language Pista doesn't support."""
+    default = community.language if language is None else language
+    unknown = sorted({default, *languages} - SUPPORTED_LANGUAGES)
+    if unknown:
+        raise InvalidCommunity(
+            f"Unsupported language {unknown[0]!r}; choose from {sorted(SUPPORTED_LANGUAGES)}.",
+            code="invalid_language",
+        )
+    community.language = default
+    community.languages = [code for code in dict.fromkeys(languages) if code != default]
+    community.save(update_fields=["language", "languages"])
+    with schema_context(community.schema_name):
+        locales_sync(languages=languages_enabled(community), relabel=relabel_pages)
     return community
 
 

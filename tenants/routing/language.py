@@ -1,51 +1,39 @@
 """Which language a request is answered in.
 
 In order: a ``?lang=`` in the URL, the visitor's choice from the language
-switcher (the session of a signed-in member, or the ``pista_language`` cookie
-that the switcher sets only when the visitor clicks it), the browser's
-``Accept-Language``, then the community's default — each only among the
-languages the community has enabled. The platform host offers every language
-in ``settings.LANGUAGES``. Malformed or unknown codes are ignored, never an
-error.
+switcher (kept in the session, or in the ``pista_language`` cookie when the
+visitor consented to preference cookies), the browser's ``Accept-Language``,
+then the community's default — each only among the languages the community
+has enabled (a default that is not supported falls back to English). The
+platform host offers every language in ``settings.LANGUAGES``. Malformed or
+unknown codes are ignored, never an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
-from django_tenants.utils import get_public_schema_name
+
+from tenants.current import language_code, languages_enabled
 
 QUERY_PARAMETER = "lang"
 SESSION_KEY = "pista_language"
 COOKIE_NAME = "pista_language"
+# The preference cookie, once the visitor consented to it, lasts a year.
+COOKIE_MAX_AGE = 365 * 24 * 3600
 MAX_HEADER_LENGTH = 500
-
-
-def languages_supported() -> list[str]:
-    """The codes Pista is translated into (``settings.LANGUAGES``)."""
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def languages_enabled(community: object | None) -> list[str]:
-    """The community's enabled languages, its default first; all on the platform host."""
-    supported = languages_supported()
-    if community is None or getattr(community, "schema_name", "") == get_public_schema_name():
-        return supported
-    default = _code(getattr(community, "language", "")) or settings.LANGUAGE_CODE
-    chosen = [_code(code) for code in getattr(community, "languages", None) or []]
-    enabled = [code for code in [default, *chosen] if code in supported]
-    return list(dict.fromkeys(enabled)) or [settings.LANGUAGE_CODE]
 
 
 def language_pick(candidates: Iterable[str], enabled: list[str]) -> str | None:
     """The first candidate (``es-AR`` matches ``es``) that is enabled."""
     for candidate in candidates:
-        code = _code(candidate)
+        code = language_code(candidate)
         if code in enabled:
             return code
     return None
@@ -65,10 +53,33 @@ def request_language(request: HttpRequest) -> str:
     return language_pick([*explicit, *accepted], enabled) or enabled[0]
 
 
-def _code(value: str) -> str:
-    """``es-AR`` / ``es_AR`` / ``ES`` → ``es``; anything that isn't a code → ``""``."""
-    base = str(value or "").strip().lower().replace("_", "-").split("-", 1)[0]
-    return base if base.isalpha() and 2 <= len(base) <= 3 else ""
+def language_names() -> dict[str, str]:
+    """Each supported language's name in that language (``settings.LANGUAGES``)."""
+    return dict(settings.LANGUAGES)
+
+
+def language_switcher(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``language_switcher`` for the switcher in the page headers
+    (``themes/includes/language_switcher.html``) where the community offers more
+    than one language (every language on the platform host); empty otherwise."""
+    enabled = languages_enabled(getattr(request, "tenant", None))
+    if len(enabled) < 2:
+        return {}
+    current = translation.get_language()
+    names = language_names()
+    # Back to the same page, without a ``?lang=`` that would override the choice.
+    query = request.GET.copy()
+    query.pop(QUERY_PARAMETER, None)
+    next_url = request.path + (f"?{query.urlencode()}" if query else "")
+    return {
+        "language_switcher": {
+            "next": next_url,
+            "languages": [
+                {"code": code, "name": names.get(code, code), "current": code == current}
+                for code in enabled
+            ],
+        }
+    }
 
 
 class CommunityLanguageMiddleware:

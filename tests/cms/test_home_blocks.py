@@ -13,6 +13,7 @@ from wagtail.models import Site
 from cms.models import HomePage
 from cms.services import home_sections_starter
 from core_apps.events.models import Event
+from tenants.models import Community
 from tests.core_apps.events.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,13 @@ def test_a_leading_hero_block_is_the_pages_hero_with_its_one_h1(client_a, commun
     assert html.count("<h1") == 1
     assert f"Dance with {community_a.name}" in html
     assert "See what&#x27;s on" in html or "See what's on" in html
+
+
+def test_the_starter_home_page_speaks_the_communitys_language():
+    from django.utils import translation
+
+    spanish = Community(name="Tango del Barrio", language="es")
+    hero = dict(home_sections_starter(community=spanish))["hero"]
+    with translation.override("es"):
+        expected = translation.gettext("Dance with %(name)s") % {"name": "Tango del Barrio"}
+    assert hero["heading"] == expected != "Dance with Tango del Barrio"

@@ -12,6 +12,7 @@ code (committed, as the server thread reads them) and dropped afterwards.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,4 +259,102 @@ def test_an_organizer_reaches_every_back_office_page_and_each_passes_axe(port, b
             walk.audit(f"{viewport}-scanner")
     finally:
         context.close()
+    assert walk.violations == []
+
+
+# Words of Pista's English interface that no Spanish page should show (whole
+# words, any case). The tango demo's own content is written in Spanish.
+ENGLISH_UI_WORDS = [
+    "the", "and", "your", "you", "with", "sign in", "sign up", "log out", "order",
+    "orders", "events", "event", "price", "register", "waitlist", "available",
+    "places", "left", "privacy", "profile", "messages", "password", "confirm",
+    "continue", "required", "bank transfer", "reference", "sold out", "my tickets",
+    "partner finder", "artists", "venues", "upcoming", "free", "pay", "payment",
+]  # fmt: skip
+ENGLISH_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(w) for w in ENGLISH_UI_WORDS) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _english_on(page: Any, label: str) -> list[str]:
+    text = page.evaluate("() => document.body.innerText")
+    title = page.title()
+    page_text = f"{title}\n{text}"
+    return [
+        f"{label}: {match.group(0)!r} in {page_text[max(0, match.start() - 30) : match.end() + 30]!r}"
+        for match in ENGLISH_PATTERN.finditer(page_text)
+    ]
+
+
+def _submit_filled(page: Any, form: Any) -> None:
+    """Tick the form's required boxes and send it."""
+    for box in form.locator("input[type=checkbox][required]").all():
+        box.check()
+    form.locator("button[type=submit], input[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def test_a_spanish_visitor_signs_up_and_buys_without_meeting_english(port, browser):
+    from django.core import mail
+
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="es-ES", bypass_csp=True)
+    page = context.new_page()
+    walk = Walk(page, "tango-es")
+    base = f"http://tango.localhost:{port}"
+    english: list[str] = []
+    email = f"lucia.{os.getpid()}@tango.example"
+    try:
+        page.goto(base + "/")
+        assert page.locator("html").get_attribute("lang") == "es"
+        walk.audit("inicio")
+        english += _english_on(page, "home")
+
+        walk.menu()
+        page.locator("a[href='/accounts/signup/']").first.click()
+        page.wait_for_load_state()
+        english += _english_on(page, "signup")
+        walk.audit("registro")
+        form = page.locator("main form").first
+        form.locator("input[name=email]").fill(email)
+        form.locator("input[name=password1]").fill("Milonga-2026-tanda!")
+        form.locator("input[name=password2]").fill("Milonga-2026-tanda!")
+        _submit_filled(page, form)
+        english += _english_on(page, "verify")
+
+        [message] = [m for m in mail.outbox if email in m.to]
+        assert message.extra_headers.get("Content-Language", "es") == "es"
+        link = re.search(r"https?://[^\s\"'<>]+/accounts/confirm-email/[^\s\"'<>]+", message.body)
+        assert link, message.body
+        page.goto(base + "/accounts/confirm-email/" + link.group(0).split("/confirm-email/")[1])
+        page.wait_for_load_state()
+        english += _english_on(page, "confirm-email")
+        _submit_filled(page, page.locator("main form").first)
+        english += _english_on(page, "signed-in")
+
+        walk.menu()
+        page.locator("nav a[href='/events/']").first.click()
+        page.wait_for_load_state()
+        english += _english_on(page, "events")
+        page.locator(".event-card h2 a").first.click()
+        page.wait_for_load_state()
+        english += _english_on(page, "event")
+        walk.audit("evento")
+        page.locator("a.buy").first.click()
+        page.wait_for_load_state()
+        english += _english_on(page, "checkout")
+        walk.audit("compra")
+        form = page.locator("main form").first
+        name = form.locator("input[name=name]")
+        if name.count() and not name.input_value():
+            name.fill("Lucía Fernández")
+        for radio in form.locator("input[type=radio][name=role]").all()[:1]:
+            radio.check()
+        _submit_filled(page, form)
+        assert "/orders/" in page.url, page.url
+        english += _english_on(page, "order")
+        walk.audit("pedido")
+    finally:
+        context.close()
+    assert english == [], "\n".join(english)
     assert walk.violations == []

@@ -192,7 +192,8 @@ def test_html_request_with_preview_then_manager_approves(setup_a, client_a, in_a
     assert invoice.status_code == 200
     assert "€80.00".encode() in invoice.content
     calendar = organizer_client.get(f"/venues/spaces/{space.pk}/?view=month&date=2027-03-01")
-    assert b"19:00\xe2\x80\x9321:00 Tango term" in calendar.content
+    # English (Babel's "en") reads a 12-hour clock.
+    assert "7:00\u202fPM\u20139:00\u202fPM Tango term" in calendar.content.decode()
 
 
 def test_a_venue_of_community_a_is_invisible_and_unbookable_from_community_b(

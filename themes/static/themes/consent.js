@@ -20,7 +20,14 @@
   }
 
   function record(allowed) {
-    var choice = { v: VERSION, embeds: allowed, analytics: false, at: new Date().toISOString() };
+    // "preferences": the language switcher may keep the choice in a cookie.
+    var choice = {
+      v: VERSION,
+      embeds: allowed,
+      preferences: allowed,
+      analytics: false,
+      at: new Date().toISOString(),
+    };
     try {
       window.localStorage.setItem(KEY, JSON.stringify(choice));
     } catch (error) {
