@@ -6,6 +6,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from django.utils.translation import gettext
+
 from pista.pdf import FONT_FAMILY, pdf_bytes, pdf_document
 
 WRAP, MAX_LINES = 90, 48
@@ -13,28 +15,32 @@ WRAP, MAX_LINES = 90, 48
 
 def contract_lines(terms: dict[str, Any]) -> list[str]:
     """The contract's text, one entry per printed line."""
+    fields = (
+        (gettext("Community: %(value)s"), "community"),
+        (gettext("Artist: %(value)s"), "artist"),
+        (gettext("Organizer: %(value)s"), "organizer"),
+        (gettext("Engagement: %(value)s"), "title"),
+        (gettext("From: %(value)s"), "starts_at"),
+        (gettext("Until: %(value)s"), "ends_at"),
+        (gettext("Fee: %(value)s"), "fee"),
+        (gettext("Deposit: %(value)s"), "deposit"),
+    )
     lines = [
-        f"Booking contract no. {terms['booking']}",
+        gettext("Booking contract no. %(number)s") % {"number": terms["booking"]},
         "",
-        f"Community: {terms['community']}",
-        f"Artist: {terms['artist']}",
-        f"Organizer: {terms['organizer']}",
-        f"Engagement: {terms['title']}",
-        f"From: {terms['starts_at']}",
-        f"Until: {terms['ends_at']}",
-        f"Fee: {terms['fee']}",
-        f"Deposit: {terms['deposit']}",
+        *(label % {"value": terms[key]} for label, key in fields),
         "",
-        "What is agreed:",
+        gettext("What is agreed:"),
         *textwrap.wrap(terms.get("wanted") or "-", WRAP),
         "",
-        "Travel:",
+        gettext("Travel:"),
         *textwrap.wrap(terms.get("travel_terms") or "-", WRAP),
         "",
-        "Accommodation:",
+        gettext("Accommodation:"),
         *textwrap.wrap(terms.get("accommodation_terms") or "-", WRAP),
         "",
-        f"Agreed on {terms['confirmed_at']} through Pista by both parties.",
+        gettext("Agreed on %(date)s through Pista by both parties.")
+        % {"date": terms["confirmed_at"]},
     ]
     return lines[:MAX_LINES]
 

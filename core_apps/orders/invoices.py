@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from fpdf import FPDF
 
 from core_apps.orders.models import Invoice, Order, PaymentSettings
@@ -29,24 +30,37 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    title = "Credit note" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "Invoice"
-    pdf.cell(0, 10, _text(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        title = gettext("Credit note %(number)s") % {"number": invoice.number}
+    else:
+        title = gettext("Invoice %(number)s") % {"number": invoice.number}
+    pdf.cell(0, 10, _text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     seller = [legal.legal_name if legal and legal.legal_name else community.name]
     if legal and legal.legal_address:
         seller += legal.legal_address.splitlines()
     if legal and legal.vat_id:
-        seller.append(f"VAT ID {legal.vat_id}")
+        seller.append(gettext("VAT ID %(vat_id)s") % {"vat_id": legal.vat_id})
     for line in seller:
         pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.cell(0, 5, _text(f"Date: {invoice.created:%Y-%m-%d}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _text(f"Order: {order.code}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _text(f"Customer: {order.name} <{order.email}>"), new_x="LMARGIN", new_y="NEXT")
+    header = (
+        gettext("Date: %(date)s") % {"date": f"{invoice.created:%Y-%m-%d}"},
+        gettext("Order: %(code)s") % {"code": order.code},
+        gettext("Customer: %(name)s <%(email)s>") % {"name": order.name, "email": order.email},
+    )
+    for line in header:
+        pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 10)
-    for text, width in (("Item", 100), ("VAT %", 25), ("VAT", 30), ("Total", 35)):
-        pdf.cell(width, 6, text, border=1)
+    columns = (
+        (gettext("Item"), 100),
+        (gettext("VAT rate"), 25),
+        (gettext("VAT"), 30),
+        (gettext("Total"), 35),
+    )
+    for text, width in columns:
+        pdf.cell(width, 6, _text(text), border=1)
     pdf.ln()
     pdf.set_font("Helvetica", size=10)
     sign = -1 if invoice.kind == Invoice.Kind.CREDIT_NOTE else 1
@@ -57,26 +71,29 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
         pdf.cell(35, 6, _money(int(line["price_minor"]), invoice.currency), border=1)
         pdf.ln()
     if sign < 0:
-        pdf.cell(190, 6, _text(f"Refund for order {order.code}"), border=1)
+        pdf.cell(
+            190, 6, _text(gettext("Refund for order %(code)s") % {"code": order.code}), border=1
+        )
         pdf.ln()
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(155, 6, "Total (VAT included)")
+    pdf.cell(155, 6, _text(gettext("Total (VAT included)")))
     pdf.cell(35, 6, _money(invoice.total_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.cell(155, 6, "of which VAT")
+    pdf.cell(155, 6, _text(gettext("of which VAT")))
     pdf.cell(35, 6, _money(invoice.tax_minor, invoice.currency), new_x="LMARGIN", new_y="NEXT")
     bank = bank_transfer_details()
     if bank and sign > 0 and order.provider == Order.Provider.MANUAL:
         # Where a bank-transfer buyer pays (the order page and reminder say it too).
         pdf.ln(4)
         lines = [
-            "Payment by bank transfer to:",
-            f"Account holder: {bank['holder']}",
+            gettext("Payment by bank transfer to:"),
+            gettext("Account holder: %(holder)s") % {"holder": bank["holder"]},
             f"IBAN: {bank['iban']}",
             *([f"BIC: {bank['bic']}"] if bank["bic"] else []),
-            *([f"Bank: {bank['bank']}"] if bank["bank"] else []),
-            f"Reference: {order.payment_reference or order.code}",
+            *([gettext("Bank: %(bank)s") % {"bank": bank["bank"]}] if bank["bank"] else []),
+            gettext("Reference: %(reference)s")
+            % {"reference": order.payment_reference or order.code},
         ]
         for line in lines:
             pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
