@@ -7,13 +7,14 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 
 from core_apps.orders.models import Position
 from core_apps.ticketing.models import Product
 from pista.spreadsheets import cell_safe
 
-HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", "Checked in"]
+HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", gettext_lazy("Checked in")]
 
 
 def _rows(positions: Iterable[Position]) -> tuple[list[list[str]], Counter[str]]:
@@ -41,7 +42,7 @@ def attendees_csv(*, product: Product, positions: Iterable[Position]) -> str:
     writer.writerows([[cell_safe(c) for c in row] for row in rows])
     writer.writerow([])
     for role, count in sorted(roles.items()):
-        writer.writerow(["Role count", role, str(count)])
+        writer.writerow([gettext("Role count"), role, str(count)])
     return out.getvalue()
 
 
