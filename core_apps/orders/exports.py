@@ -14,7 +14,19 @@ from core_apps.orders.models import Position
 from core_apps.ticketing.models import Product
 from pista.spreadsheets import cell_safe
 
-HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", gettext_lazy("Checked in")]
+# Lazy: the column names are read in the language of the request that exports.
+HEADER = [
+    gettext_lazy("Order"),
+    gettext_lazy("Name"),
+    gettext_lazy("Email"),
+    gettext_lazy("Role"),
+    gettext_lazy("Price (minor)"),
+    gettext_lazy("Checked in"),
+]
+
+
+def _header() -> list[str]:
+    return [str(name) for name in HEADER]
 
 
 def _rows(positions: Iterable[Position]) -> tuple[list[list[str]], Counter[str]]:
@@ -38,7 +50,7 @@ def attendees_csv(*, product: Product, positions: Iterable[Position]) -> str:
     rows, roles = _rows(positions)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(_header())
     writer.writerows([[cell_safe(c) for c in row] for row in rows])
     writer.writerow([])
     for role, count in sorted(roles.items()):
@@ -51,7 +63,7 @@ def attendees_xlsx(*, product: Product, positions: Iterable[Position]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Attendees"
-    sheet.append(HEADER)
+    sheet.append(_header())
     for row in rows:
         sheet.append([cell_safe(c) for c in row])
     counts = book.create_sheet("Roles")

@@ -341,6 +341,6 @@ def moderation_action_take(
         notification_send(
             user_id=report.reporter_id,
             kind=Notification.Kind.MODERATION,
-            text=REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED),  # type: ignore[call-overload]
+            text=str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),  # type: ignore[call-overload]
         )
     return action
