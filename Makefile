@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export XDG_RUNTIME_DIR ?= /tmp/pista-runtime-$(shell id -u)
 
-.PHONY: drills infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy poppler clean-db help
+.PHONY: drills infra-lint helm-check docs lock install run migrate seed worker test lint security format bench chromium caddy poppler gettext messages compilemessages clean-db help
 
 help:
 	@echo "make run    - install, start the database, migrate, seed the demo, serve on :8000"
@@ -19,6 +19,8 @@ help:
 	@echo "make infra-lint - hadolint on infra/Dockerfile, schema check of infra/compose.yaml"
 	@echo "make helm-check - render the Helm chart and validate it against the Kubernetes schemas"
 	@echo "make docs   - build the documentation site (mkdocs --strict) into site/"
+	@echo "make messages - extract translatable strings into locale/es and locale/de (django.po)"
+	@echo "make compilemessages - compile locale/*/LC_MESSAGES/*.po into the .mo files Pista serves"
 
 # Two locks compiled from pyproject.toml (`make lock` regenerates both):
 #   requirements/prod.lock  runtime dependencies only: what the container image installs;
@@ -81,7 +83,22 @@ poppler:
 	  echo "Installing Debian's poppler-utils for the PDF tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: install chromium caddy poppler
+# makemessages and compilemessages run GNU gettext (xgettext, msgfmt); install it when missing.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Installing Debian's gettext for the translation catalogues"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# The catalogues (docs/translations.md): extract after source strings change, translate,
+# then compile; commit the .po and .mo files. tests/i18n/checks.py ignores the same dirs.
+MESSAGES_IGNORE := $(foreach dir,.venv tests bench docs infra site node_modules,--ignore=$(dir)/*)
+messages: install gettext
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l de --no-obsolete $(MESSAGES_IGNORE)
+
+compilemessages: install gettext
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es -l de $(MESSAGES_IGNORE)
+
+test: install chromium caddy poppler gettext
 	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(VENV)/bin/pytest
 

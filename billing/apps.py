@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
     name = "billing"
-    verbose_name = "Platform billing"
+    verbose_name = _("Platform billing")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

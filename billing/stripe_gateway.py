@@ -108,7 +108,7 @@ def checkout_session_create(
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
-        raise StripeUnavailable("The payment page could not be opened: try again.") from exc
+        raise StripeUnavailable(_("The payment page could not be opened: try again.")) from exc
     return str(_dict(session).get("url") or "")
 
 
@@ -123,7 +123,7 @@ def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[st
             params={"items": [{"id": item_id, "price": price_id}]},
         )
     except stripe.StripeError as exc:
-        raise StripeUnavailable("The plan could not be changed at Stripe: try again.") from exc
+        raise StripeUnavailable(_("The plan could not be changed at Stripe: try again.")) from exc
     return _dict(updated)
 
 
@@ -133,7 +133,7 @@ def subscription_cancel_at_period_end(*, subscription_id: str) -> dict[str, Any]
             subscription_id, params={"cancel_at_period_end": True}
         )
     except stripe.StripeError as exc:
-        raise StripeUnavailable("The subscription could not be canceled: try again.") from exc
+        raise StripeUnavailable(_("The subscription could not be canceled: try again.")) from exc
     return _dict(updated)
 
 
@@ -153,7 +153,7 @@ def connect_account_create(*, email: str, country: str, idempotency_key: str) ->
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
-        raise StripeUnavailable("The payout account could not be created: try again.") from exc
+        raise StripeUnavailable(_("The payout account could not be created: try again.")) from exc
     return _dict(account)
 
 
@@ -169,5 +169,5 @@ def connect_account_link_create(*, account_id: str, refresh_url: str, return_url
             }
         )
     except stripe.StripeError as exc:
-        raise StripeUnavailable("Stripe's onboarding could not be opened: try again.") from exc
+        raise StripeUnavailable(_("Stripe's onboarding could not be opened: try again.")) from exc
     return str(_dict(link)["url"])

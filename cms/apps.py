@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Pages"
+    verbose_name = _("Pages")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

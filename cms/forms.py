@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 from wagtail.images.forms import BaseImageForm
 
 from pista.images import InvalidImage, image_sanitise
@@ -22,7 +23,7 @@ class SanitisedImageForm(BaseImageForm):
         try:
             clean = image_sanitise(
                 upload=upload,
-                label="image",
+                label=gettext("image"),
                 max_bytes=settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
                 max_side=8000,
                 name_stem=stem,

@@ -65,7 +65,7 @@ class HomePage(Page):
     max_count = 1
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _("home page")
 
 
 class StandardPage(Page):
@@ -78,7 +78,7 @@ class StandardPage(Page):
     show_in_menus_default = True  # a page the owner adds appears in the header menu
 
     class Meta:
-        verbose_name = "standard page"
+        verbose_name = _("standard page")
 
     def __str__(self) -> str:
         return self.title
@@ -119,7 +119,7 @@ class ContactPage(AbstractEmailForm):
     landing_page_template = "cms/contact_page_landing.html"
 
     class Meta:
-        verbose_name = "contact page"
+        verbose_name = _("contact page")
 
     def get_form(self, *args: Any, **kwargs: Any) -> forms.Form:
         form = super().get_form(*args, **kwargs)

@@ -36,7 +36,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+        return JsonResponse({"code": "not_found", "detail": gettext("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -80,7 +80,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exc, DatabaseError | InterfaceError):
         if _wants_json(request):
             return JsonResponse(
-                {"code": "unavailable", "detail": "The service is temporarily unavailable."},
+                {
+                    "code": "unavailable",
+                    "detail": gettext("The service is temporarily unavailable."),
+                },
                 status=503,
             )
         # No context processors: they might touch the database that is down.
@@ -89,7 +92,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
     if _wants_json(request):
         return JsonResponse(
-            {"code": "server_error", "detail": "An unexpected error occurred."}, status=500
+            {"code": "server_error", "detail": gettext("An unexpected error occurred.")}, status=500
         )
     return HttpResponse(render_to_string("500.html", _error_context(request)), status=500)
 

@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton, format_time, get_timezone_name
 from babel.numbers import format_currency, get_currency_precision
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from pista.errors import ApplicationError
 
@@ -69,13 +70,16 @@ def money_parse(amount: str | Decimal | int, currency: str) -> int:
     try:
         value = Decimal(str(amount).strip().replace(" ", ""))
     except InvalidOperation:
-        raise InvalidMoneyAmount(f"{amount!r} is not an amount.") from None
+        raise InvalidMoneyAmount(_("%(amount)r is not an amount.") % {"amount": amount}) from None
     if not value.is_finite() or value < 0:
-        raise InvalidMoneyAmount("The amount must be zero or more.")
+        raise InvalidMoneyAmount(_("The amount must be zero or more."))
     decimals = currency_decimals(currency)
     minor = value.scaleb(decimals)
     if minor != minor.to_integral_value():
-        raise InvalidMoneyAmount(f"{currency.upper()} amounts have at most {decimals} decimals.")
+        raise InvalidMoneyAmount(
+            _("%(currency)s amounts have at most %(decimals)s decimals.")
+            % {"currency": currency.upper(), "decimals": decimals}
+        )
     return int(minor)
 
 

@@ -17,6 +17,7 @@ from io import BytesIO
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pista.errors import ApplicationError
@@ -64,15 +65,24 @@ def image_sanitise(
     size = upload.size or 0
     if size > max_bytes:
         raise InvalidImage(
-            f"The {label} is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{max_bytes / 1024 / 1024:g} MB.",
+            gettext("The %(label)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "label": label,
+                "size": format(size / 1024 / 1024, ".1f"),
+                "limit": format(max_bytes / 1024 / 1024, "g"),
+            },
             code="image_too_large",
         )
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     allowed = ", ".join(sorted(formats))
-    not_an_image = InvalidImage(f"The {label} is not an image of type {allowed}.")
-    too_large = InvalidImage(f"The {label} has too many pixels.", code="image_too_large")
+    not_an_image = InvalidImage(
+        gettext("The %(label)s is not an image of type %(allowed)s.")
+        % {"label": label, "allowed": allowed}
+    )
+    too_large = InvalidImage(
+        gettext("The %(label)s has too many pixels.") % {"label": label}, code="image_too_large"
+    )
     try:
         with Image.open(BytesIO(data)) as probe:
             image_format = probe.format
@@ -80,8 +90,16 @@ def image_sanitise(
         image = Image.open(BytesIO(data))
         if image.width > max_side or image.height > max_side:
             raise InvalidImage(
-                f"The {label} is {image.width}x{image.height} pixels; "
-                f"the limit is {max_side} pixels a side.",
+                gettext(
+                    "The %(label)s is %(width)sx%(height)s pixels; "
+                    "the limit is %(max_side)s pixels a side."
+                )
+                % {
+                    "label": label,
+                    "width": image.width,
+                    "height": image.height,
+                    "max_side": max_side,
+                },
                 code="image_too_large",
             )
         if image.width * image.height > max_pixels:

@@ -40,7 +40,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 def request_too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
-    detail = f"The request body is larger than {limit // 1024} KiB."
+    detail = gettext("The request body is larger than %(limit)s KiB.") % {"limit": limit // 1024}
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"code": "request_too_large", "detail": detail}, status=413)
     return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
@@ -61,7 +61,7 @@ class RequestSizeLimitMiddleware:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse("Invalid Content-Length.", status=400)
+            return HttpResponse(gettext("Invalid Content-Length."), status=400)
         limit = body_limit(request)
         if limit and declared > limit:
             return request_too_large_response(request, limit)

@@ -15,10 +15,10 @@ def staff_action_run(
     request: HttpRequest,
     *,
     action: Callable[[], Any],
-    label: Callable[[Any], str],
+    done_message: Callable[[Any], str],
     done_url: str,
 ) -> HttpResponse:
-    """Run ``action``; flash its validation errors or "<label>: done" and redirect
+    """Run ``action``; flash its validation errors or ``done_message(result)`` and redirect
     to ``done_url``. Other domain errors (a NotFound: 404) take the one HTML
     error path (``pista.error_views.ApplicationErrorMiddleware``)."""
     try:
@@ -28,5 +28,5 @@ def staff_action_run(
             for message in field_messages:
                 messages.error(request, message)
         return redirect(done_url)
-    messages.success(request, f"{label(result)} done.")
+    messages.success(request, done_message(result))
     return redirect(done_url)

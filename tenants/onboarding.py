@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Community
@@ -32,7 +33,8 @@ class ChecklistItem:
 @dataclass(frozen=True)
 class OnboardingStep:
     key: str
-    label: str
+    # Lazy: translated into the language of the request that shows the checklist.
+    label: str | Promise
     # A path, or a callable giving one when the checklist is shown.
     url: str | Callable[[], str]
     done: Callable[[Community], bool]
@@ -62,11 +64,11 @@ ONBOARDING_STEPS: dict[str, OnboardingStep] = {
     step.key: step
     for step in (
         OnboardingStep(
-            "theme", str(_("Choose a theme")), "/onboarding/#theme", lambda c: c.theme_chosen, 10
+            "theme", _("Choose a theme"), "/onboarding/#theme", lambda c: c.theme_chosen, 10
         ),
         OnboardingStep(
             "domain",
-            str(_("Add your own domain")),
+            _("Add your own domain"),
             url_first("manage:domains", "domains-page", fallback="/settings/domains/"),
             _has_extra_domain,
             50,
@@ -78,7 +80,7 @@ ONBOARDING_STEPS: dict[str, OnboardingStep] = {
 def onboarding_step_register(
     *,
     key: str,
-    label: str,
+    label: str | Promise,
     url: str | Callable[[], str],
     done: Callable[[Community], bool],
     position: int,
@@ -92,7 +94,7 @@ def onboarding_checklist(*, community: Community) -> list[ChecklistItem]:
     return [
         ChecklistItem(
             key=step.key,
-            label=step.label,
+            label=str(step.label),
             url=step.url() if callable(step.url) else step.url,
             done=bool(step.done(community)),
         )

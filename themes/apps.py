@@ -19,7 +19,7 @@ class ThemesConfig(AppConfig):
 
         onboarding_step_register(
             key="logo",
-            label=str(_("Upload a logo")),
+            label=_("Upload a logo"),
             url=branding_edit_url,
             done=lambda community: branding_has_logo(),
             position=20,

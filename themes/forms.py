@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from themes.registry import THEME_BY_NAME, THEME_CHOICES
@@ -78,4 +79,4 @@ class BrandingSettingsForm(WagtailAdminModelForm):
 
 
 class ThemeChooseForm(forms.Form):
-    theme = forms.ChoiceField(choices=THEME_CHOICES, widget=forms.RadioSelect)
+    theme = forms.ChoiceField(choices=THEME_CHOICES, widget=forms.RadioSelect, label=_("Theme"))

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 THEMES_DIR = Path(__file__).resolve().parent
 
 
@@ -21,7 +24,7 @@ class Font:
     """A self-hosted font family (woff2 under ``themes/static/themes/fonts/``)."""
 
     key: str
-    label: str
+    label: str | Promise  # lazy: shown in the reader's language
     family: str
     fallback: str
 
@@ -36,17 +39,17 @@ SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, s
 FONTS: dict[str, Font] = {
     font.key: font
     for font in [
-        Font("playfair-display", "Playfair Display (elegant serif)", "Playfair Display", SERIF),
-        Font("lora", "Lora (book serif)", "Lora", SERIF),
-        Font("inter", "Inter (neutral sans)", "Inter", SANS),
-        Font("archivo-black", "Archivo Black (poster)", "Archivo Black", SANS),
+        Font("playfair-display", _("Playfair Display (elegant serif)"), "Playfair Display", SERIF),
+        Font("lora", _("Lora (book serif)"), "Lora", SERIF),
+        Font("inter", _("Inter (neutral sans)"), "Inter", SANS),
+        Font("archivo-black", _("Archivo Black (poster)"), "Archivo Black", SANS),
         Font(
             "atkinson-hyperlegible",
-            "Atkinson Hyperlegible (readable)",
+            _("Atkinson Hyperlegible (readable)"),
             "Atkinson Hyperlegible",
             SANS,
         ),
-        Font("system", "The reader's system font", "", SANS),
+        Font("system", _("The reader's system font"), "", SANS),
     ]
 }
 FONT_CHOICES = [(font.key, font.label) for font in FONTS.values()]
@@ -57,7 +60,7 @@ class Theme:
     """A theme and its default design tokens (all pairs pass WCAG AA)."""
 
     name: str
-    label: str
+    label: str | Promise  # lazy: shown in the reader's language
     primary: str
     accent: str
     background: str
@@ -81,7 +84,7 @@ class Theme:
 THEME_LIST = [
     Theme(
         name="salon",
-        label="Salon — elegant, for tango and ballroom",
+        label=_("Salon — elegant, for tango and ballroom"),
         primary="#7a1f3d",
         accent="#b08d57",
         background="#fbf7f2",
@@ -91,7 +94,7 @@ THEME_LIST = [
     ),
     Theme(
         name="festival",
-        label="Festival — bold, for weekenders and socials",
+        label=_("Festival — bold, for weekenders and socials"),
         primary="#ffcc33",
         accent="#ff3d7f",
         background="#15101f",
@@ -101,7 +104,7 @@ THEME_LIST = [
     ),
     Theme(
         name="studio",
-        label="Studio — clean, for schools",
+        label=_("Studio — clean, for schools"),
         primary="#0b6e4f",
         accent="#2f6fde",
         background="#ffffff",
@@ -111,7 +114,7 @@ THEME_LIST = [
     ),
 ]
 THEME_BY_NAME: dict[str, Theme] = {theme.name: theme for theme in THEME_LIST}
-THEMES: dict[str, str] = {theme.name: theme.label for theme in THEME_LIST}
+THEMES: dict[str, str | Promise] = {theme.name: theme.label for theme in THEME_LIST}
 THEME_NAMES = frozenset(THEMES)
 THEME_CHOICES = [(theme.name, theme.label) for theme in THEME_LIST]
 DEFAULT_THEME = "salon"

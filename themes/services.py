@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 from django_tenants.utils import schema_context
 
 from pista.errors import ApplicationError
@@ -31,10 +32,10 @@ if TYPE_CHECKING:
 AA_BODY_TEXT_RATIO = 4.5
 
 COLOUR_FIELDS = {
-    "primary_colour": "primary colour",
-    "accent_colour": "accent colour",
-    "background_colour": "background colour",
-    "text_colour": "text colour",
+    "primary_colour": gettext_lazy("primary colour"),
+    "accent_colour": gettext_lazy("accent colour"),
+    "background_colour": gettext_lazy("background colour"),
+    "text_colour": gettext_lazy("text colour"),
 }
 # Pairs that carry body text in every theme: text on the page, and links (in the
 # primary colour) on the page. Text on the primary and accent colours is chosen
@@ -71,9 +72,12 @@ def branding_colours_validate(*, theme: Theme, colours: dict[str, str]) -> dict[
             normalised[field] = colour_normalise(value)
         except ColourError as exc:
             raise InvalidBranding(
-                f"The {label} {value[:64]!r} is not a CSS colour "
-                "(use e.g. #7a1f3d, rgb(122 31 61), hsl(340 60% 30%) or a colour name); "
-                "translucent colours are not accepted.",
+                gettext(
+                    "The %(label)s %(value)r is not a CSS colour (use e.g. #7a1f3d, "
+                    "rgb(122 31 61), hsl(340 60%% 30%%) or a colour name); translucent "
+                    "colours are not accepted."
+                )
+                % {"label": label, "value": value[:64]},
                 code="invalid_colour",
                 extra={"field": field},
             ) from exc
@@ -95,9 +99,18 @@ def branding_colours_validate(*, theme: Theme, colours: dict[str, str]) -> dict[
             # A pair at 4.496:1 must not read as "4.50:1" and fail.
             shown = min(round(ratio, 2), math.floor(ratio * 100) / 100 if ratio > 4.49 else 99)
             raise InvalidBranding(
-                f"The {COLOUR_FIELDS[foreground]} {colour_hex(colour_of[foreground])} on the "
-                f"{COLOUR_FIELDS[background]} {colour_hex(colour_of[background])} has a "
-                f"contrast ratio of {shown:.2f}:1; WCAG AA needs at least 4.5:1 for body text.",
+                gettext(
+                    "The %(foreground)s %(foreground_hex)s on the %(background)s "
+                    "%(background_hex)s has a contrast ratio of %(ratio)s:1; WCAG AA needs "
+                    "at least 4.5:1 for body text."
+                )
+                % {
+                    "foreground": COLOUR_FIELDS[foreground],
+                    "foreground_hex": colour_hex(colour_of[foreground]),
+                    "background": COLOUR_FIELDS[background],
+                    "background_hex": colour_hex(colour_of[background]),
+                    "ratio": format(shown, ".2f"),
+                },
                 code="contrast_too_low",
                 extra={
                     "field": foreground,
@@ -117,7 +130,11 @@ IMAGE_LIMITS: dict[str, tuple[int, int]] = {
     "favicon": (512 * 1024, 1024),
     "social_image": (5 * 1024 * 1024, 4000),
 }
-IMAGE_LABELS = {"logo": "logo", "favicon": "favicon", "social_image": "social share image"}
+IMAGE_LABELS = {
+    "logo": gettext_lazy("logo"),
+    "favicon": gettext_lazy("favicon"),
+    "social_image": gettext_lazy("social share image"),
+}
 
 
 def branding_image_sanitise(*, upload: File, field: str) -> ContentFile:
@@ -131,7 +148,7 @@ def branding_image_sanitise(*, upload: File, field: str) -> ContentFile:
     try:
         return image_sanitise(
             upload=upload,
-            label=IMAGE_LABELS[field],
+            label=str(IMAGE_LABELS[field]),
             max_bytes=max_bytes,
             max_side=max_side,
             formats=BRANDING_IMAGE_FORMATS,
@@ -148,7 +165,8 @@ def branding_fonts_validate(*, heading_font: str, body_font: str) -> None:
     for field, value in (("heading_font", heading_font), ("body_font", body_font)):
         if value and value not in FONTS:
             raise InvalidBranding(
-                f"Unknown font {value!r}; choose one of {sorted(FONTS)}.",
+                gettext("Unknown font %(value)r; choose one of %(fonts)s.")
+                % {"value": value, "fonts": ", ".join(sorted(FONTS))},
                 code="invalid_font",
                 extra={"field": field},
             )
@@ -239,7 +257,8 @@ def branding_theme_check(*, community: Community, theme: str) -> None:
     """
     if theme not in THEME_NAMES:
         raise InvalidTheme(
-            f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
+            gettext("Unknown theme %(theme)r; choose one of %(themes)s.")
+            % {"theme": theme, "themes": ", ".join(sorted(THEME_NAMES))},
             code="invalid_theme",
         )
     with schema_context(community.schema_name):

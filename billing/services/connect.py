@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from billing import stripe_gateway
@@ -41,7 +42,7 @@ def connect_account_link(
     with transaction.atomic():
         other = ConnectedAccount.objects.filter(account_id=account_id).exclude(community=community)
         if other.exists():
-            raise AccountTaken("This Stripe account belongs to another community.")
+            raise AccountTaken(gettext("This Stripe account belongs to another community."))
         row, _ = ConnectedAccount.objects.update_or_create(
             community=community, defaults={"account_id": account_id}
         )

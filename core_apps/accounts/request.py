@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from core_apps.accounts.models import User
@@ -24,4 +25,4 @@ def authed_user(request: HttpRequest | Request) -> User:
     user = request.user
     if isinstance(user, User) and user.is_authenticated:
         return user
-    raise PermissionDenied("Sign in first.")
+    raise PermissionDenied(_("Sign in first."))

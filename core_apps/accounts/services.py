@@ -119,7 +119,7 @@ def owner_create(
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise InvalidEmail(f"Invalid owner email {email!r}.") from exc
+        raise InvalidEmail(gettext("Invalid owner email %(email)r.") % {"email": email}) from exc
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password)

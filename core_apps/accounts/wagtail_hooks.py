@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -26,7 +27,12 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/admin/audit_log.html",
-        {"page": page, "action": action, "header_title": "Audit log", "page_title": "Audit log"},
+        {
+            "page": page,
+            "action": action,
+            "header_title": gettext("Audit log"),
+            "page_title": gettext("Audit log"),
+        },
     )
 
 
@@ -43,5 +49,5 @@ class AuditLogMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def audit_log_menu_item() -> MenuItem:
     return AuditLogMenuItem(
-        "Audit log", reverse("pista_audit_log"), icon_name="history", order=10000
+        gettext("Audit log"), reverse("pista_audit_log"), icon_name="history", order=10000
     )

@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.artists.models import ArtistBlock, ArtistBooking, ArtistBookingEntry, ArtistProfile
@@ -33,7 +34,7 @@ def artist_get(
         lookup["is_public"] = True
     profile = ArtistProfile.objects.filter(**lookup).first()
     if profile is None:
-        raise NotFound("No such artist.")
+        raise NotFound(_("No such artist."))
     return profile
 
 
@@ -92,7 +93,7 @@ def artist_by_calendar_token(*, slug: str, token: str) -> ArtistProfile:
     """The profile whose gig feed this token opens. Raises NotFound."""
     profile = ArtistProfile.objects.filter(slug=slug).first()
     if profile is None or not token or not secrets.compare_digest(profile.calendar_token, token):
-        raise NotFound("No such calendar.")
+        raise NotFound(_("No such calendar."))
     return profile
 
 

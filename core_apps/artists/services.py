@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
@@ -128,14 +129,16 @@ def _unique_slug(name: str) -> str:
 def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - PROFILE_FIELDS
     if unknown:
-        raise ApplicationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+        raise ApplicationError(
+            _("Unknown profile fields: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
+        )
     values = dict(data)
     if "bio" in values:
         values["bio"] = bio_sanitise(values["bio"])
     if "fee_currency" in values:
         values["fee_currency"] = currency_clean(values["fee_currency"])
     if "name" in values and not str(values["name"]).strip():
-        raise ApplicationError("An artist needs a name.", code="invalid_name")
+        raise ApplicationError(_("An artist needs a name."), code="invalid_name")
     return values
 
 
@@ -152,9 +155,9 @@ def artist_profile_create(
     may create their own. Raises PermissionDenied, Conflict, InvalidPhoto."""
     own = user is not None and user.pk == actor.pk
     if not (_is_artist_staff(actor) or (own and actor.groups.filter(name=Role.TEACHER).exists())):
-        raise PermissionDenied("Only staff or the teacher themselves can create this profile.")
+        raise PermissionDenied(_("Only staff or the teacher themselves can create this profile."))
     if user is not None and ArtistProfile.objects.filter(user=user).exists():
-        raise Conflict("This user already has an artist profile.")
+        raise Conflict(_("This user already has an artist profile."))
     values = _profile_values({"name": name, **data})
     cleaned = photo_clean(upload=photo) if photo is not None else None
     profile = ArtistProfile.objects.create(slug=_unique_slug(name), user=user, **values)
@@ -186,7 +189,7 @@ def artist_profile_update(
 
 def _profile_edit_check(*, actor: User, profile: ArtistProfile) -> None:
     if not (profile.user_id == actor.pk or _is_artist_staff(actor)):
-        raise PermissionDenied("Only the artist or staff can change this profile.")
+        raise PermissionDenied(_("Only the artist or staff can change this profile."))
 
 
 @transaction.atomic
@@ -198,19 +201,21 @@ def artist_invite(*, actor: User, profile: ArtistProfile, email: str) -> User:
     from core_apps.accounts.services import user_role_grant
 
     if not _is_artist_staff(actor):
-        raise PermissionDenied("Only staff can invite artists.")
+        raise PermissionDenied(_("Only staff can invite artists."))
     if profile.user_id is not None:
-        raise Conflict("This profile already belongs to an account.")
+        raise Conflict(_("This profile already belongs to an account."))
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ApplicationError(f"{email!r} is not an email address.", code="invalid_email") from exc
+        raise ApplicationError(
+            _("%(email)r is not an email address.") % {"email": email}, code="invalid_email"
+        ) from exc
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, display_name=profile.name)
     elif ArtistProfile.objects.filter(user=user).exists():
-        raise Conflict("That account already has an artist profile.")
+        raise Conflict(_("That account already has an artist profile."))
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"primary": True, "verified": False}
     )
@@ -252,7 +257,7 @@ def _side_of(*, booking: ArtistBooking, user: User) -> Side:
         return Side.ORGANIZER
     if booking.artist.user_id is not None and booking.artist.user_id == user.pk:
         return Side.ARTIST
-    raise NotFound("No such booking.")
+    raise NotFound(_("No such booking."))
 
 
 def _entry(
@@ -286,8 +291,12 @@ def _availability_check(*, artist: ArtistProfile, starts_at: datetime, ends_at: 
     block = overlapping(blocks, starts=starts_at, ends=ends_at).first()
     if block is not None:
         raise ArtistUnavailable(
-            f"{artist.name} is not available from {block.starts_at:%Y-%m-%d %H:%M} "
-            f"to {block.ends_at:%Y-%m-%d %H:%M} UTC.",
+            _("%(artist)s is not available from %(starts_at)s to %(ends_at)s UTC.")
+            % {
+                "artist": artist.name,
+                "starts_at": format(block.starts_at, "%Y-%m-%d %H:%M"),
+                "ends_at": format(block.ends_at, "%Y-%m-%d %H:%M"),
+            },
             extra={
                 "blocked_from": block.starts_at.isoformat(),
                 "blocked_until": block.ends_at.isoformat(),
@@ -310,10 +319,17 @@ def _confirmed_gig_overlapping(
 
 def _conflict(gig: ArtistBooking | None) -> BookingConflict:
     if gig is None:
-        return BookingConflict("The artist already has a confirmed booking at that time.")
+        return BookingConflict(_("The artist already has a confirmed booking at that time."))
     return BookingConflict(
-        f"The artist already has a confirmed booking at that time: booking #{gig.pk} "
-        f"({gig.starts_at:%Y-%m-%d %H:%M}-{gig.ends_at:%H:%M} UTC).",
+        _(
+            "The artist already has a confirmed booking at that time: booking #%(pk)s "
+            "(%(starts_at)s-%(ends_at)s UTC)."
+        )
+        % {
+            "pk": gig.pk,
+            "starts_at": format(gig.starts_at, "%Y-%m-%d %H:%M"),
+            "ends_at": format(gig.ends_at, "%H:%M"),
+        },
         extra={"conflicting_booking": gig.pk},
     )
 
@@ -337,18 +353,18 @@ def artist_booking_request(
     """An organizer asks an artist for a gig. Raises PermissionDenied,
     InvalidBookingTimes, ArtistUnavailable, BookingConflict, CurrencyMismatch, InvalidAmount."""
     if not organizer.has_perm("artists.add_artistbooking"):
-        raise PermissionDenied("Only organizers can send booking requests.")
+        raise PermissionDenied(_("Only organizers can send booking requests."))
     if artist.user_id is not None and artist.user_id == organizer.pk:
-        raise PermissionDenied("You cannot book yourself.")
+        raise PermissionDenied(_("You cannot book yourself."))
     booking_times_check(starts_at=starts_at, ends_at=ends_at)
     if not title.strip():
         raise ApplicationError(
-            "Say which event or occasion the booking is for.", code="invalid_title"
+            _("Say which event or occasion the booking is for."), code="invalid_title"
         )
     fee_minor = amount_minor_check(fee_minor, "fee")
     deposit_minor = amount_minor_check(deposit_minor, "deposit")
     if deposit_minor > fee_minor:
-        raise InvalidAmount("The deposit cannot exceed the fee.")
+        raise InvalidAmount(_("The deposit cannot exceed the fee."))
     currency = currency_clean(currency)
     _availability_check(artist=artist, starts_at=starts_at, ends_at=ends_at)
     booking = ArtistBooking.objects.create(
@@ -398,13 +414,14 @@ def artist_booking_counter(
     status = _open_and_my_turn(booking=booking, side=side, step_name="counter")
     if currency_clean(currency) != booking.currency:
         raise CurrencyMismatch(
-            f"A counter-offer must stay in {booking.currency}; it cannot switch to {currency}."
+            _("A counter-offer must stay in %(currency)s; it cannot switch to %(new_currency)s.")
+            % {"currency": booking.currency, "new_currency": currency}
         )
     booking.fee_minor = amount_minor_check(fee_minor, "fee")
     if deposit_minor is not None:
         booking.deposit_minor = amount_minor_check(deposit_minor, "deposit")
     if booking.deposit_minor > booking.fee_minor:
-        raise InvalidAmount("The deposit cannot exceed the fee.")
+        raise InvalidAmount(_("The deposit cannot exceed the fee."))
     if starts_at is not None or ends_at is not None:
         new_start = starts_at or booking.starts_at
         new_end = ends_at or booking.ends_at
@@ -432,7 +449,7 @@ def _open_and_my_turn(*, booking: ArtistBooking, side: Side, step_name: str) -> 
     Raises InvalidTransition, NotYourTurn."""
     status = ARTIST_BOOKING_FLOW.target(booking, step_name)
     if booking.offer_by == side:
-        raise NotYourTurn("These are your own terms: the other side answers them.")
+        raise NotYourTurn(_("These are your own terms: the other side answers them."))
     return status
 
 
@@ -503,7 +520,7 @@ def artist_booking_withdraw(*, actor: User, booking: ArtistBooking) -> ArtistBoo
     """The organizer withdraws an open request. Raises NotFound, NotYourTurn, InvalidTransition."""
     booking = _locked(booking)
     if _side_of(booking=booking, user=actor) != Side.ORGANIZER:
-        raise NotYourTurn("Only the organizer can withdraw a request.")
+        raise NotYourTurn(_("Only the organizer can withdraw a request."))
     booking.status = ARTIST_BOOKING_FLOW.target(booking, "withdraw")
     booking.save(update_fields=["status", "updated"])
     _entry(booking=booking, actor=actor, action="withdrawn")
@@ -519,11 +536,14 @@ def artist_booking_deposit_record(
     booking = _locked(booking)
     side = _side_of(booking=booking, user=actor)
     if provider != "manual":
-        raise ApplicationError(f"Unknown payment provider {provider!r}.", code="invalid_provider")
+        raise ApplicationError(
+            _("Unknown payment provider %(provider)r.") % {"provider": provider},
+            code="invalid_provider",
+        )
     if side != Side.ARTIST:
-        raise NotYourTurn("The artist confirms receipt of a manually paid deposit.")
+        raise NotYourTurn(_("The artist confirms receipt of a manually paid deposit."))
     if booking.deposit_status != ArtistBooking.DepositStatus.DUE:
-        raise InvalidTransition("No deposit is due on this booking.")
+        raise InvalidTransition(_("No deposit is due on this booking."))
     booking.deposit_status = ArtistBooking.DepositStatus.PAID
     booking.deposit_provider = provider
     booking.deposit_reference = reference[:120]
@@ -543,7 +563,7 @@ def artist_booking_event_link(
     NotFound, NotYourTurn."""
     booking = _locked(booking)
     if _side_of(booking=booking, user=actor) != Side.ORGANIZER:
-        raise NotYourTurn("Only the organizer links a booking to an event.")
+        raise NotYourTurn(_("Only the organizer links a booking to an event."))
     booking.event_id = event_id
     booking.save(update_fields=["event_id", "updated"])
     booking_entry_record(
@@ -565,5 +585,5 @@ def artist_booking_contract(*, actor: User, booking: ArtistBooking) -> bytes:
     if not _is_artist_staff(actor):
         _side_of(booking=booking, user=actor)
     if booking.status != Status.CONFIRMED or not booking.contract_terms:
-        raise InvalidTransition("Only a confirmed booking has a contract.")
+        raise InvalidTransition(_("Only a confirmed booking has a contract."))
     return contract_pdf(booking.contract_terms, language=community_current().language)

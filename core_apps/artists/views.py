@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.models import User
@@ -78,7 +79,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 ),
             )
         if not form.errors:
-            messages.success(request, "Profile saved.")
+            messages.success(request, _("Profile saved."))
             return redirect("artists:me")
     return render(
         request,
@@ -98,12 +99,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def block_create(request: HttpRequest) -> HttpResponse:
     profile = selectors.artist_profile_of(user=authed_user(request))
     if profile is None:
-        raise Http404("You have no artist profile.")
+        raise Http404(_("You have no artist profile."))
     with timezone.override(_zone(request)):
         form = BlockForm(request.POST)
         valid = form.is_valid()
     if not valid:
-        messages.error(request, "Give a valid start and end.")
+        messages.error(request, _("Give a valid start and end."))
         return redirect("artists:me")
 
     def block() -> None:
@@ -129,7 +130,7 @@ def booking_request(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
         if booking is not None:
-            messages.success(request, "Request sent.")
+            messages.success(request, _("Request sent."))
             return redirect("artists:booking", pk=booking.pk)
     return render(
         request,
@@ -188,7 +189,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
     }
     if action not in steps:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     if form is not None and not form.is_valid():
         return booking_detail(request, pk, form=form, status=400)
 

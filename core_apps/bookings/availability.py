@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TypedDict, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from core_apps.bookings.ranges import booking_times_check
 from pista.errors import ApplicationError
@@ -26,7 +27,7 @@ def availability_window_check(*, starts: datetime, ends: datetime) -> None:
     """Raises InvalidBookingTimes, or ApplicationError for a window over 93 days."""
     booking_times_check(starts_at=starts, ends_at=ends)
     if ends - starts > MAX_AVAILABILITY_WINDOW:
-        raise ApplicationError("Ask for at most 93 days at a time.", code="window_too_large")
+        raise ApplicationError(_("Ask for at most 93 days at a time."), code="window_too_large")
 
 
 def overlapping(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+
 from pista.errors import ApplicationError
 
 # ISO 4217 currencies without minor units that communities are likely to use.
@@ -32,12 +34,17 @@ def currency_clean(currency: str) -> str:
     """The upper-cased ISO code. Raises CurrencyMismatch for anything else."""
     currency = (currency or "").strip().upper()
     if not CURRENCY_RE.match(currency):
-        raise CurrencyMismatch(f"{currency!r} is not an ISO currency code.")
+        raise CurrencyMismatch(
+            gettext("%(currency)r is not an ISO currency code.") % {"currency": currency}
+        )
     return currency
 
 
 def amount_minor_check(value: int | None, what: str) -> int:
     """``value`` if it is a whole, non-negative amount in minor units. Raises InvalidAmount."""
     if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidAmount(f"The {what} must be a whole, non-negative amount in minor units.")
+        raise InvalidAmount(
+            gettext("The %(what)s must be a whole, non-negative amount in minor units.")
+            % {"what": what}
+        )
     return value

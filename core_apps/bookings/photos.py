@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from pista.errors import ApplicationError
@@ -27,11 +28,14 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
     counts, so a script renamed ``.jpg`` is refused (``pista.images``).
     """
     if upload.size is None or upload.size > PHOTO_MAX_BYTES:
-        raise InvalidPhoto(f"The photo must be at most {PHOTO_MAX_BYTES // (1024 * 1024)} MB.")
+        raise InvalidPhoto(
+            _("The photo must be at most %(megabytes)s MB.")
+            % {"megabytes": PHOTO_MAX_BYTES // (1024 * 1024)}
+        )
     try:
         clean = image_sanitise(
             upload=upload,
-            label="photo",
+            label=_("photo"),
             max_bytes=PHOTO_MAX_BYTES,
             max_side=50_000,
             max_pixels=PHOTO_MAX_PIXELS,
@@ -39,8 +43,8 @@ def photo_clean(*, upload: UploadedFile) -> ContentFile:
         )
     except InvalidImage as exc:
         if exc.code == "image_too_large":
-            raise InvalidPhoto("The photo has too many pixels.") from exc
-        raise InvalidPhoto("The file is not an image. Use a JPEG, PNG or WebP photo.") from exc
+            raise InvalidPhoto(_("The photo has too many pixels.")) from exc
+        raise InvalidPhoto(_("The file is not an image. Use a JPEG, PNG or WebP photo.")) from exc
     extension = (clean.name or "photo.jpg").rsplit(".", 1)[-1]
     return ContentFile(clean.read(), name=f"photo.{extension}")
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from pista.errors import ApplicationError, Conflict
 
@@ -116,8 +117,8 @@ class InvalidBookingTimes(ApplicationError):
 def booking_times_check(*, starts_at: datetime, ends_at: datetime) -> None:
     """Raise InvalidBookingTimes unless both times are aware and ``ends_at`` is after start."""
     if starts_at is None or ends_at is None:
-        raise InvalidBookingTimes("Both a start and an end time are required.")
+        raise InvalidBookingTimes(_("Both a start and an end time are required."))
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise InvalidBookingTimes("Times must include a time zone.")
+        raise InvalidBookingTimes(_("Times must include a time zone."))
     if ends_at <= starts_at:
-        raise InvalidBookingTimes("The end must be after the start.")
+        raise InvalidBookingTimes(_("The end must be after the start."))

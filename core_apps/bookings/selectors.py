@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from pista.errors import NotFound
@@ -17,7 +18,7 @@ def booking_of_party(bookings: models.QuerySet[M], *, pk: int) -> M:
     NotFound, also for outsiders, so that bookings don't leak."""
     booking = bookings.filter(pk=pk).first()
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 

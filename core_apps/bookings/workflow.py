@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext
 
 from core_apps.accounts.models import User
 from pista.errors import Conflict
@@ -56,7 +57,10 @@ class BookingFlow:
     def target(self, booking: HasStatus, name: str) -> str:
         """The status ``booking`` moves to by step ``name``. Raises InvalidTransition."""
         if not self.allows(booking, name):
-            raise InvalidTransition(f"This booking is {booking.get_status_display().lower()}.")
+            raise InvalidTransition(
+                gettext("This booking is %(status)s.")
+                % {"status": booking.get_status_display().lower()}
+            )
         return self.steps[name].target
 
 

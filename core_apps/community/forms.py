@@ -21,12 +21,14 @@ ROLE_CHOICES = [("", _("Complementary to mine")), ("lead", _("Lead")), ("follow"
 
 
 class PartnerSearchForm(forms.Form):
-    style = forms.ChoiceField(choices=DANCE_STYLES)
-    role = forms.ChoiceField(choices=ROLE_CHOICES, required=False)
-    level_min = forms.IntegerField(required=False)
-    level_max = forms.IntegerField(required=False)
-    distance_km = forms.FloatField(required=False)
-    languages = forms.CharField(required=False, help_text=_("Comma separated, e.g. en,es"))
+    style = forms.ChoiceField(choices=DANCE_STYLES, label=_("Style"))
+    role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label=_("Role"))
+    level_min = forms.IntegerField(required=False, label=_("Lowest level"))
+    level_max = forms.IntegerField(required=False, label=_("Highest level"))
+    distance_km = forms.FloatField(required=False, label=_("Distance (km)"))
+    languages = forms.CharField(
+        required=False, help_text=_("Comma separated, e.g. en,es"), label=_("Languages")
+    )
 
 
 STYLE_ROWS = 4
@@ -170,21 +172,27 @@ class ProfileForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    photo = forms.FileField()
+    photo = forms.FileField(label=_("Photo"))
 
 
 class PartnerRequestForm(forms.Form):
     message = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Message"),
     )
-    event_title = forms.CharField(max_length=200, required=False)
+    event_title = forms.CharField(max_length=200, required=False, label=_("Event or course"))
 
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Message"),
     )
-    image = forms.FileField(required=False)
+    image = forms.FileField(required=False, label=_("Image"))
 
 
 class ReportForm(forms.Form):
@@ -207,8 +215,8 @@ class ReportForm(forms.Form):
 
 
 class ModerationActionForm(forms.Form):
-    kind = forms.ChoiceField(choices=ModerationAction.Kind.choices)
-    note = forms.CharField(max_length=2000, required=False)
+    kind = forms.ChoiceField(choices=ModerationAction.Kind.choices, label=_("Action"))
+    note = forms.CharField(max_length=2000, required=False, label=_("Note"))
 
 
 class PartnerPostForm(forms.Form):

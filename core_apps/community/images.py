@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from core_apps.community.errors import InvalidImage
 from pista import images
@@ -19,13 +20,14 @@ def image_sanitise(*, upload: UploadedFile) -> ContentFile:
     PNG), at most IMAGE_MAX_SIDE pixels a side. Raises InvalidImage."""
     if upload.size is None or upload.size > IMAGE_MAX_BYTES:
         raise InvalidImage(
-            f"The image is too large: at most {IMAGE_MAX_BYTES // (1024 * 1024)} MB.",
+            _("The image is too large: at most %(megabytes)s MB.")
+            % {"megabytes": IMAGE_MAX_BYTES // (1024 * 1024)},
             code="image_too_large",
         )
     try:
         return images.image_sanitise(
             upload=upload,
-            label="image",
+            label=_("image"),
             max_bytes=IMAGE_MAX_BYTES,
             max_side=50_000,
             max_pixels=IMAGE_MAX_PIXELS,
@@ -34,7 +36,7 @@ def image_sanitise(*, upload: UploadedFile) -> ContentFile:
         )
     except images.InvalidImage as exc:
         if exc.code == "image_too_large":
-            raise InvalidImage("The image has too many pixels.", code="image_too_large") from exc
+            raise InvalidImage(_("The image has too many pixels."), code="image_too_large") from exc
         raise InvalidImage(
-            "The file is not a JPEG, PNG, WebP or GIF image.", code="not_an_image"
+            _("The file is not a JPEG, PNG, WebP or GIF image."), code="not_an_image"
         ) from exc

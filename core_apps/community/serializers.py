@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core_apps.community.models import (
@@ -50,7 +51,9 @@ class ProfileUpdateSerializer(serializers.Serializer):
     def validate_field_visibility(self, value: dict[str, str]) -> dict[str, str]:
         unknown = set(value) - set(PROFILE_FIELDS_DEFAULT_VISIBILITY)
         if unknown:
-            raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+            raise serializers.ValidationError(
+                gettext("Unknown fields: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
+            )
         return value
 
 

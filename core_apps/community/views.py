@@ -82,7 +82,7 @@ def code_of_conduct(request: HttpRequest) -> HttpResponse:
     current = safety_selectors.code_of_conduct_current()
     if request.method == "POST" and current is not None:
         safety.code_of_conduct_accept(user=authed_user(request), version=current.version)
-        messages.success(request, "Thank you for accepting the code of conduct.")
+        messages.success(request, _("Thank you for accepting the code of conduct."))
         return redirect(_safe_next(request, "/community/partners/"))
     pending = safety_selectors.code_of_conduct_pending(user=authed_user(request))
     return render(
@@ -98,7 +98,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "photo" in request.FILES:
             profiles.profile_photo_set(user=authed_user(request), upload=request.FILES.get("photo"))
-            messages.success(request, "Photo saved.")
+            messages.success(request, _("Photo saved."))
             return redirect("/community/profile/")
         form = forms.ProfileForm(request.POST)
         if form.is_valid():
@@ -219,7 +219,7 @@ def partner_request_send(request: HttpRequest, user_id: int) -> HttpResponse:
             message=form.cleaned_data["message"],
             event_title=form.cleaned_data["event_title"],
         )
-        messages.success(request, "Partner request sent.")
+        messages.success(request, _("Partner request sent."))
     return redirect(f"/community/members/{user_id}/")
 
 
@@ -236,7 +236,7 @@ def partner_request_respond(request: HttpRequest, request_id: int) -> HttpRespon
     partners.partner_request_respond(
         request_id=request_id, user=authed_user(request), accept=accept
     )
-    messages.success(request, "Request accepted." if accept else "Request declined.")
+    messages.success(request, _("Request accepted.") if accept else _("Request declined."))
     return redirect("/community/requests/")
 
 
@@ -251,7 +251,7 @@ def conversations(request: HttpRequest) -> HttpResponse:
 def conversation_start(request: HttpRequest, user_id: int) -> HttpResponse:
     form = forms.MessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Write a message or attach an image.")
+        messages.error(request, _("Write a message or attach an image."))
         return redirect(f"/community/members/{user_id}/")
     conversation = messaging.conversation_start(
         sender=authed_user(request),
@@ -304,7 +304,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 @member_view(code_of_conduct=False)
 def block(request: HttpRequest, user_id: int) -> HttpResponse:
     safety.block_create(blocker=authed_user(request), blocked_id=user_id)
-    messages.success(request, "Blocked. You won't see each other any more.")
+    messages.success(request, _("Blocked. You won't see each other any more."))
     return redirect("/community/partners/")
 
 
@@ -312,7 +312,7 @@ def block(request: HttpRequest, user_id: int) -> HttpResponse:
 @member_view(code_of_conduct=False)
 def follow(request: HttpRequest, user_id: int) -> HttpResponse:
     social.follow_create(follower=authed_user(request), followed_id=user_id)
-    messages.success(request, "You follow this member now.")
+    messages.success(request, _("You follow this member now."))
     return redirect(f"/community/members/{user_id}/")
 
 
@@ -321,10 +321,10 @@ def follow(request: HttpRequest, user_id: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     form = forms.ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The report is incomplete.")
+        messages.error(request, _("The report is incomplete."))
         return redirect(_safe_next(request, "/community/partners/"))
     safety.report_create(reporter=authed_user(request), **form.cleaned_data)
-    messages.success(request, "Thank you. Moderators will look at your report.")
+    messages.success(request, _("Thank you. Moderators will look at your report."))
     return redirect(_safe_next(request, "/community/partners/"))
 
 
@@ -338,7 +338,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
                 in_app=request.POST.get(f"{kind}-in_app") == "on",
                 email=request.POST.get(f"{kind}-email") == "on",
             )
-        messages.success(request, "Notification settings saved.")
+        messages.success(request, _("Notification settings saved."))
         return redirect("/community/notifications/")
     items = list(messaging_selectors.notifications_for(user=authed_user(request))[:50])
     notification_services.notifications_mark_read(user=authed_user(request))
@@ -376,7 +376,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
             )
-            messages.success(request, "Done; it is in the audit trail.")
+            messages.success(request, _("Done; it is in the audit trail."))
         return redirect("/community/moderation/")
     return render(
         request,

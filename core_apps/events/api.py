@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -40,7 +41,9 @@ def _date_param(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise InvalidFilter(f"{name} must be a date like 2026-05-01.") from exc
+        raise InvalidFilter(
+            gettext("%(name)s must be a date like 2026-05-01.") % {"name": name}
+        ) from exc
 
 
 FILTER_PARAMETERS = [

@@ -24,7 +24,7 @@ class EventsConfig(AppConfig):
 
         onboarding_step_register(
             key="event",
-            label=str(_("Publish your first event")),
+            label=_("Publish your first event"),
             url=url_first("manage:events", "events:manage-create", fallback="/events/manage/"),
             done=lambda community: events_published_exist(),
             position=30,

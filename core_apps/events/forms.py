@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core_apps.events.models import DanceStyle, Event, Level
@@ -38,40 +39,55 @@ def _in_zone(value: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 class EventFilterForm(forms.Form):
     style = forms.ModelChoiceField(
-        DanceStyle.objects.all(), required=False, to_field_name="slug", empty_label="All styles"
+        DanceStyle.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All styles"),
+        label=_("Style"),
     )
     level = forms.ModelChoiceField(
-        Level.objects.all(), required=False, to_field_name="slug", empty_label="All levels"
+        Level.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All levels"),
+        label=_("Level"),
     )
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Event.Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=[("", _("All kinds")), *Event.Kind.choices], required=False, label=_("Kind")
+    )
     date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    teacher = forms.CharField(required=False, max_length=100)
-    venue = forms.CharField(required=False, max_length=100)
+    teacher = forms.CharField(required=False, max_length=100, label=_("Teacher"))
+    venue = forms.CharField(required=False, max_length=100, label=_("Venue"))
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False)
-    kind = forms.ChoiceField(choices=Event.Kind.choices)
-    status = forms.ChoiceField(choices=Event.Status.choices, initial=Event.Status.DRAFT)
-    visibility = forms.ChoiceField(choices=Event.Visibility.choices)
-    styles = forms.ModelMultipleChoiceField(DanceStyle.objects.all(), required=False)
-    level = forms.ModelChoiceField(Level.objects.all(), required=False)
-    venue_name = forms.CharField(max_length=200, required=False, label="Venue")
-    space_name = forms.CharField(max_length=200, required=False, label="Space")
-    teacher_names = forms.CharField(max_length=300, required=False, label="Teachers")
-    time_zone = forms.CharField(max_length=64)
-    starts_at = forms.DateTimeField(widget=DateTimeLocalInput(), label="Starts")
-    ends_at = forms.DateTimeField(widget=DateTimeLocalInput(), label="Ends")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea, required=False, label=_("Description"))
+    kind = forms.ChoiceField(choices=Event.Kind.choices, label=_("Kind"))
+    status = forms.ChoiceField(
+        choices=Event.Status.choices, initial=Event.Status.DRAFT, label=_("Status")
+    )
+    visibility = forms.ChoiceField(choices=Event.Visibility.choices, label=_("Visibility"))
+    styles = forms.ModelMultipleChoiceField(
+        DanceStyle.objects.all(), required=False, label=_("Styles")
+    )
+    level = forms.ModelChoiceField(Level.objects.all(), required=False, label=_("Level"))
+    venue_name = forms.CharField(max_length=200, required=False, label=_("Venue"))
+    space_name = forms.CharField(max_length=200, required=False, label=_("Space"))
+    teacher_names = forms.CharField(max_length=300, required=False, label=_("Teachers"))
+    time_zone = forms.CharField(max_length=64, label=_("Time zone"))
+    starts_at = forms.DateTimeField(widget=DateTimeLocalInput(), label=_("Starts"))
+    ends_at = forms.DateTimeField(widget=DateTimeLocalInput(), label=_("Ends"))
     recurrence = forms.CharField(
         max_length=500,
         required=False,
-        help_text="RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=8 (empty for one date).",
+        help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=8 (empty for one date)."),
+        label=_("Recurrence"),
     )
 
     def __init__(self, *args: Any, languages: Sequence[str] = (), **kwargs: Any) -> None:
@@ -109,7 +125,7 @@ class EventForm(forms.Form):
         try:
             zone = ZoneInfo(data.get("time_zone") or "")
         except (ZoneInfoNotFoundError, ValueError):
-            self.add_error("time_zone", "Unknown time zone.")
+            self.add_error("time_zone", gettext("Unknown time zone."))
             return data
         for field in ("starts_at", "ends_at"):
             if data.get(field):

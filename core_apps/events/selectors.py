@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.events.models import DanceStyle, Event, EventDate, Level
 from pista.errors import NotFound
@@ -128,7 +129,7 @@ def event_for_slug(*, slug: str, user: User | AnonymousUser | None) -> Event:
         .first()
     )
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 
@@ -142,7 +143,7 @@ def event_for_api(*, pk: int, user: User | AnonymousUser | None) -> Event:
         .first()
     )
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 
@@ -185,14 +186,14 @@ def events_for_staff() -> QuerySet[Event]:
 def event_for_staff(*, pk: int) -> Event:
     event = Event.objects.filter(pk=pk).select_related("level").first()
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 
 def event_date_for_staff(*, pk: int) -> EventDate:
     event_date = EventDate.objects.filter(pk=pk).select_related("event").first()
     if event_date is None:
-        raise NotFound("No such date.")
+        raise NotFound(_("No such date."))
     return event_date
 
 

@@ -18,6 +18,7 @@ import nh3
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core_apps.events.models import (
     DEFAULT_DANCE_STYLES,
@@ -66,7 +67,7 @@ _UNTIL = re.compile(r"UNTIL=([0-9T]+)(Z?)", re.IGNORECASE)
 
 def _permission_require(actor: User | None, perm: str) -> None:
     if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied("You may not manage the events of this community.")
+        raise PermissionDenied(_("You may not manage the events of this community."))
 
 
 def description_sanitise(html: str) -> str:
@@ -116,10 +117,10 @@ def occurrences_expand(
         if "=" in part and part.strip()
     }
     if "DTSTART" in rule.upper():
-        raise ValidationError({"recurrence": ["Leave DTSTART out: the start date is used."]})
+        raise ValidationError({"recurrence": [_("Leave DTSTART out: the start date is used.")]})
     if not parts & {"COUNT", "UNTIL"}:
         raise ValidationError(
-            {"recurrence": ["The rule never ends: add COUNT (e.g. COUNT=8) or UNTIL."]}
+            {"recurrence": [_("The rule never ends: add COUNT (e.g. COUNT=8) or UNTIL.")]}
         )
 
     def until_to_utc(match: re.Match[str]) -> str:
@@ -139,13 +140,18 @@ def occurrences_expand(
         starts = list(islice(iter(parsed), MAX_OCCURRENCES + 1))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError(
-            {"recurrence": [f"This is not a valid RFC 5545 rule ({exc})."]}
+            {"recurrence": [_("This is not a valid RFC 5545 rule (%(error)s).") % {"error": exc}]}
         ) from exc
     if not starts:
-        raise ValidationError({"recurrence": ["The rule yields no dates."]})
+        raise ValidationError({"recurrence": [_("The rule yields no dates.")]})
     if len(starts) > MAX_OCCURRENCES:
         raise ValidationError(
-            {"recurrence": [f"The rule yields more than {MAX_OCCURRENCES} dates."]}
+            {
+                "recurrence": [
+                    _("The rule yields more than %(MAX_OCCURRENCES)s dates.")
+                    % {"MAX_OCCURRENCES": MAX_OCCURRENCES}
+                ]
+            }
         )
     # Aware arithmetic on a ZoneInfo datetime is wall-clock arithmetic; going
     # through UTC and back fixes the offset of each occurrence and resolves a
@@ -163,30 +169,32 @@ def event_validate(event: Event) -> list[tuple[datetime, datetime]]:
     """Check an event's fields; return its occurrences. Raises ValidationError."""
     errors: dict[str, list[str]] = {}
     if not (event.title or "").strip():
-        errors["title"] = ["Give the event a title."]
+        errors["title"] = [_("Give the event a title.")]
     if event.kind not in Event.Kind.values:
-        errors["kind"] = ["Choose a kind of event."]
+        errors["kind"] = [_("Choose a kind of event.")]
     if event.status not in Event.Status.values:
-        errors["status"] = ["Choose a status."]
+        errors["status"] = [_("Choose a status.")]
     if event.visibility not in Event.Visibility.values:
-        errors["visibility"] = ["Choose who sees the event."]
+        errors["visibility"] = [_("Choose who sees the event.")]
     try:
         ZoneInfo(event.time_zone or "")
     except (ZoneInfoNotFoundError, ValueError):
-        errors["time_zone"] = [f"Unknown time zone {event.time_zone!r}."]
+        errors["time_zone"] = [
+            _("Unknown time zone %(time_zone)r.") % {"time_zone": event.time_zone}
+        ]
     for field in ("starts_at", "ends_at"):
         value = getattr(event, field)
         if not isinstance(value, datetime):
-            errors[field] = ["Give a date and time."]
+            errors[field] = [_("Give a date and time.")]
         elif value.tzinfo is None:
-            errors[field] = ["Give a date and time with a time zone."]
+            errors[field] = [_("Give a date and time with a time zone.")]
     if errors.keys() & {"starts_at", "ends_at", "time_zone"}:
         raise ValidationError(errors)
     if event.ends_at <= event.starts_at:
-        errors["ends_at"] = ["The end must be after the start."]
+        errors["ends_at"] = [_("The end must be after the start.")]
         raise ValidationError(errors)
     if event.ends_at - event.starts_at > timedelta(days=31):
-        errors["ends_at"] = ["One date lasts at most 31 days; use a recurrence for more."]
+        errors["ends_at"] = [_("One date lasts at most 31 days; use a recurrence for more.")]
     occurrences: list[tuple[datetime, datetime]] = []
     try:
         occurrences = occurrences_expand(
@@ -348,7 +356,7 @@ def event_duplicate(*, actor: User | None, event: Event) -> Event:
     }
     return event_create(
         actor=actor,
-        title=f"{event.title} (copy)",
+        title=_("%(title)s (copy)") % {"title": event.title},
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         styles=list(event.styles.all()),
@@ -366,9 +374,9 @@ def event_date_move(
     errors: dict[str, list[str]] = {}
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, datetime) or value.tzinfo is None:
-            errors[field] = ["Give a date and time with a time zone."]
+            errors[field] = [_("Give a date and time with a time zone.")]
     if not errors and ends_at <= starts_at:
-        errors["ends_at"] = ["The end must be after the start."]
+        errors["ends_at"] = [_("The end must be after the start.")]
     if errors:
         raise ValidationError(errors)
     event_date = EventDate.objects.select_for_update().get(pk=event_date.pk)
@@ -420,7 +428,7 @@ def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
     _permission_require(actor, "events.add_dancestyle")
     slug = slug_make(name)
     if not slug:
-        raise ValidationError({"name": ["Give the style a name."]})
+        raise ValidationError({"name": [_("Give the style a name.")]})
     if DanceStyle.objects.filter(slug=slug).exists():
-        raise ValidationError({"name": ["This style exists already."]})
+        raise ValidationError({"name": [_("This style exists already.")]})
     return DanceStyle.objects.create(slug=slug, name=name.strip())

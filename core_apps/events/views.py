@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -206,9 +208,9 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         event = _event_form_save(request, form)
         if event is not None:
-            messages.success(request, f"{event.title} was created.")
+            messages.success(request, _("%(title)s was created.") % {"title": event.title})
             return redirect("manage:event-list")
-    return render(request, "events/manage/form.html", {"form": form, "title": "New event"})
+    return render(request, "events/manage/form.html", {"form": form, "title": _("New event")})
 
 
 @login_required
@@ -221,14 +223,14 @@ def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         languages=languages_enabled(community_current())[1:],
     )
     if request.method == "POST" and form.is_valid() and _event_form_save(request, form, event):
-        messages.success(request, f"{event.title} was saved.")
+        messages.success(request, _("%(title)s was saved.") % {"title": event.title})
         return redirect("manage:event-list")
     return render(
         request,
         "events/manage/form.html",
         {
             "form": form,
-            "title": f"Edit {event.title}",
+            "title": _("Edit %(title)s") % {"title": event.title},
             "event": event,
             "dates": list(event.dates.all()),
         },
@@ -236,6 +238,11 @@ def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {"publish": event_publish, "cancel": event_cancel, "duplicate": event_duplicate}
+ACTION_DONE = {
+    "publish": gettext_lazy("%(title)s is published."),
+    "cancel": gettext_lazy("%(title)s is cancelled."),
+    "duplicate": gettext_lazy("%(title)s was created."),
+}
 
 
 @login_required
@@ -247,7 +254,7 @@ def manage_event_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     return staff_action_run(
         request,
         action=lambda: ACTIONS[action](actor=authed_user(request), event=event_for_staff(pk=pk)),
-        label=lambda event: f"{event.title}: {action}",
+        done_message=lambda event: ACTION_DONE[action] % {"title": event.title},
         done_url="manage:event-list",
     )
 
@@ -258,5 +265,9 @@ def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     event_date = event_date_for_staff(pk=pk)
     event_date_cancel(actor=authed_user(request), event_date=event_date)
-    messages.success(request, f"The date {event_date.starts_at:%Y-%m-%d} was cancelled.")
+    messages.success(
+        request,
+        _("The date %(starts_at)s was cancelled.")
+        % {"starts_at": format(event_date.starts_at, "%Y-%m-%d")},
+    )
     return redirect("manage:event-edit", pk=event_date.event_id)

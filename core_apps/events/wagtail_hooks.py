@@ -8,6 +8,7 @@ levels (a plain vocabulary without rules of its own) stay editable here.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -41,14 +42,14 @@ class QuotaViewSet(ReadOnlySnippetViewSet):
 class PriceTierViewSet(ReadOnlySnippetViewSet):
     model = PriceTier
     icon = "pick"
-    menu_label = "Price tiers"
+    menu_label = gettext_lazy("Price tiers")
     list_display = ["name", "product", "ends_at", "first_n"]
 
 
 class AttendeeQuestionViewSet(ReadOnlySnippetViewSet):
     model = AttendeeQuestion
     icon = "help"
-    menu_label = "Attendee questions"
+    menu_label = gettext_lazy("Attendee questions")
     list_display = ["label", "product", "kind", "required"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -43,7 +44,7 @@ from pista.errors import NotFound, PermissionDenied
 
 def _staff(request: Request, perm: str) -> Any:
     if not request.user.is_authenticated or not request.user.has_perm(perm):
-        raise PermissionDenied("Staff only.")
+        raise PermissionDenied(_("Staff only."))
     return request.user
 
 
@@ -246,7 +247,7 @@ class WaitlistJoinApi(APIView):
         data = dict(serializer.validated_data)
         product = product_on_sale(pk=data.pop("product"))
         if product is None:
-            raise NotFound("No such product on sale here.", code="product_unavailable")
+            raise NotFound(_("No such product on sale here."), code="product_unavailable")
         entry = services.waitlist_join(product=product, **data)
         return Response(
             {**WaitlistEntrySerializer(entry).data, "secret": entry.secret},
@@ -321,7 +322,7 @@ class PositionTransferApi(APIView):
         order = selectors.order_for_request(code=code, secret=data["secret"], actor=actor)
         position = order.positions.filter(pk=position_id).first()
         if position is None:
-            raise NotFound("No such ticket in this order.")
+            raise NotFound(_("No such ticket in this order."))
         position = services.position_transfer(
             position=position,
             name=data["name"],

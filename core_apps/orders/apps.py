@@ -31,7 +31,7 @@ class OrdersConfig(AppConfig):
 
         onboarding_step_register(
             key="payments",
-            label=str(_("Set up payments")),
+            label=_("Set up payments"),
             # The back office's payments page; until it is there, the page
             # that explains how payments are set up.
             url=url_first("manage:payments", fallback="/onboarding/payments/"),

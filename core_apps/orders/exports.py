@@ -7,13 +7,26 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 
 from core_apps.orders.models import Position
 from core_apps.ticketing.models import Product
 from pista.spreadsheets import cell_safe
 
-HEADER = ["Order", "Name", "Email", "Role", "Price (minor)", "Checked in"]
+# Lazy: the column names are read in the language of the request that exports.
+HEADER = [
+    gettext_lazy("Order"),
+    gettext_lazy("Name"),
+    gettext_lazy("Email"),
+    gettext_lazy("Role"),
+    gettext_lazy("Price (minor)"),
+    gettext_lazy("Checked in"),
+]
+
+
+def _header() -> list[str]:
+    return [str(name) for name in HEADER]
 
 
 def _rows(positions: Iterable[Position]) -> tuple[list[list[str]], Counter[str]]:
@@ -37,11 +50,11 @@ def attendees_csv(*, product: Product, positions: Iterable[Position]) -> str:
     rows, roles = _rows(positions)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(_header())
     writer.writerows([[cell_safe(c) for c in row] for row in rows])
     writer.writerow([])
     for role, count in sorted(roles.items()):
-        writer.writerow(["Role count", role, str(count)])
+        writer.writerow([gettext("Role count"), role, str(count)])
     return out.getvalue()
 
 
@@ -50,7 +63,7 @@ def attendees_xlsx(*, product: Product, positions: Iterable[Position]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Attendees"
-    sheet.append(HEADER)
+    sheet.append(_header())
     for row in rows:
         sheet.append([cell_safe(c) for c in row])
     counts = book.create_sheet("Roles")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     CheckIn,
@@ -41,16 +42,16 @@ def order_for_buyer(*, code: str, secret: str) -> Order:
     code and a wrong secret)."""
     order = Order.objects.filter(code=code).first()
     if order is None or not secrets.compare_digest(order.secret, secret or ""):
-        raise NotFound("No such order.", code="order_unknown")
+        raise NotFound(_("No such order."), code="order_unknown")
     return order
 
 
 def order_for_staff(*, code: str, actor: User) -> Order:
     if not actor.has_perm("orders.view_order"):
-        raise NotFound("No such order.", code="order_unknown")
+        raise NotFound(_("No such order."), code="order_unknown")
     order = Order.objects.filter(code=code).first()
     if order is None:
-        raise NotFound("No such order.", code="order_unknown")
+        raise NotFound(_("No such order."), code="order_unknown")
     return order
 
 
@@ -64,7 +65,7 @@ def order_for_request(*, code: str, secret: str, actor: User | None) -> Order:
 def waitlist_entry_by_secret(*, secret: str) -> WaitlistEntry:
     entry = WaitlistEntry.objects.select_related("product").filter(secret=secret).first()
     if entry is None:
-        raise NotFound("No such waitlist entry.", code="waitlist_unknown")
+        raise NotFound(_("No such waitlist entry."), code="waitlist_unknown")
     return entry
 
 
@@ -174,7 +175,7 @@ def checkin_list_for_staff(*, pk: int) -> CheckinList:
         .first()
     )
     if found is None:
-        raise NotFound("No such check-in list.", code="checkin_list_unknown")
+        raise NotFound(_("No such check-in list."), code="checkin_list_unknown")
     return found
 
 
@@ -287,7 +288,7 @@ def checkin_for_staff(*, pk: int, checkin_list: CheckinList | None = None) -> Ch
         found = found.filter(checkin_list=checkin_list)
     checkin = found.select_related("position").first()
     if checkin is None:
-        raise NotFound("No such check-in.", code="checkin_unknown")
+        raise NotFound(_("No such check-in."), code="checkin_unknown")
     return checkin
 
 
@@ -313,7 +314,7 @@ def promo_code_for_staff(*, pk: int) -> PromoCode:
     """Raises NotFound."""
     promo = PromoCode.objects.prefetch_related("products").filter(pk=pk).first()
     if promo is None:
-        raise NotFound("No such promo code.", code="promo_code_unknown")
+        raise NotFound(_("No such promo code."), code="promo_code_unknown")
     return promo
 
 
@@ -386,7 +387,7 @@ def waitlist_entry_for_staff(*, pk: int) -> WaitlistEntry:
     """Raises NotFound."""
     entry = WaitlistEntry.objects.select_related("product").filter(pk=pk).first()
     if entry is None:
-        raise NotFound("No such waitlist entry.", code="waitlist_unknown")
+        raise NotFound(_("No such waitlist entry."), code="waitlist_unknown")
     return entry
 
 
@@ -493,7 +494,7 @@ def order_detail_for_staff(*, code: str) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound("No such order.", code="order_unknown")
+        raise NotFound(_("No such order."), code="order_unknown")
     return order
 
 
@@ -501,7 +502,7 @@ def position_of_order(*, order: Order, position_id: int) -> Position:
     """A ticket of ``order``. Raises NotFound (another order's ticket too)."""
     position = Position.objects.filter(order=order, pk=position_id).select_related("order").first()
     if position is None:
-        raise NotFound("No such ticket in this order.")
+        raise NotFound(_("No such ticket in this order."))
     return position
 
 
@@ -518,5 +519,5 @@ def invoice_of_order(*, order: Order, number: int) -> Invoice:
     """An invoice or credit note of ``order``. Raises NotFound."""
     invoice = order.invoices.filter(number=number).first()
     if invoice is None:
-        raise NotFound("No such invoice for this order.")
+        raise NotFound(_("No such invoice for this order."))
     return invoice

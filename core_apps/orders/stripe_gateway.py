@@ -14,6 +14,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from pista.billing_hooks import application_fee_permille
 from pista.errors import ApplicationError
@@ -41,7 +42,7 @@ class Intent:
 
 def _client() -> stripe.StripeClient:
     if not settings.STRIPE_API_KEY:
-        raise PaymentUnavailable("Card payments aren't configured.")
+        raise PaymentUnavailable(_("Card payments aren't configured."))
     base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_API_KEY,
@@ -93,8 +94,9 @@ def payment_intent_create(
             options={"idempotency_key": idempotency_key, "stripe_account": account_id},
         )
     except stripe.StripeError as exc:
+        reason = exc.user_message or _("try again")
         raise PaymentUnavailable(
-            f"The card payment could not be started: {exc.user_message or 'try again'}."
+            _("The card payment could not be started: %(reason)s.") % {"reason": reason}
         ) from exc
     return _intent(obj)
 
@@ -105,7 +107,7 @@ def payment_intent_retrieve(*, intent_id: str, account_id: str) -> Intent:
             intent_id, options={"stripe_account": account_id}
         )
     except stripe.StripeError as exc:
-        raise PaymentUnavailable("The card payment could not be checked: try again.") from exc
+        raise PaymentUnavailable(_("The card payment could not be checked: try again.")) from exc
     return _intent(obj)
 
 
@@ -156,11 +158,12 @@ def refund_create(
             options={"idempotency_key": idempotency_key, "stripe_account": account_id},
         )
     except stripe.StripeError as exc:
+        reason = exc.user_message or _("try again later")
         raise RefundFailed(
-            f"The card refund failed: {exc.user_message or 'try again later'}.",
+            _("The card refund failed: %(reason)s.") % {"reason": reason},
             extra={"stripe_code": exc.code or ""},
         ) from exc
     data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
     if data.get("status") == "failed":
-        raise RefundFailed("The card refund failed.", extra={"refund": data.get("id", "")})
+        raise RefundFailed(_("The card refund failed."), extra={"refund": data.get("id", "")})
     return RefundResult(id=str(data["id"]), status=str(data["status"]), amount=int(data["amount"]))

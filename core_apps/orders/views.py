@@ -71,7 +71,7 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
     if product is None or (
         product.is_hidden and not selectors.product_unlocked_by(product=product, code=code)
     ):
-        raise NotFound("No such product on sale here.")
+        raise NotFound(_("No such product on sale here."))
     price = product_price_current(product=product)
     form = CheckoutForm(
         request.POST or None,
@@ -113,7 +113,7 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         if placed is not None:
             if placed["waitlisted"]:
                 messages.info(
-                    request, "You are on the waitlist: we'll email you when a place frees."
+                    request, _("You are on the waitlist: we'll email you when a place frees.")
                 )
             return redirect(placed["location"])
     return render(
@@ -207,17 +207,17 @@ def position_transfer(
     order = selectors.order_for_buyer(code=code, secret=secret)
     position = order.positions.select_related("product", "order").filter(pk=position_id).first()
     if position is None:
-        raise NotFound("No such ticket in this order.")
+        raise NotFound(_("No such ticket in this order."))
     form = TransferForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the new holder's name and email address.")
+        messages.error(request, _("Give the new holder's name and email address."))
         return redirect(_order_url(order))
 
     def transfer() -> str:
         services.position_transfer(
             position=position, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
         )
-        return "Transferred: the new holder has a new QR code."
+        return _("Transferred: the new holder has a new QR code.")
 
     return action_run(request, transfer, back=_order_url(order))
 
@@ -248,7 +248,7 @@ def order_pay(request: HttpRequest, code: str, secret: str) -> HttpResponse:
 
     def pay() -> str:
         services.order_pay_simulated(order=order, card_number=form.cleaned_data["card_number"])
-        return "Paid. Your tickets are on their way by email."
+        return _("Paid. Your tickets are on their way by email.")
 
     return action_run(request, pay, back=_order_url(order))
 
@@ -264,7 +264,7 @@ def order_cancel(request: HttpRequest, code: str, secret: str) -> HttpResponse:
             services.order_cancel(order=order, actor=None, reason="buyer")
             return None
         services.order_self_cancel(order=order)
-        return "Cancelled. Any refund goes back to your payment."
+        return _("Cancelled. Any refund goes back to your payment.")
 
     return action_run(request, cancel, back=_order_url(order))
 
@@ -282,7 +282,7 @@ def partner_claim(request: HttpRequest, token: str) -> HttpResponse:
 
         def claim() -> str:
             services.partner_claim(token=token, user=authed_user(request))
-            return "This ticket is now linked to your account."
+            return _("This ticket is now linked to your account.")
 
         return action_run(
             request,
@@ -307,7 +307,7 @@ def waitlist_offer(request: HttpRequest, secret: str) -> HttpResponse:
 
         def decline() -> None:
             services.waitlist_decline(entry=entry)
-            messages.info(request, "Done: you're off the list.")
+            messages.info(request, _("Done: you're off the list."))
 
         return action_run(request, decline, back=request.path)
     if request.method == "POST":

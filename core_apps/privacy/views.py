@@ -53,7 +53,7 @@ def policy_show(request: HttpRequest, kind: str) -> HttpResponse:
     """The current version of a policy (public)."""
     document = PolicyDocument.objects.filter(kind=kind).order_by("-version").first()
     if document is None:
-        raise Http404("No such policy.")
+        raise Http404(_("No such policy."))
     return render(request, "privacy/policy.html", {"document": document})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -35,7 +36,7 @@ from pista.errors import PermissionDenied
 def _staff_require(request: Request, perm: str) -> None:
     # Reading unpublished catalogue data is for staff; writes check again in services.
     if not request.user.has_perm(perm):
-        raise PermissionDenied("You may not manage the catalogue of this community.")
+        raise PermissionDenied(_("You may not manage the catalogue of this community."))
 
 
 class ProductListApi(APIView):

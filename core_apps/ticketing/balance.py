@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from pista.errors import ApplicationError
 
 
@@ -164,11 +166,11 @@ def balance_decide(
             f"leader: {first.reason}; follower: {second.reason}",
         )
     if role is None or role == "":
-        raise InvalidRole("Choose a role: leader or follower.")
+        raise InvalidRole(gettext("Choose a role: leader or follower."))
     try:
         dance_role = DanceRole(role)
     except ValueError as exc:
-        raise InvalidRole(f"Unknown role {role!r}.") from exc
+        raise InvalidRole(gettext("Unknown role %(role)r.") % {"role": role}) from exc
     if dance_role == DanceRole.SWITCH and rules.mode != Mode.LEAD_FOLLOW_SWITCH:
-        raise InvalidRole("This class has no switch role: choose leader or follower.")
+        raise InvalidRole(gettext("This class has no switch role: choose leader or follower."))
     return _single(rules=rules, leads=leads, follows=follows, role=dance_role)

@@ -13,28 +13,36 @@ from pista.formats import InvalidMoneyAmount, money_decimal, money_parse
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False)
-    kind = forms.ChoiceField(choices=Product.Kind.choices)
-    status = forms.ChoiceField(choices=Product.Status.choices, initial=Product.Status.DRAFT)
-    event = forms.ModelChoiceField(Event.objects.all(), required=False)
-    covers_events = forms.ModelMultipleChoiceField(Event.objects.all(), required=False)
-    quotas = forms.ModelMultipleChoiceField(Quota.objects.all(), required=False)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    description = forms.CharField(widget=forms.Textarea, required=False, label=_("Description"))
+    kind = forms.ChoiceField(choices=Product.Kind.choices, label=_("Kind"))
+    status = forms.ChoiceField(
+        choices=Product.Status.choices, initial=Product.Status.DRAFT, label=_("Status")
+    )
+    event = forms.ModelChoiceField(Event.objects.all(), required=False, label=_("Event"))
+    covers_events = forms.ModelMultipleChoiceField(
+        Event.objects.all(), required=False, label=_("Covers events")
+    )
+    quotas = forms.ModelMultipleChoiceField(Quota.objects.all(), required=False, label=_("Quotas"))
     # Typed as a decimal (``129.00``), stored in minor units (``clean``).
     price_minor = forms.CharField(
         label=_("Price"), max_length=20, help_text=_("In the currency below, e.g. 129.00.")
     )
-    currency = forms.CharField(max_length=3)
-    tax_rate = forms.DecimalField(max_digits=6, decimal_places=2, initial=0)
-    sale_starts_at = forms.DateTimeField(required=False)
-    sale_ends_at = forms.DateTimeField(required=False)
-    min_per_order = forms.IntegerField(initial=1)
-    max_per_order = forms.IntegerField(initial=10)
-    is_hidden = forms.BooleanField(required=False)
-    unlock_code = forms.CharField(max_length=64, required=False)
-    checkins = forms.IntegerField(required=False)
-    valid_days = forms.IntegerField(required=False)
-    period = forms.ChoiceField(choices=[("", "—"), *Product.Period.choices], required=False)
+    currency = forms.CharField(max_length=3, label=_("Currency"))
+    tax_rate = forms.DecimalField(
+        max_digits=6, decimal_places=2, initial=0, label=_("Tax rate (%)")
+    )
+    sale_starts_at = forms.DateTimeField(required=False, label=_("Sale starts"))
+    sale_ends_at = forms.DateTimeField(required=False, label=_("Sale ends"))
+    min_per_order = forms.IntegerField(initial=1, label=_("Minimum per order"))
+    max_per_order = forms.IntegerField(initial=10, label=_("Maximum per order"))
+    is_hidden = forms.BooleanField(required=False, label=_("Hidden"))
+    unlock_code = forms.CharField(max_length=64, required=False, label=_("Unlock code"))
+    checkins = forms.IntegerField(required=False, label=_("Check-ins"))
+    valid_days = forms.IntegerField(required=False, label=_("Valid for (days)"))
+    period = forms.ChoiceField(
+        choices=[("", "—"), *Product.Period.choices], required=False, label=_("Period")
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -58,15 +66,17 @@ class ProductForm(forms.Form):
 
 
 class QuotaForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    size = forms.IntegerField()
-    event = forms.ModelChoiceField(Event.objects.all(), required=False)
-    role_mode = forms.ChoiceField(choices=RoleMode.choices)
-    balance_policy = forms.ChoiceField(choices=BalancePolicy.choices)
-    max_difference = forms.IntegerField(initial=2)
-    max_ratio = forms.DecimalField(max_digits=7, decimal_places=2, initial="1.2")
-    grace = forms.IntegerField(initial=0)
-    couples_together = forms.BooleanField(required=False, initial=True)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    size = forms.IntegerField(label=_("Size"))
+    event = forms.ModelChoiceField(Event.objects.all(), required=False, label=_("Event"))
+    role_mode = forms.ChoiceField(choices=RoleMode.choices, label=_("Roles"))
+    balance_policy = forms.ChoiceField(choices=BalancePolicy.choices, label=_("Balance policy"))
+    max_difference = forms.IntegerField(initial=2, label=_("Maximum difference"))
+    max_ratio = forms.DecimalField(
+        max_digits=7, decimal_places=2, initial="1.2", label=_("Maximum ratio")
+    )
+    grace = forms.IntegerField(initial=0, label=_("Grace"))
+    couples_together = forms.BooleanField(required=False, initial=True, label=_("Couples together"))
 
     @classmethod
     def initial_for(cls, quota: Quota) -> dict[str, Any]:

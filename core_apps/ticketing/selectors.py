@@ -9,11 +9,17 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.events.models import Event, EventDate
 from core_apps.ticketing.balance import DanceRole, balance_decide
 from core_apps.ticketing.models import Product, Quota, RoleMode
-from core_apps.ticketing.services import RoleImbalance, SoldOut, quota_rules
+from core_apps.ticketing.services import (
+    ROLE_WAITING_MESSAGES,
+    RoleImbalance,
+    SoldOut,
+    quota_rules,
+)
 from pista.errors import NotFound
 
 
@@ -103,7 +109,7 @@ def product_admission_precheck(
     n = 2 if couple else 1
     for quota in product.quotas.all():
         if quota.size - quota.sold < n:
-            raise SoldOut("This is sold out.", extra={"quota_id": quota.pk})
+            raise SoldOut(_("This is sold out."), extra={"quota_id": quota.pk})
         if couple or quota.role_mode == RoleMode.OFF or not role:
             continue
         decision = balance_decide(
@@ -115,7 +121,7 @@ def product_admission_precheck(
         if not decision.admitted:
             waiting = decision.waitlist[0]
             raise RoleImbalance(
-                f"No place for {waiting}s right now: join the waitlist.",
+                str(ROLE_WAITING_MESSAGES[waiting]),
                 extra={"quota_id": quota.pk, "role": str(waiting)},
             )
 
@@ -127,14 +133,14 @@ def products_for_staff() -> QuerySet[Product]:
 def product_for_staff(*, pk: int) -> Product:
     product = Product.objects.filter(pk=pk).first()
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 
 def quota_for_staff(*, pk: int) -> Quota:
     quota = Quota.objects.filter(pk=pk).first()
     if quota is None:
-        raise NotFound("No such quota.")
+        raise NotFound(_("No such quota."))
     return quota
 
 

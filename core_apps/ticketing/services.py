@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext, gettext_lazy
 
 from core_apps.privacy.services import audit_record
 from core_apps.ticketing.balance import (
@@ -58,7 +59,7 @@ class RoleImbalance(ApplicationError):
 
 def _permission_require(actor: User | None, perm: str) -> None:
     if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied("You may not manage the catalogue of this community.")
+        raise PermissionDenied(gettext("You may not manage the catalogue of this community."))
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
@@ -96,32 +97,32 @@ QUOTA_FIELDS = {
 def quota_validate(quota: Quota) -> None:
     errors: dict[str, list[str]] = {}
     if not (quota.name or "").strip():
-        errors["name"] = ["Give the quota a name."]
+        errors["name"] = [gettext("Give the quota a name.")]
     if quota.size is None or int(quota.size) < 0:
-        errors["size"] = ["The size must be zero or more."]
+        errors["size"] = [gettext("The size must be zero or more.")]
     elif int(quota.size) < quota.sold:
         errors["size"] = [f"{quota.sold} places are already sold; the size can't be smaller."]
     elif int(quota.size) == 0 and (
         quota.pk and quota.products.filter(status=Product.Status.PUBLISHED).exists()
     ):
-        errors["size"] = ["A published product draws on this quota: it can't be zero."]
+        errors["size"] = [gettext("A published product draws on this quota: it can't be zero.")]
     if quota.role_mode not in RoleMode.values:
-        errors["role_mode"] = ["Choose how roles are handled."]
+        errors["role_mode"] = [gettext("Choose how roles are handled.")]
     if quota.balance_policy not in BalancePolicy.values:
-        errors["balance_policy"] = ["Choose a balance policy."]
+        errors["balance_policy"] = [gettext("Choose a balance policy.")]
     if quota.max_difference is None or int(quota.max_difference) < 1:
-        errors["max_difference"] = ["The maximum difference must be at least 1."]
+        errors["max_difference"] = [gettext("The maximum difference must be at least 1.")]
     try:
         ratio = Decimal(str(quota.max_ratio))
     except (InvalidOperation, TypeError, ValueError):
-        errors["max_ratio"] = ["Enter a number such as 1.2."]
+        errors["max_ratio"] = [gettext("Enter a number such as 1.2.")]
     else:
         if not ratio.is_finite() or ratio < 1:
-            errors["max_ratio"] = ["The maximum ratio must be at least 1 (e.g. 1.2)."]
+            errors["max_ratio"] = [gettext("The maximum ratio must be at least 1 (e.g. 1.2).")]
         elif ratio >= 1000:
-            errors["max_ratio"] = ["The maximum ratio must be below 1000."]
+            errors["max_ratio"] = [gettext("The maximum ratio must be below 1000.")]
     if quota.grace is None or int(quota.grace) < 0:
-        errors["grace"] = ["The grace count must be zero or more."]
+        errors["grace"] = [gettext("The grace count must be zero or more.")]
     _raise_if(errors)
 
 
@@ -175,10 +176,11 @@ _RESERVE_SQL = """
      WHERE id = %(id)s AND sold + %(n)s <= size
  RETURNING id, size, sold, sold_lead, sold_follow
 """
-_ROLE_PLURAL = {
-    DanceRole.LEAD: "leaders",
-    DanceRole.FOLLOW: "followers",
-    DanceRole.SWITCH: "switches",
+# What a dancer hears when their role has to wait (RoleImbalance).
+ROLE_WAITING_MESSAGES = {
+    DanceRole.LEAD: gettext_lazy("No place for leaders right now: join the waitlist."),
+    DanceRole.FOLLOW: gettext_lazy("No place for followers right now: join the waitlist."),
+    DanceRole.SWITCH: gettext_lazy("No place for switches right now: join the waitlist."),
 }
 _RULE_FIELDS = (
     "role_mode",
@@ -225,7 +227,7 @@ def quotas_reserve(
                     .first()
                 )
                 if quota is None:
-                    raise SoldOut("This is sold out.", extra={"quota_id": quota_id})
+                    raise SoldOut(gettext("This is sold out."), extra={"quota_id": quota_id})
                 if quota.role_mode != RoleMode.OFF:
                     rules = quota_rules(quota=quota)
                     s_lead, s_follow = quota.sold_lead, quota.sold_follow
@@ -240,8 +242,7 @@ def quotas_reserve(
                         if not decision.admitted:
                             waiting = decision.waitlist[0]
                             raise RoleImbalance(
-                                f"No place for {_ROLE_PLURAL[waiting]} right now: "
-                                "join the waitlist.",
+                                str(ROLE_WAITING_MESSAGES[waiting]),
                                 extra={"quota_id": quota_id, "role": str(waiting)},
                             )
                         leads += decision.leads
@@ -252,7 +253,7 @@ def quotas_reserve(
             )
             row = cursor.fetchone()
             if row is None:
-                raise SoldOut("This is sold out.", extra={"quota_id": quota_id})
+                raise SoldOut(gettext("This is sold out."), extra={"quota_id": quota_id})
             quota_pk, size, sold, sold_lead, sold_follow = row
             results.append(
                 QuotaReserved(
@@ -387,31 +388,32 @@ def _int_or_none(value: Any) -> int | None:
 def product_validate(product: Product, *, quotas: list[Quota] | None) -> None:
     errors: dict[str, list[str]] = {}
     if not (product.name or "").strip():
-        errors["name"] = ["Give the product a name."]
+        errors["name"] = [gettext("Give the product a name.")]
     if product.kind not in Product.Kind.values:
-        errors["kind"] = ["Choose what kind of product this is."]
+        errors["kind"] = [gettext("Choose what kind of product this is.")]
     if product.status not in Product.Status.values:
-        errors["status"] = ["Choose a status."]
+        errors["status"] = [gettext("Choose a status.")]
     price = _int_or_none(product.price_minor)
     if price is None:
-        errors["price_minor"] = ["Enter the price in minor units (cents)."]
+        errors["price_minor"] = [gettext("Enter the price in minor units (cents).")]
     elif price < 0:
-        errors["price_minor"] = ["The price can't be below zero."]
+        errors["price_minor"] = [gettext("The price can't be below zero.")]
     community_currency = community_current().currency
     if (product.currency or "").upper() != community_currency:
         errors["currency"] = [
-            f"This community sells in {community_currency}, not {product.currency or '—'}."
+            gettext("This community sells in %(community_currency)s, not %(currency)s.")
+            % {"community_currency": community_currency, "currency": product.currency or "—"}
         ]
     try:
         tax = Decimal(str(product.tax_rate))
         if not tax.is_finite() or not (0 <= tax <= 100):
             raise ValueError
     except (InvalidOperation, ValueError):
-        errors["tax_rate"] = ["The tax rate is a percentage between 0 and 100."]
+        errors["tax_rate"] = [gettext("The tax rate is a percentage between 0 and 100.")]
     for field in ("sale_starts_at", "sale_ends_at"):
         value = getattr(product, field)
         if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-            errors[field] = ["Give a date and time with a time zone."]
+            errors[field] = [gettext("Give a date and time with a time zone.")]
     if (
         "sale_starts_at" not in errors
         and "sale_ends_at" not in errors
@@ -419,28 +421,30 @@ def product_validate(product: Product, *, quotas: list[Quota] | None) -> None:
         and product.sale_ends_at
         and product.sale_ends_at <= product.sale_starts_at
     ):
-        errors["sale_ends_at"] = ["The sale must end after it starts."]
+        errors["sale_ends_at"] = [gettext("The sale must end after it starts.")]
     low, high = _int_or_none(product.min_per_order), _int_or_none(product.max_per_order)
     if low is None or low < 1:
-        errors["min_per_order"] = ["At least 1 per order."]
+        errors["min_per_order"] = [gettext("At least 1 per order.")]
     if high is None or high < 1:
-        errors["max_per_order"] = ["At least 1 per order."]
+        errors["max_per_order"] = [gettext("At least 1 per order.")]
     elif low is not None and high < low:
-        errors["max_per_order"] = [f"The maximum per order can't be below the minimum ({low})."]
+        errors["max_per_order"] = [
+            gettext("The maximum per order can't be below the minimum (%(low)s).") % {"low": low}
+        ]
     if product.is_hidden and not (product.unlock_code or "").strip():
-        errors["unlock_code"] = ["A hidden product needs the code that unlocks it."]
+        errors["unlock_code"] = [gettext("A hidden product needs the code that unlocks it.")]
     if product.kind == Product.Kind.CLASS_PACK:
         if not product.checkins or int(product.checkins) < 1:
-            errors["checkins"] = ["A class pack has at least one check-in."]
+            errors["checkins"] = [gettext("A class pack has at least one check-in.")]
         if not product.valid_days or int(product.valid_days) < 1:
-            errors["valid_days"] = ["A class pack is valid for at least one day."]
+            errors["valid_days"] = [gettext("A class pack is valid for at least one day.")]
     if product.kind == Product.Kind.MEMBERSHIP and product.period not in Product.Period.values:
-        errors["period"] = ["A membership renews every month or every year."]
+        errors["period"] = [gettext("A membership renews every month or every year.")]
     if product.status == Product.Status.PUBLISHED and quotas is not None:
         if not quotas:
-            errors["quotas"] = ["A published product must draw on at least one quota."]
+            errors["quotas"] = [gettext("A published product must draw on at least one quota.")]
         elif any(quota.size == 0 for quota in quotas):
-            errors["quotas"] = ["A published product can't draw on a quota of zero."]
+            errors["quotas"] = [gettext("A published product can't draw on a quota of zero.")]
     _raise_if(errors)
 
 
@@ -630,16 +634,16 @@ def price_tier_add(
     _permission_require(actor, "ticketing.change_product")
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["Give the tier a name."]
+        errors["name"] = [gettext("Give the tier a name.")]
     price = _int_or_none(price_minor)
     if price is None or price < 0:
-        errors["price_minor"] = ["The price can't be below zero."]
+        errors["price_minor"] = [gettext("The price can't be below zero.")]
     if ends_at is None and first_n is None:
-        errors["ends_at"] = ["A tier ends at a date, after the first N sold, or both."]
+        errors["ends_at"] = [gettext("A tier ends at a date, after the first N sold, or both.")]
     if ends_at is not None and ends_at.tzinfo is None:
-        errors["ends_at"] = ["Give a date and time with a time zone."]
+        errors["ends_at"] = [gettext("Give a date and time with a time zone.")]
     if first_n is not None and int(first_n) < 1:
-        errors["first_n"] = ["At least 1."]
+        errors["first_n"] = [gettext("At least 1.")]
     _raise_if(errors)
     position = product.tiers.count()
     return PriceTier.objects.create(
@@ -666,12 +670,12 @@ def attendee_question_add(
     _permission_require(actor, "ticketing.change_product")
     errors: dict[str, list[str]] = {}
     if not label.strip():
-        errors["label"] = ["Write the question."]
+        errors["label"] = [gettext("Write the question.")]
     if kind not in AttendeeQuestion.Kind.values:
-        errors["kind"] = ["Choose text, choice or checkbox."]
+        errors["kind"] = [gettext("Choose text, choice or checkbox.")]
     cleaned = [c.strip() for c in choices or [] if c.strip()]
     if kind == AttendeeQuestion.Kind.CHOICE and len(cleaned) < 2:
-        errors["choices"] = ["A choice question needs at least two choices."]
+        errors["choices"] = [gettext("A choice question needs at least two choices.")]
     _raise_if(errors)
     return AttendeeQuestion.objects.create(
         product=product,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -62,7 +63,7 @@ def _form_page(
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from exc
         else:
-            messages.success(request, f"{saved} was saved.")
+            messages.success(request, gettext("%(saved)s was saved.") % {"saved": saved})
             return redirect("manage:catalogue")
     return render(request, "ticketing/manage/form.html", {"form": form, "title": title})
 
@@ -85,7 +86,7 @@ def manage_product_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: product_create(actor=authed_user(request), **data),
-        "New product",
+        gettext("New product"),
     )
 
 
@@ -98,7 +99,7 @@ def manage_product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: product_update(actor=authed_user(request), product=product, **data),
-        f"Edit {product.name}",
+        gettext("Edit %(name)s") % {"name": product.name},
     )
 
 
@@ -106,6 +107,11 @@ PRODUCT_ACTIONS = {
     "publish": product_publish,
     "archive": product_archive,
     "duplicate": product_duplicate,
+}
+PRODUCT_ACTION_DONE = {
+    "publish": gettext_lazy("%(name)s is published."),
+    "archive": gettext_lazy("%(name)s is archived."),
+    "duplicate": gettext_lazy("%(name)s was created."),
 }
 
 
@@ -120,7 +126,7 @@ def manage_product_action(request: HttpRequest, pk: int, action: str) -> HttpRes
         action=lambda: PRODUCT_ACTIONS[action](
             actor=authed_user(request), product=product_for_staff(pk=pk)
         ),
-        label=lambda product: f"{product.name}: {action}",
+        done_message=lambda product: PRODUCT_ACTION_DONE[action] % {"name": product.name},
         done_url="manage:catalogue",
     )
 
@@ -130,7 +136,10 @@ def manage_quota_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = QuotaForm(request.POST or None)
     return _form_page(
-        request, form, lambda data: quota_create(actor=authed_user(request), **data), "New quota"
+        request,
+        form,
+        lambda data: quota_create(actor=authed_user(request), **data),
+        gettext("New quota"),
     )
 
 
@@ -143,5 +152,5 @@ def manage_quota_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: quota_update(actor=authed_user(request), quota=quota, **data),
-        f"Edit {quota.name}",
+        gettext("Edit %(name)s") % {"name": quota.name},
     )

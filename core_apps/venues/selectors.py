@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.bookings.availability import (
@@ -93,7 +94,7 @@ def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
     lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
     venue = Venue.objects.filter(**lookup).first()
     if venue is None:
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     return venue
 
 
@@ -101,7 +102,7 @@ def space_get(*, pk: int) -> Space:
     """Raises NotFound."""
     space = Space.objects.select_related("venue").filter(pk=pk).first()
     if space is None:
-        raise NotFound("No such space.")
+        raise NotFound(_("No such space."))
     return space
 
 
@@ -136,7 +137,7 @@ def space_series_for_user(*, user: User, pk: int) -> SpaceBookingSeries:
         .first()
     )
     if series is None:
-        raise NotFound("No such series.")
+        raise NotFound(_("No such series."))
     return series
 
 
@@ -151,7 +152,7 @@ def space_invoice_for_user(*, user: User, booking_pk: int) -> VenueInvoice:
     booking = space_booking_for_user(user=user, pk=booking_pk)
     invoice = VenueInvoice.objects.filter(booking=booking).first()
     if invoice is None:
-        raise NotFound("This booking has no invoice.")
+        raise NotFound(_("This booking has no invoice."))
     return invoice
 
 
@@ -214,8 +215,13 @@ def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> N
         if opens <= local_start and local_end <= closes:
             return
     raise OutsideOpeningHours(
-        f"{space.venue.name} is not open for the whole of "
-        f"{local_start:%a %Y-%m-%d %H:%M}-{local_end:%H:%M} ({zone.key})."
+        _("%(name)s is not open for the whole of %(local_start)s-%(local_end)s (%(zone)s).")
+        % {
+            "name": space.venue.name,
+            "local_start": format(local_start, "%a %Y-%m-%d %H:%M"),
+            "local_end": format(local_end, "%H:%M"),
+            "zone": zone.key,
+        }
     )
 
 
@@ -224,7 +230,14 @@ def _blackout_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> 
     blackout = BlackoutDate.objects.filter(venue_id=space.venue_id, date__in=days).first()
     if blackout is not None:
         reason = f" ({blackout.reason})" if blackout.reason else ""
-        raise VenueClosed(f"{space.venue.name} is closed on {blackout.date:%Y-%m-%d}{reason}.")
+        raise VenueClosed(
+            _("%(name)s is closed on %(date)s%(reason)s.")
+            % {
+                "name": space.venue.name,
+                "date": format(blackout.date, "%Y-%m-%d"),
+                "reason": reason,
+            }
+        )
 
 
 def space_quote(*, space: Space, starts_at: datetime, ends_at: datetime) -> Quote:
@@ -234,10 +247,11 @@ def space_quote(*, space: Space, starts_at: datetime, ends_at: datetime) -> Quot
     minutes = (ends_at - starts_at).total_seconds() / 60
     if minutes < space.minimum_minutes:
         raise BelowMinimumDuration(
-            f"{space.name} is booked for at least {space.minimum_minutes} minutes."
+            _("%(space)s is booked for at least %(minimum_minutes)s minutes.")
+            % {"space": space.name, "minimum_minutes": space.minimum_minutes}
         )
     if ends_at - starts_at > MAX_BOOKING:
-        raise ApplicationError("A single booking can last at most 14 days.", code="too_long")
+        raise ApplicationError(_("A single booking can last at most 14 days."), code="too_long")
     _blackout_check(space=space, starts_at=starts_at, ends_at=ends_at)
     _opening_check(space=space, starts_at=starts_at, ends_at=ends_at)
     return Quote(
@@ -292,25 +306,28 @@ def space_occurrence_times(
     if rule_text.upper().startswith("RRULE:"):
         rule_text = rule_text[6:]
     if "COUNT=" not in rule_text.upper() and "UNTIL=" not in rule_text.upper():
-        raise InvalidRecurrence("A recurring booking needs an end: COUNT or UNTIL in the rule.")
+        raise InvalidRecurrence(_("A recurring booking needs an end: COUNT or UNTIL in the rule."))
     try:
         rule = rrulestr(rule_text, dtstart=local_start.replace(tzinfo=None))
         naive_dates = []
         for value in rule:
             naive_dates.append(value)
             if len(naive_dates) > MAX_OCCURRENCES:
-                raise InvalidRecurrence(f"A recurring booking has at most {MAX_OCCURRENCES} dates.")
+                raise InvalidRecurrence(
+                    _("A recurring booking has at most %(max_dates)s dates.")
+                    % {"max_dates": MAX_OCCURRENCES}
+                )
     except (ValueError, TypeError) as exc:
-        raise InvalidRecurrence(f"Not a valid RFC 5545 rule: {exc}") from exc
+        raise InvalidRecurrence(_("Not a valid RFC 5545 rule: %(error)s") % {"error": exc}) from exc
     if not naive_dates:
-        raise InvalidRecurrence("The rule produces no dates.")
+        raise InvalidRecurrence(_("The rule produces no dates."))
     occurrences: list[tuple[datetime, datetime]] = []
     for naive in naive_dates:
         start = naive.replace(tzinfo=zone)
         # Wall-clock arithmetic: 19:00-21:00 stays 19:00-21:00 in winter and summer.
         end = (naive + duration).replace(tzinfo=zone)
         if occurrences and start < occurrences[-1][1]:
-            raise InvalidRecurrence("The dates of this rule overlap each other.")
+            raise InvalidRecurrence(_("The dates of this rule overlap each other."))
         occurrences.append((start, end))
     return occurrences
 
@@ -341,7 +358,7 @@ def space_occurrences_preview(
                     start,
                     end,
                     quote.price_minor,
-                    f"Clashes with confirmed booking #{clash.pk}.",
+                    _("Clashes with confirmed booking #%(pk)s.") % {"pk": clash.pk},
                     "booking_conflict",
                     clash.pk,
                 )

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.utils.translation import gettext, ngettext
 
 from core_apps.accounts.models import User
 from core_apps.bookings.ranges import BookingConflict, overlap_guard
@@ -120,9 +121,9 @@ def space_booking_request(
     BookingConflict.
     """
     if not requester.has_perm("venues.add_spacebooking"):
-        raise PermissionDenied("Your role cannot request spaces.")
+        raise PermissionDenied(gettext("Your role cannot request spaces."))
     if not title.strip():
-        raise ApplicationError("Give the booking a title.", code="invalid_title")
+        raise ApplicationError(gettext("Give the booking a title."), code="invalid_title")
     if not rrule:
         space_quote(space=space, starts_at=starts_at, ends_at=ends_at)  # the precise error
     occurrences = space_occurrences_preview(
@@ -137,9 +138,17 @@ def space_booking_request(
         )
     if problems and not (free_dates_only and free):
         raise RecurrenceHasConflicts(
-            f"{len(problems)} of {len(occurrences)} dates cannot be booked."
+            ngettext(
+                "%(problems)s of %(dates)s date cannot be booked.",
+                "%(problems)s of %(dates)s dates cannot be booked.",
+                len(occurrences),
+            )
+            % {"problems": len(problems), "dates": len(occurrences)}
+            + " "
             + (
-                " No date is free." if not free else " Request the free dates only, or change them."
+                gettext("No date is free.")
+                if not free
+                else gettext("Request the free dates only, or change them.")
             ),
             extra={"dates": problems},
         )
@@ -239,7 +248,7 @@ def _locked(booking: SpaceBooking) -> SpaceBooking:
 
 def _manager_check(*, venue: Venue, actor: User) -> None:
     if not venue_is_managed_by(venue=venue, user=actor):
-        raise PermissionDenied("Only a manager of this venue can decide on its bookings.")
+        raise PermissionDenied(gettext("Only a manager of this venue can decide on its bookings."))
 
 
 @transaction.atomic
@@ -311,7 +320,8 @@ def venue_blackout_add(*, actor: User, venue: Venue, day: date, reason: str = ""
     if booked.exists():
         ids = ", ".join(f"#{pk}" for pk in booked.values_list("pk", flat=True))
         raise Conflict(
-            f"{venue.name} has confirmed bookings on {day:%Y-%m-%d} ({ids}); cancel them first.",
+            gettext("%(venue)s has confirmed bookings on %(day)s (%(ids)s); cancel them first.")
+            % {"venue": venue.name, "day": format(day, "%Y-%m-%d"), "ids": ids},
             code="blackout_has_bookings",
         )
     blackout, _ = BlackoutDate.objects.update_or_create(

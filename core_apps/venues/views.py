@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -71,7 +72,15 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             rrule=data["rrule"] or None,
                             free_dates_only=data["free_dates_only"],
                         )
-                        messages.success(request, f"Requested {len(bookings)} date(s).")
+                        messages.success(
+                            request,
+                            ngettext(
+                                "Requested %(count)s date.",
+                                "Requested %(count)s dates.",
+                                len(bookings),
+                            )
+                            % {"count": len(bookings)},
+                        )
                         return redirect("venues:bookings")
                     preview = selectors.space_occurrences_preview(
                         space=space,
@@ -139,28 +148,28 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     def series_approve() -> str:
         if booking.series_id is None:  # only offered for a booking in a series (below)
-            raise Http404("No such action.")
+            raise Http404(gettext("No such action."))
         series = selectors.space_series_for_user(user=user, pk=booking.series_id)
         confirmed, declined = services.space_booking_series_approve(actor=user, series=series)
         return f"{len(confirmed)} date(s) confirmed, {len(declined)} declined."
 
     def approve() -> str:
         services.space_booking_approve(actor=user, booking=booking, note=note)
-        return "Booking approved."
+        return gettext("Booking approved.")
 
     def decline() -> str:
         services.space_booking_decline(actor=user, booking=booking, note=note)
-        return "Booking declined."
+        return gettext("Booking declined.")
 
     def cancel() -> str:
         services.space_booking_cancel(actor=user, booking=booking)
-        return "Booking cancelled."
+        return gettext("Booking cancelled.")
 
     steps = {"approve": approve, "decline": decline, "cancel": cancel}
     if booking.series_id is not None:
         steps["approve-series"] = series_approve
     if action not in steps:
-        raise Http404("No such action.")
+        raise Http404(gettext("No such action."))
     return action_run(
         request,
         steps[action],

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,12 +20,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Turn application, Django and DRF errors into ``{"code", "detail"}`` JSON."""
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            {"code": "request_too_large", "detail": "The request body is too large."},
+            {"code": "request_too_large", "detail": _("The request body is too large.")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, bad multipart
         return Response(
-            {"code": "bad_request", "detail": "The request could not be read."},
+            {"code": "bad_request", "detail": _("The request could not be read.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, ApplicationError):
@@ -48,7 +49,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": "invalid",
-            "detail": "The request has invalid fields.",
+            "detail": _("The request has invalid fields."),
             "errors": response.data,
         }
     else:
@@ -62,5 +63,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def api_not_found_response() -> Response:
     return Response(
-        {"code": "not_found", "detail": "No such API endpoint."}, status=status.HTTP_404_NOT_FOUND
+        {"code": "not_found", "detail": _("No such API endpoint.")},
+        status=status.HTTP_404_NOT_FOUND,
     )

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from core_apps.accounts.security import session_mfa_verified
@@ -40,7 +41,7 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not user.is_authenticated:
             return HttpResponseRedirect(f"{settings.LOGIN_URL}?{next_query}")
         if not is_operator(user):
-            raise PermissionDenied("The operator console is for platform operators.")
+            raise PermissionDenied(_("The operator console is for platform operators."))
         if not session_mfa_verified(request):
             return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return view(request, *args, **kwargs)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from cms.services import site_hostname_set
@@ -75,19 +76,19 @@ def domain_manager_check(*, community: Community, actor: User) -> None:
     """Only the community's owners and admins manage its domains, and only from
     the community's own schema (where their roles live). Raises PermissionDenied."""
     if community.schema_name != current_schema():
-        raise PermissionDenied("Domains are managed on the community's own site.")
+        raise PermissionDenied(_("Domains are managed on the community's own site."))
     if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
-        raise PermissionDenied("Only the community's owners and admins can manage its domains.")
+        raise PermissionDenied(_("Only the community's owners and admins can manage its domains."))
 
 
 def domain_of_community(*, community: Community, domain_id: int) -> Domain:
     """The community's domain with this id. Raises NotFound (also for another
     community's domain: its existence is not revealed)."""
     if not 0 < domain_id <= MAX_ID:  # ids from URLs: never let the database reject them
-        raise NotFound("No such domain in this community.", code="domain_not_found")
+        raise NotFound(_("No such domain in this community."), code="domain_not_found")
     domain = Domain.objects.filter(pk=domain_id, tenant=community).first()
     if domain is None:
-        raise NotFound("No such domain in this community.", code="domain_not_found")
+        raise NotFound(_("No such domain in this community."), code="domain_not_found")
     return domain
 
 
@@ -110,7 +111,7 @@ def _verify_enqueue_on_commit(domain_id: int) -> None:
 
 def _normalised_custom_domain(raw: str) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise InvalidDomain("Enter a domain name such as www.example.org.")
+        raise InvalidDomain(_("Enter a domain name such as www.example.org."))
     platform = base_host()
     # Checked before validation: the platform host may be a bare "localhost".
     if raw.strip().rstrip(".").lower() == platform:
@@ -122,7 +123,8 @@ def _normalised_custom_domain(raw: str) -> str:
             raise InvalidDomain(exc.messages[0]) from exc
     if host == platform or host.endswith("." + platform):
         raise DomainTaken(
-            f"{host} belongs to the platform: add a domain you own.", code="platform_domain"
+            _("%(host)s belongs to the platform: add a domain you own.") % {"host": host},
+            code="platform_domain",
         )
     return host
 
@@ -144,11 +146,14 @@ def domain_add(*, community: Community, actor: User, domain: str) -> Domain:
     existing = Domain.objects.filter(domain=host).only("tenant_id").first()
     if existing is not None:
         if existing.tenant_id == community.pk:
-            raise DomainTaken(f"{host} is already one of this community's domains.")
-        raise DomainTaken(f"{host} is already used by another community.")
+            raise DomainTaken(
+                _("%(host)s is already one of this community's domains.") % {"host": host}
+            )
+        raise DomainTaken(_("%(host)s is already used by another community.") % {"host": host})
     if Domain.objects.filter(tenant=community).count() >= MAX_DOMAINS_PER_COMMUNITY:
         raise InvalidDomain(
-            f"A community can have at most {MAX_DOMAINS_PER_COMMUNITY} domains.",
+            _("A community can have at most %(max_domains)s domains.")
+            % {"max_domains": MAX_DOMAINS_PER_COMMUNITY},
             code="too_many_domains",
         )
     plan_limit_check(LIMIT_CUSTOM_DOMAINS, community=community)
@@ -162,7 +167,9 @@ def domain_add(*, community: Community, actor: User, domain: str) -> Domain:
                 next_check_at=timezone.now(),
             )
     except IntegrityError as exc:
-        raise DomainTaken(f"{host} is already used by another community.") from exc
+        raise DomainTaken(
+            _("%(host)s is already used by another community.") % {"host": host}
+        ) from exc
     logger.info("domain added", extra={"domain": host, "community": community.slug})
     _verify_enqueue_on_commit(created.pk)
     return created
@@ -200,19 +207,23 @@ def _verification_outcome(domain: Domain) -> tuple[str, str]:
         found = txt_records(name)
     except DnsLookupFailed as exc:
         # No answer says nothing about the record: keep the status, retry later.
-        return domain.status, f"The DNS lookup of {name} failed ({exc}); it will be retried."
+        return domain.status, _(
+            "The DNS lookup of %(name)s failed (%(error)s); it will be retried."
+        ) % {"name": name, "error": exc}
     if expected in found:
         return Domain.Status.VERIFIED, ""
     ours = [value for value in found if value.startswith(VERIFY_VALUE_PREFIX)]
     if not ours:
         return (
             Domain.Status.PENDING,
-            f"No TXT record {expected!r} at {name} yet. DNS changes can take a while to appear.",
+            _("No TXT record %(expected)r at %(name)s yet. DNS changes can take a while to appear.")
+            % {"expected": expected, "name": name},
         )
     shown = ", ".join(repr(value[:80]) for value in ours[:3])
     return (
         Domain.Status.FAILED,
-        f"The TXT record at {name} has {shown}, but the expected value is {expected!r}.",
+        _("The TXT record at %(name)s has %(shown)s, but the expected value is %(expected)r.")
+        % {"name": name, "shown": shown, "expected": expected},
     )
 
 
@@ -289,10 +300,11 @@ def domain_make_primary(*, community: Community, actor: User, domain_id: int) ->
     domains = list(Domain.objects.select_for_update().filter(tenant=community).order_by("pk"))
     target = next((d for d in domains if d.pk == domain_id), None)
     if target is None:
-        raise NotFound("No such domain in this community.", code="domain_not_found")
+        raise NotFound(_("No such domain in this community."), code="domain_not_found")
     if not target.is_verified:
         raise DomainNotVerified(
-            f"{target.domain} is not verified yet: only a verified domain can be primary."
+            _("%(domain)s is not verified yet: only a verified domain can be primary.")
+            % {"domain": target.domain}
         )
     if target.is_primary:
         return target
@@ -314,10 +326,14 @@ def domain_remove(*, community: Community, actor: User, domain_id: int) -> None:
     domain = domain_of_community(community=community, domain_id=domain_id)
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     if domain.domain == community_default_domain(community.slug):
-        raise DomainLocked(f"{domain.domain} is the community's platform address; it stays.")
+        raise DomainLocked(
+            _("%(domain)s is the community's platform address; it stays.")
+            % {"domain": domain.domain}
+        )
     if domain.is_primary:
         raise DomainLocked(
-            f"{domain.domain} is the primary domain: make another domain primary first."
+            _("%(domain)s is the primary domain: make another domain primary first.")
+            % {"domain": domain.domain}
         )
     host = domain.domain
     domain.delete()

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -26,7 +28,7 @@ from tenants.domains.services import (
 
 
 class DomainAddForm(forms.Form):
-    domain = forms.CharField(label="Domain", max_length=1000)
+    domain = forms.CharField(label=gettext_lazy("Domain"), max_length=1000)
 
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -53,7 +55,9 @@ def domains_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("domain", exc.message)
             else:
                 messages.success(
-                    request, f"{added.domain} was added: create the DNS records below."
+                    request,
+                    _("%(domain)s was added: create the DNS records below.")
+                    % {"domain": added.domain},
                 )
                 return redirect("domains-page")
         if form.errors:
@@ -82,13 +86,17 @@ def _domain_action(request: HttpRequest, domain_id: int, action: str) -> HttpRes
     try:
         if action == "check":
             domain = domain_check_request(community=community, actor=actor, domain_id=domain_id)
-            messages.info(request, f"A DNS check of {domain.domain} was queued.")
+            messages.info(
+                request, _("A DNS check of %(domain)s was queued.") % {"domain": domain.domain}
+            )
         elif action == "primary":
             domain = domain_make_primary(community=community, actor=actor, domain_id=domain_id)
-            messages.success(request, f"{domain.domain} is now the primary domain.")
+            messages.success(
+                request, _("%(domain)s is now the primary domain.") % {"domain": domain.domain}
+            )
         else:
             domain_remove(community=community, actor=actor, domain_id=domain_id)
-            messages.success(request, "The domain was removed.")
+            messages.success(request, _("The domain was removed."))
     except PermissionDenied as exc:
         return _forbidden(request, exc)
     except ApplicationError as exc:

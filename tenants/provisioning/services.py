@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Site
 
@@ -77,7 +78,8 @@ def _time_zone_validate(time_zone: str) -> None:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidCommunity(
-            f"Unknown time zone {time_zone!r}.", code="invalid_time_zone"
+            _("Unknown time zone %(time_zone)r.") % {"time_zone": time_zone},
+            code="invalid_time_zone",
         ) from exc
 
 
@@ -89,15 +91,17 @@ def _validate_new_community(
     except ValidationError as exc:
         raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
     if not name.strip() or len(name) > 120:
-        raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+        raise InvalidCommunity(_("The name must be 1 to 120 characters."), code="invalid_name")
     if language not in SUPPORTED_LANGUAGES:
         raise InvalidCommunity(
-            f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+            _("Unsupported language %(language)r; choose one of %(languages)s.")
+            % {"language": language, "languages": sorted(SUPPORTED_LANGUAGES)},
             code="invalid_language",
         )
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise InvalidCommunity(
-            f"Invalid currency {currency!r}: use an ISO 4217 code such as EUR.",
+            _("Invalid currency %(currency)r: use an ISO 4217 code such as EUR.")
+            % {"currency": currency},
             code="invalid_currency",
         )
     _time_zone_validate(time_zone)
@@ -106,11 +110,14 @@ def _validate_new_community(
         Community.objects.filter(slug=slug).exists()
         or Community.objects.filter(schema_name=schema).exists()
     ):
-        raise CommunityTaken(f"The slug {slug!r} is already taken.", code="slug_taken")
+        raise CommunityTaken(
+            _("The slug %(slug)r is already taken.") % {"slug": slug}, code="slug_taken"
+        )
     taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
     if taken or base_host() in domains:
         raise CommunityTaken(
-            f"The domain {(taken or [base_host()])[0]!r} is already taken.", code="domain_taken"
+            _("The domain %(taken)r is already taken.") % {"taken": (taken or [base_host()])[0]},
+            code="domain_taken",
         )
 
 
@@ -144,7 +151,9 @@ def community_create(
     except ValidationError as exc:
         raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
     if len(set(domains)) != len(domains):
-        raise InvalidCommunity("The extra domain repeats the default one.", code="invalid_domain")
+        raise InvalidCommunity(
+            _("The extra domain repeats the default one."), code="invalid_domain"
+        )
 
     with provisioning_lock():
         # Migrations can't run inside the provisioning transaction, so the
@@ -203,11 +212,13 @@ def _community_create_locked(
     unknown_styles = set(dance_styles) - DANCE_STYLE_CODES
     if unknown_styles:
         raise InvalidCommunity(
-            f"Unknown dance styles: {', '.join(sorted(unknown_styles))}.", code="invalid_styles"
+            _("Unknown dance styles: %(styles)s.") % {"styles": ", ".join(sorted(unknown_styles))},
+            code="invalid_styles",
         )
     if theme not in THEME_NAMES:
         raise InvalidCommunity(
-            f"Unknown theme {theme!r}; choose one of {sorted(THEME_NAMES)}.",
+            _("Unknown theme %(theme)r; choose one of %(themes)s.")
+            % {"theme": theme, "themes": sorted(THEME_NAMES)},
             code="invalid_theme",
         )
     community = Community.objects.create(
@@ -311,15 +322,16 @@ def community_settings_update(
     Only its owners and admins may. Raises PermissionDenied, InvalidCommunity.
     """
     if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
-        raise PermissionDenied("Only the community's owners and admins can change its settings.")
+        raise PermissionDenied(_("Only the community's owners and admins can change its settings."))
     if name is not None:
         if not name.strip() or len(name) > 120:
-            raise InvalidCommunity("The name must be 1 to 120 characters.", code="invalid_name")
+            raise InvalidCommunity(_("The name must be 1 to 120 characters."), code="invalid_name")
         community.name = name.strip()
     if language is not None:
         if language not in SUPPORTED_LANGUAGES:
             raise InvalidCommunity(
-                f"Unsupported language {language!r}; choose one of {sorted(SUPPORTED_LANGUAGES)}.",
+                _("Unsupported language %(language)r; choose one of %(languages)s.")
+                % {"language": language, "languages": sorted(SUPPORTED_LANGUAGES)},
                 code="invalid_language",
             )
         community.language = language
@@ -395,7 +407,7 @@ def community_look_set(
     """
 
     if not actor.is_authenticated or not user_roles(user=actor) & {Role.OWNER, Role.ADMIN}:
-        raise PermissionDenied("Only the community's owners and admins can change its look.")
+        raise PermissionDenied(_("Only the community's owners and admins can change its look."))
     with transaction.atomic():
         branding_update(
             site=Site.objects.get(is_default_site=True),

@@ -110,7 +110,7 @@ def platform_policy_view(request: HttpRequest, kind: str) -> HttpResponse:
     """The current version of one of the platform's own policies (terms, privacy)."""
     document = next((d for d in policies_current() if d.kind == kind), None)
     if document is None:
-        raise Http404("No such policy.")
+        raise Http404(_("No such policy."))
     return render(request, "tenants/platform_policy.html", {"document": document})
 
 

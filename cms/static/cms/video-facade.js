@@ -32,14 +32,17 @@
     var notice = document.createElement("p");
     notice.className = "video__consent";
     notice.setAttribute("data-video-consent", "");
-    notice.textContent =
-      "This video is served by " + (host(figure) || "another site") +
-      ", which may set cookies and see your address. ";
+    // The texts come translated from the template (data-video-*); English otherwise.
+    var name = host(figure);
+    var text = name
+      ? (figure.dataset.videoConsent || "This video is served by %(host)s, which may set cookies and see your address.").replace("%(host)s", name)
+      : figure.dataset.videoConsentOther || "This video is served by another site, which may set cookies and see your address.";
+    notice.textContent = text + " ";
     var allow = document.createElement("button");
     allow.type = "button";
     allow.className = "button";
     allow.setAttribute("data-video-allow", "");
-    allow.textContent = "Allow videos and play";
+    allow.textContent = figure.dataset.videoAllowLabel || "Allow videos and play";
     allow.addEventListener("click", function () {
       if (window.pistaConsent) window.pistaConsent.record(true);
       load(figure, button);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -51,7 +52,7 @@ class MemberMePhotoApi(CommunityApi):
         if upload is None:
             from core_apps.community.errors import InvalidImage
 
-            raise InvalidImage("Attach an image as 'photo'.", code="image_required")
+            raise InvalidImage(_("Attach an image as 'photo'."), code="image_required")
         profile = profiles.profile_photo_set(user=authed_user(request), upload=upload)
         return Response(_profile_out(profile, request.user))
 

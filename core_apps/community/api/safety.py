@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,7 +58,7 @@ class ReportCreateApi(CommunityApi):
             {
                 "id": report.pk,
                 "status": report.status,
-                "detail": "Thank you; moderators will look at it.",
+                "detail": _("Thank you; moderators will look at it."),
             },
             status=201,
         )
@@ -67,7 +68,7 @@ class ModeratorApi(CommunityApi):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if not safety_selectors.member_is_moderator(user=authed_user(request)):
-            raise NotAllowed("Only moderators can see the moderation queue.")
+            raise NotAllowed(_("Only moderators can see the moderation queue."))
 
 
 class ModerationReportListApi(ModeratorApi):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import MemberNotFound
@@ -33,7 +34,11 @@ class ConversationSummary:
 
 def _display_name(user: User) -> str:
     profile = getattr(user, "dancer_profile", None)
-    return profile.display_name if profile is not None else f"Member {user.pk}"
+    return (
+        profile.display_name
+        if profile is not None
+        else _("Member %(number)s") % {"number": user.pk}
+    )
 
 
 def conversations_for(*, user: User) -> list[ConversationSummary]:
@@ -75,10 +80,10 @@ def conversation_for_member(*, conversation_id: int, user: User) -> Conversation
     when the other side blocked them, or they blocked the other side)."""
     conversation = Conversation.objects.filter(pk=conversation_id, memberships__user=user).first()
     if conversation is None:
-        raise MemberNotFound("No such conversation.")
+        raise MemberNotFound(_("No such conversation."))
     hidden = blocked_user_ids(user=user)
     if hidden & set(conversation.memberships.values_list("user_id", flat=True)):
-        raise MemberNotFound("No such conversation.")
+        raise MemberNotFound(_("No such conversation."))
     return conversation
 
 
@@ -142,7 +147,7 @@ def groups_listed() -> QuerySet[Group]:
 def group_get(*, slug: str) -> Group:
     group = Group.objects.filter(slug=slug).first()
     if group is None:
-        raise MemberNotFound("No such group.")
+        raise MemberNotFound(_("No such group."))
     return group
 
 
@@ -195,7 +200,7 @@ def group_members_export(*, group: Group, viewer: User) -> list[dict[str, str]]:
 
     own = group_membership(group=group, user=viewer)
     if own is None or not own.is_admin or own.status != GroupMembership.Status.ACTIVE:
-        raise NotAllowed("Only the group's admins can export its member list.")
+        raise NotAllowed(_("Only the group's admins can export its member list."))
     rows = []
     for membership in group_members(group=group, viewer=viewer):
         profile = (

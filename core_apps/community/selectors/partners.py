@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidSearch
@@ -85,7 +86,9 @@ def _as_int(value: Any, name: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise InvalidSearch(f"{name} must be a whole number.", code="invalid_search") from None
+        raise InvalidSearch(
+            _("%(name)s must be a whole number.") % {"name": name}, code="invalid_search"
+        ) from None
 
 
 def partner_query_parse(*, params: dict[str, Any], viewer: User) -> PartnerQuery:
@@ -93,13 +96,14 @@ def partner_query_parse(*, params: dict[str, Any], viewer: User) -> PartnerQuery
     style = (params.get("style") or "").strip().lower()
     if style not in STYLE_CODES:
         raise InvalidSearch(
-            f"Choose a dance style: one of {', '.join(STYLE_CODES)}.", code="invalid_style"
+            _("Choose a dance style: one of %(styles)s.") % {"styles": ", ".join(STYLE_CODES)},
+            code="invalid_style",
         )
     own = DanceSkill.objects.filter(profile__user=viewer, style=style).first()
     role_name = (params.get("role") or "").strip().lower()
     if role_name:
         if role_name not in ROLE_NAMES:
-            raise InvalidSearch("role must be lead, follow or both.", code="invalid_role")
+            raise InvalidSearch(_("role must be lead, follow or both."), code="invalid_role")
         role = int(ROLE_NAMES[role_name])
     elif own is not None and own.role != DanceRole.BOTH:
         role = DanceRole.BOTH - own.role  # the complementary role
@@ -109,11 +113,13 @@ def partner_query_parse(*, params: dict[str, Any], viewer: User) -> PartnerQuery
     level_max = _as_int(params.get("level_max") or LEVEL_MAX, "level_max")
     if not (LEVEL_MIN <= level_min <= LEVEL_MAX and LEVEL_MIN <= level_max <= LEVEL_MAX):
         raise InvalidSearch(
-            f"Levels go from {LEVEL_MIN} to {LEVEL_MAX}.", code="invalid_level_range"
+            _("Levels go from %(lowest)s to %(highest)s.")
+            % {"lowest": LEVEL_MIN, "highest": LEVEL_MAX},
+            code="invalid_level_range",
         )
     if level_min > level_max:
         raise InvalidSearch(
-            "The level range is impossible: the minimum is above the maximum.",
+            _("The level range is impossible: the minimum is above the maximum."),
             code="invalid_level_range",
         )
     distance: float | None = None
@@ -121,25 +127,30 @@ def partner_query_parse(*, params: dict[str, Any], viewer: User) -> PartnerQuery
         try:
             distance = float(params["distance_km"])
         except (TypeError, ValueError):
-            raise InvalidSearch("distance_km must be a number.", code="invalid_distance") from None
+            raise InvalidSearch(
+                _("distance_km must be a number."), code="invalid_distance"
+            ) from None
         if not (0 < distance <= MAX_DISTANCE_KM) or math.isnan(distance):
             raise InvalidSearch(
-                f"The distance must be more than 0 and at most {MAX_DISTANCE_KM:.0f} km.",
+                _("The distance must be more than 0 and at most %(max_km)s km.")
+                % {"max_km": format(MAX_DISTANCE_KM, ".0f")},
                 code="invalid_distance",
             )
     goals = 0
     for name in _as_list(params.get("goals")):
         if name not in GOALS:
-            raise InvalidSearch(f"Unknown goal {name!r}.", code="invalid_goal")
+            raise InvalidSearch(_("Unknown goal %(name)r.") % {"name": name}, code="invalid_goal")
         goals |= GOALS[name]
     availability = 0
     for name in _as_list(params.get("availability")):
         if name not in AVAILABILITY_SLOTS:
-            raise InvalidSearch(f"Unknown availability slot {name!r}.", code="invalid_slot")
+            raise InvalidSearch(
+                _("Unknown availability slot %(name)r.") % {"name": name}, code="invalid_slot"
+            )
         availability |= AVAILABILITY_SLOTS[name]
     languages = tuple(code.lower() for code in _as_list(params.get("languages")) if code)
     if any(len(code) > 8 for code in languages):
-        raise InvalidSearch("Use language codes such as en or es.", code="invalid_language")
+        raise InvalidSearch(_("Use language codes such as en or es."), code="invalid_language")
     limit = min(max(_as_int(params.get("limit") or 20, "limit"), 1), PAGE_SIZE_MAX)
     offset = max(_as_int(params.get("offset") or 0, "offset"), 0)
     return PartnerQuery(
@@ -203,7 +214,7 @@ def partner_search_sql(
     if query.distance_km is not None:
         if origin is None:
             raise InvalidSearch(
-                "Set your home area in your profile to search by distance.",
+                _("Set your home area in your profile to search by distance."),
                 code="no_home_area",
             )
         lat, lon = origin
@@ -337,7 +348,7 @@ def partner_request_get(*, request_id: int, user: User) -> PartnerRequest:
         or found.sender_id in blocked_user_ids(user=user)
         or (found.recipient_id in blocked_user_ids(user=user))
     ):
-        raise MemberNotFound("No such partner request.")
+        raise MemberNotFound(_("No such partner request."))
     return found
 
 

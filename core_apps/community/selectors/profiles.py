@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import MemberNotFound
@@ -115,7 +116,7 @@ def profile_for_viewer(*, user_id: int, viewer: Viewer) -> DancerProfile:
         .first()
     )
     if profile is None or not profile_visible_to(profile=profile, viewer=viewer):
-        raise MemberNotFound("No such member.")
+        raise MemberNotFound(_("No such member."))
     return profile
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import CannotMessage, InvalidInput, MemberNotFound, RateLimited
@@ -63,9 +64,11 @@ def _conversation_between(a_id: int, b_id: int) -> Conversation | None:
 def _clean_body(body: str, image: UploadedFile | None) -> str:
     body = (body or "").strip()
     if len(body) > MESSAGE_MAX:
-        raise InvalidInput(f"Messages are at most {MESSAGE_MAX} characters.")
+        raise InvalidInput(
+            _("Messages are at most %(max_length)s characters.") % {"max_length": MESSAGE_MAX}
+        )
     if not body and image is None:
-        raise InvalidInput("Write a message or attach an image.", code="empty_message")
+        raise InvalidInput(_("Write a message or attach an image."), code="empty_message")
     return body
 
 
@@ -78,9 +81,9 @@ def conversation_start(
     code_of_conduct_require(user=sender)
     recipient = User.objects.filter(pk=recipient_id).first()
     if recipient is None:
-        raise MemberNotFound("No such member.")
+        raise MemberNotFound(_("No such member."))
     if not messaging_allowed(sender=sender, recipient=recipient):
-        raise CannotMessage("You can't message this member.")
+        raise CannotMessage(_("You can't message this member."))
     _clean_body(body, image)
     existing = _conversation_between(sender.pk, recipient.pk)
     if existing is not None:
@@ -94,7 +97,7 @@ def conversation_start(
             >= new_conversations_per_day()
         ):
             raise RateLimited(
-                "You started many conversations today; please wait before starting more.",
+                _("You started many conversations today; please wait before starting more."),
                 code="conversation_limit",
             )
         conversation = Conversation.objects.create(
@@ -120,7 +123,7 @@ def message_send(
     body = _clean_body(body, image)
     member_ids = set(conversation.memberships.values_list("user_id", flat=True))
     if sender.pk not in member_ids:
-        raise MemberNotFound("No such conversation.")
+        raise MemberNotFound(_("No such conversation."))
     others = list(User.objects.filter(pk__in=member_ids - {sender.pk}))
     staff_thread = conversation.is_staff_message and conversation.created_by_id != sender.pk
     for other in others:
@@ -133,7 +136,7 @@ def message_send(
         ):
             continue
         if not messaging_allowed(sender=sender, recipient=other):
-            raise CannotMessage("You can't message this member.")
+            raise CannotMessage(_("You can't message this member."))
     User.objects.select_for_update().filter(pk=sender.pk).first()
     since = timezone.now() - timedelta(minutes=1)
     if (
@@ -141,7 +144,7 @@ def message_send(
         >= messages_per_minute()
     ):
         raise RateLimited(
-            "You are sending messages too quickly; wait a minute.", code="message_limit"
+            _("You are sending messages too quickly; wait a minute."), code="message_limit"
         )
     message = Message(conversation=conversation, sender=sender, body=body)
     if image is not None:
@@ -153,12 +156,12 @@ def message_send(
     ConversationMember.objects.filter(conversation=conversation, user=sender).update(
         last_read_at=now
     )
-    name = getattr(getattr(sender, "dancer_profile", None), "display_name", "A member")
+    name = getattr(getattr(sender, "dancer_profile", None), "display_name", _("A member"))
     for other in others:
         notification_send(
             user_id=other.pk,
             kind=Notification.Kind.MESSAGE,
-            text=f"New message from {name}.",
+            text=_("New message from %(name)s.") % {"name": name},
             url=f"/community/messages/{conversation.pk}/",
         )
     return message

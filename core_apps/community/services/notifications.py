@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidInput
@@ -49,7 +50,7 @@ def notification_settings_update(
     *, user: User, kind: str, in_app: bool, email: bool
 ) -> NotificationSetting:
     if kind not in Notification.Kind.values:
-        raise InvalidInput(f"Unknown notification type {kind!r}.")
+        raise InvalidInput(_("Unknown notification type %(kind)r.") % {"kind": kind})
     setting, _created = NotificationSetting.objects.update_or_create(
         user=user, kind=kind, defaults={"in_app": in_app, "email": email}
     )
@@ -63,7 +64,7 @@ def digest_unsubscribe(*, token: str) -> User:
     user_id = digest_unsubscribe_token_read(token)
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None:
-        raise InvalidInput("This unsubscribe link is not valid here.")
+        raise InvalidInput(_("This unsubscribe link is not valid here."))
     with transaction.atomic():
         current = {row.kind: row for row in NotificationSetting.objects.filter(user=user)}
         for kind in Notification.Kind.values:

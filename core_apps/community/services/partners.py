@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import AlreadyExists, InvalidInput, MemberNotFound, RateLimited
@@ -46,13 +47,13 @@ def partner_request_send(
     member_active_require(user=sender)
     code_of_conduct_require(user=sender)
     if recipient_id == sender.pk:
-        raise InvalidInput("You can't send a partner request to yourself.")
+        raise InvalidInput(_("You can't send a partner request to yourself."))
     profile_for_viewer(user_id=recipient_id, viewer=sender)  # MemberNotFound unless visible
     message = text_clean(message)
     if len(message) > 500:
-        raise InvalidInput("Keep the message under 500 characters.")
+        raise InvalidInput(_("Keep the message under 500 characters."))
     if style and style not in STYLE_CODES:
-        raise InvalidInput(f"Unknown dance style {style!r}.")
+        raise InvalidInput(_("Unknown dance style %(style)r.") % {"style": style})
     event_title = text_clean(event_title)[:200]
     with transaction.atomic():
         # Serialise one sender's requests so the daily limit can't be raced past.
@@ -63,18 +64,18 @@ def partner_request_send(
             >= partner_requests_per_day()
         ):
             raise RateLimited(
-                "You sent many partner requests today; please wait before sending more.",
+                _("You sent many partner requests today; please wait before sending more."),
                 code="partner_request_limit",
             )
         if partners_are(a_id=sender.pk, b_id=recipient_id):
-            raise AlreadyExists("You are already partners.", code="already_partners")
+            raise AlreadyExists(_("You are already partners."), code="already_partners")
         if PartnerRequest.objects.filter(
             Q(sender=sender, recipient_id=recipient_id)
             | Q(sender_id=recipient_id, recipient=sender),
             status=PartnerRequest.Status.PENDING,
         ).exists():
             raise AlreadyExists(
-                "There is already a pending request between you.", code="request_pending"
+                _("There is already a pending request between you."), code="request_pending"
             )
         try:
             with transaction.atomic():
@@ -88,15 +89,17 @@ def partner_request_send(
                 )
         except IntegrityError:
             raise AlreadyExists(
-                "There is already a pending request between you.", code="request_pending"
+                _("There is already a pending request between you."), code="request_pending"
             ) from None
         sender_name = (
-            sender.dancer_profile.display_name if hasattr(sender, "dancer_profile") else "A member"
+            sender.dancer_profile.display_name
+            if hasattr(sender, "dancer_profile")
+            else _("A member")
         )
         notification_send(
             user_id=recipient_id,
             kind=Notification.Kind.PARTNER_REQUEST,
-            text=f"{sender_name} sent you a partner request.",
+            text=_("%(name)s sent you a partner request.") % {"name": sender_name},
             url="/community/requests/",
         )
     return request
@@ -109,21 +112,24 @@ def partner_request_respond(*, request_id: int, user: User, accept: bool) -> Par
     member_active_require(user=user)
     request = partner_request_get(request_id=request_id, user=user)
     if request.recipient_id != user.pk:
-        raise MemberNotFound("No such partner request.")
+        raise MemberNotFound(_("No such partner request."))
     request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != PartnerRequest.Status.PENDING:
-        raise InvalidInput("This request was already answered.", code="request_closed")
+        raise InvalidInput(_("This request was already answered."), code="request_closed")
     if accept:
         code_of_conduct_require(user=user)
     request.status = PartnerRequest.Status.ACCEPTED if accept else PartnerRequest.Status.DECLINED
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
     if accept:
-        name = user.dancer_profile.display_name if hasattr(user, "dancer_profile") else "A member"
+        name = (
+            user.dancer_profile.display_name if hasattr(user, "dancer_profile") else _("A member")
+        )
         notification_send(
             user_id=request.sender_id,
             kind=Notification.Kind.PARTNER_ACCEPTED,
-            text=f"{name} accepted your partner request. You can now send messages.",
+            text=_("%(name)s accepted your partner request. You can now send messages.")
+            % {"name": name},
             url="/community/messages/",
         )
     return request
@@ -133,7 +139,7 @@ def partner_request_respond(*, request_id: int, user: User, accept: bool) -> Par
 def partner_request_withdraw(*, request_id: int, user: User) -> PartnerRequest:
     request = partner_request_get(request_id=request_id, user=user)
     if request.sender_id != user.pk or request.status != PartnerRequest.Status.PENDING:
-        raise InvalidInput("Only your own pending requests can be withdrawn.")
+        raise InvalidInput(_("Only your own pending requests can be withdrawn."))
     request.status = PartnerRequest.Status.WITHDRAWN
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
@@ -157,12 +163,12 @@ def partner_post_create(
     code_of_conduct_require(user=author)
     roles = {"lead": DanceRole.LEAD, "follow": DanceRole.FOLLOW, "both": DanceRole.BOTH}
     if role_wanted not in roles:
-        raise InvalidInput("role_wanted must be lead, follow or both.")
+        raise InvalidInput(_("role_wanted must be lead, follow or both."))
     title = text_clean(event_title)
     if not title or len(title) > 200:
-        raise InvalidInput("Name the event or course (up to 200 characters).")
+        raise InvalidInput(_("Name the event or course (up to 200 characters)."))
     if style and style not in STYLE_CODES:
-        raise InvalidInput(f"Unknown dance style {style!r}.")
+        raise InvalidInput(_("Unknown dance style %(style)r.") % {"style": style})
     return PartnerPost.objects.create(
         author=author,
         event_title=title,

@@ -10,6 +10,7 @@ from typing import Any
 import nh3
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidProfile
@@ -66,11 +67,16 @@ def profile_get_or_create(*, user: User) -> DancerProfile:
 
 def _names_to_mask(names: Any, table: Mapping[str, int], label: str) -> int:
     if not isinstance(names, list | tuple):
-        raise InvalidProfile(f"{label} must be a list.", code="invalid_" + label)
+        raise InvalidProfile(
+            _("%(label)s must be a list.") % {"label": label}, code="invalid_" + label
+        )
     mask = 0
     for name in names:
         if name not in table:
-            raise InvalidProfile(f"Unknown {label} value {name!r}.", code="invalid_" + label)
+            raise InvalidProfile(
+                _("Unknown %(label)s value %(name)r.") % {"label": label, "name": name},
+                code="invalid_" + label,
+            )
         mask |= table[name]
     return mask
 
@@ -81,20 +87,26 @@ def _coordinate(value: Any, name: str, limit: float) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidProfile(f"{name} must be a number.", code="invalid_home_area") from None
+        raise InvalidProfile(
+            _("%(name)s must be a number.") % {"name": name}, code="invalid_home_area"
+        ) from None
     if math.isnan(number) or not -limit <= number <= limit:
-        raise InvalidProfile(f"{name} is out of range.", code="invalid_home_area")
+        raise InvalidProfile(
+            _("%(name)s is out of range.") % {"name": name}, code="invalid_home_area"
+        )
     # Coarse on purpose: ~1 km, never a street address.
     return round(number, 2)
 
 
 def _skills_parse(value: Any) -> list[tuple[str, int, int]]:
     if not isinstance(value, list):
-        raise InvalidProfile("styles must be a list.", code="invalid_styles")
+        raise InvalidProfile(_("styles must be a list."), code="invalid_styles")
     parsed: dict[str, tuple[str, int, int]] = {}
     for item in value:
         if not isinstance(item, Mapping):
-            raise InvalidProfile("Each style needs style, role and level.", code="invalid_styles")
+            raise InvalidProfile(
+                _("Each style needs style, role and level."), code="invalid_styles"
+            )
         style = str(item.get("style", "")).lower()
         role = ROLE_BY_NAME.get(str(item.get("role", "")).lower())
         try:
@@ -102,12 +114,16 @@ def _skills_parse(value: Any) -> list[tuple[str, int, int]]:
         except (TypeError, ValueError):
             level = 0
         if style not in STYLE_CODES:
-            raise InvalidProfile(f"Unknown dance style {style!r}.", code="invalid_styles")
+            raise InvalidProfile(
+                _("Unknown dance style %(style)r.") % {"style": style}, code="invalid_styles"
+            )
         if role is None:
-            raise InvalidProfile("role must be lead, follow or both.", code="invalid_styles")
+            raise InvalidProfile(_("role must be lead, follow or both."), code="invalid_styles")
         if not LEVEL_MIN <= level <= LEVEL_MAX:
             raise InvalidProfile(
-                f"Levels go from {LEVEL_MIN} to {LEVEL_MAX}.", code="invalid_styles"
+                _("Levels go from %(lowest)s to %(highest)s.")
+                % {"lowest": LEVEL_MIN, "highest": LEVEL_MAX},
+                code="invalid_styles",
             )
         parsed[style] = (style, int(role), level)
     return list(parsed.values())
@@ -123,28 +139,34 @@ def profile_update(*, user: User, changes: Mapping[str, Any]) -> DancerProfile:
         if field in changes:
             value = text_clean(str(changes[field] or ""))
             if len(value) > max_length:
-                raise InvalidProfile(f"{field} is too long (at most {max_length}).")
+                raise InvalidProfile(
+                    _("%(field)s is too long (at most %(max_length)s).")
+                    % {"field": field, "max_length": max_length}
+                )
             if field == "display_name" and not value:
-                raise InvalidProfile("The display name can't be empty.", code="invalid_name")
+                raise InvalidProfile(_("The display name can't be empty."), code="invalid_name")
             setattr(profile, field, value)
     if "bio" in changes:
         bio = html_sanitise(str(changes["bio"] or ""))
         if len(bio) > BIO_MAX:
-            raise InvalidProfile(f"The bio is too long (at most {BIO_MAX} characters).")
+            raise InvalidProfile(
+                _("The bio is too long (at most %(max_length)s characters).")
+                % {"max_length": BIO_MAX}
+            )
         profile.bio = bio
     if "latitude" in changes:
         profile.latitude = _coordinate(changes["latitude"], "latitude", 90)
     if "longitude" in changes:
         profile.longitude = _coordinate(changes["longitude"], "longitude", 180)
     if (profile.latitude is None) != (profile.longitude is None):
-        raise InvalidProfile("Give both latitude and longitude, or neither.")
+        raise InvalidProfile(_("Give both latitude and longitude, or neither."))
     if "languages" in changes:
         languages = changes["languages"]
         if not isinstance(languages, list | tuple) or len(languages) > 12:
-            raise InvalidProfile("languages must be a list of up to 12 codes.")
+            raise InvalidProfile(_("languages must be a list of up to 12 codes."))
         codes = [str(code).strip().lower() for code in languages]
         if not all(LANGUAGE_CODE.match(code) for code in codes):
-            raise InvalidProfile("Use language codes such as en, es or pt-br.")
+            raise InvalidProfile(_("Use language codes such as en, es or pt-br."))
         profile.languages = sorted(set(codes))
     if "goals" in changes:
         profile.goals = _names_to_mask(changes["goals"], GOALS, "goals")
@@ -161,28 +183,30 @@ def profile_update(*, user: User, changes: Mapping[str, Any]) -> DancerProfile:
             try:
                 height = int(value)
             except (TypeError, ValueError):
-                raise InvalidProfile(f"{field} must be a whole number.") from None
+                raise InvalidProfile(
+                    _("%(field)s must be a whole number.") % {"field": field}
+                ) from None
             if not 100 <= height <= 250:
-                raise InvalidProfile("Heights go from 100 to 250 cm.", code="invalid_height")
+                raise InvalidProfile(_("Heights go from 100 to 250 cm."), code="invalid_height")
             setattr(profile, field, height)
     if (
         profile.height_min_cm is not None
         and profile.height_max_cm is not None
         and profile.height_min_cm > profile.height_max_cm
     ):
-        raise InvalidProfile("The height range is impossible.", code="invalid_height")
+        raise InvalidProfile(_("The height range is impossible."), code="invalid_height")
     if "visibility" in changes:
         if changes["visibility"] not in Visibility.values:
-            raise InvalidProfile("visibility must be private, members or public.")
+            raise InvalidProfile(_("visibility must be private, members or public."))
         profile.visibility = changes["visibility"]
     if "field_visibility" in changes:
         chosen = changes["field_visibility"]
         if not isinstance(chosen, Mapping):
-            raise InvalidProfile("field_visibility must map field names to a visibility.")
+            raise InvalidProfile(_("field_visibility must map field names to a visibility."))
         merged = dict(profile.field_visibility)
         for field, value in chosen.items():
             if field not in PROFILE_FIELDS_DEFAULT_VISIBILITY or value not in Visibility.values:
-                raise InvalidProfile(f"Invalid visibility for {field!r}.")
+                raise InvalidProfile(_("Invalid visibility for %(field)r.") % {"field": field})
             merged[field] = value
         profile.field_visibility = merged
     for flag in FLAG_FIELDS:

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import (
@@ -49,24 +51,25 @@ def code_of_conduct_require(*, user: User) -> None:
     pending = code_of_conduct_pending(user=user)
     if pending is not None:
         raise CodeOfConductRequired(
-            f"Please accept the code of conduct (version {pending.version}) first.",
+            _("Please accept the code of conduct (version %(version)s) first.")
+            % {"version": pending.version},
             extra={"version": pending.version, "url": "/community/code-of-conduct/"},
         )
 
 
 def member_active_require(*, user: User) -> None:
     if not user.is_authenticated or not user.is_active:
-        raise NotAllowed("Your account can't do this.")
+        raise NotAllowed(_("Your account can't do this."))
 
 
 @transaction.atomic
 def code_of_conduct_publish(*, text: str, by: User | None) -> CodeOfConduct:
     """Publish a new version; every member must accept it again (they are notified)."""
     if by is not None and not member_is_moderator(user=by):
-        raise NotAllowed("Only moderators and admins can change the code of conduct.")
+        raise NotAllowed(_("Only moderators and admins can change the code of conduct."))
     clean = html_sanitise(text)
     if not clean:
-        raise InvalidInput("The code of conduct can't be empty.")
+        raise InvalidInput(_("The code of conduct can't be empty."))
     current = code_of_conduct_current()
     code = CodeOfConduct.objects.create(
         version=(current.version + 1) if current else 1, text=clean, published_by=by
@@ -75,7 +78,8 @@ def code_of_conduct_publish(*, text: str, by: User | None) -> CodeOfConduct:
         notifications_send(
             user_ids=User.objects.filter(is_active=True).values_list("pk", flat=True),
             kind=Notification.Kind.CODE_OF_CONDUCT,
-            text=f"The code of conduct changed (version {code.version}); please accept it again.",
+            text=_("The code of conduct changed (version %(version)s); please accept it again.")
+            % {"version": code.version},
             url="/community/code-of-conduct/",
         )
     return code
@@ -85,7 +89,7 @@ def code_of_conduct_accept(*, user: User, version: int) -> CodeOfConductAcceptan
     """Accept ``version``, which must be the current one. Raises InvalidInput."""
     current = code_of_conduct_current()
     if current is None or current.version != version:
-        raise InvalidInput("That is not the current code of conduct; reload and try again.")
+        raise InvalidInput(_("That is not the current code of conduct; reload and try again."))
     acceptance, _created = CodeOfConductAcceptance.objects.get_or_create(user=user, code=current)
     return acceptance
 
@@ -96,10 +100,10 @@ def block_create(*, blocker: User, blocked_id: int) -> Block:
     message the other. Pending partner requests between them are withdrawn and
     follows removed. Raises MemberNotFound, InvalidInput."""
     if blocked_id == blocker.pk:
-        raise InvalidInput("You can't block yourself.")
+        raise InvalidInput(_("You can't block yourself."))
     blocked = User.objects.filter(pk=blocked_id).first()
     if blocked is None:
-        raise MemberNotFound("No such member.")
+        raise MemberNotFound(_("No such member."))
     block, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     pair = Q(sender=blocker, recipient=blocked) | Q(sender=blocked, recipient=blocker)
     PartnerRequest.objects.filter(pair, status=PartnerRequest.Status.PENDING).update(
@@ -134,7 +138,7 @@ def _report_target(*, reporter: User, kind: str, object_id: int) -> tuple[User, 
             .first()
         )
         if message is None or message.sender_id == reporter.pk:
-            raise MemberNotFound("No such message.")
+            raise MemberNotFound(_("No such message."))
         return message.sender, {
             "body": message.body,
             "image": message.image.name if message.image else None,
@@ -149,13 +153,13 @@ def _report_target(*, reporter: User, kind: str, object_id: int) -> tuple[User, 
                 group=post.group, user=reporter, status=GroupMembership.Status.ACTIVE
             ).exists()
         ):
-            raise MemberNotFound("No such post.")
+            raise MemberNotFound(_("No such post."))
         return post.author, {
             "body": post.body,
             "group": post.group.slug,
             "posted_at": post.created_at.isoformat(),
         }
-    raise InvalidReport("Report a profile, a message or a group post.", code="invalid_kind")
+    raise InvalidReport(_("Report a profile, a message or a group post."), code="invalid_kind")
 
 
 @transaction.atomic
@@ -167,18 +171,19 @@ def report_create(
     member_active_require(user=reporter)
     if not reason:
         raise InvalidReport(
-            "Tell us why you are reporting this: choose a reason.", code="reason_required"
+            _("Tell us why you are reporting this: choose a reason."), code="reason_required"
         )
     if reason not in Report.Reason.values:
         raise InvalidReport(
-            f"Unknown reason; choose one of {', '.join(Report.Reason.values)}.",
+            _("Unknown reason; choose one of %(choices)s.")
+            % {"choices": ", ".join(Report.Reason.values)},
             code="invalid_reason",
         )
     if len(details) > 2000:
-        raise InvalidReport("Details are too long (at most 2000 characters).")
+        raise InvalidReport(_("Details are too long (at most 2000 characters)."))
     reported_user, snapshot = _report_target(reporter=reporter, kind=kind, object_id=object_id)
     if reported_user.pk == reporter.pk:
-        raise InvalidReport("You can't report yourself.", code="invalid_target")
+        raise InvalidReport(_("You can't report yourself."), code="invalid_target")
     report = Report.objects.create(
         reporter=reporter,
         reported_user=reported_user,
@@ -191,7 +196,7 @@ def report_create(
     notifications_send(
         user_ids=moderators().values_list("pk", flat=True),
         kind=Notification.Kind.MODERATION,
-        text="A new report is waiting in the moderation queue.",
+        text=_("A new report is waiting in the moderation queue."),
         url="/community/moderation/",
     )
     return report
@@ -258,10 +263,12 @@ def _member_reinstate(*, user: User) -> None:
 
 REPORTER_OUTCOMES = {
     ModerationAction.Kind.DISMISS: (
-        "Thank you for your report. We reviewed it and found no breach of the code of conduct."
+        gettext_lazy(
+            "Thank you for your report. We reviewed it and found no breach of the code of conduct."
+        )
     ),
 }
-REPORTER_OUTCOME_ACTED = "Thank you for your report. We reviewed it and took action."
+REPORTER_OUTCOME_ACTED = gettext_lazy("Thank you for your report. We reviewed it and took action.")
 
 
 @transaction.atomic
@@ -281,26 +288,27 @@ def moderation_action_take(
     in general terms. Raises NotAllowed, MemberNotFound, InvalidInput.
     """
     if not member_is_moderator(user=moderator):
-        raise NotAllowed("Only moderators can do this.")
+        raise NotAllowed(_("Only moderators can do this."))
     if kind not in ModerationAction.Kind.values:
         raise InvalidInput(
-            f"Unknown action; choose one of {', '.join(ModerationAction.Kind.values)}."
+            _("Unknown action; choose one of %(choices)s.")
+            % {"choices": ", ".join(ModerationAction.Kind.values)}
         )
     report = None
     if report_id is not None:
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
-            raise MemberNotFound("No such report.")
+            raise MemberNotFound(_("No such report."))
         target = User.objects.get(pk=report.reported_user_id)
     else:
         found = User.objects.filter(pk=target_user_id or 0).first()
         if found is None:
-            raise MemberNotFound("No such member.")
+            raise MemberNotFound(_("No such member."))
         target = found
         if kind in (ModerationAction.Kind.DISMISS, ModerationAction.Kind.HIDE):
-            raise InvalidInput("Dismiss and hide act on a report.")
+            raise InvalidInput(_("Dismiss and hide act on a report."))
     if target.pk == moderator.pk:
-        raise InvalidInput("You can't moderate yourself.")
+        raise InvalidInput(_("You can't moderate yourself."))
     if kind == ModerationAction.Kind.WARN:
         standing, _created = MemberStanding.objects.get_or_create(user=target)
         standing.warnings += 1
@@ -310,7 +318,7 @@ def moderation_action_take(
         notification_send(
             user_id=target.pk,
             kind=Notification.Kind.MODERATION,
-            text="A moderator warned you about a breach of the code of conduct."
+            text=_("A moderator warned you about a breach of the code of conduct.")
             + (f" {note}" if note else ""),
             url="/community/code-of-conduct/",
         )
@@ -333,6 +341,6 @@ def moderation_action_take(
         notification_send(
             user_id=report.reporter_id,
             kind=Notification.Kind.MODERATION,
-            text=REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED),  # type: ignore[call-overload]
+            text=str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),  # type: ignore[call-overload]
         )
     return action

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import AlreadyExists, InvalidInput, MemberNotFound, NotAllowed
@@ -18,15 +19,15 @@ def follow_create(*, follower: User, followed_id: int) -> Follow:
     """Follow a member or teacher whose profile ``follower`` can see."""
     member_active_require(user=follower)
     if followed_id == follower.pk:
-        raise InvalidInput("You can't follow yourself.")
+        raise InvalidInput(_("You can't follow yourself."))
     profile_for_viewer(user_id=followed_id, viewer=follower)
     follow, created = Follow.objects.get_or_create(follower=follower, followed_id=followed_id)
     if created:
-        name = getattr(getattr(follower, "dancer_profile", None), "display_name", "A member")
+        name = getattr(getattr(follower, "dancer_profile", None), "display_name", _("A member"))
         notification_send(
             user_id=followed_id,
             kind=Notification.Kind.FOLLOW,
-            text=f"{name} follows you now.",
+            text=_("%(name)s follows you now.") % {"name": name},
             url=f"/community/members/{follower.pk}/",
         )
     return follow
@@ -42,12 +43,12 @@ def group_create(*, creator: User, name: str, description: str = "", join_policy
     code_of_conduct_require(user=creator)
     name = text_clean(name)
     if not name or len(name) > 120:
-        raise InvalidInput("A group needs a name of up to 120 characters.")
+        raise InvalidInput(_("A group needs a name of up to 120 characters."))
     if join_policy not in Group.JoinPolicy.values:
-        raise InvalidInput("join_policy must be open or approval.")
+        raise InvalidInput(_("join_policy must be open or approval."))
     slug = slug_make(name)[:100] or "group"
     if Group.objects.filter(slug=slug).exists():
-        raise AlreadyExists("A group with this name exists.", code="group_exists")
+        raise AlreadyExists(_("A group with this name exists."), code="group_exists")
     group = Group.objects.create(
         name=name,
         slug=slug,
@@ -86,7 +87,7 @@ def group_join(*, group: Group, user: User) -> GroupMembership:
         notifications_send(
             user_ids=_admin_ids(group),
             kind=Notification.Kind.GROUP,
-            text=f"Someone asked to join {group.name}.",
+            text=_("Someone asked to join %(name)s.") % {"name": group.name},
             url=f"/community/groups/{group.slug}/",
         )
     return membership
@@ -98,7 +99,7 @@ def group_leave(*, group: Group, user: User) -> None:
 
 def _group_admin_require(group: Group, user: User) -> None:
     if user.pk not in _admin_ids(group):
-        raise NotAllowed("Only the group's admins can do this.")
+        raise NotAllowed(_("Only the group's admins can do this."))
 
 
 @transaction.atomic
@@ -108,13 +109,13 @@ def group_membership_approve(*, group: Group, approver: User, user_id: int) -> G
         group=group, user_id=user_id, status=GroupMembership.Status.PENDING
     ).first()
     if membership is None:
-        raise MemberNotFound("No such pending member.")
+        raise MemberNotFound(_("No such pending member."))
     membership.status = GroupMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
     notification_send(
         user_id=user_id,
         kind=Notification.Kind.GROUP,
-        text=f"You are now a member of {group.name}.",
+        text=_("You are now a member of %(name)s.") % {"name": group.name},
         url=f"/community/groups/{group.slug}/",
     )
     return membership
@@ -130,12 +131,12 @@ def group_post_create(
     if not GroupMembership.objects.filter(
         group=group, user=author, status=GroupMembership.Status.ACTIVE
     ).exists():
-        raise NotAllowed("Join the group to post in it.")
+        raise NotAllowed(_("Join the group to post in it."))
     if is_announcement:
         _group_admin_require(group, author)
     body = (body or "").strip()
     if not body or len(body) > 4000:
-        raise InvalidInput("Posts are 1 to 4000 characters.")
+        raise InvalidInput(_("Posts are 1 to 4000 characters."))
     post = GroupPost.objects.create(
         group=group, author=author, body=body, is_announcement=is_announcement
     )
@@ -145,7 +146,7 @@ def group_post_create(
             .exclude(user=author)
             .values_list("user_id", flat=True),
             kind=Notification.Kind.GROUP,
-            text=f"New announcement in {group.name}.",
+            text=_("New announcement in %(name)s.") % {"name": group.name},
             url=f"/community/groups/{group.slug}/",
         )
     return post

@@ -5,6 +5,7 @@ talks to Stripe): PaymentIntents and the buyer's return (webhook events are
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Order,
@@ -70,7 +71,7 @@ def order_stripe_confirm(*, order: Order) -> Order:
     from core_apps.orders import stripe_gateway
 
     if order.provider != Order.Provider.STRIPE or not order.payment_intent_id:
-        raise InvalidProvider("This order isn't paid by card.")
+        raise InvalidProvider(_("This order isn't paid by card."))
     if order.status != Order.Status.PENDING:
         return order
     intent = stripe_gateway.payment_intent_retrieve(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Order,
@@ -106,15 +107,15 @@ def _promo_find(code: str, now: datetime) -> PromoCode | None:
         return None
     promo = PromoCode.objects.filter(code__iexact=code.strip()).first()
     if promo is None:
-        raise PromoInvalid("This promo code doesn't exist.", code="promo_unknown")
+        raise PromoInvalid(_("This promo code doesn't exist."), code="promo_unknown")
     if not promo.is_active:
-        raise PromoInvalid("This promo code is no longer valid.", code="promo_inactive")
+        raise PromoInvalid(_("This promo code is no longer valid."), code="promo_inactive")
     if (promo.valid_from and now < promo.valid_from) or (
         promo.valid_until and now >= promo.valid_until
     ):
-        raise PromoInvalid("This promo code isn't valid now.", code="promo_expired")
+        raise PromoInvalid(_("This promo code isn't valid now."), code="promo_expired")
     if promo.max_uses is not None and promo.used >= promo.max_uses:
-        raise PromoInvalid("This promo code has been used up.", code="promo_used_up")
+        raise PromoInvalid(_("This promo code has been used up."), code="promo_used_up")
     return promo
 
 
@@ -135,21 +136,27 @@ def _products_load(
     for pid in ids:
         product = products.get(pid)
         if product is None or product.status != Product.Status.PUBLISHED:
-            raise ProductUnavailable("No such product on sale here.", extra={"product": pid})
+            raise ProductUnavailable(_("No such product on sale here."), extra={"product": pid})
         if product.is_hidden:
             unlocked = bool(unlock_code.strip()) and unlock_code.strip().lower() == (
                 product.unlock_code.strip().lower()
             )
             if not unlocked and pid not in promo_products:
-                raise ProductUnavailable("No such product on sale here.", extra={"product": pid})
+                raise ProductUnavailable(_("No such product on sale here."), extra={"product": pid})
         if (product.sale_starts_at and now < product.sale_starts_at) or (
             product.sale_ends_at and now >= product.sale_ends_at
         ):
-            raise NotOnSale(f"{product.name} isn't on sale now.", extra={"product": pid})
+            raise NotOnSale(
+                _("%(product)s isn't on sale now.") % {"product": product.name},
+                extra={"product": pid},
+            )
         if not product.quotas.all():
-            raise NotOnSale(f"{product.name} isn't on sale now.", extra={"product": pid})
+            raise NotOnSale(
+                _("%(product)s isn't on sale now.") % {"product": product.name},
+                extra={"product": pid},
+            )
     if promo and promo_products and not promo_products & ids:
-        raise PromoInvalid("This promo code is for other products.", code="promo_other_product")
+        raise PromoInvalid(_("This promo code is for other products."), code="promo_other_product")
     return products
 
 
@@ -175,7 +182,8 @@ def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> 
         most = min(product.max_per_order, ORDER_TICKETS_MAX)
         if count > most:
             raise InvalidQuantity(
-                f"Between {product.min_per_order} and {most} tickets of {product.name} per order.",
+                _("Between %(min_per_order)s and %(most)s tickets of %(product)s per order.")
+                % {"min_per_order": product.min_per_order, "most": most, "product": product.name},
                 extra={"product": pid},
             )
     if sum(requested.values()) > ORDER_TICKETS_MAX:
@@ -199,7 +207,7 @@ def _registrations_build(
             ] * line.quantity
         if len(attendees) != line.quantity:
             raise InvalidQuantity(
-                "Give one attendee per ticket.",
+                _("Give one attendee per ticket."),
                 code="attendees_mismatch",
                 extra={"product": product.pk},
             )
@@ -212,8 +220,15 @@ def _registrations_build(
         product = products[pid]
         if count > product.max_per_order or count < product.min_per_order:
             raise InvalidQuantity(
-                f"Between {product.min_per_order} and {product.max_per_order} tickets "
-                f"of {product.name} per order.",
+                _(
+                    "Between %(min_per_order)s and %(max_per_order)s tickets of %(product)s "
+                    "per order."
+                )
+                % {
+                    "min_per_order": product.min_per_order,
+                    "max_per_order": product.max_per_order,
+                    "product": product.name,
+                },
                 extra={"product": pid},
             )
     return registrations
@@ -268,19 +283,21 @@ def order_checkout(
     community = community_current()
     now = timezone.now()
     if not lines:
-        raise InvalidQuantity("Your cart is empty.")
+        raise InvalidQuantity(_("Your cart is empty."))
     if not name.strip() or "@" not in email:
-        raise InvalidAttendee("Give your name and email address.", code="buyer_invalid")
+        raise InvalidAttendee(_("Give your name and email address."), code="buyer_invalid")
     if currency is not None and currency.upper() != community.currency:
-        raise CurrencyMismatch(f"This community sells in {community.currency}.")
+        raise CurrencyMismatch(
+            _("This community sells in %(currency)s.") % {"currency": community.currency}
+        )
     if provider not in Order.Provider.values:
-        raise InvalidProvider(f"Unknown payment method {provider!r}.")
+        raise InvalidProvider(_("Unknown payment method %(provider)r.") % {"provider": provider})
     if provider == Order.Provider.SIMULATED and not settings.PISTA_SIMULATED_PAYMENTS:
-        raise InvalidProvider("The simulated card is for development only.")
+        raise InvalidProvider(_("The simulated card is for development only."))
     if provider == Order.Provider.STRIPE and not stripe_account_current():
-        raise InvalidProvider("Card payments aren't set up for this community yet.")
+        raise InvalidProvider(_("Card payments aren't set up for this community yet."))
     if provider not in payment_providers_enabled():
-        raise InvalidProvider("This community doesn't take this payment method.")
+        raise InvalidProvider(_("This community doesn't take this payment method."))
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
     for line in lines:
@@ -288,7 +305,7 @@ def order_checkout(
             price = product_price_current(product=products[line.product_id], now=now)
             if line.price_minor != price.minor:
                 raise PriceMismatch(
-                    "The price has changed or is wrong: reload and try again.",
+                    _("The price has changed or is wrong: reload and try again."),
                     extra={"product": line.product_id, "price_minor": price.minor},
                 )
     registrations = _registrations_build(lines, products, buyer_name=name, buyer_email=email)
@@ -355,7 +372,7 @@ def order_checkout(
                 entry.save()
             if expected_total_minor is not None and expected_total_minor != order.total_minor:
                 raise PriceMismatch(
-                    "The total has changed: reload and try again.",
+                    _("The total has changed: reload and try again."),
                     extra={"total_minor": order.total_minor},
                 )
         if admitted and promo is not None:
@@ -365,7 +382,7 @@ def order_checkout(
                 .update(used=F("used") + 1)
             )
             if not uses:
-                raise PromoInvalid("This promo code has been used up.", code="promo_used_up")
+                raise PromoInvalid(_("This promo code has been used up."), code="promo_used_up")
     if not admitted:
         # Nothing admitted: only the waitlist entries are kept.
         for entry in waitlisted:
@@ -462,7 +479,7 @@ def positions_create(
         order.status = Order.Status.PAID
         order.paid_at = now
     elif order.provider == Order.Provider.FREE:
-        raise InvalidProvider("Choose how to pay: this order isn't free.")
+        raise InvalidProvider(_("Choose how to pay: this order isn't free."))
     elif order.provider == Order.Provider.MANUAL:
         order.expires_at = now + timedelta(days=manual_payment_days())
         order.payment_reference = order.code

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Invoice,
@@ -93,13 +94,13 @@ def invoice_for_signed_link(*, order: Order, number: int, signature: str) -> Inv
         )
     except signing.SignatureExpired as exc:
         raise LinkExpired(
-            "This invoice link has expired: open the invoice again from your order page."
+            _("This invoice link has expired: open the invoice again from your order page.")
         ) from exc
     except signing.BadSignature as exc:
-        raise NotFound("No such invoice.") from exc
+        raise NotFound(_("No such invoice.")) from exc
     if signed != [current_schema(), order.code, number]:
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     invoice = order.invoices.filter(number=number).first()
     if invoice is None:
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     return invoice

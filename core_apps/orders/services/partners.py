@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import Order, Position
 from core_apps.orders.services.common import order_log
@@ -78,12 +79,14 @@ def partner_claim_position(*, token: str) -> Position:
     try:
         data = signing.loads(token, salt=CLAIM_SALT, max_age=timedelta(days=_claim_days()))
     except signing.SignatureExpired as exc:
-        raise ClaimExpired("This claim link has expired: ask your partner to resend it.") from exc
+        raise ClaimExpired(
+            _("This claim link has expired: ask your partner to resend it.")
+        ) from exc
     except signing.BadSignature as exc:
-        raise NotFound("This claim link isn't valid.", code="claim_invalid") from exc
+        raise NotFound(_("This claim link isn't valid."), code="claim_invalid") from exc
     if data.get("s") != current_schema():
         raise NotFound(
-            "This claim link belongs to another community.", code="claim_other_community"
+            _("This claim link belongs to another community."), code="claim_other_community"
         )
     position = (
         Position.objects.select_related("order", "product", "partner")
@@ -91,7 +94,7 @@ def partner_claim_position(*, token: str) -> Position:
         .first()
     )
     if position is None or position.attendee_email.strip().lower() != data.get("e"):
-        raise NotFound("This claim link isn't valid anymore.", code="claim_invalid")
+        raise NotFound(_("This claim link isn't valid anymore."), code="claim_invalid")
     return position
 
 
@@ -102,20 +105,20 @@ def partner_claim(*, token: str, user: User) -> Position:
     position = partner_claim_position(token=token)
     if (user.email or "").strip().lower() != position.attendee_email.strip().lower():
         raise PermissionDenied(
-            "This ticket is for another email address: sign in with that account.",
+            _("This ticket is for another email address: sign in with that account."),
             code="claim_wrong_account",
         )
     if position.status != Position.Status.VALID or position.order.status not in (
         Order.Status.PAID,
         Order.Status.PARTIALLY_REFUNDED,
     ):
-        raise Conflict("This ticket isn't valid anymore.", code="claim_ticket_invalid")
+        raise Conflict(_("This ticket isn't valid anymore."), code="claim_ticket_invalid")
     now = timezone.now()
     with transaction.atomic():
         if not Position.objects.filter(pk=position.pk, holder__isnull=True).update(
             holder=user, claimed_at=now
         ):
-            raise Conflict("This ticket was already claimed.", code="claim_already")
+            raise Conflict(_("This ticket was already claimed."), code="claim_already")
         order_log(order=position.order, action="position.claimed", actor=user, position=position.pk)
         audit_record(
             "ticket.partner_claim",

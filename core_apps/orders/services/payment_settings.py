@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum
@@ -54,24 +55,24 @@ def _payment_settings_clean(fields: dict[str, Any]) -> dict[str, Any]:
                 raise NumberInvalid
             cleaned["iban"] = stdnum_iban.validate(cleaned["iban"])
         except InvalidChecksum:
-            errors["iban"] = ["This IBAN's check digits are wrong: please check for a typo."]
+            errors["iban"] = [_("This IBAN's check digits are wrong: please check for a typo.")]
         except NumberInvalid:
-            errors["iban"] = ["This is not a valid IBAN."]
+            errors["iban"] = [_("This is not a valid IBAN.")]
     elif "iban" in cleaned:
         cleaned["iban"] = ""
     if cleaned.get("bic"):
         try:
             cleaned["bic"] = stdnum_bic.validate(cleaned["bic"])
         except NumberInvalid:
-            errors["bic"] = ["This is not a valid BIC (8 or 11 letters and digits)."]
+            errors["bic"] = [_("This is not a valid BIC (8 or 11 letters and digits).")]
     elif "bic" in cleaned:
         cleaned["bic"] = ""
     days = cleaned.get("payment_days")
     reminder = cleaned.get("reminder_days")
     if days is not None and not 1 <= int(days) <= 60:
-        errors["payment_days"] = ["Between 1 and 60 days."]
+        errors["payment_days"] = [_("Between 1 and 60 days.")]
     if reminder is not None and days is not None and int(reminder) >= int(days):
-        errors["reminder_days"] = ["The reminder must come before the payment deadline."]
+        errors["reminder_days"] = [_("The reminder must come before the payment deadline.")]
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -83,10 +84,10 @@ def payment_settings_update(*, actor: User | None, **fields: Any) -> PaymentSett
     Raises PermissionDenied, ValidationError (a message per bad field, e.g. an
     IBAN with a wrong checksum: nothing is saved)."""
     if actor is not None and not actor.has_perm("orders.change_order"):
-        raise PermissionDenied("You may not change the payment settings.")
+        raise PermissionDenied(_("You may not change the payment settings."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     row = PaymentSettings.objects.select_for_update().order_by("pk").first()
     if row is None:
         row = PaymentSettings.objects.create()

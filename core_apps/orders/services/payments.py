@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Invoice,
@@ -63,7 +64,7 @@ def order_mark_paid(
     """
     now = timezone.now()
     if amount_minor is not None and amount_minor != order.total_minor:
-        raise PaymentDeclined("The amount paid doesn't match the order.", code="amount_mismatch")
+        raise PaymentDeclined(_("The amount paid doesn't match the order."), code="amount_mismatch")
     with transaction.atomic():
         query = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
         if actor is None and not allow_lapsed_hold:
@@ -105,8 +106,10 @@ def order_mark_paid(
         order_expire(order=order)
         order.refresh_from_db()
     if order.status == Order.Status.EXPIRED:
-        raise HoldExpired("Your reservation has expired: please order again.")
-    raise OrderStateConflict(f"This order is {order.get_status_display().lower()}.")
+        raise HoldExpired(_("Your reservation has expired: please order again."))
+    raise OrderStateConflict(
+        _("This order is %(status)s.") % {"status": order.get_status_display().lower()}
+    )
 
 
 def order_pay_simulated(*, order: Order, card_number: str) -> Order:
@@ -114,14 +117,14 @@ def order_pay_simulated(*, order: Order, card_number: str) -> Order:
 
     Raises InvalidProvider (not enabled), PaymentDeclined, HoldExpired."""
     if not settings.PISTA_SIMULATED_PAYMENTS:
-        raise InvalidProvider("The simulated card is for development only.")
+        raise InvalidProvider(_("The simulated card is for development only."))
     digits = "".join(ch for ch in card_number if ch.isdigit())
     if digits == "4000000000000002" or len(digits) < 12:
         with transaction.atomic():
             order_log(order=order, action="payment.declined", provider="simulated")
-        raise PaymentDeclined("The card was declined.")
+        raise PaymentDeclined(_("The card was declined."))
     if order.provider != Order.Provider.SIMULATED:
-        raise InvalidProvider("This order is paid another way.")
+        raise InvalidProvider(_("This order is paid another way."))
     return order_mark_paid(
         order=order, actor=None, provider="simulated", reference=f"sim-{digits[-4:]}"
     )

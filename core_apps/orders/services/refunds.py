@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import Invoice, Order, Position, Refund
 from core_apps.orders.services.common import order_log, stripe_account_current
@@ -56,7 +57,8 @@ def order_cancel(*, order: Order, actor: User | None, reason: str = "") -> Order
     )
     if not ok:
         raise OrderStateConflict(
-            f"A {order.get_status_display().lower()} order can't be cancelled."
+            _("A %(status)s order can't be cancelled.")
+            % {"status": order.get_status_display().lower()}
         )
     audit_record(
         "order.cancel", actor=actor, target=order, data={"reason": reason, "refund_minor": 0}
@@ -84,7 +86,7 @@ def _refund_money(order: Order, *, amount: int, actor: User | None, reason: str)
             refunded_minor__lte=F("total_minor") - amount,
         ).update(refunded_minor=F("refunded_minor") + amount)
         if not reserved:
-            raise OrderStateConflict("This order can't be refunded (anymore).")
+            raise OrderStateConflict(_("This order can't be refunded (anymore)."))
         refund = Refund.objects.create(
             order=order,
             amount_minor=amount,
@@ -181,13 +183,13 @@ def order_refund(
     OrderStateConflict, ApplicationError(code="invalid_amount"),
     stripe_gateway.RefundFailed (code ``refund_failed``: the order is unchanged)."""
     if actor is not None and not actor.has_perm("orders.change_order"):
-        raise PermissionDenied("You may not refund orders.")
+        raise PermissionDenied(_("You may not refund orders."))
     amount = order.total_minor - order.refunded_minor if amount_minor is None else int(amount_minor)
     left = order.total_minor - order.refunded_minor
     if amount <= 0 or amount > left:
         raise ApplicationError(
-            f"A refund must be more than zero and at most what is left to refund "
-            f"({money_format(left, order.currency)}).",
+            _("A refund must be more than zero and at most what is left to refund (%(left)s).")
+            % {"left": money_format(left, order.currency)},
             code="invalid_amount",
             extra={"left_minor": left},
         )
@@ -222,12 +224,13 @@ def order_self_cancel(*, order: Order, actor: User | None = None) -> Order:
     terms = order_self_cancel_terms(order=order)
     if not terms.allowed:
         messages = {
-            "cancel_window_closed": "The cancellation period for this order has ended.",
-            "cancel_used": "A ticket of this order was already used.",
-            "order_state": f"A {order.get_status_display().lower()} order can't be cancelled.",
+            "cancel_window_closed": _("The cancellation period for this order has ended."),
+            "cancel_used": _("A ticket of this order was already used."),
+            "order_state": _("A %(status)s order can't be cancelled.")
+            % {"status": order.get_status_display().lower()},
         }
         raise SelfCancelRefused(
-            messages.get(terms.reason, "These tickets can't be cancelled by the buyer."),
+            messages.get(terms.reason, _("These tickets can't be cancelled by the buyer.")),
             code=terms.reason,
             extra={"deadline": terms.deadline.isoformat() if terms.deadline else None},
         )
@@ -245,7 +248,7 @@ def order_self_cancel(*, order: Order, actor: User | None = None) -> Order:
         refund_minor=terms.refund_minor,
     )
     if not ok:
-        raise OrderStateConflict("This order changed meanwhile: reload the page.")
+        raise OrderStateConflict(_("This order changed meanwhile: reload the page."))
     audit_record(
         "order.cancel",
         actor=actor,

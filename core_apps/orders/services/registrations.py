@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from core_apps.orders.models import WaitlistEntry
 from core_apps.orders.services.errors import InvalidAttendee
 from core_apps.ticketing.balance import DanceRole, InvalidRole
@@ -41,39 +43,41 @@ def attendee_validate(*, product: Product, attendee: AttendeeIn) -> None:
     partner) where the product's quotas balance roles, the required and choice
     answers. Raises InvalidAttendee, InvalidRole."""
     if not attendee.name.strip() or "@" not in attendee.email:
-        raise InvalidAttendee("Every attendee needs a name and an email address.")
+        raise InvalidAttendee(_("Every attendee needs a name and an email address."))
     balanced = product_balances_roles(product=product)
     if attendee.partner_email or attendee.partner_name:
         if not balanced:
-            raise InvalidAttendee("This product isn't sold to couples.", code="partner_not_allowed")
+            raise InvalidAttendee(
+                _("This product isn't sold to couples."), code="partner_not_allowed"
+            )
         if not attendee.partner_name.strip() or "@" not in attendee.partner_email:
             raise InvalidAttendee(
-                "A partner needs a name and an email address.", code="partner_invalid"
+                _("A partner needs a name and an email address."), code="partner_invalid"
             )
         if attendee.partner_email.strip().lower() in {
             attendee.email.strip().lower(),
         }:
             raise InvalidAttendee(
-                "Your partner's email must differ from your own.", code="partner_email_same"
+                _("Your partner's email must differ from your own."), code="partner_email_same"
             )
     elif balanced:
         if not attendee.role:
-            raise InvalidRole("Choose a role: leader or follower.", code="role_required")
+            raise InvalidRole(_("Choose a role: leader or follower."), code="role_required")
         try:
             DanceRole(attendee.role)
         except ValueError as exc:
-            raise InvalidRole(f"Unknown role {attendee.role!r}.") from exc
+            raise InvalidRole(_("Unknown role %(role)r.") % {"role": attendee.role}) from exc
     for question in product.questions.all():
         answer = attendee.answers.get(str(question.pk))
         if question.required and (answer is None or answer == "" or answer is False):
             raise InvalidAttendee(
-                f"Please answer: {question.label}",
+                _("Please answer: %(label)s") % {"label": question.label},
                 code="answer_required",
                 extra={"question": question.pk},
             )
         if answer and question.kind == question.Kind.CHOICE and answer not in question.choice_list:
             raise InvalidAttendee(
-                f"Choose one of the offered answers: {question.label}",
+                _("Choose one of the offered answers: %(label)s") % {"label": question.label},
                 code="answer_invalid",
                 extra={"question": question.pk},
             )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import Order, Position
 from core_apps.orders.services.common import order_log
@@ -33,10 +34,12 @@ ROLES = {"", DanceRole.LEAD.value, DanceRole.FOLLOW.value}
 
 def _staff_check(actor: User, reason: str) -> str:
     if not actor.has_perm("orders.change_order"):
-        raise PermissionDenied("You may not change orders.")
+        raise PermissionDenied(_("You may not change orders."))
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError("Give a reason: it goes into the audit log.", code="reason_required")
+        raise ApplicationError(
+            _("Give a reason: it goes into the audit log."), code="reason_required"
+        )
     return reason[:REASON_MAX]
 
 
@@ -51,11 +54,12 @@ def order_staff_mark_paid(*, order: Order, actor: User, reason: str, reference: 
     reason = _staff_check(actor, reason)
     if order.status != Order.Status.PENDING:
         raise OrderStateConflict(
-            f"A {_status_name(order)} order can't be marked as paid.", code="not_pending"
+            _("A %(status)s order can't be marked as paid.") % {"status": _status_name(order)},
+            code="not_pending",
         )
     if order.provider == Order.Provider.STRIPE:
         raise OrderStateConflict(
-            "Card payments are confirmed by the card provider, not by hand.",
+            _("Card payments are confirmed by the card provider, not by hand."),
             code="card_payment",
         )
     return order_mark_paid(
@@ -73,7 +77,7 @@ def order_staff_cancel(*, order: Order, actor: User, reason: str) -> Order:
     reason = _staff_check(actor, reason)
     if order.status in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED) and order.total_minor:
         raise OrderStateConflict(
-            "A paid order is refunded, not cancelled: use Refund.", code="paid_refund_instead"
+            _("A paid order is refunded, not cancelled: use Refund."), code="paid_refund_instead"
         )
     return order_cancel(order=order, actor=actor, reason=reason)
 
@@ -90,7 +94,8 @@ def order_staff_refund(
     reason = _staff_check(actor, reason)
     if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
         raise OrderStateConflict(
-            f"A {_status_name(order)} order has nothing to refund.", code="not_paid"
+            _("A %(status)s order has nothing to refund.") % {"status": _status_name(order)},
+            code="not_paid",
         )
     return order_refund(order=order, actor=actor, amount_minor=amount_minor, reason=reason)
 
@@ -106,7 +111,7 @@ def order_tickets_resend(*, order: Order, actor: User, reason: str) -> Order:
         order.positions.filter(status=Position.Status.VALID).exists()
     ):
         raise OrderStateConflict(
-            "Only a paid order with valid tickets has tickets to send.", code="no_tickets"
+            _("Only a paid order with valid tickets has tickets to send."), code="no_tickets"
         )
     with transaction.atomic():
         entry = order_log(order=order, action="tickets.resent", actor=actor, reason=reason)
@@ -125,9 +130,9 @@ def position_attendee_change(
     reason = _staff_check(actor, reason)
     name, email, role = name.strip(), email.strip(), (role or "").strip()
     if not name or "@" not in email:
-        raise InvalidAttendee("An attendee needs a name and an email address.")
+        raise InvalidAttendee(_("An attendee needs a name and an email address."))
     if role not in ROLES:
-        raise InvalidAttendee("The role is lead, follow or none.", code="role_invalid")
+        raise InvalidAttendee(_("The role is lead, follow or none."), code="role_invalid")
     with transaction.atomic():
         current = Position.objects.select_for_update().select_related("order").get(pk=position.pk)
         if current.status != Position.Status.VALID or current.order.status not in (
@@ -135,12 +140,12 @@ def position_attendee_change(
             Order.Status.PAID,
             Order.Status.PARTIALLY_REFUNDED,
         ):
-            raise OrderStateConflict("Only a valid ticket of a live order can be changed.")
+            raise OrderStateConflict(_("Only a valid ticket of a live order can be changed."))
         if bool(role) != bool(current.role_admitted):
             raise InvalidAttendee(
-                "This ticket's product doesn't balance roles."
+                _("This ticket's product doesn't balance roles.")
                 if not current.role_admitted
-                else "A role-balanced ticket keeps a role: lead or follow.",
+                else _("A role-balanced ticket keeps a role: lead or follow."),
                 code="role_invalid",
             )
         before = {
@@ -185,7 +190,7 @@ def order_deadline_extend(*, order: Order, actor: User, reason: str, until: date
     reason = _staff_check(actor, reason)
     if until <= timezone.now() or (order.expires_at and until <= order.expires_at):
         raise ApplicationError(
-            "The new deadline must be later than now and than the current one.",
+            _("The new deadline must be later than now and than the current one."),
             code="invalid_deadline",
         )
     with transaction.atomic():
@@ -196,7 +201,9 @@ def order_deadline_extend(*, order: Order, actor: User, reason: str, until: date
         ):
             order.refresh_from_db()
             raise OrderStateConflict(
-                f"A {_status_name(order)} order has no deadline to extend.", code="not_pending"
+                _("A %(status)s order has no deadline to extend.")
+                % {"status": _status_name(order)},
+                code="not_pending",
             )
         order.refresh_from_db()
         data = {

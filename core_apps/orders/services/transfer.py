@@ -6,6 +6,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Order,
@@ -30,23 +31,23 @@ def position_transfer(
     unless staff (``actor`` with ``orders.change_order``) override it.
     Raises InvalidAttendee, OrderStateConflict, RoleImbalance."""
     if not name.strip() or "@" not in email:
-        raise InvalidAttendee("The new holder needs a name and an email address.")
+        raise InvalidAttendee(_("The new holder needs a name and an email address."))
     if position.status != Position.Status.VALID or position.order.status not in (
         Order.Status.PAID,
         Order.Status.PARTIALLY_REFUNDED,
     ):
-        raise OrderStateConflict("Only valid, paid tickets can be transferred.")
+        raise OrderStateConflict(_("Only valid, paid tickets can be transferred."))
     staff = actor is not None and actor.has_perm("orders.change_order")
     if not position.product.allow_transfer and not staff:
         raise OrderStateConflict(
-            "Tickets for this product can't be transferred.", code="transfer_not_allowed"
+            _("Tickets for this product can't be transferred."), code="transfer_not_allowed"
         )
     if position.checked_in_at is not None:
-        raise OrderStateConflict("A ticket that was used can't be transferred.")
+        raise OrderStateConflict(_("A ticket that was used can't be transferred."))
     new_role = role or position.role_admitted
     if position.role_admitted and new_role != position.role_admitted and not staff:
         raise RoleImbalance(
-            "A ticket keeps its role: a leader's ticket goes to a leader.",
+            _("A ticket keeps its role: a leader's ticket goes to a leader."),
             code="transfer_role",
             extra={"role": position.role_admitted},
         )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from core_apps.orders.models import (
     Order,
@@ -136,7 +137,7 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
     """Turn an offer into a pending order holding the offered place(s).
     Raises OrderStateConflict (not offered / expired), InvalidProvider."""
     if provider not in Order.Provider.values or provider == Order.Provider.STRIPE:
-        raise InvalidProvider(f"Unknown payment method {provider!r}.")
+        raise InvalidProvider(_("Unknown payment method %(provider)r.") % {"provider": provider})
     community = community_current()
     now = timezone.now()
     product = entry.product
@@ -144,7 +145,7 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
         if not WaitlistEntry.objects.filter(
             pk=entry.pk, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now
         ).update(status=WaitlistEntry.Status.CLAIMED):
-            raise OrderStateConflict("This offer is no longer open.", code="offer_closed")
+            raise OrderStateConflict(_("This offer is no longer open."), code="offer_closed")
         order = Order.objects.create(
             code=order_code_new(),
             secret=secrets.token_urlsafe(24),
@@ -166,7 +167,7 @@ def waitlist_claim(*, entry: WaitlistEntry, provider: str) -> Order:
         roles: list[str] = [DanceRole.LEAD, DanceRole.FOLLOW] if couple else [entry.role]
         fresh = product_for_sale(pk=product.pk)
         if fresh is None:  # a product with sold tickets is protected from deletion
-            raise OrderStateConflict("This offer is no longer open.", code="offer_closed")
+            raise OrderStateConflict(_("This offer is no longer open."), code="offer_closed")
         positions_create(
             order=order,
             admitted=[(Registration(fresh, attendee, couple), [str(r) for r in roles])],
@@ -193,7 +194,7 @@ def waitlist_decline(*, entry: WaitlistEntry) -> None:
         if not WaitlistEntry.objects.filter(
             pk=entry.pk, status=WaitlistEntry.Status.WAITING
         ).update(status=WaitlistEntry.Status.LEFT):
-            raise OrderStateConflict("You're no longer on this waitlist.", code="offer_closed")
+            raise OrderStateConflict(_("You're no longer on this waitlist."), code="offer_closed")
 
 
 def waitlist_offers_expire(*, now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from core_apps.privacy.models import ConsentRecord, PolicyDocument
 from core_apps.privacy.selectors import CURRENT_CACHE_KEY, pending_cache_key
@@ -32,7 +33,7 @@ def policy_publish(
     kind = PolicyDocument.Kind(kind)
     clean = nh3.clean(text, tags=POLICY_TAGS, attributes={"a": {"href"}}).strip()
     if not clean:
-        raise PolicyEmpty("A policy needs some text.")
+        raise PolicyEmpty(_("A policy needs some text."))
     # Lock the kind's rows so that two publishers can't take the same number.
     list(PolicyDocument.objects.select_for_update().filter(kind=kind).values_list("pk"))
     latest = PolicyDocument.objects.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0

@@ -11,6 +11,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.privacy.inventory import CATEGORIES, INVENTORY, Erasure, PersonalData, Retention
 from core_apps.privacy.models import ErasureReport
@@ -246,8 +247,10 @@ def member_erase_request(*, user: Any, request: HttpRequest | None = None) -> No
     owners = get_user_model().objects.filter(groups__name=Role.OWNER.value, is_active=True)
     if owners.filter(pk=user.pk).exists() and not owners.exclude(pk=user.pk).exists():
         raise LastOwner(
-            "You are this community's only owner: make someone else owner before "
-            "deleting your account."
+            _(
+                "You are this community's only owner: make someone else owner before "
+                "deleting your account."
+            )
         )
     audit_record("privacy.erasure_request", actor=user, subject=user, request=request)
     user.is_active = False

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core_apps.privacy.inventory import INVENTORY, PersonalData
 from core_apps.privacy.models import DataExport
@@ -95,7 +96,7 @@ def export_request(*, user: Any, request: HttpRequest | None = None) -> DataExpo
         user=user, requested_at__gte=timezone.now() - EXPORT_MIN_INTERVAL
     ).exists()
     if recent:
-        raise ExportTooSoon("You asked for an export a few minutes ago: check your email.")
+        raise ExportTooSoon(_("You asked for an export a few minutes ago: check your email."))
     export = DataExport.objects.create(user=user)
     audit_record("privacy.export_request", actor=user, subject=user, target=export, request=request)
     task_enqueue_on_commit(member_export_build_task, export_id=export.pk)
@@ -186,14 +187,14 @@ def export_for_link(*, token: str, user: Any) -> DataExport:
     try:
         payload = signing.loads(token, salt=EXPORT_LINK_SALT, max_age=EXPORT_LINK_MAX_AGE)
     except signing.BadSignature as exc:
-        raise ExportLinkInvalid("This download link is invalid or has expired.") from exc
+        raise ExportLinkInvalid(_("This download link is invalid or has expired.")) from exc
     if payload.get("schema") != current_schema():
-        raise ExportLinkInvalid("This download link belongs to another community.")
+        raise ExportLinkInvalid(_("This download link belongs to another community."))
     if not getattr(user, "is_authenticated", False) or payload.get("user") != user.pk:
-        raise ExportLinkInvalid("This download link belongs to another member.")
+        raise ExportLinkInvalid(_("This download link belongs to another member."))
     export = DataExport.objects.filter(
         pk=payload.get("export"), user=user, status=DataExport.Status.READY
     ).first()
     if export is None or not export.file or (export.expires_at or timezone.now()) <= timezone.now():
-        raise ExportLinkInvalid("This export has expired: ask for a new one.")
+        raise ExportLinkInvalid(_("This export has expired: ask for a new one."))
     return export

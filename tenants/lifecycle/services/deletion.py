@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage, storages
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core_apps.accounts.models import User
@@ -99,12 +100,12 @@ def community_deletion_request(
     slug or the password is wrong, or too many password tries), Conflict (not active).
     """
     if not actor.is_authenticated or Role.OWNER not in user_roles(user=actor):
-        raise PermissionDenied("Only the community's owner can delete it.")
+        raise PermissionDenied(_("Only the community's owner can delete it."))
     if community.status != Community.Status.ACTIVE:
-        raise Conflict("Only an active community can be scheduled for deletion.")
+        raise Conflict(_("Only an active community can be scheduled for deletion."))
     if confirmation.strip().lower() != community.slug:
         raise InvalidDeletionRequest(
-            f"Type the community's address name {community.slug!r} to confirm.",
+            _("Type the community's address name %(slug)r to confirm.") % {"slug": community.slug},
             code="wrong_confirmation",
         )
     if rate_limit_exceeded(
@@ -113,9 +114,9 @@ def community_deletion_request(
         limit=PASSWORD_TRIES_PER_HOUR,
         window_s=3600,
     ):
-        raise InvalidDeletionRequest("Too many tries. Try again in an hour.", code="throttled")
+        raise InvalidDeletionRequest(_("Too many tries. Try again in an hour."), code="throttled")
     if not actor.check_password(password):
-        raise InvalidDeletionRequest("The password is wrong.", code="wrong_password")
+        raise InvalidDeletionRequest(_("The password is wrong."), code="wrong_password")
 
     now = timezone.now()
     due = now + timedelta(days=settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS)
@@ -176,7 +177,10 @@ def community_deletion_schedule(
 
     reason = operator_reason_clean(reason)
     if _schema_protected(community.schema_name):
-        raise ProtectedSchema(f"The schema {community.schema_name!r} can't be deleted.")
+        raise ProtectedSchema(
+            _("The schema %(schema_name)r can't be deleted.")
+            % {"schema_name": community.schema_name}
+        )
     now = now or timezone.now()
     due = now + timedelta(days=settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS)
     with schema_context(get_public_schema_name()), transaction.atomic():
@@ -184,7 +188,10 @@ def community_deletion_schedule(
         if locked.status == Community.Status.DELETION_PENDING:
             due_at = locked.deletion_due_at
             when = f" on {due_at:%Y-%m-%d %H:%M} UTC" if due_at else ""
-            raise CommunityBeingDeleted(f"{locked.name} is already being deleted{when}.")
+            raise CommunityBeingDeleted(
+                _("%(community)s is already being deleted%(when)s.")
+                % {"community": locked.name, "when": when}
+            )
         locked.status = Community.Status.DELETION_PENDING
         locked.deletion_requested_at = now
         locked.deletion_due_at = due
@@ -235,7 +242,9 @@ def community_deletion_cancel(
     platform operator (public schema). Raises DeletionNotPending.
     """
     if community.status != Community.Status.DELETION_PENDING:
-        raise DeletionNotPending(f"{community.name} is not scheduled for deletion.")
+        raise DeletionNotPending(
+            _("%(community)s is not scheduled for deletion.") % {"community": community.name}
+        )
     with transaction.atomic():
         community.status = Community.Status.ACTIVE
         community.deletion_requested_at = None
@@ -277,21 +286,21 @@ def community_deletion_cancel_by_link(
             max_age=settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS * 86400 + 86400,
         )
     except signing.BadSignature as exc:
-        raise InvalidCancelLink("This link is invalid or has expired.") from exc
+        raise InvalidCancelLink(_("This link is invalid or has expired.")) from exc
     if payload.get("schema") != current_schema():
-        raise InvalidCancelLink("This link is invalid or has expired.")
+        raise InvalidCancelLink(_("This link is invalid or has expired."))
     user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
     if user is None or Role.OWNER not in user_roles(user=user):
-        raise InvalidCancelLink("This link is invalid or has expired.")
+        raise InvalidCancelLink(_("This link is invalid or has expired."))
     if rate_limit_exceeded(
         scope="community-delete-password",
         key=str(user.pk),
         limit=PASSWORD_TRIES_PER_HOUR,
         window_s=3600,
     ):
-        raise InvalidDeletionRequest("Too many tries. Try again in an hour.", code="throttled")
+        raise InvalidDeletionRequest(_("Too many tries. Try again in an hour."), code="throttled")
     if not user.check_password(password):
-        raise InvalidDeletionRequest("The password is wrong.", code="wrong_password")
+        raise InvalidDeletionRequest(_("The password is wrong."), code="wrong_password")
     return community_deletion_cancel(community=community, actor=user)
 
 
@@ -351,18 +360,23 @@ def community_purge(
     now = now or timezone.now()
     schema = community.schema_name
     if _schema_protected(schema):
-        raise ProtectedSchema(f"The schema {schema!r} can't be deleted.")
+        raise ProtectedSchema(_("The schema %(schema)r can't be deleted.") % {"schema": schema})
     public_schema_activate()
     # The lock keeps provisioning (clones, spare renames) away while the schema
     # goes and the slug is freed.
     with provisioning_lock(), transaction.atomic():
         community = Community.objects.select_for_update().get(pk=community.pk)
         if community.status != Community.Status.DELETION_PENDING:
-            raise DeletionNotPending(f"{community.name} is not scheduled for deletion.")
+            raise DeletionNotPending(
+                _("%(community)s is not scheduled for deletion.") % {"community": community.name}
+            )
         if community.deletion_due_at is None or community.deletion_due_at > now:
             due_at = community.deletion_due_at
             due = f"{due_at:%Y-%m-%d %H:%M} UTC" if due_at else "its grace period"
-            raise DeletionNotDue(f"{community.name} can be deleted after {due}.")
+            raise DeletionNotDue(
+                _("%(community)s can be deleted after %(due)s.")
+                % {"community": community.name, "due": due}
+            )
         domains = list(community.domains.values_list("domain", flat=True))
         report = PurgeReport(schema=schema, domains=domains)
         with connection.cursor() as cursor:

@@ -28,6 +28,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
@@ -96,7 +97,7 @@ def private_storage() -> Storage:
 
 def _owner_check(*, user: Any) -> None:
     if not getattr(user, "is_authenticated", False) or Role.OWNER not in user_roles(user=user):
-        raise PermissionDenied("Only the community's owner can export or delete it.")
+        raise PermissionDenied(_("Only the community's owner can export or delete it."))
 
 
 def community_export_request(
@@ -110,7 +111,7 @@ def community_export_request(
     if rate_limit_exceeded(
         scope="community-export", key=str(actor.pk), limit=EXPORTS_PER_HOUR, window_s=3600
     ):
-        raise ExportThrottled("Too many exports were asked for in the last hour. Try later.")
+        raise ExportThrottled(_("Too many exports were asked for in the last hour. Try later."))
     audit_record("community.export_request", actor=actor, target=community, request=request)
     # The task module imports this one.
     from tenants.lifecycle.tasks import community_export_build_task
@@ -273,19 +274,19 @@ def community_export_open(*, token: str, user: Any) -> tuple[str, File]:
             max_age=settings.PISTA_COMMUNITY_EXPORT_LINK_HOURS * 3600,
         )
     except signing.SignatureExpired as exc:
-        raise ExpiredExportLink("This download link has expired: ask for a new export.") from exc
+        raise ExpiredExportLink(_("This download link has expired: ask for a new export.")) from exc
     except signing.BadSignature as exc:
-        raise InvalidExportLink("This download link is invalid.") from exc
+        raise InvalidExportLink(_("This download link is invalid.")) from exc
     if payload.get("schema") != current_schema() or payload.get("user") != getattr(user, "pk", 0):
-        raise InvalidExportLink("This download link is invalid.")
+        raise InvalidExportLink(_("This download link is invalid."))
     try:
         _owner_check(user=user)
     except PermissionDenied as exc:
-        raise InvalidExportLink("This download link is invalid.") from exc
+        raise InvalidExportLink(_("This download link is invalid.")) from exc
     name = str(payload.get("name", ""))
     storage = private_storage()
     if not name.startswith(f"{EXPORT_DIRECTORY}/") or not storage.exists(name):
-        raise NotFound("This export no longer exists: ask for a new one.")
+        raise NotFound(_("This export no longer exists: ask for a new one."))
     audit_record("community.export_download", actor=user, data={"file": name})
     return name.rsplit("/", 1)[-1], storage.open(name, "rb")
 

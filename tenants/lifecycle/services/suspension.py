@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core_apps.privacy.services.audit import audit_record
@@ -35,7 +36,7 @@ def operator_reason_clean(reason: str) -> str:
     Raises ReasonRequired."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ReasonRequired("Give a reason: it is kept in the platform's audit log.")
+        raise ReasonRequired(_("Give a reason: it is kept in the platform's audit log."))
     return reason[:REASON_MAX_LENGTH]
 
 
@@ -67,7 +68,9 @@ def community_set_status(*, community: Community, status: str) -> Community:
     Raises InvalidCommunity. (Operators use ``community_suspend`` /
     ``community_reinstate``, which are audited.)"""
     if status not in Community.Status.values:
-        raise InvalidCommunity(f"Unknown status {status!r}.", code="invalid_status")
+        raise InvalidCommunity(
+            _("Unknown status %(status)r.") % {"status": status}, code="invalid_status"
+        )
     community.status = status
     community.save(update_fields=["status"])
     _routes_forget(community)
@@ -95,10 +98,14 @@ def community_suspend(
         locked = _locked(community)
         if locked.status == Community.Status.DELETION_PENDING:
             raise CommunityBeingDeleted(
-                f"{locked.name} is being deleted; cancel the deletion first.",
+                _("%(community)s is being deleted; cancel the deletion first.")
+                % {"community": locked.name},
             )
         if locked.status == Community.Status.SUSPENDED:
-            raise Conflict(f"{locked.name} is already suspended.", code="already_suspended")
+            raise Conflict(
+                _("%(community)s is already suspended.") % {"community": locked.name},
+                code="already_suspended",
+            )
         locked.status = Community.Status.SUSPENDED
         locked.save(update_fields=["status"])
         operator_audit(
@@ -126,10 +133,14 @@ def community_reinstate(
         locked = _locked(community)
         if locked.status == Community.Status.DELETION_PENDING:
             raise CommunityBeingDeleted(
-                f"{locked.name} is being deleted; cancel the deletion to open it again.",
+                _("%(community)s is being deleted; cancel the deletion to open it again.")
+                % {"community": locked.name},
             )
         if locked.status != Community.Status.SUSPENDED:
-            raise Conflict(f"{locked.name} is not suspended.", code="not_suspended")
+            raise Conflict(
+                _("%(community)s is not suspended.") % {"community": locked.name},
+                code="not_suspended",
+            )
         locked.status = Community.Status.ACTIVE
         locked.save(update_fields=["status"])
         operator_audit(
