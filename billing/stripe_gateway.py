@@ -236,6 +236,17 @@ def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[st
     return _dict(updated)
 
 
+def subscription_trial_end_set(*, subscription_id: str, trial_end: int) -> dict[str, Any]:
+    """Move a trialing subscription's end (no proration: nothing is billed)."""
+    try:
+        updated = _client().v1.subscriptions.update(
+            subscription_id, params={"trial_end": trial_end, "proration_behavior": "none"}
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("The trial could not be extended at Stripe: try again.")) from exc
+    return _dict(updated)
+
+
 def subscription_cancel_at_period_end(*, subscription_id: str) -> dict[str, Any]:
     try:
         updated = _client().v1.subscriptions.update(

@@ -70,10 +70,11 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         for plan in selectors.plans_offered()
     ]
     card_plans = [
-        item["plan"]
-        for item in plans
-        if not (item["current"] or item["problems"] or item["plan"].is_free)
-        and item["plan"].stripe_price_id
+        plan
+        for plan in selectors.plans_offered()
+        if not (plan.is_free or (subscription is not None and subscription.plan_id == plan.pk))
+        and plan.stripe_price_id
+        and not plan_fit_problems(community=community, plan=plan)
     ]
     card = card_payment_available() and not subscription_paying(subscription) and bool(card_plans)
     response = render(

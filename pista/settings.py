@@ -345,6 +345,7 @@ CELERY_BEAT_SCHEDULE = {
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
     # Subscriptions past due get reminders, go read-only, then suspended.
     "billing-dunning": {"task": "billing.tasks.dunning_run_task", "schedule": 3600.0},
+    "billing-trial-expiry": {"task": "billing.tasks.trial_expiry_run_task", "schedule": 3600.0},
     # Lapsed cart holds give their places back (checkout also checks lazily).
     "orders-expire-holds": {
         "task": "tenants.tasks.community_fanout_task",

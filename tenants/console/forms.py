@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing.services.subscriptions import TRIAL_EXTENSION_MAX_DAYS
 from tenants.models import Community
 
 
@@ -49,6 +50,12 @@ class OperatorActionForm(forms.Form):
         help_text=_("Kept in the platform's audit log."),
     )
     confirm = forms.BooleanField(label=_("I confirm this action"), required=True)
+
+
+class TrialExtendForm(OperatorActionForm):
+    days = forms.IntegerField(
+        label=_("Days to add"), min_value=1, max_value=TRIAL_EXTENSION_MAX_DAYS, initial=14
+    )
 
 
 class DeletionActionForm(OperatorActionForm):

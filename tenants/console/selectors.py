@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from billing.models import Subscription
+from billing.selectors import subscriptions_by_community
 from core_apps.privacy.models import AuditEntry
 from pista.metrics import communities_last_seen, community_request_health
 from tenants.models import Community
@@ -125,17 +127,20 @@ class CommunityRow:
     community: Community
     usage: Usage
     last_seen: datetime | None
+    subscription: Subscription | None = None
 
 
 def community_rows(communities: list[Community]) -> list[CommunityRow]:
     schemas = [c.schema_name for c in communities]
     usage = communities_usage(schemas=schemas)
     seen = communities_last_seen(schemas)
+    subscriptions = subscriptions_by_community(communities=communities)
     return [
         CommunityRow(
             community=c,
             usage=usage.get(c.schema_name, Usage()),
             last_seen=seen.get(c.schema_name),
+            subscription=subscriptions.get(c.pk),
         )
         for c in communities
     ]

@@ -21,6 +21,7 @@ from tenants.console.forms import (
     CommunityFilterForm,
     DeletionActionForm,
     OperatorActionForm,
+    TrialExtendForm,
 )
 from tenants.console.selectors import (
     communities_search,
@@ -29,7 +30,7 @@ from tenants.console.selectors import (
     community_rows,
     platform_overview,
 )
-from tenants.console.services import operator_community_create
+from tenants.console.services import operator_community_create, operator_trial_extend
 from tenants.console.sparklines import sparkline
 from tenants.lifecycle.services.deletion import (
     community_deletion_cancel,
@@ -139,6 +140,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "reinstate": community_reinstate,
     "delete": community_deletion_schedule,
     "cancel-deletion": _cancel_deletion,
+    "extend-trial": operator_trial_extend,
 }
 
 
@@ -148,6 +150,7 @@ def _titles() -> dict[str, str]:
         "reinstate": _("Reinstate"),
         "delete": _("Schedule deletion"),
         "cancel-deletion": _("Cancel the deletion"),
+        "extend-trial": _("Extend the trial"),
     }
 
 
@@ -157,6 +160,7 @@ def _done(action: str, name: str) -> str:
         "reinstate": _("%(name)s reinstated: open to visitors again."),
         "delete": _("%(name)s closed and scheduled for deletion after the grace period."),
         "cancel-deletion": _("%(name)s: deletion cancelled, open to visitors again."),
+        "extend-trial": _("%(name)s: trial extended."),
     }[action] % {"name": name}
 
 
@@ -167,10 +171,13 @@ def community_action(request: HttpRequest, slug: str, action: str) -> HttpRespon
         raise Http404
     community = _community(slug)
     service = ACTIONS[action]
-    form_class = DeletionActionForm if action == "delete" else OperatorActionForm
+    form_class = {"delete": DeletionActionForm, "extend-trial": TrialExtendForm}.get(
+        action, OperatorActionForm
+    )
     kwargs: dict[str, Any] = {"community": community} if action == "delete" else {}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
+        extra = {"days": form.cleaned_data["days"]} if action == "extend-trial" else {}
         form_service_call(
             form,
             lambda: service(
@@ -178,6 +185,7 @@ def community_action(request: HttpRequest, slug: str, action: str) -> HttpRespon
                 operator=request.user,
                 reason=form.cleaned_data["reason"],
                 request=request,
+                **extra,
             ),
         )
         if not form.errors:
