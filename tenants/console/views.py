@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import get_public_schema_name
 
+from billing.selectors import connected_account_of, plan_usage
 from pista.error_views import form_error_status, form_service_call
 from tenants.console.access import operator_required
 from tenants.console.forms import (
@@ -123,6 +124,8 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "audit": community_audit_recent(community=community),
             "health": health,
             "health_total": sum(v for k, v in health.items() if k != "slow"),
+            "limits": plan_usage(community=community) if row.subscription else [],
+            "connect": connected_account_of(community=community),
         },
     )
 

@@ -75,6 +75,19 @@ def test_the_console_lists_each_communitys_plan(console, plans, community_a, com
     assert "extend-trial" not in console.get("/console/communities/beta/").content.decode()
 
 
+def test_the_console_shows_usage_against_the_plan_and_connect_status(
+    console, a_on_free, plans, community_a, community_b
+):
+    from billing.services.connect import connect_account_link
+
+    connect_account_link(community=community_a, account_id="acct_alpha_console")
+    detail = console.get("/console/communities/alpha/").content.decode()
+    assert 'data-limit="events_per_month"' in detail and "<td>5</td>" in detail
+    assert "acct_alpha_console: card payments not enabled yet" in detail
+    other = console.get("/console/communities/beta/").content.decode()
+    assert "acct_alpha_console" not in other and "not set up" in other
+
+
 def test_an_operator_extends_a_trial_with_a_reason_in_the_audit(
     console, plans, community_a, community_b
 ):
