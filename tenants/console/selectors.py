@@ -92,9 +92,10 @@ CREATED_CHOICES = ("7d", "30d", "365d")
 
 
 def communities_search(
-    *, query: str = "", status: str = "", created: str = "", activity: str = ""
+    *, query: str = "", status: str = "", created: str = "", activity: str = "", plan: str = ""
 ) -> QuerySet[Community]:
-    """Communities (not the platform itself) matching the console's filters."""
+    """Communities (not the platform itself) matching the console's filters
+    (``plan``: a plan's slug)."""
     now = timezone.now()
     communities = Community.objects.exclude(schema_name=get_public_schema_name()).prefetch_related(
         "domains"
@@ -106,6 +107,8 @@ def communities_search(
         ).distinct()
     if status in Community.Status.values:
         communities = communities.filter(status=status)
+    if plan:
+        communities = communities.filter(subscription__plan__slug=plan)
     if created in CREATED_CHOICES:
         communities = communities.filter(created__gte=now - timedelta(days=int(created[:-1])))
     if activity in ACTIVITY_CHOICES:

@@ -92,6 +92,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         created=filters.get("created", ""),
         activity=filters.get("activity", ""),
+        plan=filters.get("plan", ""),
     )
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

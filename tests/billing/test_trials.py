@@ -73,6 +73,9 @@ def test_the_console_lists_each_communitys_plan(console, plans, community_a, com
     detail = console.get("/console/communities/alpha/").content.decode()
     assert "trial until" in detail and "extend-trial" in detail
     assert "extend-trial" not in console.get("/console/communities/beta/").content.decode()
+    on_pro = console.get("/console/communities/?plan=pro").content.decode()
+    assert "Alpha Salsa" in on_pro and "Beta Tango" not in on_pro
+    assert console.get("/console/communities/?plan=platinum").status_code == 400
 
 
 def test_the_console_shows_usage_against_the_plan_and_connect_status(
