@@ -55,6 +55,12 @@ def subscription_of(*, community: Community) -> Subscription | None:
     return Subscription.objects.select_related("plan").filter(community=community).first()
 
 
+def subscriptions_by_community(*, communities: list[Community]) -> dict[int, Subscription]:
+    """Each listed community's subscription (with its plan), by community id."""
+    rows = Subscription.objects.filter(community__in=communities).select_related("plan")
+    return {row.community_id: row for row in rows}
+
+
 def custom_domains_count(*, community: Community) -> int:
     """Domains the owner added (the platform sub-domain is not counted)."""
     return (

@@ -1,10 +1,13 @@
 """The platform's only door to Stripe (billing): webhook verification for the
-platform and Connect endpoints, Checkout for subscriptions, Connect accounts.
+platform and Connect endpoints, subscriptions (Checkout, or a card saved with a
+SetupIntent on the plan page), Connect accounts.
 
-``STRIPE_API_BASE`` points tests at localstripe, which has customers and
-subscriptions but neither Checkout Sessions nor Connect accounts or account
-links: those calls are kept here, behind this boundary, and the flows they
-start are tested through the webhooks Stripe sends back (signed payloads).
+``STRIPE_API_BASE`` points tests at localstripe, which has customers,
+SetupIntents, PaymentMethods, Plans and subscriptions but neither Checkout
+Sessions, Prices, nor Connect accounts or account links: those calls are kept
+here, behind this boundary, and the flows they start are tested through the
+webhooks Stripe sends back (signed payloads). The card path uses only what
+both answer alike (see docs/payments.md, "Paying by card on the plan page").
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ class StripeNotConfigured(ApplicationError):
 
     default_code = "stripe_not_configured"
     status_code = 409
+
+
+class CardDeclined(ApplicationError):
+    """The card was refused when saved or charged: nothing was subscribed."""
+
+    default_code = "card_declined"
+    status_code = 402
 
 
 class WebhookInvalid(ApplicationError):
@@ -112,6 +122,105 @@ def checkout_session_create(
     return str(_dict(session).get("url") or "")
 
 
+def customer_create(*, email: str, name: str, community_schema: str, idempotency_key: str) -> str:
+    """The community's Stripe customer (its subscription is billed to it)."""
+    try:
+        customer = _client().v1.customers.create(
+            params={"email": email, "name": name, "metadata": {"community": community_schema}},
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("Stripe could not be reached: try again.")) from exc
+    return str(_dict(customer)["id"])
+
+
+def setup_intent_create(*, customer_id: str, community_schema: str, plan_slug: str) -> str:
+    """A SetupIntent the browser confirms with the card (Stripe.js, 3-D Secure
+    included); returns its client secret. Nothing is charged."""
+    try:
+        intent = _client().v1.setup_intents.create(
+            params={
+                "customer": customer_id,
+                "usage": "off_session",
+                "payment_method_types": ["card"],
+                "metadata": {"community": community_schema, "plan": plan_slug},
+            }
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("Stripe could not be reached: try again.")) from exc
+    return str(_dict(intent)["client_secret"])
+
+
+def setup_intent_retrieve(setup_intent_id: str) -> dict[str, Any] | None:
+    """The SetupIntent, or None when Stripe knows no such id."""
+    try:
+        return _dict(_client().v1.setup_intents.retrieve(setup_intent_id))
+    except stripe.InvalidRequestError:
+        return None
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("Stripe could not be reached: try again.")) from exc
+
+
+def card_subscription_create(
+    *,
+    customer_id: str,
+    payment_method_id: str,
+    plan_id: str,
+    trial_days: int,
+    community_schema: str,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    """Make the confirmed card the customer's default and subscribe it to
+    ``plan_id`` (a Plan id, or a Price id: Stripe takes either as ``plan``).
+
+    The first invoice is paid now or the subscription is not created
+    (``error_if_incomplete``): a decline raises CardDeclined and leaves
+    nothing to cancel (one left ``incomplete`` is canceled, its invoice
+    voided). Never a second charge: the idempotency key makes a
+    repeated submit of the same confirmed card return the same subscription,
+    and a live subscription the customer already has (created by an attempt
+    whose answer was lost) is returned instead of a new one."""
+    try:
+        client = _client()
+        listed = _dict(client.v1.subscriptions.list(params={"customer": customer_id}))
+        for existing in listed.get("data") or []:
+            if existing.get("status") in ("active", "trialing", "past_due"):
+                return dict(existing)
+        method = _dict(client.v1.payment_methods.retrieve(payment_method_id))
+        if not method.get("customer"):
+            # Real Stripe attached it when the SetupIntent was confirmed.
+            client.v1.payment_methods.attach(payment_method_id, params={"customer": customer_id})
+        client.v1.customers.update(
+            customer_id, params={"invoice_settings": {"default_payment_method": payment_method_id}}
+        )
+        params: dict[str, Any] = {
+            "customer": customer_id,
+            "items": [{"plan": plan_id}],
+            "payment_behavior": "error_if_incomplete",
+            "metadata": {"community": community_schema},
+        }
+        if trial_days:
+            params["trial_period_days"] = trial_days
+        subscription = _dict(
+            client.v1.subscriptions.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        )
+        if subscription.get("status") == "incomplete":
+            # The first invoice is unpaid (localstripe answers so instead of a
+            # 402): cancel it, which voids the invoice; nothing is charged.
+            client.v1.subscriptions.cancel(str(subscription["id"]))
+            raise CardDeclined(_("Your card was declined: nothing was charged. Try another card."))
+    except stripe.CardError as exc:
+        raise CardDeclined(
+            _("Your card was declined: nothing was charged. Try another card.")
+        ) from exc
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("Stripe could not be reached: try again.")) from exc
+    return subscription
+
+
 def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[str, Any]:
     """Move a Stripe subscription to another price (prorated)."""
     try:
@@ -124,6 +233,17 @@ def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[st
         )
     except stripe.StripeError as exc:
         raise StripeUnavailable(_("The plan could not be changed at Stripe: try again.")) from exc
+    return _dict(updated)
+
+
+def subscription_trial_end_set(*, subscription_id: str, trial_end: int) -> dict[str, Any]:
+    """Move a trialing subscription's end (no proration: nothing is billed)."""
+    try:
+        updated = _client().v1.subscriptions.update(
+            subscription_id, params={"trial_end": trial_end, "proration_behavior": "none"}
+        )
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(_("The trial could not be extended at Stripe: try again.")) from exc
     return _dict(updated)
 
 

@@ -26,3 +26,11 @@ def dunning_run_task() -> int:
     from billing.services.subscriptions import dunning_run
 
     return len(dunning_run())
+
+
+@app.task
+def trial_expiry_run_task() -> int:
+    """The beat: trials without Stripe that ended fall back to the free plan."""
+    from billing.services.subscriptions import trial_expiry_run
+
+    return len(trial_expiry_run())

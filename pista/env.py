@@ -24,6 +24,7 @@ URL_SCHEMES: dict[str, tuple[str, ...]] = {
     "CELERY_BROKER_URL": ("redis", "rediss", "unix", "amqp", "amqps", "memory", "sentinel"),
     "CELERY_RESULT_BACKEND": ("redis", "rediss", "unix", "db+postgresql", "rpc"),
     "SENTRY_DSN": ("http", "https"),
+    "STRIPE_JS_URL": ("https", "http"),
 }
 
 

@@ -349,6 +349,7 @@ CELERY_BEAT_SCHEDULE = {
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},
     # Subscriptions past due get reminders, go read-only, then suspended.
     "billing-dunning": {"task": "billing.tasks.dunning_run_task", "schedule": 3600.0},
+    "billing-trial-expiry": {"task": "billing.tasks.trial_expiry_run_task", "schedule": 3600.0},
     # Lapsed cart holds give their places back (checkout also checks lazily).
     "orders-expire-holds": {
         "task": "tenants.tasks.community_fanout_task",
@@ -694,19 +695,18 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts only from our origin or with the
 # per-request nonce; no inline or eval'd script anywhere, the Wagtail admin
 # included (see cms/templates/wagtailadmin and cms/static/cms/admin-init.js).
+# Stripe.js (STRIPE_JS_URL) is allowed on the owner's plan page only (billing.views).
 # Inline style attributes stay allowed: Wagtail's admin sets them.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF, "https://api.stripe.com"],
+        "connect-src": [SELF],
         "frame-src": [
             SELF,
-            "https://js.stripe.com",
-            "https://hooks.stripe.com",
             "https://www.youtube-nocookie.com",
             "https://www.youtube.com",
             "https://player.vimeo.com",
@@ -792,6 +792,10 @@ PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
 PISTA_SIMULATED_PAYMENTS = env.bool("PISTA_SIMULATED_PAYMENTS", default=DEBUG or TESTING)
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
+# The owner's plan page takes a card in Stripe's own fields (Stripe.js, loaded
+# from STRIPE_JS_URL: localstripe serves a stand-in at <localstripe>/js.stripe.com/v3/).
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # The platform endpoint POST /stripe/webhook/ (billing): platform events are

@@ -1,7 +1,14 @@
-"""Storages that keep every community's files under its own prefix."""
+"""Storages that keep every community's files under its own prefix; the
+public media ones refuse an uploaded file that would take the community past
+its plan's storage (``pista.billing_hooks.LIMIT_STORAGE_MB``).
+
+Only files people upload (``UploadedFile``) are refused: what the platform
+writes itself (image renditions for a visitor's page, data exports owed to a
+member, a restored backup) counts towards the usage but is never refused."""
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import shutil
@@ -10,12 +17,47 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django_tenants.files.storage import TenantFileSystemStorage as BaseTenantFileSystemStorage
 from storages.backends.s3 import S3Storage
 from storages.utils import safe_join
 
-from pista.tenancy import current_schema
+from pista.billing_hooks import LIMIT_STORAGE_MB, plan_limit_check
+from pista.tenancy import current_schema, in_public_schema
+
+MB = 1024 * 1024
+
+
+def storage_used_mb(*, used_bytes: int | None = None, **_context: Any) -> int:
+    """The current community's public media, in whole MB (rounded down): the
+    usage counter of the storage limit."""
+    if used_bytes is None:
+        from django.core.files.storage import default_storage
+
+        used_bytes = tenant_bytes(default_storage)
+    return used_bytes // MB
+
+
+def tenant_bytes(storage: Storage) -> int:
+    return sum(storage.size(name) for name in tenant_files(storage))
+
+
+def _storage_limit_check(storage: Storage, content: File) -> None:
+    """Refuse ``content`` if the community's files would pass its plan's MB.
+
+    The counter reports the used bytes rounded down to MB, so ``adding`` is
+    what makes the sum the new total rounded up: refused exactly when the new
+    total exceeds the plan's MB. (Checked, not reserved: two uploads at the
+    boundary can pass it together by at most one file.)"""
+    if in_public_schema() or not isinstance(content, UploadedFile):
+        return
+    used = tenant_bytes(storage)
+    total_mb = math.ceil((used + int(content.size or 0)) / MB)
+    with transaction.atomic():
+        plan_limit_check(LIMIT_STORAGE_MB, adding=total_mb - used // MB, used_bytes=used)
 
 
 class TenantS3Storage(S3Storage):
@@ -29,6 +71,14 @@ class TenantS3Storage(S3Storage):
         except ValueError as exc:
             raise SuspiciousOperation(f"Attempted access to {name!r} denied.") from exc
 
+    # Public media count against the plan's storage; private files (exports) don't.
+    plan_limited = True
+
+    def _save(self, name: str, content: File) -> str:
+        if self.plan_limited:
+            _storage_limit_check(self, content)
+        return str(super()._save(name, content))
+
 
 class TenantFileSystemStorage(BaseTenantFileSystemStorage):
     """django-tenants' filesystem storage (``MEDIA_ROOT/<schema>/<name>``) that
@@ -41,6 +91,10 @@ class TenantFileSystemStorage(BaseTenantFileSystemStorage):
         if setting in ("MEDIA_ROOT", "MEDIA_URL", "MULTITENANT_RELATIVE_MEDIA_ROOT"):
             self.__dict__.pop("relative_media_root", None)
             self.__dict__.pop("relative_media_url", None)
+
+    def _save(self, name: str, content: File) -> str:
+        _storage_limit_check(self, content)
+        return str(super()._save(name, content))
 
 
 class TenantPrivateFileSystemStorage(FileSystemStorage):
@@ -66,6 +120,8 @@ class TenantPrivateFileSystemStorage(FileSystemStorage):
 
 class TenantPrivateS3Storage(TenantS3Storage):
     """Private objects at ``private/<schema>/<name>`` in the bucket (no public ACL)."""
+
+    plan_limited = False
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("location", settings.PISTA_PRIVATE_S3_LOCATION)

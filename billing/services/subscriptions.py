@@ -21,11 +21,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from billing import stripe_gateway
 from billing.models import Plan, PlatformInvoice, Subscription
 from billing.services.plans import DEFAULT_PLAN_SLUG
 from core_apps.privacy.services.audit import audit_record
+from pista.errors import ApplicationError
 from pista.outbox.services import effect_once
 from pista.tasks import task_enqueue_on_commit
 from tenants.current import community_url
@@ -273,3 +276,69 @@ def dunning_run(*, now: datetime | None = None) -> list[tuple[str, str]]:
                     transaction.on_commit(partial(_suspension_apply, row.community, True))
                 changes.append((row.community.slug, str(target)))
     return changes
+
+
+def trial_expiry_run(*, now: datetime | None = None) -> list[str]:
+    """The beat's step for trials Stripe does not bill (given by operators):
+    one whose end has passed moves to the free plan, active. Stripe's own
+    trials end through its webhooks. Returns the communities' slugs."""
+    now = now or timezone.now()
+    free = Plan.objects.filter(slug=DEFAULT_PLAN_SLUG).first()
+    if free is None:
+        return []
+    ids = Subscription.objects.filter(
+        status=S.TRIALING, stripe_subscription_id="", trial_ends_at__lte=now
+    ).values_list("pk", flat=True)
+    moved = []
+    for pk in list(ids):
+        with transaction.atomic():
+            locked = Subscription.objects.select_for_update().select_related("community", "plan")
+            row = locked.get(pk=pk)
+            if row.status != S.TRIALING or row.stripe_subscription_id or row.trial_ends_at is None:
+                continue
+            if row.trial_ends_at > now:
+                continue
+            old_plan = row.plan.slug
+            row.plan = free
+            row.trial_ends_at = None
+            row.save()
+            _audit("billing.trial_expired", row, **{"from": old_plan, "to": free.slug})
+            _status_set(row, S.ACTIVE, event_id="trial-expiry")
+            moved.append(row.community.slug)
+    return moved
+
+
+TRIAL_EXTENSION_MAX_DAYS = 90
+
+
+class TrialNotRunning(ApplicationError):
+    default_code = "trial_not_running"
+    status_code = 409
+
+
+def trial_extend(*, community: Community, days: int) -> Subscription:
+    """Push the community's running trial ``days`` further (operators; the
+    console audits it), at Stripe too when Stripe bills it. Raises
+    TrialNotRunning, ApplicationError (days out of 1…90), StripeUnavailable."""
+    if not 1 <= days <= TRIAL_EXTENSION_MAX_DAYS:
+        raise ApplicationError(
+            _("A trial can be extended by 1 to %(max)d days.") % {"max": TRIAL_EXTENSION_MAX_DAYS},
+            code="trial_extension_invalid",
+        )
+    with transaction.atomic():
+        row = Subscription.objects.select_for_update().filter(community=community).first()
+        if row is None or row.status != S.TRIALING:
+            raise TrialNotRunning(
+                _("%(name)s is not on a trial: there is nothing to extend.")
+                % {"name": community.name}
+            )
+        now = timezone.now()
+        start = row.trial_ends_at if row.trial_ends_at and row.trial_ends_at > now else now
+        row.trial_ends_at = start + timedelta(days=days)
+        if row.stripe_subscription_id:
+            stripe_gateway.subscription_trial_end_set(
+                subscription_id=row.stripe_subscription_id,
+                trial_end=int(row.trial_ends_at.timestamp()),
+            )
+        row.save(update_fields=["trial_ends_at", "updated"])
+    return row

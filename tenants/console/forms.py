@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing.models import Plan
+from billing.services.subscriptions import TRIAL_EXTENSION_MAX_DAYS
 from tenants.models import Community
 
 
@@ -36,7 +40,14 @@ class CommunityFilterForm(forms.Form):
             ("never", _("No activity recorded")),
         ],
     )
-    # Plan filter: added with the plans (issue 17, plans part).
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [
+            ("", _("Any plan")),
+            *Plan.objects.order_by("position", "price_minor").values_list("slug", "name"),
+        ]
 
 
 class OperatorActionForm(forms.Form):
@@ -49,6 +60,12 @@ class OperatorActionForm(forms.Form):
         help_text=_("Kept in the platform's audit log."),
     )
     confirm = forms.BooleanField(label=_("I confirm this action"), required=True)
+
+
+class TrialExtendForm(OperatorActionForm):
+    days = forms.IntegerField(
+        label=_("Days to add"), min_value=1, max_value=TRIAL_EXTENSION_MAX_DAYS, initial=14
+    )
 
 
 class DeletionActionForm(OperatorActionForm):

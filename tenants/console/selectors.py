@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from billing.models import Subscription
+from billing.selectors import subscriptions_by_community
 from core_apps.privacy.models import AuditEntry
 from pista.metrics import communities_last_seen, community_request_health
 from tenants.models import Community
@@ -90,9 +92,10 @@ CREATED_CHOICES = ("7d", "30d", "365d")
 
 
 def communities_search(
-    *, query: str = "", status: str = "", created: str = "", activity: str = ""
+    *, query: str = "", status: str = "", created: str = "", activity: str = "", plan: str = ""
 ) -> QuerySet[Community]:
-    """Communities (not the platform itself) matching the console's filters."""
+    """Communities (not the platform itself) matching the console's filters
+    (``plan``: a plan's slug)."""
     now = timezone.now()
     communities = Community.objects.exclude(schema_name=get_public_schema_name()).prefetch_related(
         "domains"
@@ -104,6 +107,8 @@ def communities_search(
         ).distinct()
     if status in Community.Status.values:
         communities = communities.filter(status=status)
+    if plan:
+        communities = communities.filter(subscription__plan__slug=plan)
     if created in CREATED_CHOICES:
         communities = communities.filter(created__gte=now - timedelta(days=int(created[:-1])))
     if activity in ACTIVITY_CHOICES:
@@ -125,17 +130,20 @@ class CommunityRow:
     community: Community
     usage: Usage
     last_seen: datetime | None
+    subscription: Subscription | None = None
 
 
 def community_rows(communities: list[Community]) -> list[CommunityRow]:
     schemas = [c.schema_name for c in communities]
     usage = communities_usage(schemas=schemas)
     seen = communities_last_seen(schemas)
+    subscriptions = subscriptions_by_community(communities=communities)
     return [
         CommunityRow(
             community=c,
             usage=usage.get(c.schema_name, Usage()),
             last_seen=seen.get(c.schema_name),
+            subscription=subscriptions.get(c.pk),
         )
         for c in communities
     ]

@@ -1,5 +1,6 @@
 """Operator actions started from the console that the lifecycle services don't
-cover themselves: creating a community (provisioning, audited)."""
+cover themselves: creating a community (provisioning, audited), extending a
+community's trial (billing, audited)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from allauth.core import context as allauth_context
 from django.http import HttpRequest
 
+from billing.services.subscriptions import trial_extend
 from tenants.lifecycle.services.suspension import operator_audit
+from tenants.models import Community
 from tenants.provisioning.services import ProvisionedCommunity, community_create
 
 
@@ -44,3 +47,26 @@ def operator_community_create(
         domains=provisioned.domains,
     )
     return provisioned
+
+
+def operator_trial_extend(
+    *,
+    community: Community,
+    operator: Any,
+    days: int,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Community:
+    """Extend the community's trial by ``days`` and audit it with the reason.
+    Raises TrialNotRunning, StripeUnavailable."""
+    subscription = trial_extend(community=community, days=days)
+    operator_audit(
+        "billing.trial_extended",
+        community=community,
+        operator=operator,
+        request=request,
+        days=days,
+        until=subscription.trial_ends_at.isoformat() if subscription.trial_ends_at else "",
+        reason=reason,
+    )
+    return community

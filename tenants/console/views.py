@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import get_public_schema_name
 
+from billing.selectors import connected_account_of, plan_usage
 from pista.error_views import form_error_status, form_service_call
 from tenants.console.access import operator_required
 from tenants.console.forms import (
@@ -21,6 +22,7 @@ from tenants.console.forms import (
     CommunityFilterForm,
     DeletionActionForm,
     OperatorActionForm,
+    TrialExtendForm,
 )
 from tenants.console.selectors import (
     communities_search,
@@ -29,7 +31,7 @@ from tenants.console.selectors import (
     community_rows,
     platform_overview,
 )
-from tenants.console.services import operator_community_create
+from tenants.console.services import operator_community_create, operator_trial_extend
 from tenants.console.sparklines import sparkline
 from tenants.lifecycle.services.deletion import (
     community_deletion_cancel,
@@ -90,6 +92,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         created=filters.get("created", ""),
         activity=filters.get("activity", ""),
+        plan=filters.get("plan", ""),
     )
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -122,6 +125,8 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "audit": community_audit_recent(community=community),
             "health": health,
             "health_total": sum(v for k, v in health.items() if k != "slow"),
+            "limits": plan_usage(community=community) if row.subscription else [],
+            "connect": connected_account_of(community=community),
         },
     )
 
@@ -139,6 +144,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "reinstate": community_reinstate,
     "delete": community_deletion_schedule,
     "cancel-deletion": _cancel_deletion,
+    "extend-trial": operator_trial_extend,
 }
 
 
@@ -148,6 +154,7 @@ def _titles() -> dict[str, str]:
         "reinstate": _("Reinstate"),
         "delete": _("Schedule deletion"),
         "cancel-deletion": _("Cancel the deletion"),
+        "extend-trial": _("Extend the trial"),
     }
 
 
@@ -157,6 +164,7 @@ def _done(action: str, name: str) -> str:
         "reinstate": _("%(name)s reinstated: open to visitors again."),
         "delete": _("%(name)s closed and scheduled for deletion after the grace period."),
         "cancel-deletion": _("%(name)s: deletion cancelled, open to visitors again."),
+        "extend-trial": _("%(name)s: trial extended."),
     }[action] % {"name": name}
 
 
@@ -167,10 +175,13 @@ def community_action(request: HttpRequest, slug: str, action: str) -> HttpRespon
         raise Http404
     community = _community(slug)
     service = ACTIONS[action]
-    form_class = DeletionActionForm if action == "delete" else OperatorActionForm
+    form_class = {"delete": DeletionActionForm, "extend-trial": TrialExtendForm}.get(
+        action, OperatorActionForm
+    )
     kwargs: dict[str, Any] = {"community": community} if action == "delete" else {}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
+        extra = {"days": form.cleaned_data["days"]} if action == "extend-trial" else {}
         form_service_call(
             form,
             lambda: service(
@@ -178,6 +189,7 @@ def community_action(request: HttpRequest, slug: str, action: str) -> HttpRespon
                 operator=request.user,
                 reason=form.cleaned_data["reason"],
                 request=request,
+                **extra,
             ),
         )
         if not form.errors:
