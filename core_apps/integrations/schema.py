@@ -82,6 +82,20 @@ _WRITE: dict[str, dict[str, Any]] = {
         "content": _ERROR_REF,
     },
 }
+_NOT_MODIFIED = {
+    "description": "Not modified: `If-None-Match` named the current `ETag` (no body).",
+}
+_ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "A strong validator of the body; send it back in `If-None-Match`.",
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The `ETag` of the copy you hold: answered 304 while it is current.",
+}
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -89,6 +103,17 @@ def _may_not_find(path: str, operation: dict[str, Any]) -> bool:
     """Operations naming an object (path parameter) or paginated."""
     names = {parameter.get("name") for parameter in operation.get("parameters", [])}
     return "{" in path or "page" in names
+
+
+def _conditional(operation: dict[str, Any]) -> None:
+    """Document ``ETag`` / ``If-None-Match`` on a read (``pista.api.etag``)."""
+    responses = operation.setdefault("responses", {})
+    if "200" in responses:
+        responses["200"].setdefault("headers", {})["ETag"] = _ETAG_HEADER
+        responses.setdefault("304", _NOT_MODIFIED)
+        parameters = operation.setdefault("parameters", [])
+        if not any(parameter.get("name") == "If-None-Match" for parameter in parameters):
+            parameters.append(_IF_NONE_MATCH)
 
 
 def add_common_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -106,8 +131,10 @@ def add_common_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
             common = dict(_ANY_CALL)
             if method != "get":
                 common.update(_WRITE)
-            elif _may_not_find(path, operation):
-                common["404"] = _NOT_FOUND
+            else:
+                if _may_not_find(path, operation):
+                    common["404"] = _NOT_FOUND
+                _conditional(operation)
             responses = operation.setdefault("responses", {})
             for status, response in common.items():
                 responses.setdefault(status, response)

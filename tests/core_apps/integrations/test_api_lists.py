@@ -120,3 +120,17 @@ def test_a_page_past_the_end_is_404(client_a, community_a, make_key):
     response = client_a.get("/api/v1/quotas/?page=999", **key_header(make_key(community_a, READ)))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_reads_carry_an_etag_and_answer_304_while_it_holds(client_a, community_a, make_key):
+    headers = key_header(make_key(community_a, READ))
+    first = client_a.get("/api/v1/quotas/", **headers)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    again = client_a.get("/api/v1/quotas/", HTTP_IF_NONE_MATCH=etag, **headers)
+    assert again.status_code == 304 and again.content == b""
+    seed_community(community_a, "Changed")
+    changed = client_a.get("/api/v1/quotas/", HTTP_IF_NONE_MATCH=etag, **headers)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    # Writes and errors carry none.
+    assert not client_a.get("/api/v1/quotas/?page_size=0", **headers).has_header("ETag")

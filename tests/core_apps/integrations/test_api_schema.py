@@ -45,6 +45,13 @@ def test_every_operation_has_a_summary_and_documented_4xx(document):
     assert document["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
 
 
+def test_reads_document_etag_and_304(document):
+    operation = document["paths"]["/api/v1/orders/"]["get"]
+    assert "304" in operation["responses"]
+    assert "ETag" in operation["responses"]["200"]["headers"]
+    assert "If-None-Match" in {p["name"] for p in operation["parameters"]}
+
+
 @pytest.mark.parametrize(
     "path",
     [
