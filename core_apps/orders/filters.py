@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from core_apps.orders.models import Invoice, Order, Position, PromoCode, WaitlistEntry
-from pista.api.filtering import BooleanFilter, IdFilter
+from pista.api.filtering import BooleanFilter, DateTimeFilter, IdFilter
 
 ROLE_CHOICES = [("lead", "lead"), ("follow", "follow"), ("switch", "switch")]
 
@@ -15,8 +15,8 @@ class OrderFilter(django_filters.FilterSet):
     provider = django_filters.ChoiceFilter(choices=Order.Provider.choices)
     email = django_filters.CharFilter(lookup_expr="iexact", max_length=254)
     event = IdFilter(field_name="event", help_text="Orders placed for this event (id).")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
 
     class Meta:
         model = Order
@@ -37,8 +37,8 @@ class PositionFilter(django_filters.FilterSet):
 class InvoiceFilter(django_filters.FilterSet):
     order = django_filters.CharFilter(field_name="order__code", max_length=16)
     kind = django_filters.ChoiceFilter(choices=Invoice.Kind.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
 
     class Meta:
         model = Invoice

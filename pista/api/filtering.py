@@ -9,12 +9,15 @@ query parameter 400 ``unknown_parameter``, an unknown ordering 400
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
@@ -103,3 +106,33 @@ class BooleanFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
         kwargs.setdefault("coerce", lambda value: value == "true")
         super().__init__(*args, **kwargs)
+
+
+# Years a date filter takes: PostgreSQL stores more, but nothing here is older
+# or further ahead, and far-off years overflow once converted to UTC.
+YEARS = (1900, 2999)
+
+
+class _UtcDateTimeField(IsoDateTimeField):
+    def to_python(self, value: Any) -> Any:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, Python has ±23:59.
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            moment = None
+        if moment is None or not YEARS[0] <= moment.year <= YEARS[1]:
+            raise ValidationError(
+                _("Enter a date and time from %(first)d to %(last)d."),
+                code="invalid",
+                params={"first": YEARS[0], "last": YEARS[1]},
+            )
+        return moment
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time (``2030-01-31T20:00:00+01:00``), compared in UTC."""
+
+    field_class = _UtcDateTimeField

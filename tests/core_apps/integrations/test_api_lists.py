@@ -109,7 +109,12 @@ def test_malformed_list_parameters_answer_400_with_a_code(
 
 def test_malformed_dates_and_booleans_are_refused(client_a, community_a, make_key):
     headers = key_header(make_key(community_a, READ))
-    for url in ("/api/v1/orders/?created_after=yesterday", "/api/v1/promo-codes/?is_active=maybe"):
+    for url in (
+        "/api/v1/orders/?created_after=yesterday",
+        "/api/v1/orders/?created_after=0580-06-07T19:37:16-23:17",
+        "/api/v1/invoices/?created_before=0001-01-01T00:00:00%2B05:00",
+        "/api/v1/promo-codes/?is_active=maybe",
+    ):
         response = client_a.get(url, **headers)
         assert response.status_code == 400
         assert response.json()["code"] == "invalid_filter"
