@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
+from core_apps.artists.selectors import artists_for_ids
 from core_apps.events.feeds import calendar_build, event_json_ld
 from core_apps.events.forms import EventFilterForm, EventForm, form_errors_apply
 from core_apps.events.models import EventDate
@@ -45,6 +46,7 @@ from core_apps.events.services import (
 from core_apps.ticketing.selectors import (
     products_for_event,
 )
+from core_apps.venues.selectors import space_get
 from pista.errors import PermissionDenied
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current
@@ -162,6 +164,30 @@ def community_feed(request: HttpRequest) -> HttpResponse:
         dates=event_dates_for_feed(), name=community_current().name, host=request.get_host()
     )
     return _ics_response(body, "events.ics")
+
+
+def teacher_feed(request: HttpRequest, teacher_id: int) -> HttpResponse:
+    """The iCal feed of the public events one teacher (a public artist profile) teaches."""
+    profiles = artists_for_ids(ids=[teacher_id])
+    if not profiles:
+        raise Http404
+    body = calendar_build(
+        dates=event_dates_for_feed(teacher_id=teacher_id),
+        name=f"{community_current().name} · {profiles[0].name}",
+        host=request.get_host(),
+    )
+    return _ics_response(body, f"teacher-{teacher_id}.ics")
+
+
+def space_feed(request: HttpRequest, space_id: int) -> HttpResponse:
+    """The iCal feed of the public events held in one venue space."""
+    space = space_get(pk=space_id)
+    body = calendar_build(
+        dates=event_dates_for_feed(space_id=space_id),
+        name=f"{community_current().name} · {space.venue.name} · {space.name}",
+        host=request.get_host(),
+    )
+    return _ics_response(body, f"space-{space_id}.ics")
 
 
 # --- Organizer back office -------------------------------------------------
