@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
 
 API_PREFIX = "/api/v1/"
@@ -23,12 +23,14 @@ class ApiETagMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if (
-            request.method not in ("GET", "HEAD")
+            not isinstance(response, HttpResponse)
+            or request.method not in ("GET", "HEAD")
             or not request.path.startswith(API_PREFIX)
             or response.status_code != 200
-            or response.streaming
         ):
             return response
         if not response.has_header("ETag"):
             set_response_etag(response)
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return (
+            get_conditional_response(request, etag=response["ETag"], response=response) or response
+        )

@@ -28,7 +28,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -41,7 +41,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return size
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any] | list[Any], request: Request, view: Any = None
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and raw != "last" and not (_positive_int(raw) or 0) >= 1:
