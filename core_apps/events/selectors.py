@@ -189,6 +189,19 @@ def event_dates_for_feed(
     return dates
 
 
+def event_dates_upcoming_for_feed(*, limit: int) -> QuerySet[EventDate]:
+    """The next ``limit`` dates of public published events (the RSS feed)."""
+    return (
+        EventDate.objects.select_related("event")
+        .filter(
+            event__status=Event.Status.PUBLISHED,
+            event__visibility=Event.Visibility.PUBLIC,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def events_for_staff() -> QuerySet[Event]:
     """Every event, for the organizer back office."""
     return Event.objects.select_related("level").order_by("-starts_at", "-pk")

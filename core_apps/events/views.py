@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import calendar as calendar_module
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
@@ -30,6 +33,7 @@ from core_apps.events.selectors import (
     event_date_for_staff,
     event_dates_for_feed,
     event_dates_in_month,
+    event_dates_upcoming_for_feed,
     event_for_slug,
     event_for_staff,
     events_for_staff,
@@ -275,3 +279,37 @@ def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event_date_cancel(actor=authed_user(request), event_date=event_date)
     messages.success(request, f"The date {event_date.starts_at:%Y-%m-%d} was cancelled.")
     return redirect("manage:event-edit", pk=event_date.event_id)
+
+
+class UpcomingEventsFeed(Feed):
+    """RSS of the community's next public event dates (at most 50)."""
+
+    def title(self) -> str:
+        return gettext("Upcoming events at %(community)s") % {"community": community_current().name}
+
+    def link(self) -> str:
+        return reverse("events:list")
+
+    def description(self) -> str:
+        return gettext("The next public events of %(community)s.") % {
+            "community": community_current().name
+        }
+
+    def items(self) -> list[EventDate]:
+        return list(event_dates_upcoming_for_feed(limit=50))
+
+    def item_title(self, item: EventDate) -> str:
+        return item.event.title
+
+    def item_description(self, item: EventDate) -> str:
+        zone = ZoneInfo(item.event.time_zone)
+        return f"{item.starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({item.event.time_zone})"
+
+    def item_link(self, item: EventDate) -> str:
+        return item.event.get_absolute_url()
+
+    def item_guid(self, item: EventDate) -> str:
+        return f"event-date-{item.pk}"
+
+    def item_pubdate(self, item: EventDate) -> datetime:
+        return item.starts_at

@@ -1,4 +1,5 @@
-"""iCal feeds of one teacher's and one space's public events."""
+"""iCal feeds of one teacher's and one space's public events; the RSS feed of
+upcoming events."""
 
 from __future__ import annotations
 
@@ -48,3 +49,15 @@ def test_unknown_teachers_and_spaces_are_404_and_other_communities_see_nothing(
     assert client_a.get("/events/spaces/999999/feed.ics").status_code == 404
     assert client_b.get(f"/events/teachers/{teacher.pk}/feed.ics").status_code in (200, 404)
     assert "milonga" not in client_b.get(f"/events/spaces/{space.pk}/feed.ics").content.decode()
+
+
+def test_the_rss_feed_lists_upcoming_public_events_of_this_community_only(
+    client_a, client_b, lineup
+):
+    response = client_a.get("/events/feed.rss")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    assert "Ana&#x27;s milonga" in body or "Ana's milonga" in body
+    assert "private lesson" not in body
+    assert "milonga" not in client_b.get("/events/feed.rss").content.decode()
