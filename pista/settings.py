@@ -153,6 +153,8 @@ MIDDLEWARE = [
     # The community's language, the visitor's choice or Accept-Language.
     "tenants.routing.language.CommunityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag and 304 Not Modified on the API's reads (pista.api.etag).
+    "pista.api.etag.ApiETagMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -78,13 +78,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         """A new member counts against the community's plan: checked under the
-        plan's lock in the transaction that creates the account."""
-        from core_apps.accounts.services import member_join_check
+        plan's lock in the transaction that creates the account, and announced
+        (``member.joined``) in it."""
+        from core_apps.accounts.services import member_join_check, member_joined_announce
 
         with transaction.atomic():
             if not in_public_schema():
                 member_join_check()
-            return super().save_user(request, user, form, commit)
+            saved = super().save_user(request, user, form, commit)
+            if commit and not in_public_schema():
+                member_joined_announce(user=saved)
+            return saved
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Members sign up on their community's host; the platform host has

@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from pista.billing_hooks import LIMIT_MEMBERS, LIMIT_STAFF_SEATS, plan_limit_check
+from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError
 from pista.tasks import task_enqueue_on_commit
 
@@ -260,3 +261,9 @@ def user_language_set(*, user: User, language: str, enabled: list[str]) -> bool:
         user.language = language
         user.save(update_fields=["language"])
     return True
+
+
+def member_joined_announce(*, user: User) -> None:
+    """Announce ``member.joined`` (webhooks); call inside the transaction that
+    created the member's account, after ``member_join_check``."""
+    domain_event_emit("member.joined", member=user.pk, joined_at=user.date_joined.isoformat())

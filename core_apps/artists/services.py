@@ -55,6 +55,7 @@ from core_apps.bookings.workflow import (
     booking_for_update,
     step,
 )
+from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
 from pista.text import slug_make
@@ -499,6 +500,13 @@ def artist_booking_accept(*, actor: User, booking: ArtistBooking) -> ArtistBooki
     with overlap_guard(conflict):
         booking.save()
     _entry(booking=booking, actor=actor, action="confirmed", data=_terms(booking))
+    domain_event_emit(
+        "booking.confirmed",
+        kind="artist",
+        booking=booking.pk,
+        starts_at=booking.starts_at.isoformat(),
+        ends_at=booking.ends_at.isoformat(),
+    )
     return booking
 
 

@@ -166,15 +166,40 @@ def event_dates_in_month(
     )
 
 
-def event_dates_for_feed(*, event: Event | None = None, days_back: int = 90) -> QuerySet[EventDate]:
-    """Dates for an iCal feed: public published events (or one event), recent and future."""
+def event_dates_for_feed(
+    *,
+    event: Event | None = None,
+    teacher_id: int | None = None,
+    space_id: int | None = None,
+    days_back: int = 90,
+) -> QuerySet[EventDate]:
+    """Dates for an iCal feed: public published events (or one event), recent
+    and future; only those one teacher teaches or held in one space, if given."""
     dates = EventDate.objects.select_related("event").order_by("starts_at", "pk")
     if event is not None:
         return dates.filter(event=event)
-    return dates.filter(
+    dates = dates.filter(
         event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
         event__visibility=Event.Visibility.PUBLIC,
         ends_at__gte=timezone.now() - timedelta(days=days_back),
+    )
+    if teacher_id is not None:
+        dates = dates.filter(event__teacher_ids__contains=[teacher_id])
+    if space_id is not None:
+        dates = dates.filter(event__space_id=space_id)
+    return dates
+
+
+def event_dates_upcoming_for_feed(*, limit: int) -> QuerySet[EventDate]:
+    """The next ``limit`` dates of public published events (the RSS feed)."""
+    return (
+        EventDate.objects.select_related("event")
+        .filter(
+            event__status=Event.Status.PUBLISHED,
+            event__visibility=Event.Visibility.PUBLIC,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at", "pk")[:limit]
     )
 
 

@@ -20,7 +20,7 @@ class EventDateSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     """An event in a list: its next dates, not all of them."""
 
-    level = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    level = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     styles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     venue = serializers.SerializerMethodField()
     teachers = serializers.SerializerMethodField()

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     path("calendar/", views.event_calendar, name="calendar"),
     path("feed.ics", views.community_feed, name="feed"),
+    path("feed.rss", views.UpcomingEventsFeed(), name="rss"),
+    path("teachers/<int:teacher_id>/feed.ics", views.teacher_feed, name="teacher-feed"),
+    path("spaces/<int:space_id>/feed.ics", views.space_feed, name="space-feed"),
     # The organizer's pages moved to the back office (``core_apps.events.manage_urls``).
     path("manage/", moved_permanently("manage:event-list")),
     path("manage/new/", moved_permanently("manage:event-create")),

@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import calendar as calendar_module
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core_apps.accounts.request import authed_user
+from core_apps.artists.selectors import artists_for_ids
 from core_apps.events.feeds import calendar_build, event_json_ld
 from core_apps.events.forms import EventFilterForm, EventForm, form_errors_apply
 from core_apps.events.models import EventDate
@@ -31,6 +34,7 @@ from core_apps.events.selectors import (
     event_date_for_staff,
     event_dates_for_feed,
     event_dates_in_month,
+    event_dates_upcoming_for_feed,
     event_for_slug,
     event_for_staff,
     events_for_staff,
@@ -47,6 +51,7 @@ from core_apps.events.services import (
 from core_apps.ticketing.selectors import (
     products_for_event,
 )
+from core_apps.venues.selectors import space_get
 from pista.errors import PermissionDenied
 from pista.formats import first_week_day
 from pista.staff_actions import staff_action_run
@@ -169,6 +174,30 @@ def community_feed(request: HttpRequest) -> HttpResponse:
     return _ics_response(body, "events.ics")
 
 
+def teacher_feed(request: HttpRequest, teacher_id: int) -> HttpResponse:
+    """The iCal feed of the public events one teacher (a public artist profile) teaches."""
+    profiles = artists_for_ids(ids=[teacher_id])
+    if not profiles:
+        raise Http404
+    body = calendar_build(
+        dates=event_dates_for_feed(teacher_id=teacher_id),
+        name=f"{community_current().name} · {profiles[0].name}",
+        host=request.get_host(),
+    )
+    return _ics_response(body, f"teacher-{teacher_id}.ics")
+
+
+def space_feed(request: HttpRequest, space_id: int) -> HttpResponse:
+    """The iCal feed of the public events held in one venue space."""
+    space = space_get(pk=space_id)
+    body = calendar_build(
+        dates=event_dates_for_feed(space_id=space_id),
+        name=f"{community_current().name} · {space.venue.name} · {space.name}",
+        host=request.get_host(),
+    )
+    return _ics_response(body, f"space-{space_id}.ics")
+
+
 # --- Organizer back office -------------------------------------------------
 
 
@@ -271,3 +300,37 @@ def manage_date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         % {"starts_at": format(event_date.starts_at, "%Y-%m-%d")},
     )
     return redirect("manage:event-edit", pk=event_date.event_id)
+
+
+class UpcomingEventsFeed(Feed):
+    """RSS of the community's next public event dates (at most 50)."""
+
+    def title(self) -> str:
+        return _("Upcoming events at %(community)s") % {"community": community_current().name}
+
+    def link(self) -> str:
+        return reverse("events:list")
+
+    def description(self) -> str:
+        return _("The next public events of %(community)s.") % {
+            "community": community_current().name
+        }
+
+    def items(self) -> list[EventDate]:
+        return list(event_dates_upcoming_for_feed(limit=50))
+
+    def item_title(self, item: EventDate) -> str:
+        return item.event.title
+
+    def item_description(self, item: EventDate) -> str:
+        zone = ZoneInfo(item.event.time_zone)
+        return f"{item.starts_at.astimezone(zone):%Y-%m-%d %H:%M} ({item.event.time_zone})"
+
+    def item_link(self, item: EventDate) -> str:
+        return item.event.get_absolute_url()
+
+    def item_guid(self, item: EventDate) -> str:
+        return f"event-date-{item.pk}"
+
+    def item_pubdate(self, item: EventDate) -> datetime:
+        return item.starts_at

@@ -49,6 +49,11 @@ _AREA_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "orders": (
         "checkout",
+        "orders",
+        "positions",
+        "invoices",
+        "waitlist-entries",
+        "promo-codes",
         "order",
         "order-pay",
         "order-cancel",

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +22,13 @@ from core_apps.events.selectors import event_date_for_staff, event_for_staff
 from core_apps.integrations.api import idempotent
 from core_apps.orders import selectors, services
 from core_apps.orders.exports import attendees_csv, attendees_xlsx
+from core_apps.orders.filters import (
+    InvoiceFilter,
+    OrderFilter,
+    PositionFilter,
+    PromoCodeFilter,
+    WaitlistEntryFilter,
+)
 from core_apps.orders.serializers import (
     CheckinListCountsSerializer,
     CheckinListSerializer,
@@ -28,8 +37,11 @@ from core_apps.orders.serializers import (
     CheckinSearchResultSerializer,
     CheckInSerializer,
     CheckoutInSerializer,
+    InvoiceSerializer,
     OrderSerializer,
     PaySerializer,
+    PositionListSerializer,
+    PromoCodeSerializer,
     RefundSerializer,
     SecretSerializer,
     TransferSerializer,
@@ -38,6 +50,7 @@ from core_apps.orders.serializers import (
     WaitlistJoinSerializer,
 )
 from core_apps.ticketing.selectors import product_for_staff, product_on_sale
+from pista.api.filtering import StrictFilterBackend, StrictOrderingFilter
 from pista.api.pagination import PageNumberPagination
 from pista.errors import NotFound, PermissionDenied
 
@@ -469,3 +482,89 @@ class CheckinListSearchApi(APIView):
             checkin_list=checkin_list, query=request.query_params.get("q", "")[:100]
         )
         return Response(CheckinSearchResultSerializer(found, many=True).data)
+
+
+# --- Staff lists: filtered (django-filter), ordered, paginated --------------------
+
+
+class _StaffListApi(ListAPIView):
+    """A staff list: ``permission`` required, rows from ``selector``."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
+    permission = ""
+
+    def selector(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.selector()
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _staff(request, self.permission)
+        return super().get(request, *args, **kwargs)
+
+
+class OrderListApi(_StaffListApi):
+    """The community's orders with their tickets, newest first by default."""
+
+    permission = "orders.view_order"
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    ordering_fields = ["created", "code", "total_minor"]
+    ordering = ["-created", "-pk"]
+
+    def selector(self) -> QuerySet[Any]:
+        return selectors.orders_list_for_staff()
+
+
+class PositionListApi(_StaffListApi):
+    """The community's tickets (positions), without their QR secrets."""
+
+    permission = "orders.view_order"
+    serializer_class = PositionListSerializer
+    filterset_class = PositionFilter
+    ordering_fields = ["id", "attendee_name"]
+    ordering = ["-pk"]
+
+    def selector(self) -> QuerySet[Any]:
+        return selectors.positions_for_staff()
+
+
+class InvoiceListApi(_StaffListApi):
+    """The community's invoices and credit notes."""
+
+    permission = "orders.view_order"
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilter
+    ordering_fields = ["number", "created"]
+    ordering = ["-number"]
+
+    def selector(self) -> QuerySet[Any]:
+        return selectors.invoices_for_staff()
+
+
+class WaitlistEntryListApi(_StaffListApi):
+    """The community's waitlist entries, oldest first (their order in line)."""
+
+    permission = "orders.view_waitlistentry"
+    serializer_class = WaitlistEntrySerializer
+    filterset_class = WaitlistEntryFilter
+    ordering_fields = ["created"]
+    ordering = ["created", "pk"]
+
+    def selector(self) -> QuerySet[Any]:
+        return selectors.waitlist_entries_for_staff()
+
+
+class PromoCodeListApi(_StaffListApi):
+    """The community's promo codes."""
+
+    permission = "orders.view_promocode"
+    serializer_class = PromoCodeSerializer
+    filterset_class = PromoCodeFilter
+    ordering_fields = ["code", "valid_until"]
+    ordering = ["-is_active", "code"]
+
+    def selector(self) -> QuerySet[Any]:
+        return selectors.promo_codes_for_staff()

@@ -9,6 +9,11 @@ from core_apps.orders import api as orders_api
 
 urlpatterns = [
     path("checkout/", orders_api.CheckoutApi.as_view(), name="checkout"),
+    path("orders/", orders_api.OrderListApi.as_view(), name="orders"),
+    path("positions/", orders_api.PositionListApi.as_view(), name="positions"),
+    path("invoices/", orders_api.InvoiceListApi.as_view(), name="invoices"),
+    path("waitlist-entries/", orders_api.WaitlistEntryListApi.as_view(), name="waitlist-entries"),
+    path("promo-codes/", orders_api.PromoCodeListApi.as_view(), name="promo-codes"),
     path("orders/<str:code>/", orders_api.OrderDetailApi.as_view(), name="order"),
     path("orders/<str:code>/pay/", orders_api.OrderPayApi.as_view(), name="order-pay"),
     path("orders/<str:code>/cancel/", orders_api.OrderCancelApi.as_view(), name="order-cancel"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -521,3 +521,28 @@ def invoice_of_order(*, order: Order, number: int) -> Invoice:
     if invoice is None:
         raise NotFound(_("No such invoice for this order."))
     return invoice
+
+
+# --- API lists (filtered and ordered by the API's FilterSets) -------------------
+
+
+def orders_list_for_staff() -> QuerySet[Order]:
+    """Every order of the community with its tickets, for the API's list."""
+    return Order.objects.prefetch_related(
+        Prefetch("positions", queryset=Position.objects.select_related("product"))
+    )
+
+
+def positions_for_staff() -> QuerySet[Position]:
+    """Every ticket of the community with its order and product."""
+    return Position.objects.select_related("order", "product")
+
+
+def invoices_for_staff() -> QuerySet[Invoice]:
+    """Every invoice and credit note of the community with its order."""
+    return Invoice.objects.select_related("order")
+
+
+def waitlist_entries_for_staff() -> QuerySet[WaitlistEntry]:
+    """Every waitlist entry of the community."""
+    return WaitlistEntry.objects.all()

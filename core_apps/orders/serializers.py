@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from core_apps.orders.models import CheckinList, Order, Position, WaitlistEntry
+from core_apps.orders.models import CheckinList, Invoice, Order, Position, PromoCode, WaitlistEntry
 from core_apps.orders.services import AttendeeIn, InvalidQuantity, LineIn
 from core_apps.orders.services.checkout import (
     ANSWER_LENGTH_MAX,
@@ -174,6 +174,40 @@ class OrderSerializer(serializers.ModelSerializer):
             positions = order.positions.select_related("product")
         # many=True builds a ListSerializer, whose data is a list.
         return cast("list[dict[str, Any]]", cls(positions, many=True).data)
+
+
+class PositionListSerializer(PositionSerializer):
+    """A ticket in the API's list of tickets: with its order's code (no QR secret)."""
+
+    order = serializers.CharField(source="order.code")
+
+    class Meta(PositionSerializer.Meta):
+        fields = ["id", "order", *PositionSerializer.Meta.fields[1:]]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order.code")
+
+    class Meta:
+        model = Invoice
+        fields = ["number", "kind", "order", "total_minor", "tax_minor", "currency", "created"]
+
+
+class PromoCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromoCode
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "value",
+            "max_uses",
+            "used",
+            "valid_from",
+            "valid_until",
+            "is_active",
+            "products",
+        ]
 
 
 class WaitlistEntrySerializer(serializers.ModelSerializer):

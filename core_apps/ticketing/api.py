@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core_apps.accounts.request import authed_user
-from core_apps.ticketing.models import Product
-from core_apps.ticketing.selectors import product_for_staff, quota_for_staff
+from core_apps.ticketing.filters import ProductFilter, QuotaFilter
+from core_apps.ticketing.models import Product, Quota
+from core_apps.ticketing.selectors import (
+    product_for_staff,
+    products_for_staff,
+    quota_for_staff,
+    quotas_for_staff,
+)
 from core_apps.ticketing.serializers import (
     ProductSerializer,
     ProductWriteSerializer,
@@ -30,6 +38,7 @@ from core_apps.ticketing.services import (
     quota_create,
     quota_update,
 )
+from pista.api.filtering import StrictFilterBackend, StrictOrderingFilter
 from pista.errors import PermissionDenied
 
 
@@ -39,8 +48,21 @@ def _staff_require(request: Request, perm: str) -> None:
         raise PermissionDenied(_("You may not manage the catalogue of this community."))
 
 
-class ProductListApi(APIView):
+class ProductListApi(ListAPIView):
     permission_classes = [IsAuthenticated]
+    serializer_class = ProductSerializer
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
+    filterset_class = ProductFilter
+    ordering_fields = ["id", "name", "sale_starts_at"]
+    ordering = ["-pk"]
+
+    def get_queryset(self) -> QuerySet[Product]:
+        return products_for_staff()
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The community's products, drafts and archived ones included (staff)."""
+        _staff_require(request, "ticketing.view_product")
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
     def post(self, request: Request) -> Response:
@@ -72,8 +94,21 @@ class ProductDetailApi(APIView):
         return Response(ProductSerializer(Product.objects.get(pk=product.pk)).data)
 
 
-class QuotaListApi(APIView):
+class QuotaListApi(ListAPIView):
     permission_classes = [IsAuthenticated]
+    serializer_class = QuotaSerializer
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
+    filterset_class = QuotaFilter
+    ordering_fields = ["id", "name", "size"]
+    ordering = ["pk"]
+
+    def get_queryset(self) -> QuerySet[Quota]:
+        return quotas_for_staff()
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The community's quotas (staff)."""
+        _staff_require(request, "ticketing.view_quota")
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=QuotaWriteSerializer, responses={201: QuotaSerializer})
     def post(self, request: Request) -> Response:

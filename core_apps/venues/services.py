@@ -46,6 +46,7 @@ from core_apps.venues.selectors import (
     venue_is_managed_by,
 )
 from core_apps.venues.tasks import space_booking_notify_task
+from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError, Conflict, PermissionDenied
 
 Status = SpaceBooking.Status
@@ -196,6 +197,14 @@ def _confirm(
         booking.save(update_fields=["status", "decided_by", "decision_note"])
     _invoice_issue(booking=booking)
     _entry(booking=booking, actor=actor, action="confirmed", data={"note": note}, notify=notify)
+    domain_event_emit(
+        "booking.confirmed",
+        kind="space",
+        booking=booking.pk,
+        space=booking.space_id,
+        starts_at=booking.starts_at.isoformat(),
+        ends_at=booking.ends_at.isoformat(),
+    )
     return booking
 
 

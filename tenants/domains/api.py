@@ -47,7 +47,9 @@ class DomainListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=DomainCreateSerializer, responses=DomainSerializer, operation_id="domains_create"
+        request=DomainCreateSerializer,
+        responses={201: DomainSerializer},
+        operation_id="domains_create",
     )
     def post(self, request: Request) -> Response:
         domain_manager_check(community=request_community(request), actor=authed_user(request))

@@ -71,6 +71,8 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("events/manage/", "action"): "event_action",
     ("events/manage/dates/", "pk"): "event_date",
     ("events/", "slug"): "event_slug",
+    ("events/teachers/", "teacher_id"): "artist",
+    ("events/spaces/", "space_id"): "space",
     ("api/v1/products/", "pk"): "product",
     ("api/v1/products/", "fmt"): "export_format",
     ("tickets/manage/products/", "pk"): "product",

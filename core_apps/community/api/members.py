@@ -128,7 +128,9 @@ class PartnerRequestListApi(CommunityApi):
             }
         )
 
-    @extend_schema(request=s.PartnerRequestCreateSerializer, responses=s.PartnerRequestSerializer)
+    @extend_schema(
+        request=s.PartnerRequestCreateSerializer, responses={201: s.PartnerRequestSerializer}
+    )
     def post(self, request: Request) -> Response:
         data = valid_data(s.PartnerRequestCreateSerializer, request)
         created = partners.partner_request_send(sender=authed_user(request), **data)
@@ -174,7 +176,7 @@ class PartnerPostListApi(CommunityApi):
         )
         return Response({"results": s.PartnerPostSerializer(posts, many=True).data})
 
-    @extend_schema(request=s.PartnerPostCreateSerializer, responses=s.PartnerPostSerializer)
+    @extend_schema(request=s.PartnerPostCreateSerializer, responses={201: s.PartnerPostSerializer})
     def post(self, request: Request) -> Response:
         data = valid_data(s.PartnerPostCreateSerializer, request)
         post = partners.partner_post_create(author=authed_user(request), **data)

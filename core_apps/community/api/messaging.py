@@ -38,7 +38,9 @@ class ConversationListApi(CommunityApi):
             }
         )
 
-    @extend_schema(request=s.ConversationCreateSerializer, responses=s.ConversationSerializer)
+    @extend_schema(
+        request=s.ConversationCreateSerializer, responses={201: s.ConversationSerializer}
+    )
     def post(self, request: Request) -> Response:
         data = valid_data(s.MessageCreateSerializer, request)
         recipient = s.BlockSerializer(data={"user_id": request.data.get("recipient_id")})
@@ -71,7 +73,7 @@ class ConversationMessagesApi(CommunityApi):
         )
         return self.paginate(request, messages, s.MessageSerializer)
 
-    @extend_schema(request=s.MessageCreateSerializer, responses=s.MessageSerializer)
+    @extend_schema(request=s.MessageCreateSerializer, responses={201: s.MessageSerializer})
     def post(self, request: Request, conversation_id: int) -> Response:
         conversation = messaging_selectors.conversation_for_member(
             conversation_id=conversation_id,

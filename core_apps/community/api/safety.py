@@ -35,7 +35,7 @@ class BlockListApi(CommunityApi):
             }
         )
 
-    @extend_schema(request=s.BlockSerializer, responses=dict)
+    @extend_schema(request=s.BlockSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         data = valid_data(s.BlockSerializer, request)
         safety.block_create(blocker=authed_user(request), blocked_id=data["user_id"])
@@ -50,7 +50,7 @@ class BlockDetailApi(CommunityApi):
 
 
 class ReportCreateApi(CommunityApi):
-    @extend_schema(request=s.ReportCreateSerializer, responses=dict)
+    @extend_schema(request=s.ReportCreateSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         data = valid_data(s.ReportCreateSerializer, request)
         report = safety.report_create(reporter=authed_user(request), **data)
@@ -87,7 +87,7 @@ class ModerationReportListApi(ModeratorApi):
 
 class ModerationReportActionApi(ModeratorApi):
     @extend_schema(
-        request=s.ModerationActionCreateSerializer, responses=s.ModerationActionSerializer
+        request=s.ModerationActionCreateSerializer, responses={201: s.ModerationActionSerializer}
     )
     def post(self, request: Request, report_id: int) -> Response:
         data = valid_data(s.ModerationActionCreateSerializer, request)
@@ -101,7 +101,7 @@ class ModerationReportActionApi(ModeratorApi):
 
 class ModerationMemberActionApi(ModeratorApi):
     @extend_schema(
-        request=s.ModerationActionCreateSerializer, responses=s.ModerationActionSerializer
+        request=s.ModerationActionCreateSerializer, responses={201: s.ModerationActionSerializer}
     )
     def post(self, request: Request, user_id: int) -> Response:
         data = valid_data(s.ModerationActionCreateSerializer, request)
@@ -137,7 +137,7 @@ class CodeOfConductApi(CommunityApi):
             {"version": current.version, "text": current.text, "accepted": pending is None}
         )
 
-    @extend_schema(request=s.CodeOfConductPublishSerializer, responses=dict)
+    @extend_schema(request=s.CodeOfConductPublishSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         """Moderators and admins publish a new version; members must accept it again."""
         data = valid_data(s.CodeOfConductPublishSerializer, request)

@@ -23,7 +23,7 @@ class FollowListApi(CommunityApi):
     def get(self, request: Request) -> Response:
         return Response({"following": messaging_selectors.following_of(user=authed_user(request))})
 
-    @extend_schema(request=s.FollowSerializer, responses=dict)
+    @extend_schema(request=s.FollowSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         data = valid_data(s.FollowSerializer, request)
         social.follow_create(follower=authed_user(request), followed_id=data["user_id"])
@@ -55,7 +55,7 @@ class GroupListApi(CommunityApi):
             {"results": [_group_out(g, request.user) for g in messaging_selectors.groups_listed()]}
         )
 
-    @extend_schema(request=s.GroupCreateSerializer, responses=dict)
+    @extend_schema(request=s.GroupCreateSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         data = valid_data(s.GroupCreateSerializer, request)
         group = social.group_create(creator=authed_user(request), **data)
@@ -111,7 +111,7 @@ class GroupMembersExportApi(CommunityApi):
 
 
 class GroupJoinApi(CommunityApi):
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses={201: dict})
     def post(self, request: Request, slug: str) -> Response:
         group = messaging_selectors.group_get(slug=slug)
         membership = social.group_join(group=group, user=authed_user(request))
@@ -129,7 +129,7 @@ class GroupApproveApi(CommunityApi):
 
 
 class GroupPostCreateApi(CommunityApi):
-    @extend_schema(request=s.GroupPostCreateSerializer, responses=dict)
+    @extend_schema(request=s.GroupPostCreateSerializer, responses={201: dict})
     def post(self, request: Request, slug: str) -> Response:
         group = messaging_selectors.group_get(slug=slug)
         data = valid_data(s.GroupPostCreateSerializer, request)
