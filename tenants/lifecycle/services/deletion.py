@@ -34,6 +34,7 @@ from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_roles
 from core_apps.privacy.services.audit import audit_record
 from pista.errors import ApplicationError, Conflict, PermissionDenied
+from pista.formats import datetime_format
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.storage import tenant_files_remove
 from pista.tasks import task_enqueue_on_commit
@@ -186,11 +187,16 @@ def community_deletion_schedule(
     with schema_context(get_public_schema_name()), transaction.atomic():
         locked = Community.objects.select_for_update().get(pk=community.pk)
         if locked.status == Community.Status.DELETION_PENDING:
-            due_at = locked.deletion_due_at
-            when = f" on {due_at:%Y-%m-%d %H:%M} UTC" if due_at else ""
+            if locked.deletion_due_at is None:
+                raise CommunityBeingDeleted(
+                    _("%(community)s is already being deleted.") % {"community": locked.name}
+                )
             raise CommunityBeingDeleted(
-                _("%(community)s is already being deleted%(when)s.")
-                % {"community": locked.name, "when": when}
+                _("%(community)s is already being deleted, on %(due)s.")
+                % {
+                    "community": locked.name,
+                    "due": datetime_format(locked.deletion_due_at, locked.time_zone),
+                }
             )
         locked.status = Community.Status.DELETION_PENDING
         locked.deletion_requested_at = now
