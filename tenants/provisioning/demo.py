@@ -36,7 +36,7 @@ class DemoCommunity:
 
 
 DEMO_COMMUNITIES = [
-    DemoCommunity("salsa", "Salsa Sabor Berlin", "festival", "en", "EUR", "Europe/Berlin"),
+    DemoCommunity("salsa", "Salsa Sabor Berlin", "festival", "en", "EUR", "Europe/Berlin", ("de",)),
     DemoCommunity("tango", "Tango del Barrio", "salon", "es", "EUR", "Europe/Madrid", ("en",)),
     DemoCommunity("swing", "Swing Out London", "studio", "en", "GBP", "Europe/London"),
 ]

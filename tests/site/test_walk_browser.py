@@ -281,10 +281,11 @@ def _english_on(page: Any, label: str) -> list[str]:
     text = page.evaluate("() => document.body.innerText")
     title = page.title()
     page_text = f"{title}\n{text}"
-    return [
-        f"{label}: {match.group(0)!r} in {page_text[max(0, match.start() - 30) : match.end() + 30]!r}"
-        for match in ENGLISH_PATTERN.finditer(page_text)
-    ]
+    found = []
+    for match in ENGLISH_PATTERN.finditer(page_text):
+        around = page_text[max(0, match.start() - 30) : match.end() + 30]
+        found.append(f"{label}: {match.group(0)!r} in {around!r}")
+    return found
 
 
 def _submit_filled(page: Any, form: Any) -> None:
@@ -354,6 +355,67 @@ def test_a_spanish_visitor_signs_up_and_buys_without_meeting_english(port, brows
         assert "/orders/" in page.url, page.url
         english += _english_on(page, "order")
         walk.audit("pedido")
+    finally:
+        context.close()
+    assert english == [], "\n".join(english)
+    assert walk.violations == []
+
+
+# English words of the back office's own interface (menus, headings, labels,
+# buttons, table heads) that a German page must not show.
+ENGLISH_BACK_OFFICE_WORDS = re.compile(
+    r"(?<![\w-])(the|and|your|with|orders?|events|price|refund|waitlists?|promo codes?|"
+    r"payment settings|view site|log out|dashboard|venues|artists|search|reset|"
+    r"scan with camera|check in)(?![\w-])",
+    re.IGNORECASE,
+)
+INTERFACE_TEXT = """() => Array.from(
+  document.querySelectorAll("nav, h1, h2, h3, label, legend, button, th, .bo-actions")
+).map((node) => node.innerText).join("\\n")"""
+
+
+def test_a_german_organizer_runs_the_back_office_in_german(port, browser):
+    # The Berlin salsa demo offers German beside English; a German browser gets it.
+    from core_apps.accounts.demo import DEMO_TOTP_SECRET
+    from tenants.demo import DEMO_PASSWORD, demo_owner_email
+    from tests.conftest import totp_code
+
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="de-DE", bypass_csp=True)
+    page = context.new_page()
+    walk = Walk(page, f"manage-{ORGANIZER_SLUG}-de")
+    english: list[str] = []
+    try:
+        page.goto(f"http://{ORGANIZER_SLUG}.localhost:{port}/manage/")
+        assert page.locator("html").get_attribute("lang") == "de"
+        page.fill("input[name=login]", demo_owner_email(ORGANIZER_SLUG))
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_load_state()
+        page.fill("#id_code", totp_code(DEMO_TOTP_SECRET))
+        page.press("#id_code", "Enter")
+        page.wait_for_load_state()
+        assert "/manage/" in page.url, page.url
+
+        def check(label: str) -> None:
+            walk.audit(label)
+            text = page.evaluate(INTERFACE_TEXT)
+            english.extend(f"{label}: {m!r}" for m in ENGLISH_BACK_OFFICE_WORDS.findall(text))
+
+        nav = page.get_by_role("navigation", name="Verwaltung")
+        check("uebersicht")
+        for href, label in [
+            ("/manage/orders/", "bestellungen"),
+            ("/manage/promo-codes/", "rabattcodes"),
+            ("/manage/checkin/", "einlass"),
+        ]:
+            nav.locator(f"a[href='{href}']").click()
+            page.wait_for_load_state()
+            check(label)
+        nav.locator("a[href='/manage/orders/']").click()
+        page.wait_for_load_state()
+        page.locator("main table a[href*='/manage/orders/']").first.click()
+        page.wait_for_load_state()
+        check("bestellung")
     finally:
         context.close()
     assert english == [], "\n".join(english)
