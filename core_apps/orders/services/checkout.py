@@ -374,12 +374,28 @@ def order_checkout(
         return CheckoutResult(order=None, waitlisted=waitlisted)
     if order.status == Order.Status.PAID:
         order_paid_effects(order=order)
+    elif order.provider == Order.Provider.MANUAL:
+        _transfer_instructions_send(order=order)
     elif order.provider == Order.Provider.STRIPE:
         # After the commit: never call Stripe while holding a transaction.
         return CheckoutResult(
             order=order, waitlisted=waitlisted, client_secret=order_stripe_start(order=order)
         )
     return CheckoutResult(order=order, waitlisted=waitlisted)
+
+
+def _transfer_instructions_send(*, order: Order) -> None:
+    """Email a bank-transfer buyer the account, reference, amount and deadline,
+    through the outbox, once the caller's transaction commits."""
+    from core_apps.orders.tasks import order_transfer_instructions_task
+    from pista.tasks import task_enqueue_on_commit
+
+    with transaction.atomic():
+        task_enqueue_on_commit(
+            order_transfer_instructions_task,
+            dedupe_key=f"order-transfer-instructions:{order.pk}",
+            order_id=order.pk,
+        )
 
 
 def positions_create(
