@@ -44,6 +44,7 @@ from core_apps.orders.services.common import (
     payment_settings_account_set,
 )
 from core_apps.orders.services.errors import (
+    AddonWithoutTicket,
     CheckInRefused,
     CurrencyMismatch,
     HoldExpired,
@@ -124,6 +125,7 @@ from core_apps.orders.services.waitlist import (
 
 __all__ = [
     "HOLD_MINUTES_DEFAULT",
+    "AddonWithoutTicket",
     "AttendeeIn",
     "CheckInRefused",
     "CheckInResult",

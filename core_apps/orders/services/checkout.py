@@ -35,6 +35,7 @@ from core_apps.orders.services.common import (
     tax_included,
 )
 from core_apps.orders.services.errors import (
+    AddonWithoutTicket,
     CurrencyMismatch,
     InvalidAttendee,
     InvalidProvider,
@@ -151,6 +152,19 @@ def _products_load(
     if promo and promo_products and not promo_products & ids:
         raise PromoInvalid("This promo code is for other products.", code="promo_other_product")
     return products
+
+
+def _addons_check(products: dict[int, Product]) -> None:
+    """An add-on is sold only with a main ticket (any product that is not an
+    add-on) in the same order. Raises AddonWithoutTicket."""
+    kinds = {product.kind for product in products.values()}
+    if Product.Kind.ADDON in kinds and kinds == {Product.Kind.ADDON}:
+        names = ", ".join(sorted(p.name for p in products.values()))
+        raise AddonWithoutTicket(
+            gettext("%(addons)s can only be bought with a ticket in the same order.")
+            % {"addons": names},
+            extra={"products": sorted(products)},
+        )
 
 
 def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> None:
@@ -283,6 +297,7 @@ def order_checkout(
         raise InvalidProvider("This community doesn't take this payment method.")
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
+    _addons_check(products)
     for line in lines:
         if line.price_minor is not None:
             price = product_price_current(product=products[line.product_id], now=now)

@@ -11,6 +11,10 @@ class InvalidQuantity(ApplicationError):
     default_code = "invalid_quantity"
 
 
+class AddonWithoutTicket(ApplicationError):
+    default_code = "addon_needs_ticket"
+
+
 class ProductUnavailable(ApplicationError):
     default_code = "product_unavailable"
     status_code = 404
