@@ -24,6 +24,7 @@ from core_apps.orders.models import (
     PromoCode,
     WaitlistEntry,
 )
+from core_apps.orders.selectors import product_dates_to_choose
 from core_apps.orders.services.card import order_stripe_start
 from core_apps.orders.services.common import (
     hold_minutes,
@@ -38,6 +39,7 @@ from core_apps.orders.services.errors import (
     AddonWithoutTicket,
     CurrencyMismatch,
     InvalidAttendee,
+    InvalidEventDate,
     InvalidProvider,
     InvalidQuantity,
     NotOnSale,
@@ -74,6 +76,7 @@ from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
+    from core_apps.events.models import EventDate
 
 P = ParamSpec("P")
 
@@ -93,6 +96,7 @@ class LineIn:
     attendees: Sequence[AttendeeIn] = ()
     role: str = ""
     price_minor: int | None = None  # what the client believes; checked, never used
+    event_date_id: int | None = None  # for a ticket to one date of a recurring event
 
 
 @dataclass
@@ -167,6 +171,33 @@ def _addons_check(products: dict[int, Product]) -> None:
         )
 
 
+def _event_date_check(product: Product, event_date_id: int | None) -> EventDate | None:
+    """The date a ticket to one date of a recurring event is for: one of its
+    scheduled dates still to come, which the buyer must choose; no date for
+    other products. Raises InvalidEventDate."""
+    dates = {d.pk: d for d in product_dates_to_choose(product=product)}
+    if not dates:
+        if event_date_id is not None:
+            raise InvalidEventDate(
+                gettext("%(product)s is not sold per date.") % {"product": product.name},
+                code="event_date_not_needed",
+                extra={"product": product.pk},
+            )
+        return None
+    if event_date_id is None:
+        raise InvalidEventDate(
+            gettext("Choose the date you are coming for %(product)s.") % {"product": product.name},
+            code="event_date_missing",
+            extra={"product": product.pk},
+        )
+    if event_date_id not in dates:
+        raise InvalidEventDate(
+            gettext("That date of %(product)s is not on sale.") % {"product": product.name},
+            extra={"product": product.pk, "event_date": event_date_id},
+        )
+    return dates[event_date_id]
+
+
 def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> None:
     """Refuse counts no order may have before anything is built per ticket:
     each ticket holds at least one place, so more registrations of a product
@@ -206,6 +237,7 @@ def _registrations_build(
     tickets: Counter[int] = Counter()
     for line in lines:
         product = products[line.product_id]
+        event_date = _event_date_check(product, line.event_date_id)
         attendees = list(line.attendees)
         if not attendees:
             attendees = [
@@ -220,7 +252,7 @@ def _registrations_build(
         for attendee in attendees:
             attendee_validate(product=product, attendee=attendee)
             couple = bool(attendee.partner_email)
-            registrations.append(Registration(product, attendee, couple))
+            registrations.append(Registration(product, attendee, couple, event_date))
             tickets[product.pk] += 2 if couple else 1
     for pid, count in tickets.items():
         product = products[pid]
@@ -462,6 +494,7 @@ def positions_create(
                 tax_rate=rate,
                 tax_minor=tax_included(paid, rate),
                 tier=price.tier or "",
+                event_date=reg.event_date,
                 secret=secrets.token_urlsafe(24),
                 checkins_left=product.checkins if product.kind == Product.Kind.CLASS_PACK else None,
                 valid_until=(

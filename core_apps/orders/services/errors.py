@@ -15,6 +15,10 @@ class AddonWithoutTicket(ApplicationError):
     default_code = "addon_needs_ticket"
 
 
+class InvalidEventDate(ApplicationError):
+    default_code = "event_date_invalid"
+
+
 class ProductUnavailable(ApplicationError):
     default_code = "product_unavailable"
     status_code = 404
