@@ -20,6 +20,7 @@ import pytest
 from django.utils import timezone
 
 from core_apps.orders.models import CheckIn, Order
+from core_apps.privacy.models import AuditEntry
 from tests.browser import chromium, wsgi_server
 from tests.conftest import session_mfa_record
 from tests.core_apps.orders.test_browser import _committed
@@ -70,7 +71,13 @@ def organizer(django_db_setup, django_db_blocker) -> Iterator[dict]:
         session.create()
         row = payment_settings_current()
         saved = {name: getattr(row, name) for name in PAYMENT_FIELDS}
-        return {"staff": staff.pk, "session": session.session_key, "payment": saved}
+        last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return {
+            "staff": staff.pk,
+            "session": session.session_key,
+            "payment": saved,
+            "last_audit": last_audit or 0,
+        }
 
     with django_db_blocker.unblock():
         data = _committed(schema, create)
@@ -99,6 +106,8 @@ def organizer(django_db_setup, django_db_blocker) -> Iterator[dict]:
             Quota.objects.filter(event__slug=SLUG).delete()
             Event.objects.filter(slug=SLUG).delete()
             PaymentSettings.objects.update(**data["payment"])
+            # The audit entries this test wrote (the test database is this run's own).
+            AuditEntry.objects.filter(pk__gt=data["last_audit"]).delete()
             Session.objects.filter(session_key=data["session"]).delete()
             User.objects.filter(pk=data["staff"]).delete()
 
