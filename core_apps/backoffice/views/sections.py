@@ -5,6 +5,8 @@ day with confirmed bookings), and creating and editing artist profiles
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -96,7 +98,7 @@ def artist_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial=_artist_initial(profile) if profile else {},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.profile_data()
+        data: dict[str, Any] = form.profile_data()
         photo = form.cleaned_data.get("photo") or None
         actor = authed_user(request)
         if profile is None:
