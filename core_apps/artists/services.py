@@ -55,6 +55,7 @@ from core_apps.bookings.workflow import (
     booking_for_update,
     step,
 )
+from core_apps.privacy.services import audit_record
 from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from pista.tasks import task_enqueue_on_commit
@@ -164,6 +165,7 @@ def artist_profile_create(
     profile = ArtistProfile.objects.create(slug=_unique_slug(name), user=user, **values)
     if cleaned is not None:
         profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=True)
+    audit_record("artist.profile_create", actor=actor, target=profile, data={"name": profile.name})
     return profile
 
 
@@ -185,6 +187,12 @@ def artist_profile_update(
     if cleaned is not None:
         profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=False)
     profile.save()
+    audit_record(
+        "artist.profile_update",
+        actor=actor,
+        target=profile,
+        data={"changed": sorted(values) + (["photo"] if cleaned is not None else [])},
+    )
     return profile
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,6 +65,17 @@ class EventFilterForm(forms.Form):
     venue = forms.CharField(required=False, max_length=100, label=_("Venue"))
 
 
+WEEKDAYS = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+
+
 class EventForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea, required=False, label=_("Description"))
@@ -88,6 +99,30 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=8 (empty for one date)."),
         label=_("Recurrence"),
+    )
+
+    # The recurrence builder: writes ``recurrence`` (an RRULE) in ``clean``.
+    repeat_days = forms.MultipleChoiceField(
+        label=_("Repeat weekly on"),
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repeat_interval = forms.IntegerField(
+        label=_("Every … weeks"), min_value=1, max_value=52, required=False, initial=1
+    )
+    repeat_until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    repeat_count = forms.IntegerField(
+        label=_("Or this many times"), min_value=1, max_value=500, required=False
+    )
+    repeat_except = forms.CharField(
+        label=_("Except on"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Dates without a class, e.g. 2026-12-24, one per line or separated by commas."),
     )
 
     def __init__(self, *args: Any, languages: Sequence[str] = (), **kwargs: Any) -> None:
@@ -130,12 +165,64 @@ class EventForm(forms.Form):
         for field in ("starts_at", "ends_at"):
             if data.get(field):
                 data[field] = _in_zone(data[field], zone)
+        self._recurrence_build(data)
         return data
+
+    def _recurrence_build(self, data: dict) -> None:
+        """Turn the builder's fields into an RRULE in ``data["recurrence"]``
+        and the exception dates into ``data["repeat_except"]`` (a list)."""
+        days = data.pop("repeat_days", None) or []
+        interval = data.pop("repeat_interval", None) or 1
+        until: date | None = data.pop("repeat_until", None)
+        count = data.pop("repeat_count", None)
+        data["repeat_except"] = self._exceptions_parse(data.get("repeat_except") or "")
+        if not days:
+            if until or count:
+                self.add_error("repeat_days", _("Choose the weekdays it repeats on."))
+            return
+        if (data.get("recurrence") or "").strip():
+            self.add_error(
+                "recurrence", _("Use either the weekly repetition or a rule typed here, not both.")
+            )
+            return
+        if bool(until) == bool(count):
+            self.add_error(
+                "repeat_until", _("Say until when it repeats, or how many times — one of the two.")
+            )
+            return
+        starts = data.get("starts_at")
+        if until and starts and until < starts.date():
+            self.add_error("repeat_until", _("The repetition must end after the first date."))
+            return
+        order = [code for code, _label in WEEKDAYS]
+        parts = [
+            "FREQ=WEEKLY",
+            f"INTERVAL={interval}",
+            "BYDAY=" + ",".join(sorted(days, key=order.index)),
+            f"UNTIL={until:%Y%m%d}" if until else f"COUNT={count}",
+        ]
+        data["recurrence"] = ";".join(parts)
+
+    def _exceptions_parse(self, raw: str) -> list[date]:
+        found: list[date] = []
+        for chunk in raw.replace(",", "\n").split():
+            try:
+                found.append(date.fromisoformat(chunk.strip()))
+            except ValueError:
+                self.add_error(
+                    "repeat_except",
+                    _("%(value)s is not a date (write it as 2026-12-24).") % {"value": chunk},
+                )
+        return found
 
     @classmethod
     def initial_for(cls, event: Event) -> dict:
         zone = ZoneInfo(event.time_zone)
-        initial = {field: getattr(event, field) for field in cls.base_fields}
+        initial = {
+            field: getattr(event, field)
+            for field in cls.base_fields
+            if not field.startswith("repeat_")
+        }
         initial["styles"] = list(event.styles.all())
         initial["starts_at"] = event.starts_at.astimezone(zone).replace(tzinfo=None)
         initial["ends_at"] = event.ends_at.astimezone(zone).replace(tzinfo=None)

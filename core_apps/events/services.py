@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -413,6 +413,34 @@ def event_date_cancel(*, actor: User | None, event_date: EventDate) -> EventDate
         data={"date": event_date.pk, "starts_at": event_date.starts_at.isoformat()},
     )
     return event_date
+
+
+@transaction.atomic
+def event_dates_except(
+    *, actor: User | None, event: Event, days: Iterable[date]
+) -> list[EventDate]:
+    """Cancel the dates of a series that fall on ``days`` (its exceptions: a
+    holiday, a closed venue), each through ``event_date_cancel``. Raises
+    ValidationError on ``repeat_except`` for a day without a date, and
+    PermissionDenied."""
+    zone = ZoneInfo(event.time_zone)
+    by_day = {d.starts_at.astimezone(zone).date(): d for d in event.dates.all()}
+    wanted = sorted(set(days))
+    missing = [day for day in wanted if day not in by_day]
+    if missing:
+        raise ValidationError(
+            {
+                "repeat_except": [
+                    _("%(days)s: the series has no date on that day.")
+                    % {"days": ", ".join(day.isoformat() for day in missing)}
+                ]
+            }
+        )
+    return [
+        event_date_cancel(actor=actor, event_date=by_day[day])
+        for day in wanted
+        if not by_day[day].is_cancelled
+    ]
 
 
 def taxonomy_defaults_ensure() -> None:

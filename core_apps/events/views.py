@@ -15,6 +15,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +45,7 @@ from core_apps.events.services import (
     event_cancel,
     event_create,
     event_date_cancel,
+    event_dates_except,
     event_duplicate,
     event_publish,
     event_update,
@@ -215,10 +217,17 @@ def manage_event_list(request: HttpRequest) -> HttpResponse:
 
 def _event_form_save(request: HttpRequest, form: EventForm, event=None):
     data = form.service_data()
+    exceptions = data.pop("repeat_except", [])
+    actor = authed_user(request)
     try:
-        if event is None:
-            return event_create(actor=authed_user(request), **data)
-        return event_update(actor=authed_user(request), event=event, **data)
+        # One transaction: an exception date outside the series undoes the save.
+        with transaction.atomic():
+            if event is None:
+                event = event_create(actor=actor, **data)
+            else:
+                event = event_update(actor=actor, event=event, **data)
+            event_dates_except(actor=actor, event=event, days=exceptions)
+        return event
     except ValidationError as exc:
         form_errors_apply(form, exc)
     except PermissionDenied as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core_apps.orders.models import Order, PromoCode
+from core_apps.orders.selectors import product_dates_to_choose
 from core_apps.orders.services import (
     LineIn,
     PromoCodeIn,
@@ -30,6 +31,12 @@ from tenants.demo import demo_seeder
 from tenants.models import Community
 
 DEMO_BUYER = "buyer@demo.example"
+
+
+def _first_date(product: Product) -> int | None:
+    """The first date still to come, for a ticket to one date of a series."""
+    dates = product_dates_to_choose(product=product)
+    return dates[0].pk if dates else None
 
 
 @demo_seeder
@@ -55,6 +62,7 @@ def orders_demo_seed(community: Community) -> None:
                         product_id=product.pk,
                         quantity=1,
                         role=("follow" if index else "lead") if balanced else "",
+                        event_date_id=_first_date(product),
                     )
                 ],
             )
@@ -81,6 +89,7 @@ def _demo_order(product: Product, index: int, *, promo: str = "") -> Order | Non
                     role=("lead" if index % 2 else "follow")
                     if product_balances_roles(product=product)
                     else "",
+                    event_date_id=_first_date(product),
                 )
             ],
         )

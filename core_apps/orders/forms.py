@@ -9,10 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core_apps.orders.models import Order
+from core_apps.orders.selectors import product_dates_to_choose
 from core_apps.orders.services.checkout import ANSWER_LENGTH_MAX
 from core_apps.orders.services.common import payment_providers_enabled
 from core_apps.ticketing.models import Product
 from core_apps.ticketing.selectors import product_balances_roles
+from pista.formats import datetime_format
 
 
 class CheckoutForm(forms.Form):
@@ -55,6 +57,14 @@ class CheckoutForm(forms.Form):
             self.fields["provider"].widget = forms.HiddenInput()
             self.initial["provider"] = Order.Provider.FREE
         self.fields["provider"].choices = choices
+        dates = product_dates_to_choose(product=product)
+        if dates:
+            zone = product.event.time_zone if product.event else None
+            self.fields["event_date"] = forms.TypedChoiceField(
+                label=_("Date"),
+                coerce=int,
+                choices=[("", "—"), *[(d.pk, datetime_format(d.starts_at, zone)) for d in dates]],
+            )
         if not product_balances_roles(product=product):
             for name in ("role", "partner_name", "partner_email"):
                 del self.fields[name]

@@ -1,6 +1,7 @@
 """Emails about orders, in the community's theme (``themes.services``'
 email layout) and language: the tickets (a QR code per attendee, the invoice
-PDF and an ``.ics``), waitlist offers, payment reminders, refunds (with the
+PDF and an ``.ics``), bank-transfer instructions, waitlist offers, payment
+reminders, refunds (with the
 credit note) and partner claim links."""
 
 from __future__ import annotations
@@ -116,6 +117,24 @@ def waitlist_offer_send(*, entry: WaitlistEntry) -> None:
             to=entry.email,
             language="",
         ).send()
+
+
+def order_transfer_instructions_send(*, order: Order) -> None:
+    """Right after a bank-transfer order: where to pay (account holder, IBAN,
+    BIC), the reference, the amount and the deadline — once per order."""
+    with effect_once(f"order:{order.pk}:transfer-instructions") as first:
+        if first:
+            _themed(
+                prefix="transfer_instructions",
+                context={
+                    "order": order,
+                    "link": _order_link(order),
+                    "bank": bank_transfer_details(),
+                    "zone": order.event.time_zone if order.event else community_current().time_zone,
+                },
+                to=order.email,
+                language=order.language,
+            ).send()
 
 
 def order_payment_reminder_send(*, order: Order) -> None:

@@ -106,6 +106,14 @@ class Position(models.Model):
     tax_minor = models.IntegerField(default=0)
     tier = models.CharField(max_length=100, blank=True)
     secret = models.CharField(max_length=64, unique=True, help_text=_("What its QR code holds."))
+    event_date = models.ForeignKey(
+        "events.EventDate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The date chosen, for a ticket to one date of a recurring event."),
+    )
     checkins_left = models.PositiveIntegerField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)

@@ -27,6 +27,7 @@ from pista.errors import NotFound
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
+    from core_apps.events.models import EventDate
 
 
 def payments_set_up() -> bool:
@@ -546,3 +547,19 @@ def invoices_for_staff() -> QuerySet[Invoice]:
 def waitlist_entries_for_staff() -> QuerySet[WaitlistEntry]:
     """Every waitlist entry of the community."""
     return WaitlistEntry.objects.all()
+
+
+def product_dates_to_choose(*, product: Product) -> list[EventDate]:
+    """The dates a buyer picks from for a ticket to one date of a recurring
+    event (its scheduled dates still to come); empty for every other product
+    (passes, single-date events, add-ons)."""
+    from core_apps.events.models import EventDate
+
+    event = product.event
+    if product.kind != Product.Kind.TICKET or event is None or not event.recurrence:
+        return []
+    return list(
+        EventDate.objects.filter(
+            event=event, status=EventDate.Status.SCHEDULED, starts_at__gt=timezone.now()
+        ).order_by("starts_at")
+    )

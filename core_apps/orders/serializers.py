@@ -52,6 +52,14 @@ class LineInSerializer(serializers.Serializer):
     attendees = AttendeeInSerializer(
         many=True, required=False, default=list, max_length=ORDER_TICKETS_MAX
     )
+    event_date = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="For a ticket to one date of a recurring event: the date's id.",
+    )
 
 
 def _too_many_tickets() -> InvalidQuantity:
@@ -104,6 +112,7 @@ class CheckoutInSerializer(serializers.Serializer):
                 role=line["role"],
                 price_minor=line["price_minor"],
                 attendees=[AttendeeIn(**a) for a in line["attendees"]],
+                event_date_id=line["event_date"],
             )
             for line in data["lines"]
         ]

@@ -71,3 +71,14 @@ def order_tickets_resend_task(*, order_id: int, resend_id: int) -> None:
     from core_apps.orders.mail import order_tickets_resend
 
     order_tickets_resend(order_id=order_id, resend_id=resend_id)
+
+
+@app.task(base=CommunityTask)
+def order_transfer_instructions_task(*, order_id: int) -> None:
+    """Queue ``mail``: tell a bank-transfer buyer where and by when to pay."""
+    from core_apps.orders.mail import order_transfer_instructions_send
+    from core_apps.orders.models import Order
+
+    order = Order.objects.select_related("event").filter(pk=order_id).first()
+    if order is not None and order.status == Order.Status.PENDING:
+        order_transfer_instructions_send(order=order)

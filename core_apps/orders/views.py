@@ -95,7 +95,14 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
             result = services.order_checkout(
                 email=data["email"],
                 name=data["name"],
-                lines=[services.LineIn(product_id=product.pk, quantity=1, attendees=[attendee])],
+                lines=[
+                    services.LineIn(
+                        product_id=product.pk,
+                        quantity=1,
+                        attendees=[attendee],
+                        event_date_id=data.get("event_date"),
+                    )
+                ],
                 provider=data["provider"],
                 # The product's own unlock code is no promo code: it only opens it.
                 promo_code=data["promo_code"]
@@ -173,7 +180,7 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = selectors.order_for_buyer(code=code, secret=secret)
     if order.status == Order.Status.PENDING:
         services.order_expire(order=order)  # the lazy hold check
-    positions = list(order.positions.select_related("product"))
+    positions = list(order.positions.select_related("product", "event_date"))
     tickets = [
         {"position": p, "qr": _qr_svg(p.secret) if order.status == Order.Status.PAID else ""}
         for p in positions

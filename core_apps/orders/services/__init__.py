@@ -44,11 +44,13 @@ from core_apps.orders.services.common import (
     payment_settings_account_set,
 )
 from core_apps.orders.services.errors import (
+    AddonWithoutTicket,
     CheckInRefused,
     CurrencyMismatch,
     HoldExpired,
     InvalidAttendee,
     InvalidCheckinList,
+    InvalidEventDate,
     InvalidProvider,
     InvalidQuantity,
     LinkExpired,
@@ -124,6 +126,7 @@ from core_apps.orders.services.waitlist import (
 
 __all__ = [
     "HOLD_MINUTES_DEFAULT",
+    "AddonWithoutTicket",
     "AttendeeIn",
     "CheckInRefused",
     "CheckInResult",
@@ -133,6 +136,7 @@ __all__ = [
     "HoldExpired",
     "InvalidAttendee",
     "InvalidCheckinList",
+    "InvalidEventDate",
     "InvalidPromoCode",
     "InvalidProvider",
     "InvalidQuantity",

@@ -214,6 +214,12 @@ def _position_on_list(position: Position, checkin_list: CheckinList) -> None:
             % {"product": product.name, "list": checkin_list.name},
             code="product_not_on_list",
         )
+    if (
+        position.event_date_id
+        and checkin_list.event_date_id
+        and position.event_date_id != checkin_list.event_date_id
+    ):
+        raise CheckInRefused(_("This ticket is for another date."), code="wrong_date")
     dates = [d for d in product.covers_dates.all() if d.event_id == checkin_list.event_id]
     if (
         dates
@@ -297,7 +303,7 @@ def _refuse_already(first: CheckIn | None) -> CheckInRefused:
 def position_for_scan(*, secret: str) -> Position:
     """The ticket behind a scanned code. Raises NotFound."""
     position = (
-        Position.objects.select_related("order", "product")
+        Position.objects.select_related("order", "product", "event_date")
         .prefetch_related("product__covers_events", "product__covers_dates")
         .filter(secret=secret.strip())
         .first()
@@ -333,6 +339,11 @@ def position_check_in(
             raise CheckInRefused(_("This check-in list is closed."), code="list_inactive")
         _position_on_list(position, checkin_list)
         occurrence = _occurrence(checkin_list, now)
+        if position.event_date is not None and checkin_list.event_date_id is None:
+            # A ticket to one date counts for that date on the event's list.
+            if position.event_date.status == "cancelled":
+                raise CheckInRefused(_("This date is cancelled."), code="date_cancelled")
+            occurrence = position.event_date.original_start
     location = location.strip()[:100]
     try:
         with transaction.atomic():

@@ -25,6 +25,7 @@ from core_apps.orders.models import (
     PromoCode,
     WaitlistEntry,
 )
+from core_apps.orders.selectors import product_dates_to_choose
 from core_apps.orders.services.card import order_stripe_start
 from core_apps.orders.services.common import (
     hold_minutes,
@@ -36,8 +37,10 @@ from core_apps.orders.services.common import (
     tax_included,
 )
 from core_apps.orders.services.errors import (
+    AddonWithoutTicket,
     CurrencyMismatch,
     InvalidAttendee,
+    InvalidEventDate,
     InvalidProvider,
     InvalidQuantity,
     NotOnSale,
@@ -74,6 +77,7 @@ from tenants.current import community_current
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
+    from core_apps.events.models import EventDate
 
 P = ParamSpec("P")
 
@@ -93,6 +97,7 @@ class LineIn:
     attendees: Sequence[AttendeeIn] = ()
     role: str = ""
     price_minor: int | None = None  # what the client believes; checked, never used
+    event_date_id: int | None = None  # for a ticket to one date of a recurring event
 
 
 @dataclass
@@ -160,6 +165,46 @@ def _products_load(
     return products
 
 
+def _addons_check(products: dict[int, Product]) -> None:
+    """An add-on is sold only with a main ticket (any product that is not an
+    add-on) in the same order. Raises AddonWithoutTicket."""
+    kinds = {product.kind for product in products.values()}
+    if Product.Kind.ADDON in kinds and kinds == {Product.Kind.ADDON}:
+        names = ", ".join(sorted(p.name for p in products.values()))
+        raise AddonWithoutTicket(
+            gettext("%(addons)s can only be bought with a ticket in the same order.")
+            % {"addons": names},
+            extra={"products": sorted(products)},
+        )
+
+
+def _event_date_check(product: Product, event_date_id: int | None) -> EventDate | None:
+    """The date a ticket to one date of a recurring event is for: one of its
+    scheduled dates still to come, which the buyer must choose; no date for
+    other products. Raises InvalidEventDate."""
+    dates = {d.pk: d for d in product_dates_to_choose(product=product)}
+    if not dates:
+        if event_date_id is not None:
+            raise InvalidEventDate(
+                gettext("%(product)s is not sold per date.") % {"product": product.name},
+                code="event_date_not_needed",
+                extra={"product": product.pk},
+            )
+        return None
+    if event_date_id is None:
+        raise InvalidEventDate(
+            gettext("Choose the date you are coming for %(product)s.") % {"product": product.name},
+            code="event_date_missing",
+            extra={"product": product.pk},
+        )
+    if event_date_id not in dates:
+        raise InvalidEventDate(
+            gettext("That date of %(product)s is not on sale.") % {"product": product.name},
+            extra={"product": product.pk, "event_date": event_date_id},
+        )
+    return dates[event_date_id]
+
+
 def _quantities_check(lines: Sequence[LineIn], products: dict[int, Product]) -> None:
     """Refuse counts no order may have before anything is built per ticket:
     each ticket holds at least one place, so more registrations of a product
@@ -200,6 +245,7 @@ def _registrations_build(
     tickets: Counter[int] = Counter()
     for line in lines:
         product = products[line.product_id]
+        event_date = _event_date_check(product, line.event_date_id)
         attendees = list(line.attendees)
         if not attendees:
             attendees = [
@@ -214,7 +260,7 @@ def _registrations_build(
         for attendee in attendees:
             attendee_validate(product=product, attendee=attendee)
             couple = bool(attendee.partner_email)
-            registrations.append(Registration(product, attendee, couple))
+            registrations.append(Registration(product, attendee, couple, event_date))
             tickets[product.pk] += 2 if couple else 1
     for pid, count in tickets.items():
         product = products[pid]
@@ -300,6 +346,7 @@ def order_checkout(
         raise InvalidProvider(_("This community doesn't take this payment method."))
     promo = _promo_find(promo_code, now)
     products = _products_load(lines, unlock_code=unlock_code, promo=promo)
+    _addons_check(products)
     for line in lines:
         if line.price_minor is not None:
             price = product_price_current(product=products[line.product_id], now=now)
@@ -391,12 +438,28 @@ def order_checkout(
         return CheckoutResult(order=None, waitlisted=waitlisted)
     if order.status == Order.Status.PAID:
         order_paid_effects(order=order)
+    elif order.provider == Order.Provider.MANUAL:
+        _transfer_instructions_send(order=order)
     elif order.provider == Order.Provider.STRIPE:
         # After the commit: never call Stripe while holding a transaction.
         return CheckoutResult(
             order=order, waitlisted=waitlisted, client_secret=order_stripe_start(order=order)
         )
     return CheckoutResult(order=order, waitlisted=waitlisted)
+
+
+def _transfer_instructions_send(*, order: Order) -> None:
+    """Email a bank-transfer buyer the account, reference, amount and deadline,
+    through the outbox, once the caller's transaction commits."""
+    from core_apps.orders.tasks import order_transfer_instructions_task
+    from pista.tasks import task_enqueue_on_commit
+
+    with transaction.atomic():
+        task_enqueue_on_commit(
+            order_transfer_instructions_task,
+            dedupe_key=f"order-transfer-instructions:{order.pk}",
+            order_id=order.pk,
+        )
 
 
 def positions_create(
@@ -448,6 +511,7 @@ def positions_create(
                 tax_rate=rate,
                 tax_minor=tax_included(paid, rate),
                 tier=price.tier or "",
+                event_date=reg.event_date,
                 secret=secrets.token_urlsafe(24),
                 checkins_left=product.checkins if product.kind == Product.Kind.CLASS_PACK else None,
                 valid_until=(

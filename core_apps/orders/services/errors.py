@@ -11,6 +11,14 @@ class InvalidQuantity(ApplicationError):
     default_code = "invalid_quantity"
 
 
+class AddonWithoutTicket(ApplicationError):
+    default_code = "addon_needs_ticket"
+
+
+class InvalidEventDate(ApplicationError):
+    default_code = "event_date_invalid"
+
+
 class ProductUnavailable(ApplicationError):
     default_code = "product_unavailable"
     status_code = 404

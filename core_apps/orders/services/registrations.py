@@ -16,6 +16,7 @@ from core_apps.ticketing.balance import DanceRole, InvalidRole
 from core_apps.ticketing.selectors import product_balances_roles
 
 if TYPE_CHECKING:
+    from core_apps.events.models import EventDate
     from core_apps.ticketing.models import Product
 
 
@@ -36,6 +37,7 @@ class Registration:
     product: Product
     attendee: AttendeeIn
     couple: bool
+    event_date: EventDate | None = None  # the date chosen, for a ticket to one date
 
 
 def attendee_validate(*, product: Product, attendee: AttendeeIn) -> None:

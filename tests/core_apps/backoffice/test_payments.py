@@ -108,6 +108,46 @@ def test_bank_transfer_buyers_see_the_bank_details_everywhere(
     assert "IBAN: DE89 3704 0044 0532 0130 00" in pdf_text(pdf)
 
 
+def test_a_bank_transfer_order_emails_the_bank_details_at_once(
+    client_a, organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from pista.formats import datetime_format
+    from tenants.current import community_current
+
+    client_a.post("/manage/payments/", FORM)
+    product = ProductFactory(price_minor=12900, quotas=[QuotaFactory()])
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_checkout(
+            email="ana@example.org",
+            name="Ana",
+            provider="manual",
+            lines=[LineIn(product_id=product.pk, quantity=1)],
+        ).order
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["ana@example.org"] and order.code in message.subject
+    body = message.body
+    zone = order.event.time_zone if order.event else community_current().time_zone
+    for text in (
+        "Alpha Salsa e.V.",  # the account holder
+        "DE89 3704 0044 0532 0130 00",
+        "COBADEFFXXX",
+        "€129.00",
+        f"Reference: {order.code}",
+        datetime_format(order.expires_at, zone),  # the deadline
+    ):
+        assert text in body, text
+    # Paid by card instead: no transfer instructions.
+    with django_capture_on_commit_callbacks(execute=True):
+        order_checkout(
+            email="ben@example.org",
+            name="Ben",
+            provider="simulated",
+            lines=[LineIn(product_id=product.pk, quantity=1)],
+        )
+    assert len(mailoutbox) == 1
+
+
 def test_a_disabled_bank_transfer_is_not_offered_or_accepted(client_a, organizer):
     from core_apps.orders.services import InvalidProvider
 
