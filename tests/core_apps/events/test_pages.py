@@ -90,7 +90,7 @@ def test_the_event_page_has_dates_prices_roles_and_json_ld(in_a, client_a):
     quotas_reserve(quota_ids_with_counts={quota.pk: 1}, role="lead")
     html = client_a.get(f"/events/{event.slug}/").content.decode()
     assert "€65.00" in html and "Early bird" in html  # per locale, never minor units
-    assert "Leaders: waitlist" in html and "Followers: available" in html
+    assert "Leaders: waitlist" in html and "Followers: 2 places left" in html
     assert "cancelled" in html
     assert "Mon, Oct 21, 2030, 7:00" in html and "CEST" in html  # the event's zone, named
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))

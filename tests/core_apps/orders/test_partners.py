@@ -252,9 +252,14 @@ def test_order_emails_use_the_community_theme_and_language(
     assert "event.ics" in names and any(n.endswith(".pdf") for n in names)
 
 
-def test_an_order_email_is_rendered_in_the_orders_language(couple_paid):
+def test_an_order_email_is_rendered_in_the_orders_language(couple_paid, monkeypatch):
+    from django.db import connection
+
     from core_apps.orders.mail import order_tickets_send
     from pista.outbox.models import EffectMarker
+
+    # The community offers German (an order is in a language its site offers).
+    monkeypatch.setattr(connection.tenant, "languages", ["de"])
 
     mail.outbox.clear()
     order_tickets_send(order=couple_paid)
