@@ -176,7 +176,7 @@ def test_an_owner_upgrades_free_to_pro_by_card_and_publishes_the_next_event_at_o
         # The sixth event publishes now.
         page.goto(f"{base}/manage/events/")
         page.locator("tr", has_text="Social 6").get_by_role("button", name="Publish").click()
-        expect(page.get_by_text("Social 6: publish done.")).to_be_visible()
+        expect(page.get_by_text("Social 6 is published.")).to_be_visible()
         context.close()
 
     from core_apps.events.models import Event

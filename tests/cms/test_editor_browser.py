@@ -171,8 +171,9 @@ def test_the_page_editor_works_under_the_csp(server, browser, editor_world, djan
             # Publish.
             page.keyboard.press("Escape")  # the header menu the save left open
             page.locator("footer [data-w-dropdown-target=toggle]").first.click()
-            page.locator("footer button[name=action-publish]").click()
-            page.wait_for_load_state("networkidle")
+            # Wait for the publish POST's answer, not the editor page's own state.
+            with page.expect_navigation(wait_until="networkidle", timeout=60_000):
+                page.locator("footer button[name=action-publish]").click()
             page.screenshot(path=str(ARTIFACTS / "cms-editor-published.png"), full_page=True)
 
             violations = page.evaluate("window.__cspViolations") or []

@@ -35,7 +35,7 @@
     // The texts come translated from the template (data-video-*); English otherwise.
     var name = host(figure);
     var text = name
-      ? (figure.dataset.videoConsent || "This video is served by %(host)s, which may set cookies and see your address.").replace("%(host)s", name)
+      ? (figure.dataset.videoConsentText || "This video is served by %(host)s, which may set cookies and see your address.").replace("%(host)s", name)
       : figure.dataset.videoConsentOther || "This video is served by another site, which may set cookies and see your address.";
     notice.textContent = text + " ";
     var allow = document.createElement("button");
