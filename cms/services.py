@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,9 +14,12 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HONEYPOT_FIELD, HomePage
+from pista.images import image_sanitise, upload_name_stem
 from themes.mail import email_send
 
 if TYPE_CHECKING:
+    from wagtail.images.models import AbstractImage
+
     from cms.models import ContactPage
     from tenants.models import Community
 
@@ -178,3 +182,22 @@ def locales_sync(*, languages: list[str], relabel: bool = False) -> list[Locale]
         [Locale(language_code=code) for code in wanted if code not in existing]
     )
     return list(Locale.objects.filter(language_code__in=wanted))
+
+
+def library_image_add(*, upload: File, title: str) -> AbstractImage:
+    """Add an uploaded picture to the community's Wagtail image library, checked
+    by content and stripped of its metadata like every library image (see
+    ``pista.images``). Raises pista.images.InvalidImage."""
+    from wagtail.images import get_image_model
+
+    clean = image_sanitise(
+        upload=upload,
+        label=_("image"),
+        max_bytes=settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
+        max_side=8000,
+        name_stem=upload_name_stem(upload.name or "", default="image"),
+    )
+    image = get_image_model()(title=title[:255] or _("Image"))
+    image.file.save(clean.name, clean, save=False)
+    image.save()
+    return image

@@ -88,6 +88,13 @@ class EventForm(forms.Form):
         DanceStyle.objects.all(), required=False, label=_("Styles")
     )
     level = forms.ModelChoiceField(Level.objects.all(), required=False, label=_("Level"))
+    image_upload = forms.FileField(
+        required=False,
+        label=_("Image"),
+        help_text=_("Shown on the event page and in listings: a JPEG, PNG or WebP picture."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_remove = forms.BooleanField(required=False, label=_("Remove the current image"))
     venue_name = forms.CharField(max_length=200, required=False, label=_("Venue"))
     space_name = forms.CharField(max_length=200, required=False, label=_("Space"))
     teacher_names = forms.CharField(max_length=300, required=False, label=_("Teachers"))
@@ -150,6 +157,9 @@ class EventForm(forms.Form):
         """The cleaned data as the events services take it: the translated
         descriptions gathered in ``description_translations``."""
         data = dict(self.cleaned_data)
+        data.pop("image_upload", None)
+        if data.pop("image_remove", False):
+            data["image"] = None
         data["description_translations"] = {
             code: data.pop(f"description_{code}", "") for code in self.translated_languages
         }
@@ -221,7 +231,7 @@ class EventForm(forms.Form):
         initial = {
             field: getattr(event, field)
             for field in cls.base_fields
-            if not field.startswith("repeat_")
+            if not field.startswith(("repeat_", "image_"))
         }
         initial["styles"] = list(event.styles.all())
         initial["starts_at"] = event.starts_at.astimezone(zone).replace(tzinfo=None)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cms.services import library_image_add
 from core_apps.accounts.request import authed_user
 from core_apps.artists.selectors import artists_for_ids
 from core_apps.events.feeds import calendar_build, event_json_ld
@@ -56,6 +57,7 @@ from core_apps.ticketing.selectors import (
 from core_apps.venues.selectors import space_get
 from pista.errors import PermissionDenied
 from pista.formats import first_week_day
+from pista.images import InvalidImage
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current, languages_enabled
 
@@ -219,9 +221,12 @@ def _event_form_save(request: HttpRequest, form: EventForm, event=None):
     data = form.service_data()
     exceptions = data.pop("repeat_except", [])
     actor = authed_user(request)
+    upload = form.cleaned_data.get("image_upload")
     try:
         # One transaction: an exception date outside the series undoes the save.
         with transaction.atomic():
+            if upload:
+                data["image"] = library_image_add(upload=upload, title=data["title"])
             if event is None:
                 event = event_create(actor=actor, **data)
             else:
@@ -230,6 +235,8 @@ def _event_form_save(request: HttpRequest, form: EventForm, event=None):
         return event
     except ValidationError as exc:
         form_errors_apply(form, exc)
+    except InvalidImage as exc:
+        form.add_error("image_upload", exc.message)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     return None
@@ -240,6 +247,7 @@ def manage_event_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = EventForm(
         request.POST or None,
+        request.FILES or None,
         initial={"time_zone": str(_zone())},
         languages=languages_enabled(community_current())[1:],
     )
@@ -257,6 +265,7 @@ def manage_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for_staff(pk=pk)
     form = EventForm(
         request.POST or None,
+        request.FILES or None,
         initial=EventForm.initial_for(event),
         languages=languages_enabled(community_current())[1:],
     )
