@@ -488,17 +488,12 @@ class CheckinListSearchApi(APIView):
 
 
 class _StaffListApi(ListAPIView):
-    """A staff list: ``permission`` required, rows from ``selector``."""
+    """A staff list: ``permission`` required; each list's ``get_queryset`` calls
+    its selector."""
 
     permission_classes = [IsAuthenticated]
     filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     permission = ""
-
-    def selector(self) -> QuerySet[Any]:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.selector()
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _staff(request, self.permission)
@@ -514,7 +509,7 @@ class OrderListApi(_StaffListApi):
     ordering_fields = ["created", "code", "total_minor"]
     ordering = ["-created", "-pk"]
 
-    def selector(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.orders_list_for_staff()
 
 
@@ -527,7 +522,7 @@ class PositionListApi(_StaffListApi):
     ordering_fields = ["id", "attendee_name"]
     ordering = ["-pk"]
 
-    def selector(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.positions_for_staff()
 
 
@@ -540,7 +535,7 @@ class InvoiceListApi(_StaffListApi):
     ordering_fields = ["number", "created"]
     ordering = ["-number"]
 
-    def selector(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.invoices_for_staff()
 
 
@@ -553,7 +548,7 @@ class WaitlistEntryListApi(_StaffListApi):
     ordering_fields = ["created"]
     ordering = ["created", "pk"]
 
-    def selector(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.waitlist_entries_for_staff()
 
 
@@ -566,5 +561,5 @@ class PromoCodeListApi(_StaffListApi):
     ordering_fields = ["code", "valid_until"]
     ordering = ["-is_active", "code"]
 
-    def selector(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Any]:
         return selectors.promo_codes_for_staff()
