@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -409,6 +410,8 @@ PISTA_PRIVATE_LINK_SECONDS = env.int("PISTA_PRIVATE_LINK_SECONDS", default=900)
 # Pre-cloned schemas kept ready so a signup renames one instead of cloning (0: off).
 # The pool is refilled by a Celery task, so it is off by default without Redis
 # (eager tasks would make the signup wait for the refill) and in tests.
+# Processes ``migrate_all`` uses to bring communities up to date.
+PISTA_MIGRATE_PROCESSES = env.int("PISTA_MIGRATE_PROCESSES", default=os.cpu_count() or 2)
 PISTA_SPARE_SCHEMAS = env.int("PISTA_SPARE_SCHEMAS", default=2 if REDIS_URL and not TESTING else 0)
 
 # Wagtail's background tasks run immediately, inside the request's tenant schema.

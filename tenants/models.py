@@ -166,6 +166,8 @@ class SchemaVersion(models.Model):
 
     schema_name = models.CharField(max_length=63, unique=True)
     version = models.CharField(max_length=64)
+    # The role groups' fingerprint last synced into the schema (``roles_sync``).
+    roles_version = models.CharField(max_length=64, blank=True, default="")
     updated = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

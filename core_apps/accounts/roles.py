@@ -6,6 +6,7 @@ here, and ``roles_sync`` (run at provisioning and after migrations) applies them
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 
@@ -113,6 +114,32 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MODERATOR: ["wagtailadmin.access_admin", "accounts.view_user"],
     Role.MEMBER: [],
 }
+# Wagtail tree permissions of the editing roles, on the root page and collection.
+ROLE_PAGE_ACTIONS: dict[Role, list[str]] = {
+    Role.OWNER: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
+    Role.ADMIN: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
+    Role.ORGANIZER: ["add_page", "change_page"],
+}
+EDITOR_MEDIA_PERMISSIONS = [
+    "add_image",
+    "change_image",
+    "choose_image",
+    "add_document",
+    "change_document",
+    "choose_document",
+]
+
+
+def roles_fingerprint() -> str:
+    """A fingerprint of every role's permissions as this code defines them:
+    ``migrate_all`` re-syncs a schema's role groups only when it changed."""
+    layout = [
+        (role.value, sorted(ROLE_PERMISSIONS.get(role, [])), ROLE_PAGE_ACTIONS.get(role, []))
+        for role in Role
+    ]
+    return hashlib.sha256(repr((layout, EDITOR_MEDIA_PERMISSIONS)).encode()).hexdigest()
+
+
 STAFF_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.ORGANIZER, Role.MODERATOR})
 
 # The only permissions that open no staff page or staff API: a teacher's or an

@@ -16,7 +16,13 @@ from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
-from core_apps.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from core_apps.accounts.roles import (
+    EDITOR_MEDIA_PERMISSIONS,
+    ROLE_PAGE_ACTIONS,
+    ROLE_PERMISSIONS,
+    STAFF_ROLES,
+    Role,
+)
 from pista.billing_hooks import LIMIT_MEMBERS, LIMIT_STAFF_SEATS, plan_limit_check
 from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError
@@ -46,11 +52,7 @@ def _page_and_collection_permissions(group: Group, role: Role) -> None:
     """Give editing roles Wagtail's tree permissions on the root page and collection."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    page_actions = {
-        Role.OWNER: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
-        Role.ADMIN: ["add_page", "change_page", "publish_page", "delete_page", "lock_page"],
-        Role.ORGANIZER: ["add_page", "change_page"],
-    }.get(role, [])
+    page_actions = ROLE_PAGE_ACTIONS.get(role, [])
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
     for codename in page_actions:
@@ -59,14 +61,7 @@ def _page_and_collection_permissions(group: Group, role: Role) -> None:
     if page_actions and collection is not None:
         media_permissions = Permission.objects.filter(
             content_type__app_label__in=["wagtailimages", "wagtaildocs"],
-            codename__in=[
-                "add_image",
-                "change_image",
-                "choose_image",
-                "add_document",
-                "change_document",
-                "choose_document",
-            ],
+            codename__in=EDITOR_MEDIA_PERMISSIONS,
         )
         for media_permission in media_permissions:
             GroupCollectionPermission.objects.get_or_create(

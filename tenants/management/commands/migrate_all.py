@@ -1,38 +1,69 @@
 """``migrate_all``: migrate the public schema, the template, then every community.
 
-Schemas that already have every migration applied are skipped, so a second
-``make run`` doesn't pay for a full ``migrate_schemas`` pass.
+Only schemas that need it are touched: those behind on migrations and those
+whose role groups predate the code's (``tenants.provisioning.fleet``). The
+communities go to a pool of processes (``--processes``, default
+``PISTA_MIGRATE_PROCESSES``) with progress and an ETA; each schema is finished
+on its own, so an interrupted run resumes where it stopped when run again. A
+schema that fails is named at the end and the command exits non-zero.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
-from django_tenants.utils import get_public_schema_name, schema_context
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tenants.utils import get_public_schema_name
 
-from core_apps.accounts.services import roles_sync
 from pista.tasks import task_enqueue_on_commit
 from tenants.models import Community
+from tenants.provisioning.fleet import (
+    FleetProgress,
+    communities_bring_current,
+    schema_markers_record,
+    schemas_with_stale_markers,
+)
 from tenants.provisioning.schema_versions import schema_versions_record
 from tenants.provisioning.selectors import schemas_behind_migrations
 from tenants.provisioning.services import platform_tenant_ensure, template_prepare
 from tenants.provisioning.tasks import spare_schemas_refill_task
 from tenants.provisioning.template import template_schema_is_current, template_schema_name
 
+PROGRESS_EVERY_S = 5.0
+
 
 class Command(BaseCommand):
-    help = "Migrate public, refresh the template schema and migrate all communities."
+    help = "Migrate public, refresh the template schema and bring every community up to date."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--executor", default="standard", choices=["standard", "multiprocessing"]
+            "--processes",
+            type=int,
+            default=None,
+            help="Processes migrating communities (default: PISTA_MIGRATE_PROCESSES).",
+        )
+        parser.add_argument(
+            "--executor",
+            default=None,
+            choices=["standard", "multiprocessing"],
+            help="Kept for compatibility: standard = one process, multiprocessing = the default.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
+        processes = (
+            settings.PISTA_MIGRATE_PROCESSES
+            if options["processes"] is None
+            else options["processes"]
+        )
+        if options["executor"] == "standard":
+            processes = 1
+        if processes < 1:
+            raise CommandError("--processes must be at least 1.")
         behind = schemas_behind_migrations()
         public = get_public_schema_name()
         if public in behind:
@@ -42,44 +73,35 @@ class Command(BaseCommand):
             self.stdout.write("Template schema rebuilt.")
         if settings.PISTA_SPARE_SCHEMAS:
             task_enqueue_on_commit(spare_schemas_refill_task)
-        self._communities_migrate(behind, public, verbosity, options["executor"])
-        # Apps that landed since a community was made add permissions to roles.
-        for schema in Community.objects.exclude(schema_name=public).values_list(
-            "schema_name", flat=True
-        ):
-            with schema_context(schema):
-                roles_sync()
-        self._versions_record(public)
-
-    @staticmethod
-    def _versions_record(public: str) -> None:
-        """Record, for readiness, which schemas now have every migration."""
-        still_behind = set(schemas_behind_migrations())
-        current = [
-            schema
-            for schema in [public, *Community.objects.values_list("schema_name", flat=True)]
-            if schema not in still_behind
-        ]
+        communities = list(
+            Community.objects.exclude(schema_name=public).values_list("schema_name", flat=True)
+        )
+        result = communities_bring_current(
+            behind=[schema for schema in behind if schema != public],
+            stale=schemas_with_stale_markers(communities),
+            processes=processes,
+            report=self._reporter(verbosity),
+        )
+        if verbosity and result.total:
+            self.stdout.write(f"Communities brought up to date: {result.line()}")
+        if public not in schemas_behind_migrations():
+            schema_markers_record(schemas=[public], roles=False)
         if template_schema_is_current():
-            current.append(template_schema_name())
-        schema_versions_record(schemas=list(dict.fromkeys(current)))
+            schema_versions_record(schemas=[template_schema_name()])
+        if result.failed:
+            failures = "; ".join(f"{schema}: {error}" for schema, error in result.failed.items())
+            raise CommandError(
+                f"{len(result.failed)} schemas failed (run migrate_all again to retry): {failures}"
+            )
 
-    def _communities_migrate(
-        self, behind: list[str], public: str, verbosity: int, executor: str
-    ) -> None:
-        communities_behind = [schema for schema in behind if schema != public]
-        if len(communities_behind) == 1:
-            call_command(
-                "migrate_schemas",
-                schema_name=communities_behind[0],
-                interactive=False,
-                verbosity=verbosity,
-            )
-        elif communities_behind:
-            call_command(
-                "migrate_schemas",
-                tenant=True,
-                interactive=False,
-                verbosity=verbosity,
-                executor=executor,
-            )
+    def _reporter(self, verbosity: int) -> Callable[[FleetProgress], None]:
+        """A progress line after the first schema, then every few seconds."""
+        next_line_at = time.monotonic()
+
+        def report(progress: FleetProgress) -> None:
+            nonlocal next_line_at
+            if verbosity and progress.done < progress.total and time.monotonic() >= next_line_at:
+                next_line_at = time.monotonic() + PROGRESS_EVERY_S
+                self.stdout.write(progress.line())
+
+        return report

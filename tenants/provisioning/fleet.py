@@ -1,0 +1,152 @@
+"""Bringing every community schema up to the code: migrations and role groups.
+
+Only schemas that need it are touched: those behind on migrations (one query
+per chunk of schemas, ``schemas_behind_migrations``) and those whose recorded
+fingerprints (:class:`~tenants.models.SchemaVersion`) differ from the code's.
+Each schema is finished on its own — migrated, its role groups synced, its
+marker recorded — so an interrupted run resumes where it stopped when run
+again. Schemas go to a pool of processes, and progress (done/total, rate, ETA)
+is reported as they finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.management.commands.migrate import Command as MigrateCommand
+from django.db import connections, transaction
+from django.db.models import Q
+from django_tenants.migration_executors.base import run_migrations
+from django_tenants.utils import schema_context, schema_exists
+
+from core_apps.accounts.roles import roles_fingerprint
+from core_apps.accounts.services import roles_sync
+from tenants.models import SchemaVersion
+from tenants.provisioning.schema_versions import code_migrations_version
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FleetProgress:
+    """Where a fleet run stands; ``failed`` maps a schema to its error."""
+
+    total: int
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Schemas finished per second so far."""
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta_s(self) -> float:
+        """Seconds left at the current rate (0 when unknown or finished)."""
+        return (self.total - self.done) / self.rate if self.rate else 0.0
+
+    def line(self) -> str:
+        minutes, seconds = divmod(round(self.eta_s), 60)
+        return (
+            f"{self.done}/{self.total} schemas ({self.rate:.1f}/s, ETA {minutes}m{seconds:02d}s"
+            + (f", {len(self.failed)} failed" if self.failed else "")
+            + ")"
+        )
+
+
+def schemas_with_stale_markers(schemas: list[str]) -> list[str]:
+    """Of ``schemas``, those without a marker for the code's migrations and roles."""
+    current = set(
+        SchemaVersion.objects.filter(
+            Q(schema_name__in=schemas)
+            & Q(version=code_migrations_version())
+            & Q(roles_version=roles_fingerprint())
+        ).values_list("schema_name", flat=True)
+    )
+    return [schema for schema in schemas if schema not in current]
+
+
+def schema_markers_record(*, schemas: list[str], roles: bool = True) -> None:
+    """Record that ``schemas`` have every migration (and, with ``roles``, the
+    code's role groups)."""
+    defaults = {"version": code_migrations_version()}
+    if roles:
+        defaults["roles_version"] = roles_fingerprint()
+    for schema in schemas:
+        SchemaVersion.objects.update_or_create(schema_name=schema, defaults=defaults)
+
+
+def communities_bring_current(
+    *,
+    behind: list[str],
+    stale: list[str],
+    processes: int,
+    report: Callable[[FleetProgress], None] = lambda progress: None,
+) -> FleetProgress:
+    """Migrate the ``behind`` schemas and re-sync roles in those and the
+    ``stale`` ones, with up to ``processes`` processes. A failing schema is
+    reported in the result; the others carry on."""
+    work = [(schema, True) for schema in behind]
+    work += [(schema, False) for schema in dict.fromkeys(stale) if schema not in set(behind)]
+    progress = FleetProgress(total=len(work))
+    if not work:
+        return progress
+    if processes <= 1 or len(work) == 1:
+        outcomes = map(_schema_bring_current, work)
+        _collect(outcomes, progress, report)
+        return progress
+    # Children open their own connections; a parent's must not be shared.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=min(processes, len(work))) as pool:
+        _collect(pool.imap_unordered(_schema_bring_current, work), progress, report)
+    return progress
+
+
+def _collect(
+    outcomes: Iterable[tuple[str, str]],
+    progress: FleetProgress,
+    report: Callable[[FleetProgress], None],
+) -> None:
+    for schema, error in outcomes:
+        progress.done += 1
+        if error:
+            progress.failed[schema] = error
+        report(progress)
+
+
+def _schema_bring_current(item: tuple[str, bool]) -> tuple[str, str]:
+    """Migrate one schema (when behind), sync its roles, record its marker.
+    Returns (schema, error text or "")."""
+    schema, migrate = item
+    try:
+        if not schema_exists(schema):
+            raise LookupError(f"schema {schema} does not exist")
+        if migrate:
+            # Each migration in its own transaction, as ``migrate`` does.
+            run_migrations(
+                args=[],
+                options=_migrate_options(),
+                executor_codename="fleet",
+                schema_name=schema,
+            )
+        with transaction.atomic():
+            with schema_context(schema):
+                roles_sync()
+            schema_markers_record(schemas=[schema])
+    except Exception as exc:  # reported per schema; the run goes on
+        logger.exception("Bringing schema %s up to date failed", schema)
+        return schema, f"{type(exc).__name__}: {exc}"
+    return schema, ""
+
+
+def _migrate_options() -> dict[str, object]:
+    options = vars(MigrateCommand().create_parser("manage.py", "migrate").parse_args([]))
+    options.update(verbosity=0, interactive=False, skip_checks=True, database="default")
+    return options
