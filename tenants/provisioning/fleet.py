@@ -18,7 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.management.commands.migrate import Command as MigrateCommand
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
+from django.db.migrations import operations
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import ProjectState
 from django.db.models import Q
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import schema_context, schema_exists
@@ -128,7 +131,7 @@ def _schema_bring_current(item: tuple[str, bool]) -> tuple[str, str]:
     try:
         if not schema_exists(schema):
             raise LookupError(f"schema {schema} does not exist")
-        if migrate:
+        if migrate and not _schema_migrate_lean(schema):
             # Each migration in its own transaction, as ``migrate`` does.
             run_migrations(
                 args=[],
@@ -144,6 +147,61 @@ def _schema_bring_current(item: tuple[str, bool]) -> tuple[str, str]:
         logger.exception("Bringing schema %s up to date failed", schema)
         return schema, f"{type(exc).__name__}: {exc}"
     return schema, ""
+
+
+# Operations that change tables but not the set of models, their options or
+# rows: no content type, permission or reference-index work follows them, so
+# ``migrate``'s pre/post signals have nothing to do.
+LEAN_OPERATIONS = (
+    operations.AddField,
+    operations.AlterField,
+    operations.RemoveField,
+    operations.RenameField,
+    operations.AddIndex,
+    operations.RemoveIndex,
+    operations.RenameIndex,
+    operations.AddConstraint,
+    operations.RemoveConstraint,
+    operations.AlterUniqueTogether,
+    operations.AlterIndexTogether,
+    operations.RunSQL,
+)
+# Project states before a plan, rendered once per process and set of applied
+# migrations: every community at the same point shares one.
+_states_before: dict[frozenset[tuple[str, str]], ProjectState] = {}
+
+
+def _schema_migrate_lean(schema: str) -> bool:
+    """Apply the pending migrations of ``schema`` without ``migrate``'s command
+    machinery, when every pending operation is a table change (``LEAN_OPERATIONS``):
+    the state before the plan is rendered once per process instead of per
+    schema, and the signals are skipped. Returns False, changing nothing, when
+    the plan needs the full command (new, renamed or removed models, data
+    migrations, a schema without its migration table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}".django_migrations'])
+        row = cursor.fetchone()
+    if not (row and row[0]):
+        return False
+    with schema_context(schema):
+        executor = MigrationExecutor(connection)
+        executor.loader.check_consistent_history(connection)
+        targets = executor.loader.graph.leaf_nodes()
+        plan = executor.migration_plan(targets)
+        if not plan or not all(
+            not backwards and all(isinstance(op, LEAN_OPERATIONS) for op in migration.operations)
+            for migration, backwards in plan
+        ):
+            return not plan
+        graph = executor.loader.graph
+        applied = frozenset(key for key in executor.loader.applied_migrations if key in graph.nodes)
+        if applied not in _states_before:
+            _states_before.clear()
+            state = executor.loader.project_state(nodes=sorted(applied), at_end=True)
+            state.apps  # noqa: B018 - render the models once, here
+            _states_before[applied] = state
+        executor.migrate(targets, plan=plan, state=_states_before[applied].clone())
+        return True
 
 
 def _migrate_options() -> dict[str, object]:

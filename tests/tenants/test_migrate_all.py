@@ -5,11 +5,18 @@ resumes, and the migration state of every schema is read in a few queries."""
 from __future__ import annotations
 
 import io
+import shutil
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
@@ -17,7 +24,7 @@ from core_apps.accounts.roles import Role, roles_fingerprint
 from tenants.models import Community, SchemaVersion
 from tenants.provisioning.schema_versions import code_migrations_version
 from tenants.provisioning.selectors import schemas_behind_migrations
-from tenants.provisioning.template import schema_clone
+from tenants.provisioning.template import schema_clone, template_schema_name
 
 OWNER_PERMISSION = ("events", "add_event")
 
@@ -147,3 +154,75 @@ def test_communities_go_to_several_processes(django_db_setup, django_db_blocker)
 def test_a_process_count_below_one_is_refused(db):
     with pytest.raises(CommandError, match="at least 1"):
         _migrate_all(processes=0)
+
+
+def _probe_migrations(tmp_path: Path, operation: str) -> str:
+    """The cms app's migrations plus one new one doing ``operation``, as a
+    package for ``MIGRATION_MODULES`` (a release with a new migration)."""
+    package = f"probe_migrations_{uuid.uuid4().hex[:8]}"
+    shutil.copytree(Path(settings.BASE_DIR) / "cms" / "migrations", tmp_path / package)
+    leaf = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("cms")[0][1]
+    (tmp_path / package / "9999_probe.py").write_text(
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [('cms', {leaf!r})]\n"
+        f"    operations = [{operation}]\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    return package
+
+
+PROBE_TABLE = "migrations.RunSQL('CREATE TABLE fleet_probe (id int)', 'DROP TABLE fleet_probe')"
+PROBE_DATA = (
+    "migrations.RunPython(lambda apps, editor: editor.execute('CREATE TABLE fleet_probe (id int)'),"
+    " migrations.RunPython.noop)"
+)
+
+
+@pytest.mark.parametrize(
+    ("operation", "signals_per_community"), [(PROBE_TABLE, 0), (PROBE_DATA, 1)]
+)
+def test_a_new_migration_reaches_every_community_with_signals_only_when_needed(
+    django_db_setup, django_db_blocker, settings, tmp_path, operation, signals_per_community
+):
+    """A table change is applied without ``migrate``'s signals (the state before
+    it rendered once per process); a data migration takes the full command."""
+    settings.MIGRATION_MODULES = {"cms": _probe_migrations(tmp_path, operation)}
+    signalled: list[str] = []
+
+    def count(sender: object, **kwargs: object) -> None:
+        if getattr(sender, "label", "") == "cms":
+            signalled.append(connection.schema_name)
+
+    post_migrate.connect(count, weak=False)
+    with django_db_blocker.unblock():
+        schemas = [
+            "public",
+            *Community.objects.exclude(schema_name="public").values_list("schema_name", flat=True),
+        ]
+        try:
+            assert len(schemas_behind_migrations()) == len(schemas)
+            output = _migrate_all(processes=1)
+            communities = len(schemas) - 1
+            assert f"{communities}/{communities} schemas" in output
+            assert schemas_behind_migrations() == []
+            with connection.cursor() as cursor:
+                # cms is a community app: its tables live in the communities only.
+                for schema in schemas[1:]:
+                    cursor.execute(
+                        "SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}".fleet_probe']
+                    )
+                    assert cursor.fetchone()[0], schema
+            assert len([s for s in signalled if s in schemas[1:]]) == (
+                communities * signals_per_community
+            )
+        finally:
+            post_migrate.disconnect(count)
+            connection.set_schema_to_public()
+            with connection.cursor() as cursor:
+                for schema in [*schemas, template_schema_name()]:
+                    cursor.execute(f'DROP TABLE IF EXISTS "{schema}".fleet_probe')
+                    cursor.execute(
+                        f'DELETE FROM "{schema}".django_migrations'
+                        " WHERE app = 'cms' AND name = '9999_probe'"
+                    )
