@@ -49,6 +49,7 @@ storages._backends = None
 storages.__dict__.pop("backends", None)
 staticfiles_storage._wrapped = empty
 
+from django.contrib.sessions.backends.signed_cookies import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -62,6 +63,7 @@ from core_apps.backoffice.views.dashboard import dashboard  # noqa: E402
 from core_apps.events.models import Event, EventDate  # noqa: E402
 from core_apps.orders.models import Order, Position, PromoCode  # noqa: E402
 from core_apps.ticketing.models import Product, Quota  # noqa: E402
+from tenants.current import request_community_set  # noqa: E402
 from tenants.models import Community  # noqa: E402
 from tenants.provisioning.services import community_create  # noqa: E402
 
@@ -75,8 +77,8 @@ def render(community: Community, host: str, user: User, repeat: int) -> tuple[fl
     def once() -> tuple[float, int]:
         request = factory.get("/manage/dashboard/")
         request.user = user
-        request.tenant = community  # type: ignore[attr-defined]
-        request.session = {}  # type: ignore[assignment]
+        request_community_set(request, community)
+        request.session = SessionStore()  # in memory: the bench saves no session
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = dashboard(request)

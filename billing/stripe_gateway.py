@@ -12,13 +12,17 @@ both answer alike (see docs/payments.md, "Paying by card on the plan page").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pista.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from stripe.params import SubscriptionCreateParams
+    from stripe.params.checkout import SessionCreateParams
 
 
 class StripeUnavailable(ApplicationError):
@@ -97,7 +101,7 @@ def checkout_session_create(
     idempotency_key: str,
 ) -> str:
     """A hosted Checkout page for a subscription; returns its URL."""
-    params: dict[str, Any] = {
+    params: SessionCreateParams = {
         "mode": "subscription",
         "line_items": [{"price": price_id, "quantity": 1}],
         "success_url": success_url,
@@ -114,7 +118,7 @@ def checkout_session_create(
         params["customer_email"] = customer_email
     try:
         session = _client().v1.checkout.sessions.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
@@ -193,7 +197,7 @@ def card_subscription_create(
         client.v1.customers.update(
             customer_id, params={"invoice_settings": {"default_payment_method": payment_method_id}}
         )
-        params: dict[str, Any] = {
+        params: SubscriptionCreateParams = {
             "customer": customer_id,
             "items": [{"plan": plan_id}],
             "payment_behavior": "error_if_incomplete",
@@ -203,7 +207,7 @@ def card_subscription_create(
             params["trial_period_days"] = trial_days
         subscription = _dict(
             client.v1.subscriptions.create(
-                params=params,  # type: ignore[arg-type]
+                params=params,
                 options={"idempotency_key": idempotency_key},
             )
         )

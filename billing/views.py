@@ -29,6 +29,7 @@ from billing.services.webhooks import platform_event_receive
 from billing.stripe_gateway import WebhookInvalid
 from pista.billing_hooks import PlanLimitReached
 from pista.errors import ApplicationError, PermissionDenied
+from pista.headers import response_csp_update
 from tenants.current import community_url, request_community
 
 # The owner role's group (core_apps.accounts.roles.Role.OWNER): billing sits
@@ -97,11 +98,14 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         # its 3-D Secure frames with them).
         parts = urlsplit(settings.STRIPE_JS_URL)
         origin = f"{parts.scheme}://{parts.netloc}"
-        response._csp_update = {  # type: ignore[attr-defined]
-            "script-src": [origin],
-            "frame-src": [origin, "https://hooks.stripe.com"],
-            "connect-src": [origin, "https://api.stripe.com"],
-        }
+        response_csp_update(
+            response,
+            {
+                "script-src": [origin],
+                "frame-src": [origin, "https://hooks.stripe.com"],
+                "connect-src": [origin, "https://api.stripe.com"],
+            },
+        )
     return response
 
 

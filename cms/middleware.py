@@ -13,6 +13,7 @@ from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from pista.error_views import application_error_response
 from pista.errors import PermissionDenied
+from pista.headers import request_csp_nonce, response_csp_replace
 from pista.tenancy import in_public_schema
 
 
@@ -79,12 +80,10 @@ class AdminCSPMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/cms/"):
             return response
-        response._csp_replace = {  # type: ignore[attr-defined]
-            "script-src": [NONCE, "'strict-dynamic'", SELF],
-        }
+        response_csp_replace(response, {"script-src": [NONCE, "'strict-dynamic'", SELF]})
         content_type = response.get("Content-Type", "")
         if content_type.startswith("text/html") and not response.streaming:
-            nonce = str(request.csp_nonce)  # type: ignore[attr-defined]
+            nonce = request_csp_nonce(request)
             response.content = _SCRIPT_TAG.sub(
                 b'<script nonce="' + nonce.encode("ascii") + b'"', response.content
             )

@@ -107,11 +107,11 @@ class TenantPrivateFileSystemStorage(FileSystemStorage):
         super().__init__(base_url=None, **kwargs)
 
     @property  # not cached: the schema changes with the connection
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return os.path.join(str(settings.PISTA_PRIVATE_ROOT), current_schema())
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:

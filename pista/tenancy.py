@@ -25,3 +25,8 @@ def in_public_schema() -> bool:
 def public_schema_activate() -> None:
     """Point the connection back at the public schema."""
     _tenant_connection().set_schema_to_public()
+
+
+def tenant_activate(tenant: object) -> None:
+    """Point the connection at ``tenant``'s schema (a django-tenants tenant row)."""
+    _tenant_connection().set_tenant(tenant)

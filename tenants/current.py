@@ -31,10 +31,19 @@ def community_current() -> Community:
     )
 
 
+# Where django-tenants (and ``request_community``) look for the request's tenant.
+REQUEST_TENANT = "tenant"
+
+
+def request_community_set(request: HttpRequest, community: Community) -> None:
+    """Route ``request`` to ``community`` (sets ``request.tenant``)."""
+    setattr(request, REQUEST_TENANT, community)
+
+
 def request_community(request: HttpRequest | Request) -> Community:
     """The community django-tenants resolved ``request`` to (``request.tenant``),
     typed. Raises Http404 when the request carries none."""
-    tenant = getattr(request, "tenant", None)
+    tenant = getattr(request, REQUEST_TENANT, None)
     if not isinstance(tenant, Community):
         raise Http404("No community here.")
     return tenant

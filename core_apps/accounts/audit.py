@@ -21,7 +21,11 @@ from django.db.models.signals import m2m_changed
 from django.http import HttpRequest
 
 from core_apps.accounts.models import User
-from core_apps.accounts.security import session_mfa_mark, session_started
+from core_apps.accounts.security import (
+    request_logout_reason,
+    session_mfa_mark,
+    session_started,
+)
 from core_apps.privacy.services.audit import audit_record
 
 
@@ -61,7 +65,7 @@ def _on_login_failed(
 def _on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None:
         return
-    reason = getattr(request, "pista_logout_reason", "") if request is not None else ""
+    reason = request_logout_reason(request) if request is not None else ""
     audit_record(
         "auth.session_expired" if reason else "auth.logout",
         actor=user,

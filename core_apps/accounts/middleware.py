@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from core_apps.accounts.security import (
     SecondFactorStep,
     mfa_required_for,
+    request_logout_reason_mark,
+    request_mfa_required_mark,
     second_factor_step,
     session_expired,
     session_policy_for,
@@ -44,10 +46,10 @@ class SessionLifetimeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             staff = mfa_required_for(user)
-            request.pista_mfa_required = staff  # type: ignore[attr-defined]
+            request_mfa_required_mark(request, required=staff)
             reason = session_expired(request, policy=session_policy_for(staff=staff))
             if reason:
-                request.pista_logout_reason = reason  # type: ignore[attr-defined]
+                request_logout_reason_mark(request, reason)
                 logout(request)
                 if _wants_json(request):
                     return JsonResponse(

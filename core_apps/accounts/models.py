@@ -3,7 +3,7 @@ platform operators are the users of the public schema."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -27,16 +27,26 @@ class PistaUserManager(UserManager["User"]):
         user.save(using=self._db)
         return user
 
+    # Django's signatures, called with keywords: users are identified by email,
+    # and ``username`` is ignored.
     def create_user(
-        self, email: str | None = None, password: str | None = None, **extra: Any
-    ) -> User:  # type: ignore[override]
+        self,
+        username: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        **extra: Any,
+    ) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra)
 
     def create_superuser(
-        self, email: str | None = None, password: str | None = None, **extra: Any
-    ) -> User:  # type: ignore[override]
+        self,
+        username: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        **extra: Any,
+    ) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra)
@@ -53,9 +63,9 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = PistaUserManager()  # type: ignore[misc]
+    objects: ClassVar[PistaUserManager] = PistaUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -27,6 +27,11 @@ SESSION_SEEN_AT = "pista_seen_at"
 # The last-activity stamp is rewritten at most this often (seconds), so that a
 # busy session is not saved on every request.
 SEEN_AT_RESOLUTION_S = 60
+# Left on the request by ``SessionLifetimeMiddleware`` for later readers: whether
+# the user counts as staff (so the second-factor check need not ask again), and
+# why it ended the session (for the logout's audit entry).
+REQUEST_MFA_REQUIRED = "pista_mfa_required"
+REQUEST_LOGOUT_REASON = "pista_logout_reason"
 
 
 # Account pages that change what protects the account: a session must have
@@ -96,6 +101,28 @@ def session_mfa_mark(request: HttpRequest, user: Any, *, authenticator: Any) -> 
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
 
 
+def request_mfa_required_mark(request: HttpRequest, *, required: bool) -> None:
+    """Remember on ``request`` whether its user must use a second factor."""
+    setattr(request, REQUEST_MFA_REQUIRED, required)
+
+
+def request_mfa_required(request: HttpRequest) -> bool | None:
+    """What ``request_mfa_required_mark`` remembered, or None if it did not run."""
+    required: bool | None = getattr(request, REQUEST_MFA_REQUIRED, None)
+    return required
+
+
+def request_logout_reason_mark(request: HttpRequest, reason: str) -> None:
+    """Remember on ``request`` why its session is being ended."""
+    setattr(request, REQUEST_LOGOUT_REASON, reason)
+
+
+def request_logout_reason(request: HttpRequest) -> str:
+    """Why the session of ``request`` was ended by us ("" for a plain sign-out)."""
+    reason: str = getattr(request, REQUEST_LOGOUT_REASON, "")
+    return reason
+
+
 def second_factor_step(request: HttpRequest, *, view_name: str | None) -> SecondFactorStep:
     """What the signed-in user of ``request`` must do before ``view_name``
     (a URL name; ``None`` for a page outside the account pages) opens.
@@ -111,7 +138,7 @@ def second_factor_step(request: HttpRequest, *, view_name: str | None) -> Second
     protected = view_name is None or view_name in SECOND_FACTOR_PAGES
     if not protected:
         return SecondFactorStep.NONE
-    staff = getattr(request, "pista_mfa_required", None)
+    staff = request_mfa_required(request)
     if staff is None:
         staff = mfa_required_for(user)
     if view_name is None and not staff:

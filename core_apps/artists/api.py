@@ -6,7 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,7 @@ from core_apps.bookings.api import (
     BookingActionApi,
     BookingAvailabilityApi,
     BookingDetailApi,
+    OwnerDetailApi,
     booking_request_parse,
 )
 from core_apps.bookings.availability import BusyPeriod
@@ -68,12 +69,10 @@ class ArtistInviteApi(APIView):
         return Response(ArtistSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
-class ArtistDetailApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=ArtistSerializer, operation_id="artists_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(ArtistSerializer(selectors.artist_get(pk=pk)).data)
+@extend_schema_view(get=extend_schema(responses=ArtistSerializer, operation_id="artists_retrieve"))
+class ArtistDetailApi(OwnerDetailApi):
+    serializer_class = ArtistSerializer
+    owner_selector = staticmethod(selectors.artist_get)
 
 
 class ArtistAvailabilityApi(BookingAvailabilityApi):

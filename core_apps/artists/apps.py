@@ -9,19 +9,12 @@ class ArtistsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cms.listings import listing_provider_register
-        from core_apps.artists.listings import featured_artists_listing
-
-        listing_provider_register(kind="teachers", provider=featured_artists_listing)
-        from cms.navigation import menu_link_register
-        from core_apps.artists.menus import artists_menu_links
-
-        menu_link_register(section="main", position=40, provider=artists_menu_links)
         from cms.models import HomePage
-        from core_apps.artists.demo import artists_demo_seed
-        from tenants.demo import demo_seeder
+
+        # Each registers itself with the platform on import: the home-page
+        # listing, the main menu's entry and the demo data.
+        from core_apps.artists import demo, listings, menus  # noqa: F401
 
         # The teachers index lives directly under a community's home page.
         if "artists.TeachersIndexPage" not in HomePage.subpage_types:
             HomePage.subpage_types = [*HomePage.subpage_types, "artists.TeachersIndexPage"]
-        demo_seeder(artists_demo_seed)

@@ -13,6 +13,7 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_role_grant
 from core_apps.artists.models import ArtistBooking, ArtistProfile, TeachersIndexPage
+from tenants.demo import demo_seeder
 from tenants.models import Community
 
 DEMO_TEACHERS: dict[str, list[dict[str, Any]]] = {
@@ -113,6 +114,7 @@ def _index_page() -> None:
     home.add_child(instance=TeachersIndexPage(title="Teachers", slug="teachers"))
 
 
+@demo_seeder
 def artists_demo_seed(community: Community) -> None:
     specs = DEMO_TEACHERS.get(community.slug, DEMO_TEACHERS["salsa"])
     profiles = [_teacher(community, spec, index) for index, spec in enumerate(specs)]

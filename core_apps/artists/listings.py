@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cms.listings import ListingItem
+from cms.listings import ListingItem, listing_provider_register
 from core_apps.artists.selectors import artist_list
 
 
@@ -22,3 +22,6 @@ def featured_artists_listing(count: int) -> list[ListingItem]:
         )
         for profile in profiles
     ]
+
+
+listing_provider_register(kind="teachers", provider=featured_artists_listing)

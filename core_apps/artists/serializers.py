@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core_apps.artists.models import ArtistBooking, ArtistProfile
-from core_apps.bookings.serializers import BookingRequestSerializer
+from core_apps.bookings.serializers import BookingRequestSerializer, booking_party_name_field
 
 
 class ArtistSerializer(serializers.ModelSerializer):
@@ -56,7 +56,7 @@ class InviteSerializer(serializers.Serializer):
 
 class ArtistBookingSerializer(serializers.ModelSerializer):
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organizer = serializers.CharField(source="organizer.get_full_name", read_only=True)
+    organizer = booking_party_name_field("organizer")
 
     class Meta:
         model = ArtistBooking

@@ -7,30 +7,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 # Holding this permission opens the back office (owners, admins, organizers).
 BACKOFFICE_PERMISSION = "orders.view_order"
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+View = Callable[Concatenate[HttpRequest, P], R]
 
 
-def staff_required(*permissions: str) -> Callable[[F], F]:
+def staff_required(
+    *permissions: str,
+) -> Callable[[View[P, R]], View[P, R]]:
     """Anonymous users go to the sign-in page; signed-in users lacking
     ``permissions`` (default: ``BACKOFFICE_PERMISSION``) get a 403."""
     needed = permissions or (BACKOFFICE_PERMISSION,)
 
-    def decorate(view: F) -> F:
+    def decorate(view: View[P, R]) -> View[P, R]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
             if not request.user.has_perms(needed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return login_required(wrapped)
 
     return decorate

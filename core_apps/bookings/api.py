@@ -37,6 +37,18 @@ def booking_request_parse(
     return owner_get(pk=values.pop(owner_key)), values
 
 
+# The public detail of a bookable owner (an artist, a venue). No docstring, as
+# for the bases below.
+class OwnerDetailApi(APIView):
+    permission_classes = [AllowAny]
+    serializer_class: type[serializers.Serializer]  # the owner as returned
+    # ``(pk=)`` → the owner ``pk`` as the public may see it; raises NotFound.
+    owner_selector: Callable[..., models.Model]
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.serializer_class(self.owner_selector(pk=pk)).data)
+
+
 class BookingAvailabilityApi(APIView):
     permission_classes = [AllowAny]
     owner_key = ""  # names the owner's id in the response: "space", "artist"

@@ -5,6 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
+def booking_party_name_field(party: str) -> serializers.CharField:
+    """The full name of the user who asked for a booking, read-only (``party``:
+    the booking's field that holds that user, e.g. ``"organizer"``)."""
+    return serializers.CharField(source=f"{party}.get_full_name", read_only=True)
+
+
 # What every booking request names; each app adds the rest. (A comment, not a
 # docstring: drf-spectacular would show a docstring as every subclass's description.)
 class BookingRequestSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -97,8 +99,8 @@ class ProfileForm(forms.Form):
         label=_("Show me in the list of who is going to an event"), required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for index in range(1, STYLE_ROWS + 1):
             self.fields[f"style_{index}"] = forms.ChoiceField(
                 label=_("Dance style %(n)s") % {"n": index},

@@ -22,6 +22,7 @@ from core_apps.events.selectors import events_listed
 from core_apps.integrations import apikeys, webhooks, widget
 from core_apps.integrations.scopes import SCOPES
 from pista.errors import ApplicationError, PermissionDenied
+from pista.headers import response_csp_replace
 from tenants.current import community_current
 
 
@@ -243,7 +244,5 @@ def widget_events_view(request: HttpRequest) -> HttpResponse:
         request, "integrations/widget_events.html", {"events": items, "community": community}
     )
     origins = widget.widget_origins()
-    response._csp_replace = {  # type: ignore[attr-defined]
-        "frame-ancestors": origins or [NONE]
-    }
+    response_csp_replace(response, {"frame-ancestors": origins or [NONE]})
     return response

@@ -10,7 +10,7 @@ endpoint secret (signature and timestamp tolerance) before anything reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from pista.billing_hooks import application_fee_permille
 from pista.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from stripe.params import PaymentIntentCreateParams
 
 
 class PaymentUnavailable(ApplicationError):
@@ -80,7 +83,7 @@ def payment_intent_create(
     metadata: dict[str, str],
 ) -> Intent:
     """Create (or, for a repeated key, return) the PaymentIntent of an order."""
-    params: dict[str, Any] = {
+    params: PaymentIntentCreateParams = {
         "amount": amount_minor,
         "currency": currency.lower(),
         "metadata": metadata,
@@ -90,7 +93,7 @@ def payment_intent_create(
         params["application_fee_amount"] = fee
     try:
         obj = _client().v1.payment_intents.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,
             options={"idempotency_key": idempotency_key, "stripe_account": account_id},
         )
     except stripe.StripeError as exc:

@@ -17,6 +17,7 @@ from core_apps.bookings.api import (
     BookingActionApi,
     BookingAvailabilityApi,
     BookingDetailApi,
+    OwnerDetailApi,
     booking_request_parse,
 )
 from core_apps.bookings.availability import BusyPeriod
@@ -41,12 +42,10 @@ class VenueListApi(generics.ListAPIView):
         return selectors.venue_list().prefetch_related("opening_hours")
 
 
-class VenueDetailApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=VenueSerializer, operation_id="venues_retrieve")
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(VenueSerializer(selectors.venue_get(pk=pk)).data)
+@extend_schema_view(get=extend_schema(responses=VenueSerializer, operation_id="venues_retrieve"))
+class VenueDetailApi(OwnerDetailApi):
+    serializer_class = VenueSerializer
+    owner_selector = staticmethod(selectors.venue_get)
 
 
 class VenueBlackoutApi(APIView):

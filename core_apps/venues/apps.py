@@ -9,15 +9,6 @@ class VenuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cms.listings import listing_provider_register
-        from core_apps.venues.listings import venues_listing
-
-        listing_provider_register(kind="venues", provider=venues_listing)
-        from cms.navigation import menu_link_register
-        from core_apps.venues.menus import venues_menu_links
-
-        menu_link_register(section="main", position=50, provider=venues_menu_links)
-        from core_apps.venues.demo import venues_demo_seed
-        from tenants.demo import demo_seeder
-
-        demo_seeder(venues_demo_seed)
+        # Each registers itself with the platform on import: the home-page
+        # listing, the main menu's entry and the demo data.
+        from core_apps.venues import demo, listings, menus  # noqa: F401

@@ -15,6 +15,7 @@ from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import user_role_grant
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
+from tenants.demo import demo_seeder
 from tenants.models import Community
 
 DEMO_VENUES: list[dict[str, Any]] = [
@@ -145,6 +146,7 @@ def _manager(community: Community) -> User:
     return user
 
 
+@demo_seeder
 def venues_demo_seed(community: Community) -> None:
     manager = _manager(community)
     for spec in _venues_for(community):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from cms.listings import ListingItem
+from cms.listings import ListingItem, listing_provider_register
 from core_apps.venues.selectors import venue_list
 
 
@@ -18,3 +18,6 @@ def venues_listing(count: int) -> list[ListingItem]:
         )
         for venue in venues
     ]
+
+
+listing_provider_register(kind="venues", provider=venues_listing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core_apps.bookings.serializers import BookingRequestSerializer
+from core_apps.bookings.serializers import BookingRequestSerializer, booking_party_name_field
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
 
 
@@ -61,7 +61,7 @@ class VenueSerializer(serializers.ModelSerializer):
 
 
 class SpaceBookingSerializer(serializers.ModelSerializer):
-    requester = serializers.CharField(source="requester.get_full_name", read_only=True)
+    requester = booking_party_name_field("requester")
 
     class Meta:
         model = SpaceBooking

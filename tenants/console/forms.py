@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +42,8 @@ class CommunityFilterForm(forms.Form):
     )
     plan = forms.ChoiceField(label=_("Plan"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["plan"]).choices = [
             ("", _("Any plan")),
             *Plan.objects.order_by("position", "price_minor").values_list("slug", "name"),
@@ -71,8 +71,8 @@ class TrialExtendForm(OperatorActionForm):
 class DeletionActionForm(OperatorActionForm):
     slug = forms.CharField(label=_("Type the community's address name to confirm"), max_length=40)
 
-    def __init__(self, *args: object, community: Community, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.community = community
 
     def clean_slug(self) -> str:

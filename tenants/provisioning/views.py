@@ -22,6 +22,7 @@ from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, u
 from core_apps.privacy.selectors import policies_current
 from pista.error_views import form_service_call
 from pista.errors import ApplicationError
+from pista.headers import response_csp_update
 from pista.ratelimit import client_ip, rate_limit_exceeded
 from pista.tenancy import current_schema
 from tenants.current import community_url, request_community
@@ -64,9 +65,9 @@ def community_signup_view(request: HttpRequest) -> HttpResponse:
     The CSP's ``form-action`` also governs redirects: this form alone may end on
     a community's sub-domain (the new community's one-time welcome link)."""
     response = _community_signup(request)
-    response._csp_update = {  # type: ignore[attr-defined]
-        "form-action": [f"{settings.PISTA_SCHEME}://*.{settings.PISTA_BASE_DOMAIN}"]
-    }
+    response_csp_update(
+        response, {"form-action": [f"{settings.PISTA_SCHEME}://*.{settings.PISTA_BASE_DOMAIN}"]}
+    )
     return response
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import DisallowedHost, ValidationError
-from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,8 +15,8 @@ from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from pista.tenancy import public_schema_activate
-from tenants.current import host_url
+from pista.tenancy import public_schema_activate, tenant_activate
+from tenants.current import host_url, request_community_set
 from tenants.routing.selectors import domain_tls_allowed, host_route
 
 TLS_ASK_PATH = "/internal/tls-ask"
@@ -66,8 +65,8 @@ class CommunityMiddleware(TenantMainMiddleware):
             return HttpResponsePermanentRedirect(target, status=308)
         community = route.community
         community.domain_url = hostname
-        request.tenant = community  # type: ignore[attr-defined]
-        connection.set_tenant(community)  # type: ignore[attr-defined]
+        request_community_set(request, community)
+        tenant_activate(community)
         self.setup_url_routing(request)
         if community.schema_name != get_public_schema_name() and community.is_suspended:
             # While its deletion is pending, the owner's emailed cancel link still works.

@@ -5,7 +5,7 @@ per list with live counts, search, undo. Every write goes through
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -29,15 +29,25 @@ from core_apps.ticketing.selectors import products_for_staff
 from pista.error_views import action_run, form_error_status, form_service_call
 from pista.errors import ApplicationError
 from pista.formats import datetime_format
+from pista.headers import response_permissions_policy_set
 
 VIEW = "orders.view_checkin"
 SCAN = "orders.add_checkin"
 EDIT = "orders.change_checkinlist"
 
 
+class EventDateChoiceField(forms.ModelChoiceField):
+    """A date of one event, shown in the event's zone (``time_zone``, set by the form)."""
+
+    time_zone = "UTC"
+
+    def label_from_instance(self, obj: Any) -> str:
+        return datetime_format(obj.starts_at, self.time_zone)
+
+
 class CheckinListForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    event_date = forms.ModelChoiceField(
+    event_date = EventDateChoiceField(
         label=gettext_lazy("Date"),
         queryset=EventDate.objects.none(),
         required=False,
@@ -58,10 +68,11 @@ class CheckinListForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_date"].queryset = event.dates.order_by("starts_at")  # type: ignore[attr-defined]
-        self.fields["event_date"].label_from_instance = lambda d: _date_label(d, event)  # type: ignore[attr-defined]
+        event_date = cast(EventDateChoiceField, self.fields["event_date"])
+        event_date.queryset = event.dates.order_by("starts_at")
+        event_date.time_zone = event.time_zone
         # Products sold for the event or covering it (the service checks again).
-        self.fields["products"].queryset = (  # type: ignore[attr-defined]
+        cast(forms.ModelMultipleChoiceField, self.fields["products"]).queryset = (
             products_for_staff()
             .filter(
                 Q(event_id=event.pk)
@@ -70,10 +81,6 @@ class CheckinListForm(forms.Form):
             )
             .distinct()
         )
-
-
-def _date_label(event_date: Any, event: Event) -> str:
-    return datetime_format(event_date.starts_at, event.time_zone)
 
 
 class ScanForm(forms.Form):
@@ -218,7 +225,7 @@ def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
         status=status,
     )
     # The only pages that may use the camera (QR scanning), and only our own origin.
-    response._permissions_policy_override = _permissions_policy_with_camera()  # type: ignore[attr-defined]
+    response_permissions_policy_set(response, _permissions_policy_with_camera())
     return response
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core_apps.backoffice.access import staff_required
 from core_apps.backoffice.charts import bars_svg, columns_svg, pairs_svg
+from core_apps.events.models import Event
 from core_apps.events.selectors import event_for_staff, events_for_staff
 from core_apps.orders.dashboard import (
     DASHBOARD_CHARTS,
@@ -27,7 +28,7 @@ from pista.formats import money_format
 from tenants.current import community_current
 
 
-def _board(request: HttpRequest) -> tuple[Dashboard, object | None]:
+def _board(request: HttpRequest) -> tuple[Dashboard, Event | None]:
     community = community_current()
     raw = request.GET.get("event", "")
     event = event_for_staff(pk=int(raw)) if raw.isdigit() else None
@@ -76,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             names=(_("Leaders"), _("Followers")),
         ),
     }
-    query = f"?event={event.pk}" if event is not None else ""  # type: ignore[attr-defined]
+    query = f"?event={event.pk}" if event is not None else ""
     return render(
         request,
         "backoffice/dashboard/dashboard.html",

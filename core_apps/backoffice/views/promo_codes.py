@@ -6,7 +6,7 @@ hidden products among them are unlocked by the code. Writes go through
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +30,13 @@ from tenants.current import community_current
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class ProductsChoiceField(forms.ModelMultipleChoiceField):
+    """Products to tick, hidden ones marked as such."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({_('hidden')})" if obj.is_hidden else obj.name
+
+
 class PromoCodeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=64)
     kind = forms.ChoiceField(label=gettext_lazy("Discount"), choices=PromoCode.Kind.choices)
@@ -50,7 +57,7 @@ class PromoCodeForm(forms.Form):
     valid_until = forms.DateTimeField(
         label=gettext_lazy("Valid until"), required=False, widget=DATETIME_INPUT
     )
-    products = forms.ModelMultipleChoiceField(
+    products = ProductsChoiceField(
         label=gettext_lazy("Products"),
         queryset=Product.objects.none(),
         required=False,
@@ -63,10 +70,7 @@ class PromoCodeForm(forms.Form):
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        self.fields["products"].queryset = products_for_staff()  # type: ignore[attr-defined]
-        self.fields["products"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
-            f"{p.name} ({_('hidden')})" if p.is_hidden else p.name
-        )
+        cast(ProductsChoiceField, self.fields["products"]).queryset = products_for_staff()
         self.fields["value"].help_text = _(
             "Percent off, or the amount off per ticket in %(currency)s (e.g. 12.50)."
         ) % {"currency": currency}

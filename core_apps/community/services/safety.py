@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -261,7 +262,7 @@ def _member_reinstate(*, user: User) -> None:
     PartnerPost.objects.filter(author=user).update(hidden_by_moderation=False)
 
 
-REPORTER_OUTCOMES = {
+REPORTER_OUTCOMES: dict[str, Promise] = {
     ModerationAction.Kind.DISMISS: (
         gettext_lazy(
             "Thank you for your report. We reviewed it and found no breach of the code of conduct."
@@ -341,6 +342,6 @@ def moderation_action_take(
         notification_send(
             user_id=report.reporter_id,
             kind=Notification.Kind.MODERATION,
-            text=str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),  # type: ignore[call-overload]
+            text=str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),
         )
     return action
