@@ -1,5 +1,6 @@
-"""Writes about venues: the venues, spaces and opening hours themselves
-(``venues``) and the booking workflow with its invoices (``bookings``)."""
+"""Writes about venues: the venues themselves (``venues``), their spaces
+(``spaces``) and weekly hours (``opening_hours``), and the booking workflow
+with its invoices (``bookings``)."""
 
 from __future__ import annotations
 
@@ -14,16 +15,12 @@ from core_apps.venues.services.bookings import (
     space_booking_series_approve,
     venue_blackout_add,
 )
+from core_apps.venues.services.opening_hours import InvalidOpeningHours, venue_opening_hours_set
+from core_apps.venues.services.spaces import SPACE_FIELDS, space_create, space_delete, space_update
 from core_apps.venues.services.venues import (
-    SPACE_FIELDS,
     VENUE_FIELDS,
-    InvalidOpeningHours,
     VenueHasBookings,
-    space_create,
-    space_delete,
-    space_update,
     venue_create,
-    venue_opening_hours_set,
     venue_update,
 )
 
