@@ -78,6 +78,7 @@ BOOKING_STAFF = [
     "venues.change_venue",
     "venues.add_space",
     "venues.change_space",
+    "venues.delete_space",
     "venues.add_openinghours",
     "venues.change_openinghours",
     "venues.delete_openinghours",

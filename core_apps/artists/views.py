@@ -49,15 +49,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     """The signed-in artist's own profile, photo and blocked periods."""
     user = authed_user(request)
     profile = selectors.artist_profile_of(user=user)
-    initial = {}
-    if profile is not None:
-        initial = {
-            field: getattr(profile, field)
-            for field in services.PROFILE_FIELDS
-            if field != "is_public"
-        }
-        for key in ("styles", "levels", "languages", "links"):
-            initial[key] = ", ".join(initial[key])
+    initial = ArtistProfileForm.initial_for(profile) if profile is not None else {}
     form = ArtistProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()
@@ -164,7 +156,13 @@ def booking_detail(
             "my_turn": booking.is_open and booking.offer_by != side,
             "entries": booking_entries(booking.entries.all()),
             "counter_form": form
-            or CounterForm(initial={"fee_minor": booking.fee_minor, "currency": booking.currency}),
+            or CounterForm(
+                initial=CounterForm.initial_for(
+                    fee_minor=booking.fee_minor,
+                    deposit_minor=booking.deposit_minor,
+                    currency=booking.currency,
+                )
+            ),
             "zone": _zone(request),
         },
         status=status,

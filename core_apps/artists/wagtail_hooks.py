@@ -17,6 +17,9 @@ class ArtistProfileViewSet(ReadOnlySnippetViewSet):
     menu_order = 300
     list_display = ["name", "home_city", "user", "is_public"]
     search_fields = ["name", "home_city"]
+    # Fees are stored in minor units; they are shown formatted on the profile
+    # and entered as decimals in the back office.
+    inspect_view_fields_exclude = ["fee_class_minor", "fee_workshop_minor", "fee_weekend_minor"]
 
 
 register_snippet(ArtistProfileViewSet)

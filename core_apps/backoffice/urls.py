@@ -21,5 +21,6 @@ urlpatterns = [
     path("waitlists/", include("core_apps.backoffice.views.waitlists")),
     path("checkin/", include("core_apps.backoffice.views.checkin")),
     path("payments/", include("core_apps.backoffice.views.payments")),
+    path("venues/", include("core_apps.backoffice.views.venues")),
     path("", include("core_apps.backoffice.views.sections")),
 ]

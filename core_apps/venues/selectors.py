@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
+from core_apps.accounts.roles import Role
 from core_apps.bookings.availability import (
     BusyPeriod,
     availability_window_check,
@@ -98,9 +102,12 @@ def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
     return venue
 
 
-def space_get(*, pk: int) -> Space:
-    """Raises NotFound."""
-    space = Space.objects.select_related("venue").filter(pk=pk).first()
+def space_get(*, pk: int, venue: Venue | None = None) -> Space:
+    """The space (of ``venue``, when given). Raises NotFound."""
+    spaces = Space.objects.select_related("venue").filter(pk=pk)
+    if venue is not None:
+        spaces = spaces.filter(venue=venue)
+    space = spaces.first()
     if space is None:
         raise NotFound(_("No such space."))
     return space
@@ -201,11 +208,34 @@ def space_price(*, space: Space, starts_at: datetime, ends_at: datetime) -> int:
     return round(amount)
 
 
-def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
-    hours = list(OpeningHours.objects.filter(venue_id=space.venue_id))
+class Interval(Protocol):
+    """An opening interval: an ``OpeningHours`` row or a proposed ``OpeningInterval``."""
+
+    @property
+    def weekday(self) -> int: ...
+
+    @property
+    def opens(self) -> time: ...
+
+    @property
+    def closes(self) -> time: ...
+
+
+@dataclass(frozen=True)
+class OpeningInterval:
+    """A proposed opening interval on a weekday (0 = Monday), in the venue's local time."""
+
+    weekday: int
+    opens: time
+    closes: time
+
+
+def _fits_opening_hours(
+    *, hours: Sequence[Interval], starts_at: datetime, ends_at: datetime, zone: ZoneInfo
+) -> bool:
+    """Whether ``[starts_at, ends_at)`` lies inside one interval; no hours: always open."""
     if not hours:
-        return  # no opening hours recorded: always open
-    zone = _zone(space)
+        return True
     local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     for interval in hours:
         if interval.weekday != local_start.weekday():
@@ -213,7 +243,16 @@ def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> N
         opens = _at(local_start.date(), interval.opens, zone)
         closes = _at(local_start.date(), interval.closes, zone)
         if opens <= local_start and local_end <= closes:
-            return
+            return True
+    return False
+
+
+def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
+    hours = list(OpeningHours.objects.filter(venue_id=space.venue_id))
+    zone = _zone(space)
+    if _fits_opening_hours(hours=hours, starts_at=starts_at, ends_at=ends_at, zone=zone):
+        return
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     raise OutsideOpeningHours(
         _("%(name)s is not open for the whole of %(local_start)s-%(local_end)s (%(zone)s).")
         % {
@@ -223,6 +262,31 @@ def _opening_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> N
             "zone": zone.key,
         }
     )
+
+
+def venue_bookings_outside_hours(
+    *, venue: Venue, hours: Sequence[Interval], time_zone: str | None = None
+) -> list[SpaceBooking]:
+    """The venue's confirmed bookings still to come that would not fit inside
+    ``hours`` (read in ``time_zone``, the venue's own by default)."""
+    zone = ZoneInfo(time_zone or venue.time_zone)
+    upcoming = SpaceBooking.objects.filter(
+        space__venue=venue, status=SpaceBooking.Status.CONFIRMED, ends_at__gt=timezone.now()
+    ).select_related("space")
+    return [
+        booking
+        for booking in upcoming.order_by("starts_at")
+        if not _fits_opening_hours(
+            hours=hours, starts_at=booking.starts_at, ends_at=booking.ends_at, zone=zone
+        )
+    ]
+
+
+def space_bookings_upcoming(*, space: Space) -> QuerySet[SpaceBooking]:
+    """The space's confirmed bookings that have not ended yet."""
+    return SpaceBooking.objects.filter(
+        space=space, status=SpaceBooking.Status.CONFIRMED, ends_at__gt=timezone.now()
+    ).order_by("starts_at")
 
 
 def _blackout_check(*, space: Space, starts_at: datetime, ends_at: datetime) -> None:
@@ -419,3 +483,15 @@ def space_calendar(
         if day in by_day:
             by_day[day].append(booking)
     return days, by_day
+
+
+def venue_manager_candidates() -> QuerySet[User]:
+    """People who may be made a venue's managers: holders of the venue-manager
+    role and those managing a venue already."""
+    return (
+        User.objects.filter(
+            Q(groups__name=Role.VENUE_MANAGER.value) | Q(managed_venues__isnull=False)
+        )
+        .distinct()
+        .order_by("email")
+    )

@@ -96,6 +96,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("manage/catalogue/quotas/", "pk"): "quota",
     ("manage/orders/", "action"): "order_action",
     ("manage/venues/", "pk"): "venue",
+    ("manage/venues/", "space_pk"): "space",
     ("manage/artists/", "pk"): "artist",
     ("manage/dashboard/", "chart"): "dashboard_chart",
     ("manage/promo-codes/", "pk"): "promo_code",

@@ -91,9 +91,9 @@ def test_the_workflow_through_the_html_pages(sides, in_a):
         "title": "Weekend",
         "starts_at": "2031-04-11T10:00",
         "ends_at": "2031-04-13T18:00",
-        "fee_minor": "80000",
+        "fee": "800",
         "currency": "EUR",
-        "deposit_minor": "0",
+        "deposit": "0",
     }
 
     bad = organizer.post(f"/artists/{artist.slug}/book/", {**form, "ends_at": "2031-04-10T10:00"})
@@ -108,7 +108,7 @@ def test_the_workflow_through_the_html_pages(sides, in_a):
     page = teacher.get(f"/artists/bookings/{booking.pk}/")
     assert b"Accept these terms" in page.content
     countered = teacher.post(
-        f"/artists/bookings/{booking.pk}/counter/", {"fee_minor": "85000", "currency": "EUR"}
+        f"/artists/bookings/{booking.pk}/counter/", {"fee": "850.00", "currency": "EUR"}
     )
     assert countered.status_code == 302
     assert organizer.post(f"/artists/bookings/{booking.pk}/accept/").status_code == 302

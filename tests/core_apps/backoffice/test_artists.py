@@ -59,7 +59,7 @@ def test_an_organizer_creates_and_edits_an_artist_and_both_are_audited(client_a,
 def test_bad_input_is_a_message_and_nothing_is_saved(client_a, organizer):
     response = client_a.post("/manage/artists/new/", {**FORM, "name": "  "})
     assert response.status_code in (400, 422)
-    response = client_a.post("/manage/artists/new/", {**FORM, "fee_class_minor": "-5"})
+    response = client_a.post("/manage/artists/new/", {**FORM, "fee_class": "-5"})
     assert response.status_code in (400, 422)
     assert not ArtistProfile.objects.exists()
     assert client_a.get("/manage/artists/999999/").status_code == 404

@@ -8,6 +8,7 @@ from core_apps.artists.demo import artists_demo_seed
 from core_apps.artists.models import ArtistBooking, ArtistProfile, TeachersIndexPage
 from core_apps.venues.demo import venues_demo_seed
 from core_apps.venues.models import Space, SpaceBooking, Venue
+from pista.formats import money_format
 from tenants.demo import DEMO_SEEDERS
 from tests.core_apps.venues.factories import user_with_role
 
@@ -39,17 +40,34 @@ def test_teachers_index_page_in_the_cms_lists_profiles(in_a, client_a):
     assert "Lucía Mambo" in response.content.decode()
 
 
-def test_staff_manage_artists_and_venues_in_the_cms(in_a, client_a):
+def test_staff_see_artists_and_venues_in_the_cms_read_only_with_links_to_the_back_office(
+    in_a, client_a
+):
     venues_demo_seed(in_a)
     admin = user_with_role(Role.ADMIN)
     member = User.objects.get(pk=user_with_role(Role.MEMBER).pk)
     client_a.force_login(admin)
 
     assert client_a.get("/cms/snippets/artists/artistprofile/").status_code == 200
+    venue = Venue.objects.get(name="Studio Central")
     venues = client_a.get("/cms/snippets/venues/venue/")
     assert venues.status_code == 200
     assert b"Studio Central" in venues.content
-    assert client_a.get("/cms/snippets/venues/space/add/").status_code == 200
+    assert f"/manage/venues/{venue.pk}/".encode() in venues.content
+    space = Space.objects.filter(venue=venue).first()
+    assert space is not None
+    spaces = client_a.get("/cms/snippets/venues/space/").content.decode()
+    assert f"/manage/venues/{venue.pk}/spaces/{space.pk}/" in spaces
+    assert f">{space.hourly_rate_minor}<" not in spaces  # formatted, not minor units
+    assert money_format(space.hourly_rate_minor, space.currency, locale="en") in spaces
+    hours = client_a.get("/cms/snippets/venues/openinghours/")
+    assert hours.status_code == 200
+    for model in ("venue", "space", "openinghours"):
+        assert client_a.get(f"/cms/snippets/venues/{model}/add/").status_code in {302, 403}
+    edit = client_a.post(f"/cms/snippets/venues/space/edit/{space.pk}/", {"name": "Taken"})
+    assert edit.status_code in {302, 403}
+    space.refresh_from_db()
+    assert space.name != "Taken"
 
     client_a.force_login(member)
     assert client_a.get("/cms/snippets/venues/venue/").status_code in {302, 403}

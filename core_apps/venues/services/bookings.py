@@ -1,4 +1,4 @@
-"""Writes about venues: booking requests, approval, cancellation and invoices.
+"""Writes about space bookings: requests, approval, cancellation and invoices.
 
 A space booking is ``requested`` until a manager of its venue approves it (or at
 once, when the space auto-approves); only ``confirmed`` bookings block the space,
