@@ -76,8 +76,9 @@ def sales(community_a, community_b, settings):
     from tests.core_apps.events.factories import ProductFactory
 
     settings.PISTA_STRIPE_APPLICATION_FEE_PERMILLE = 30
+    # Its own slug: seed_demo's plans may be in the database already.
     plan = Plan.objects.create(
-        slug="pro", name="Pro", price_minor=2900, application_fee_permille=25
+        slug="figures-pro", name="Pro", price_minor=2900, application_fee_permille=25
     )
     subscription = plan_assign(community=community_a, plan=plan, check_fit=False)
     with schema_context(community_a.schema_name):
