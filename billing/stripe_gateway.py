@@ -226,14 +226,16 @@ def card_subscription_create(
 
 
 def subscription_price_change(*, subscription_id: str, price_id: str) -> dict[str, Any]:
-    """Move a Stripe subscription to another price (prorated)."""
+    """Move a Stripe subscription to another price (prorated). The price goes
+    as ``plan``, like ``card_subscription_create``: Stripe takes a Price id
+    there too, and localstripe (the tests' Stripe) knows only ``plan``."""
     try:
         client = _client()
         current = _dict(client.v1.subscriptions.retrieve(subscription_id))
         item_id = current["items"]["data"][0]["id"]
         updated = client.v1.subscriptions.update(
             subscription_id,
-            params={"items": [{"id": item_id, "price": price_id}]},
+            params={"items": [{"id": item_id, "plan": price_id}]},
         )
     except stripe.StripeError as exc:
         raise StripeUnavailable(_("The plan could not be changed at Stripe: try again.")) from exc

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton, format_time, get_timezone_name
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_percent, get_currency_precision
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,13 @@ def money_format(amount_minor: int | None, currency: str, locale: str | None = N
         currency.upper(),
         locale=locale or locale_current(),
     )
+
+
+def percent_format(ratio: float | None, locale: str | None = None) -> str:
+    """``percent_format(0.9993)`` → ``"99.93%"`` (English) or ``"99,93%"`` (German)."""
+    if ratio is None:
+        return "—"
+    return format_percent(ratio, format="#,##0.00%", locale=locale or locale_current())
 
 
 def money_parse(amount: str | Decimal | int, currency: str) -> int:

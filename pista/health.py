@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from pista.metrics import uptime_probe_record
 from pista.request_id import request_id_bind
 
 MIGRATIONS_CHECK_TTL_S = 30.0
@@ -104,6 +105,14 @@ def readiness() -> tuple[bool, dict[str, str]]:
         else:
             results[name] = "ok"
     return all(v in ("ok", "skipped") for v in results.values()), results
+
+
+def uptime_probe() -> bool:
+    """Run every readiness check now and record the minute's result for the
+    weekly uptime (``pista.metrics.uptime_between``). Returns whether all passed."""
+    ready, _ = readiness()
+    uptime_probe_record(ok=ready)
+    return ready
 
 
 class HealthCheckMiddleware:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -203,14 +205,23 @@ def celery_queue_lengths_refresh(queues: Iterable[str] | None = None) -> None:
 metrics_refresher_register("celery-queues", celery_queue_lengths_refresh)
 
 
-# --- Per community: last activity and the health of recent requests --------
-# Kept in the cache under the public schema's keys, not as series.
+# --- Per community and platform-wide: the health of recent requests ------
+# Kept in the cache under the public schema's keys, not as series: hourly
+# counters by status class and by latency bucket, per community for the
+# console's community page (a day) and for all hosts together for the weekly
+# report (``tenants.console.selectors.platform_week_report``, eight days).
 
 LAST_SEEN_PREFIX = "pista:last-seen:"
 HEALTH_PREFIX = "pista:req-health:"
+PLATFORM_HEALTH_PREFIX = "pista:req-week:"
 LAST_SEEN_EVERY_S = 60
 LAST_SEEN_TTL_S = 400 * 86400
 HEALTH_TTL_S = 26 * 3600
+PLATFORM_HEALTH_TTL_S = 8 * 86400
+STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
+# Upper bounds of the latency buckets, in milliseconds; slower lands in "inf".
+LATENCY_BOUNDS_MS = (100, 250, 500, 1000, 2500, 5000)
+SLOW_MS = 1000
 _last_seen_written: dict[str, float] = {}
 
 
@@ -218,19 +229,35 @@ def _hour(now: float) -> str:
     return datetime.fromtimestamp(now, UTC).strftime("%Y%m%d%H")
 
 
-def _community_request_note(schema: str, status: int, seconds: float) -> None:
+def _bucket(seconds: float) -> str:
+    ms = seconds * 1000
+    return next((f"le{bound}" for bound in LATENCY_BOUNDS_MS if ms <= bound), "inf")
+
+
+def _bucket_names() -> list[str]:
+    return [*(f"le{bound}" for bound in LATENCY_BOUNDS_MS), "inf"]
+
+
+def _counter_add(key: str, ttl: int) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # the hour's first request
+        cache.add(key, 0, ttl)
+        cache.incr(key)
+
+
+def _request_note(schema: str | None, status: int, seconds: float) -> None:
+    """Count one request platform-wide and, for a community (``schema``), for it."""
     now = time.time()
-    status_class = f"{status // 100}xx"
-    keys = [f"{HEALTH_PREFIX}{schema}:{_hour(now)}:{status_class}"]
-    if seconds >= 1:
-        keys.append(f"{HEALTH_PREFIX}{schema}:{_hour(now)}:slow")
+    hour = _hour(now)
+    names = (f"{status // 100}xx", _bucket(seconds))
     with schema_context(get_public_schema_name()):
-        for key in keys:
-            try:
-                cache.incr(key)
-            except ValueError:  # the hour's first request
-                cache.add(key, 0, HEALTH_TTL_S)
-                cache.incr(key)
+        for name in names:
+            _counter_add(f"{PLATFORM_HEALTH_PREFIX}{hour}:{name}", PLATFORM_HEALTH_TTL_S)
+        if schema is None:
+            return
+        for name in names:
+            _counter_add(f"{HEALTH_PREFIX}{schema}:{hour}:{name}", HEALTH_TTL_S)
         if now - _last_seen_written.get(schema, 0) >= LAST_SEEN_EVERY_S:
             _last_seen_written[schema] = now
             cache.set(f"{LAST_SEEN_PREFIX}{schema}", int(now), LAST_SEEN_TTL_S)
@@ -244,21 +271,130 @@ def communities_last_seen(schemas: Iterable[str]) -> dict[str, datetime]:
     return {keys[key]: datetime.fromtimestamp(int(value), UTC) for key, value in found.items()}
 
 
-def community_request_health(schema: str, *, hours: int = 24) -> dict[str, int]:
-    """Requests of the last ``hours`` to ``schema`` by status class (``2xx``…)
-    and how many took a second or more (``slow``)."""
-    now = time.time()
-    classes = ("2xx", "3xx", "4xx", "5xx", "slow")
-    hour_keys = [_hour(now - 3600 * n) for n in range(hours)]
-    keys = {
-        f"{HEALTH_PREFIX}{schema}:{hour}:{name}": name for hour in hour_keys for name in classes
-    }
+@dataclass(frozen=True)
+class RequestHealth:
+    """Requests of a period by status class and by latency bucket."""
+
+    by_class: dict[str, int]
+    by_bucket: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_class.values())
+
+    @property
+    def errors(self) -> int:
+        """Server errors (5xx): what the error rate counts."""
+        return self.by_class.get("5xx", 0)
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.errors / self.total if self.total else None
+
+    @property
+    def slow(self) -> int:
+        """Requests that took longer than a second."""
+        return sum(
+            n for name, n in self.by_bucket.items() if name == "inf" or int(name[2:]) > SLOW_MS
+        )
+
+    @property
+    def p95_ms(self) -> int | None:
+        """The upper bound of the latency bucket the 95th percentile falls in
+        (None without requests, or when it is slower than the last bound)."""
+        counted = sum(self.by_bucket.values())
+        if not counted:
+            return None
+        rank, seen = math.ceil(counted * 0.95), 0
+        for bound in LATENCY_BOUNDS_MS:
+            seen += self.by_bucket.get(f"le{bound}", 0)
+            if seen >= rank:
+                return bound
+        return None
+
+    @property
+    def p95_beyond_bounds(self) -> bool:
+        """The 95th percentile is slower than the last bucket's bound."""
+        return bool(sum(self.by_bucket.values())) and self.p95_ms is None
+
+    @property
+    def bounds_max_ms(self) -> int:
+        return LATENCY_BOUNDS_MS[-1]
+
+
+def _health_read(prefix: str, hours: int, now: float | None) -> RequestHealth:
+    now = time.time() if now is None else now
+    names = [*STATUS_CLASSES, *_bucket_names()]
+    keys = {f"{prefix}{_hour(now - 3600 * n)}:{name}": name for n in range(hours) for name in names}
     with schema_context(get_public_schema_name()):
         found = cache.get_many(list(keys))
-    totals = dict.fromkeys(classes, 0)
+    totals = dict.fromkeys(names, 0)
     for key, value in found.items():
         totals[keys[key]] += int(value)
-    return totals
+    return RequestHealth(
+        by_class={name: totals[name] for name in STATUS_CLASSES},
+        by_bucket={name: totals[name] for name in _bucket_names()},
+    )
+
+
+def community_request_health(schema: str, *, hours: int = 24) -> RequestHealth:
+    """Requests to ``schema`` in the last ``hours`` (at most a day is kept)."""
+    return _health_read(f"{HEALTH_PREFIX}{schema}:", min(hours, 24), None)
+
+
+def platform_request_health(*, hours: int = 168, now: float | None = None) -> RequestHealth:
+    """Requests to every host in the ``hours`` before ``now`` (at most a week)."""
+    return _health_read(PLATFORM_HEALTH_PREFIX, min(hours, 168), now)
+
+
+# --- Uptime: a readiness probe every minute, from the beat -----------------
+# One cache entry per minute says whether the probe passed; a minute without
+# one (the database, Redis or the workers were down) counts as down.
+
+PROBE_PREFIX = "pista:probe:"
+PROBE_FIRST_KEY = "pista:probe:first"
+PROBE_TTL_S = 8 * 86400
+
+
+def uptime_probe_record(*, ok: bool, now: float | None = None) -> None:
+    """Record this minute's probe result (the first result of a minute stays)."""
+    minute = int((time.time() if now is None else now) // 60)
+    with schema_context(get_public_schema_name()):
+        cache.add(f"{PROBE_PREFIX}{minute}", 1 if ok else 0, PROBE_TTL_S)
+        first = cache.get(PROBE_FIRST_KEY)
+        if first is None or minute < int(first):
+            cache.set(PROBE_FIRST_KEY, minute, None)
+
+
+@dataclass(frozen=True)
+class Uptime:
+    """Minutes of a period with a passing probe, a failing one, or none."""
+
+    expected: int
+    ok: int
+    failed: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.ok - self.failed
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ok / self.expected if self.expected else None
+
+
+def uptime_between(*, start: float, end: float) -> Uptime:
+    """Uptime over the whole minutes from ``start`` to ``end`` (epoch seconds),
+    counted from the first probe ever recorded."""
+    first_minute, end_minute = int(start // 60), int(end // 60)
+    with schema_context(get_public_schema_name()):
+        first_probe = cache.get(PROBE_FIRST_KEY)
+        if first_probe is None:
+            return Uptime(expected=0, ok=0, failed=0)
+        minutes = range(max(first_minute, int(first_probe)), end_minute)
+        found = cache.get_many([f"{PROBE_PREFIX}{minute}" for minute in minutes])
+    ok = sum(1 for value in found.values() if int(value) == 1)
+    return Uptime(expected=len(minutes), ok=ok, failed=len(found) - ok)
 
 
 # --- The page and the middleware -----------------------------------------
@@ -327,11 +463,11 @@ class MetricsMiddleware:
         REQUESTS.labels(
             route=route, method=request.method, status=status, host_kind=host_kind, plan=plan
         ).inc()
-        if tenant is not None and not public:
-            try:
-                _community_request_note(tenant.schema_name, response.status_code, elapsed)
-            except Exception:  # bookkeeping never breaks a request
-                logger.warning("Noting a community request failed", exc_info=True)
+        try:
+            schema = tenant.schema_name if tenant is not None and not public else None
+            _request_note(schema, response.status_code, elapsed)
+        except Exception:  # bookkeeping never breaks a request
+            logger.warning("Noting a request's health failed", exc_info=True)
         return response
 
     def process_view(self, request: HttpRequest, *args: Any) -> None:

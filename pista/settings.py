@@ -377,6 +377,8 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "core_apps.integrations.tasks.webhook_deliveries_due_task"},
         "schedule": 60.0,
     },
+    # Uptime: the readiness checks once a minute, recorded for the weekly report.
+    "uptime-probe": {"task": "tenants.console.tasks.uptime_probe_task", "schedule": 60.0},
     # Communities whose deletion grace period is over are deleted for good.
     "communities-purge-due": {
         "task": "tenants.tasks.communities_purge_due_task",
@@ -813,3 +815,8 @@ PISTA_DUNNING_READ_ONLY_AFTER_DAYS = env.int("PISTA_DUNNING_READ_ONLY_AFTER_DAYS
 PISTA_DUNNING_SUSPEND_AFTER_DAYS = env.int("PISTA_DUNNING_SUSPEND_AFTER_DAYS", default=21)
 # The platform's application fee on card payments, per mille of the amount.
 PISTA_STRIPE_APPLICATION_FEE_PERMILLE = env.int("PISTA_STRIPE_APPLICATION_FEE_PERMILLE", default=20)
+# What the platform's hosting costs a month (servers, database, storage…), in
+# minor units of PISTA_INFRA_COST_CURRENCY, entered by the operator: the weekly
+# report (manage.py platform_weekly_report, the console) shows its weekly share.
+PISTA_INFRA_COST_MONTHLY_MINOR = env.int("PISTA_INFRA_COST_MONTHLY_MINOR", default=0)
+PISTA_INFRA_COST_CURRENCY = env.str("PISTA_INFRA_COST_CURRENCY", default="EUR")

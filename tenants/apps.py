@@ -11,6 +11,7 @@ class TenantsConfig(AppConfig):
         # Imported once the app registry is ready (they import models).
         from pista.health import readiness_check_register
         from pista.metrics import metrics_refresher_register
+        from tenants.console import tasks as console_tasks  # noqa: F401 - registers the tasks
         from tenants.domains import tasks as domains_tasks  # noqa: F401 - registers the tasks
         from tenants.lifecycle import tasks as lifecycle_tasks  # noqa: F401 - registers the tasks
         from tenants.provisioning import tasks as provisioning_tasks  # noqa: F401 - registers

@@ -181,9 +181,11 @@ def _invoice_record(subscription: Subscription, obj: dict[str, Any]) -> None:
 
 
 def invoice_paid(subscription: Subscription, obj: dict[str, Any], *, event_id: str) -> str:
-    """A paid invoice ends dunning: active again, reopened if suspended."""
+    """A paid invoice ends dunning: active again, reopened if suspended. The
+    zero invoice Stripe issues when a trial starts leaves the trial running."""
     _invoice_record(subscription, obj)
-    if subscription.status in DUNNING_STATUSES or subscription.status == S.TRIALING:
+    trial_paid = subscription.status == S.TRIALING and int(obj.get("amount_paid") or 0) > 0
+    if subscription.status in DUNNING_STATUSES or trial_paid:
         _status_set(subscription, S.ACTIVE, event_id=event_id)
         return "reinstated"
     return "invoice paid"

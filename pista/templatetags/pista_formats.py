@@ -15,6 +15,7 @@ from pista.formats import (
     datetime_format,
     hours_format,
     money_format,
+    percent_format,
     span_format,
     time_format,
 )
@@ -26,6 +27,12 @@ register = template.Library()
 def money(amount_minor: int | None, currency: str = "") -> str:
     """Minor units shown per the active language: ``€129.00`` / ``129,00 €``."""
     return money_format(amount_minor, currency)
+
+
+@register.filter
+def percent(ratio: float | None) -> str:
+    """A ratio as a percentage per the active language: ``99.93%`` / ``99,93%``."""
+    return percent_format(ratio)
 
 
 @register.filter

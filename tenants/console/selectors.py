@@ -8,26 +8,37 @@ one ``UNION ALL`` query for a page of communities, never a query per community.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from billing.models import Subscription
+from billing.models import PlatformInvoice, Subscription
 from billing.selectors import subscriptions_by_community
 from core_apps.privacy.models import AuditEntry
-from pista.metrics import communities_last_seen, community_request_health
+from pista.metrics import (
+    RequestHealth,
+    Uptime,
+    communities_last_seen,
+    community_request_health,
+    platform_request_health,
+    uptime_between,
+)
 from tenants.models import Community
 
 OVERVIEW_CACHE_KEY = "console:overview"
 OVERVIEW_CACHE_SECONDS = 300
 SPARK_DAYS = 30
 SOLD_STATUSES = ("paid", "partially_refunded")
+# The platform keeps its application fee when an order is refunded
+# (docs/payments.md): the fee counts on every card order that was paid.
+FEE_STATUSES = (*SOLD_STATUSES, "refunded")
 
 
 def _table(label: str) -> str:
@@ -159,7 +170,9 @@ def community_audit_recent(*, community: Community, limit: int = 20) -> list[Aud
         )
 
 
-def community_health(*, community: Community) -> dict[str, int]:
+def community_health(*, community: Community) -> RequestHealth:
+    """The community's requests of the last 24 hours: status classes, error
+    rate, requests slower than a second and the 95th percentile's bucket."""
     return community_request_health(community.schema_name)
 
 
@@ -172,18 +185,45 @@ class Overview:
     tickets_by_day: list[int]
     orders_by_day: list[int]
     gmv_by_day: dict[str, list[int]]  # currency -> minor units per day
+    # The platform's revenue: paid subscription invoices (by invoice date) and
+    # application fees on card orders (each community's current plan's rate).
+    subscriptions_by_day: dict[str, list[int]] = field(default_factory=dict)
+    fees_by_day: dict[str, list[int]] = field(default_factory=dict)
     tickets_week: int = 0
     tickets_month: int = 0
     gmv_week: dict[str, int] = field(default_factory=dict)
     gmv_month: dict[str, int] = field(default_factory=dict)
     computed_at: datetime | None = None
 
+    @property
+    def revenue_by_day(self) -> dict[str, list[int]]:
+        """Subscriptions and fees together, per currency and day."""
+        total: dict[str, list[int]] = {}
+        for series in (self.subscriptions_by_day, self.fees_by_day):
+            for currency, values in series.items():
+                days = total.setdefault(currency, [0] * len(self.days))
+                for i, value in enumerate(values):
+                    days[i] += value
+        return total
+
+
+def _fee_permille_by_schema(schemas: list[str]) -> dict[str, int]:
+    """Each community's application fee (its current plan's, else the default)."""
+    default = settings.PISTA_STRIPE_APPLICATION_FEE_PERMILLE
+    rows = Subscription.objects.filter(community__schema_name__in=schemas).values_list(
+        "community__schema_name", "plan__application_fee_permille"
+    )
+    return {**dict.fromkeys(schemas, default), **dict(rows)}
+
 
 def _sales_by_day(
     schemas: list[str], since: datetime
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Per day and currency: sold orders, their GMV (net of refunds) and the
+    platform's fees on card orders; and tickets sold per day."""
     if not schemas:
         return [], []
+    permille = _fee_permille_by_schema(schemas)
     orders, positions = _table("orders.Order"), _table("orders.Position")
     # Identifiers are quoted schema and table names; values go as parameters.
     order_parts: list[str] = []
@@ -192,12 +232,18 @@ def _sales_by_day(
     ticket_params: list[Any] = []
     for name in schemas:
         s = _schema(name)
+        # The fee per order, rounded half up as the checkout charged it.
         order_parts.append(
-            f"SELECT (paid_at AT TIME ZONE 'UTC')::date AS day, currency, count(*) AS n,"  # noqa: S608
-            f" sum(total_minor - refunded_minor) AS gmv FROM {s}.{orders}"
+            f"SELECT (paid_at AT TIME ZONE 'UTC')::date AS day, currency,"  # noqa: S608
+            f" count(*) FILTER (WHERE status = ANY(%s)) AS n,"
+            f" coalesce(sum(total_minor - refunded_minor) FILTER (WHERE status = ANY(%s)), 0)"
+            f" AS gmv,"
+            f" coalesce(sum((total_minor * %s + 500) / 1000) FILTER (WHERE provider = 'stripe'),"
+            f" 0) AS fee FROM {s}.{orders}"
             f" WHERE paid_at >= %s AND status = ANY(%s) GROUP BY 1, 2"
         )
-        order_params += [since, list(SOLD_STATUSES)]
+        sold = list(SOLD_STATUSES)
+        order_params += [sold, sold, permille[name], since, list(FEE_STATUSES)]
         ticket_parts.append(
             f"SELECT (o.paid_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n"  # noqa: S608
             f" FROM {s}.{positions} p JOIN {s}.{orders} o ON o.id = p.order_id"
@@ -206,7 +252,7 @@ def _sales_by_day(
         ticket_params += [since, list(SOLD_STATUSES)]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT day, currency, sum(n), sum(gmv) FROM ("  # noqa: S608
+            "SELECT day, currency, sum(n), sum(gmv), sum(fee) FROM ("  # noqa: S608
             + " UNION ALL ".join(order_parts)
             + ") AS sales GROUP BY 1, 2",
             order_params,
@@ -222,9 +268,20 @@ def _sales_by_day(
     return order_rows, ticket_rows
 
 
+def _subscriptions_by_day(since: datetime) -> list[tuple[date, str, int]]:
+    """Paid subscription invoices per invoice day (UTC) and currency."""
+    rows: dict[tuple[date, str], int] = {}
+    invoices = PlatformInvoice.objects.filter(created__gte=since, amount_paid_minor__gt=0)
+    for created, currency, paid in invoices.values_list("created", "currency", "amount_paid_minor"):
+        key = (created.astimezone(UTC).date(), currency)
+        rows[key] = rows.get(key, 0) + paid
+    return [(day, currency, paid) for (day, currency), paid in rows.items()]
+
+
 def platform_overview(*, fresh: bool = False) -> Overview:
     """The platform's figures: communities by status, members, events, and the
-    last 30 days of tickets, orders and sales (GMV per currency). Cached five minutes."""
+    last 30 days of tickets, orders, sales (GMV per currency) and the
+    platform's revenue (subscriptions and ticket fees). Cached five minutes."""
     with schema_context(get_public_schema_name()):
         cached = None if fresh else cache.get(OVERVIEW_CACHE_KEY)
         if isinstance(cached, Overview):
@@ -244,10 +301,18 @@ def platform_overview(*, fresh: bool = False) -> Overview:
     orders_by_day = [0] * len(days)
     tickets_by_day = [0] * len(days)
     gmv_by_day: dict[str, list[int]] = {}
-    for day, currency, n, gmv in order_rows:
+    fees_by_day: dict[str, list[int]] = {}
+    subscriptions_by_day: dict[str, list[int]] = {}
+    for day, currency, n, gmv, fee in order_rows:
         if day in index:
             orders_by_day[index[day]] += int(n)
-            gmv_by_day.setdefault(currency, [0] * len(days))[index[day]] += int(gmv or 0)
+            if n:
+                gmv_by_day.setdefault(currency, [0] * len(days))[index[day]] += int(gmv or 0)
+            if fee:
+                fees_by_day.setdefault(currency, [0] * len(days))[index[day]] += int(fee)
+    for day, currency, paid in _subscriptions_by_day(since):
+        if day in index:
+            subscriptions_by_day.setdefault(currency, [0] * len(days))[index[day]] += paid
     for day, n in ticket_rows:
         if day in index:
             tickets_by_day[index[day]] += int(n)
@@ -259,6 +324,8 @@ def platform_overview(*, fresh: bool = False) -> Overview:
         tickets_by_day=tickets_by_day,
         orders_by_day=orders_by_day,
         gmv_by_day=gmv_by_day,
+        subscriptions_by_day=subscriptions_by_day,
+        fees_by_day=fees_by_day,
         tickets_week=sum(tickets_by_day[-7:]),
         tickets_month=sum(tickets_by_day),
         gmv_week={c: sum(v[-7:]) for c, v in gmv_by_day.items()},
@@ -268,3 +335,64 @@ def platform_overview(*, fresh: bool = False) -> Overview:
     with schema_context(get_public_schema_name()):
         cache.set(OVERVIEW_CACHE_KEY, overview, OVERVIEW_CACHE_SECONDS)
     return overview
+
+
+@dataclass
+class WeekReport:
+    """The seed's weekly figures: uptime, response times, error rate and
+    infrastructure cost, with the week's sales and revenue beside them."""
+
+    start: datetime
+    end: datetime
+    uptime: Uptime
+    requests: RequestHealth
+    infra_cost_minor: int
+    infra_currency: str
+    gmv: dict[str, int]
+    revenue: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain values (the command's JSON)."""
+        return {
+            "week_start": self.start.isoformat(),
+            "week_end": self.end.isoformat(),
+            "uptime_ratio": self.uptime.ratio,
+            "probe_minutes_expected": self.uptime.expected,
+            "probe_minutes_ok": self.uptime.ok,
+            "probe_minutes_failed": self.uptime.failed,
+            "probe_minutes_missing": self.uptime.missing,
+            "requests": self.requests.total,
+            "errors_5xx": self.requests.errors,
+            "error_rate": self.requests.error_rate,
+            "p95_ms": self.requests.p95_ms,
+            "p95_beyond_bounds": self.requests.p95_beyond_bounds,
+            "infra_cost_minor": self.infra_cost_minor,
+            "infra_currency": self.infra_currency,
+            "gmv_minor": self.gmv,
+            "platform_revenue_minor": self.revenue,
+        }
+
+
+def infra_cost_week_minor() -> int:
+    """The week's share of the operator-entered monthly hosting cost
+    (a twelfth of a year's cost spread over 52 weeks), rounded half up."""
+    return (settings.PISTA_INFRA_COST_MONTHLY_MINOR * 12 * 2 + 52) // (52 * 2)
+
+
+def platform_week_report(*, now: datetime | None = None, fresh: bool = False) -> WeekReport:
+    """The last seven days: uptime from the minute probes, requests, error
+    rate and p95 from the platform-wide request counters, the hosting cost's
+    weekly share, GMV and the platform's revenue (from the overview)."""
+    now = now or timezone.now()
+    start = now - timedelta(days=7)
+    overview = platform_overview(fresh=fresh)
+    return WeekReport(
+        start=start,
+        end=now,
+        uptime=uptime_between(start=start.timestamp(), end=now.timestamp()),
+        requests=platform_request_health(hours=168, now=now.timestamp()),
+        infra_cost_minor=infra_cost_week_minor(),
+        infra_currency=settings.PISTA_INFRA_COST_CURRENCY,
+        gmv=overview.gmv_week,
+        revenue={c: sum(v[-7:]) for c, v in overview.revenue_by_day.items()},
+    )

@@ -8,9 +8,14 @@ from typing import Any
 
 from allauth.core import context as allauth_context
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from billing.services.subscriptions import trial_extend
-from tenants.lifecycle.services.suspension import operator_audit
+from tenants.lifecycle.services.suspension import (
+    CommunityBeingDeleted,
+    operator_audit,
+    operator_reason_clean,
+)
 from tenants.models import Community
 from tenants.provisioning.services import ProvisionedCommunity, community_create
 
@@ -58,7 +63,15 @@ def operator_trial_extend(
     request: HttpRequest | None = None,
 ) -> Community:
     """Extend the community's trial by ``days`` and audit it with the reason.
-    Raises TrialNotRunning, StripeUnavailable."""
+    Raises ReasonRequired, CommunityBeingDeleted (nothing to extend for a
+    community on its way out), TrialNotRunning, StripeUnavailable."""
+    reason = operator_reason_clean(reason)
+    status = Community.objects.filter(pk=community.pk).values_list("status", flat=True).first()
+    if status == Community.Status.DELETION_PENDING:
+        raise CommunityBeingDeleted(
+            _("%(community)s is being deleted; cancel the deletion first.")
+            % {"community": community.name}
+        )
     subscription = trial_extend(community=community, days=days)
     operator_audit(
         "billing.trial_extended",

@@ -30,6 +30,7 @@ from tenants.console.selectors import (
     community_health,
     community_rows,
     platform_overview,
+    platform_week_report,
 )
 from tenants.console.services import operator_community_create, operator_trial_extend
 from tenants.console.sparklines import sparkline
@@ -65,6 +66,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         }
         for currency, values in sorted(data.gmv_by_day.items())
     ]
+    revenue = [
+        {
+            "currency": currency,
+            "subscriptions": sum(data.subscriptions_by_day.get(currency, [])),
+            "fees": sum(data.fees_by_day.get(currency, [])),
+            "week": sum(values[-7:]),
+            "month": sum(values),
+            "spark": sparkline(values),
+        }
+        for currency, values in sorted(data.revenue_by_day.items())
+    ]
     return render(
         request,
         "tenants/console/overview.html",
@@ -74,6 +86,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "tickets_spark": sparkline(data.tickets_by_day),
             "orders_spark": sparkline(data.orders_by_day),
             "gmv": gmv,
+            "revenue": revenue,
+            "week": platform_week_report(),
             "statuses": [
                 (label, data.communities.get(value, 0)) for value, label in Community.Status.choices
             ],
@@ -114,7 +128,6 @@ def community_list(request: HttpRequest) -> HttpResponse:
 def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(slug)
     (row,) = community_rows([community])
-    health = community_health(community=community)
     return render(
         request,
         "tenants/console/community.html",
@@ -123,8 +136,7 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "row": row,
             "domains": list(community.domains.order_by("-is_primary", "domain")),
             "audit": community_audit_recent(community=community),
-            "health": health,
-            "health_total": sum(v for k, v in health.items() if k != "slow"),
+            "health": community_health(community=community),
             "limits": plan_usage(community=community) if row.subscription else [],
             "connect": connected_account_of(community=community),
         },

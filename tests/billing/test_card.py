@@ -263,3 +263,33 @@ def test_members_and_other_hosts_cannot_pay_for_a_community(
     client_b.defaults["HTTP_HOST"] = client_a.defaults["HTTP_HOST"]
     assert client_b.post("/settings/plan/card/setup/", {"plan": "pro"}).status_code == 302
     assert Subscription.objects.get(community=community_a).stripe_customer_id == ""
+
+
+def test_a_paying_owner_switches_plans_at_stripe_and_cancels_at_the_period_end(
+    card_stripe, a_on_free, community_a, client_a
+):
+    setup_intent = _confirmed(community_a, card_stripe)
+    row = card_subscribe(
+        community=community_a, actor=_owner(community_a), slug="pro", setup_intent_id=setup_intent
+    )
+    login(client_a, community_a, email="owner@alpha.example")
+
+    # Pro → Business: Stripe's subscription moves to Business' price, the
+    # limits at once; the same Stripe subscription, no second one.
+    response = client_a.post("/settings/plan/change/", {"plan": "business"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.plan.slug, row.status) == ("business", Subscription.Status.ACTIVE)
+    (stripe_sub,) = _stripe_subscriptions(card_stripe, row.stripe_customer_id)
+    assert stripe_sub["id"] == row.stripe_subscription_id
+    assert stripe_sub["items"]["data"][0]["plan"]["id"] == "price_business"
+
+    # Back to Free: paid until the period ends, then Stripe's deletion event
+    # moves it (tests/billing/test_webhooks.py); the page says so.
+    response = client_a.post("/settings/plan/change/", {"plan": "free"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.plan.slug == "business" and row.cancel_at_period_end
+    (stripe_sub,) = _stripe_subscriptions(card_stripe, row.stripe_customer_id)
+    assert stripe_sub["cancel_at_period_end"] is True
+    assert "It ends with the current period." in client_a.get("/settings/plan/").content.decode()

@@ -123,3 +123,24 @@ def test_extending_what_is_no_trial_or_by_too_much_says_so_and_records_nothing(
     too_long = console.post(url, {"days": "400", "reason": "Please", "confirm": "on"})
     assert too_long.status_code == 400
     assert _public_entries("billing.trial_extended") == []
+
+
+def test_extending_the_trial_of_a_community_being_deleted_says_so_and_records_nothing(
+    console, plans, community_a, settings
+):
+    from tenants.lifecycle.services.deletion import community_deletion_schedule
+
+    settings.PISTA_COMMUNITY_DELETION_GRACE_DAYS = 30
+    row = _trial(community_a, plans["pro"], ends_in=timedelta(days=2))
+    operator = User.objects.get(email="operator@pista.example")
+    community_deletion_schedule(community=community_a, operator=operator, reason="Owner asked")
+    response = console.post(
+        "/console/communities/alpha/extend-trial/",
+        {"days": "10", "reason": "Please", "confirm": "on"},
+    )
+    assert response.status_code == 409
+    assert "is being deleted; cancel the deletion first" in response.content.decode()
+    before = row.trial_ends_at
+    row.refresh_from_db()
+    assert row.trial_ends_at == before
+    assert _public_entries("billing.trial_extended") == []

@@ -258,3 +258,80 @@ def test_a_community_on_no_plan_yet_is_subscribed_by_its_first_subscription_even
     assert deliver(platform_client, payload, django_capture_on_commit_callbacks).status_code == 200
     subscription = Subscription.objects.get(community=community_b)
     assert subscription.plan == plans["business"] and subscription.status == "active"
+
+
+def test_a_trial_started_at_stripe_shows_as_a_trial_until_stripe_says_active(
+    platform_client, community_a, a_on_free, plans, django_capture_on_commit_callbacks
+):
+    from billing.services.subscriptions import trial_expiry_run
+
+    capture = django_capture_on_commit_callbacks
+    trial_end = int((timezone.now() + timedelta(days=14)).timestamp())
+    trialing = stripe_subscription(schema=community_a.schema_name, status="trialing") | {
+        "trial_end": trial_end
+    }
+    created = event("customer.subscription.created", trialing, event_id="evt_trial_created")
+    assert deliver(platform_client, created, capture).status_code == 200
+    subscription = Subscription.objects.get(community=community_a)
+    assert (subscription.plan, subscription.status) == (plans["pro"], Subscription.Status.TRIALING)
+    assert int(subscription.trial_ends_at.timestamp()) == trial_end
+    # Pro's limits apply during the trial.
+    assert PlatformStripeEvent.objects.get(event_id="evt_trial_created").result == (
+        "subscription trialing"
+    )
+
+    # Stripe's zero invoice at the start of a trial leaves the trial running,
+    # and the beat leaves a trial Stripe bills to Stripe.
+    zero = stripe_invoice(inv_id="in_trial", status="paid") | {"amount_due": 0}
+    deliver(platform_client, event("invoice.paid", zero, event_id="evt_trial_inv"), capture)
+    assert trial_expiry_run(now=timezone.now() + timedelta(days=30)) == []
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.TRIALING
+
+    # The trial ends: Stripe charges the card and says active.
+    active = stripe_subscription(schema=community_a.schema_name, status="active")
+    updated = event("customer.subscription.updated", active, event_id="evt_trial_over")
+    deliver(platform_client, updated, capture)
+    paid = stripe_invoice(inv_id="in_first", status="paid", paid=2900)
+    deliver(platform_client, event("invoice.paid", paid, event_id="evt_first_paid"), capture)
+    subscription.refresh_from_db()
+    assert (subscription.plan, subscription.status) == (plans["pro"], Subscription.Status.ACTIVE)
+    assert subscription.trial_ends_at is None
+    changes = AuditEntry.objects.filter(action="billing.subscription_status").order_by("pk")
+    assert [(e.data["old"], e.data["new"]) for e in changes] == [
+        ("active", "trialing"),
+        ("trialing", "active"),
+    ]
+
+
+def test_stripe_checkout_records_the_customer_and_the_owner_sees_the_invoices(
+    platform_client, client_a, community_a, a_on_free, plans, django_capture_on_commit_callbacks
+):
+    from tests.conftest import login
+
+    capture = django_capture_on_commit_callbacks
+    session = {
+        "id": "cs_test_1",
+        "object": "checkout.session",
+        "mode": "subscription",
+        "client_reference_id": community_a.schema_name,
+        "customer": "cus_1",
+        "subscription": "sub_1",
+        "metadata": {"community": community_a.schema_name},
+    }
+    done = event("checkout.session.completed", session, event_id="evt_checkout")
+    assert deliver(platform_client, done, capture).status_code == 200
+    subscription = Subscription.objects.get(community=community_a)
+    assert (subscription.stripe_customer_id, subscription.stripe_subscription_id) == (
+        "cus_1",
+        "sub_1",
+    )
+    assert PlatformStripeEvent.objects.get(event_id="evt_checkout").result == "checkout recorded"
+    _subscribe(platform_client, community_a, capture)
+    paid = stripe_invoice(inv_id="in_seen", status="paid", paid=2900)
+    deliver(platform_client, event("invoice.paid", paid, event_id="evt_seen"), capture)
+
+    login(client_a, community_a, email="owner@alpha.example")
+    page = client_a.get("/settings/plan/").content.decode()
+    invoices = page.split('id="invoices"')[1].split("</section>")[0]
+    assert "€29.00" in invoices and "https://invoice.stripe.com/i/test" in invoices

@@ -230,3 +230,17 @@ def test_operators_reach_the_console_by_clicking(console, platform_client):
     overview = console.get("/console/").content.decode()
     for link in ("/console/communities/", "/console/communities/new/"):
         assert f'href="{link}"' in overview
+
+
+def test_the_community_list_filters_by_last_activity(console, client_a, community_a, community_b):
+    from pista import metrics
+
+    metrics._last_seen_written.clear()
+    assert client_a.get("/").status_code == 200  # alpha answers a request now
+    active = console.get("/console/communities/", {"activity": "7d"}).content.decode()
+    assert community_a.name in active and community_b.name not in active
+    never = console.get("/console/communities/", {"activity": "never"}).content.decode()
+    assert community_b.name in never and community_a.name not in never
+    idle = console.get("/console/communities/", {"activity": "idle30"}).content.decode()
+    assert community_a.name not in idle and community_b.name not in idle
+    assert console.get("/console/communities/", {"activity": "yesterday"}).status_code == 400

@@ -151,6 +151,12 @@ def test_seed_demo_adds_varied_members_idempotently(django_db_setup, django_db_b
         existing = set(Community.objects.values_list("slug", flat=True))
         try:
             call_command("seed_demo")
+            # The plans Free, Pro and Business, each demo community on its own.
+            from billing.models import Subscription
+            from tenants.provisioning.demo import DEMO_PLANS
+
+            plans = Subscription.objects.filter(community__slug__in=DEMO_PLANS)
+            assert dict(plans.values_list("community__slug", "plan__slug")) == DEMO_PLANS
             counts = {}
             for demo in DEMO_COMMUNITIES:
                 with schema_context(demo.slug):
