@@ -6,7 +6,10 @@ them into a 4xx response carrying ``code`` and ``detail``.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any
+
+from django.utils.translation import gettext
 
 
 class ApplicationError(Exception):
@@ -37,3 +40,13 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     default_code = "conflict"
     status_code = 409
+
+
+def unknown_fields_refuse(names: Iterable[str], known: Collection[str]) -> None:
+    """Raise ApplicationError naming the ``names`` that are not ``known`` fields."""
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ApplicationError(
+            gettext("Unknown fields: %(unknown)s.") % {"unknown": ", ".join(unknown)},
+            code="unknown_fields",
+        )

@@ -13,6 +13,7 @@ cannot pose as a different address.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from anyascii import anyascii
 from django.utils.text import slugify
@@ -36,3 +37,14 @@ def name_clean(text: str) -> str:
 def slug_make(text: str) -> str:
     """An ASCII slug for ``text`` (empty when nothing transliterates)."""
     return slugify(anyascii(name_clean(text)))
+
+
+def slug_unique(text: str, *, taken: Callable[[str], bool], fallback: str) -> str:
+    """A slug for ``text`` (``fallback`` when nothing transliterates) that
+    ``taken`` does not report, numbered ``-2``, ``-3`` … as needed."""
+    base = slug_make(text)[:70] or fallback
+    slug, number = base, 1
+    while taken(slug):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -57,9 +57,15 @@ from core_apps.bookings.workflow import (
 )
 from core_apps.privacy.services import audit_record
 from pista.domain_events import domain_event_emit
-from pista.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from pista.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    unknown_fields_refuse,
+)
 from pista.tasks import task_enqueue_on_commit
-from pista.text import slug_make
+from pista.text import slug_unique
 
 Side = ArtistBooking.Side
 Status = ArtistBooking.Status
@@ -120,20 +126,13 @@ def _is_artist_staff(user: User | AnonymousUser) -> bool:
 
 
 def _unique_slug(name: str) -> str:
-    base = slug_make(name)[:70] or "artist"
-    slug, n = base, 1
-    while ArtistProfile.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return slug_unique(
+        name, taken=lambda slug: ArtistProfile.objects.filter(slug=slug).exists(), fallback="artist"
+    )
 
 
 def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - PROFILE_FIELDS
-    if unknown:
-        raise ApplicationError(
-            _("Unknown profile fields: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
-        )
+    unknown_fields_refuse(data, PROFILE_FIELDS)
     values = dict(data)
     if "bio" in values:
         values["bio"] = bio_sanitise(values["bio"])

@@ -19,7 +19,7 @@ from core_apps.venues.services.venues import (
     bookings_describe,
     venue_write_check,
 )
-from pista.errors import ApplicationError
+from pista.errors import ApplicationError, unknown_fields_refuse
 
 SPACE_FIELDS = {
     "name",
@@ -46,11 +46,7 @@ SPACE_FIELDS = {
 
 def _space_values(data: dict[str, Any], space: Space | None = None) -> dict[str, Any]:
     """Checked space fields; ``space`` supplies the values not being changed."""
-    unknown = set(data) - SPACE_FIELDS
-    if unknown:
-        raise ApplicationError(
-            gettext("Unknown space fields: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
-        )
+    unknown_fields_refuse(data, SPACE_FIELDS)
     values = dict(data)
     if "name" in values:
         values["name"] = str(values["name"]).strip()[:120]

@@ -22,8 +22,8 @@ from core_apps.accounts.models import User
 from core_apps.privacy.services import audit_record
 from core_apps.venues.models import SpaceBooking, Venue
 from core_apps.venues.selectors import venue_bookings_outside_hours, venue_is_managed_by
-from pista.errors import ApplicationError, Conflict, PermissionDenied
-from pista.text import slug_make
+from pista.errors import ApplicationError, Conflict, PermissionDenied, unknown_fields_refuse
+from pista.text import slug_unique
 
 VENUE_FIELDS = {"name", "address", "latitude", "longitude", "time_zone", "house_rules"}
 # How many bookings a refusal names before it says "and N more".
@@ -84,11 +84,7 @@ def _coordinate_clean(value: Decimal | None, limit: int, what: str) -> Decimal |
 
 
 def _venue_values(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - VENUE_FIELDS
-    if unknown:
-        raise ApplicationError(
-            gettext("Unknown venue fields: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
-        )
+    unknown_fields_refuse(data, VENUE_FIELDS)
     values = dict(data)
     if "name" in values:
         values["name"] = str(values["name"]).strip()[:120]
@@ -104,12 +100,9 @@ def _venue_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unique_slug(name: str) -> str:
-    base = slug_make(name)[:70] or "venue"
-    slug, n = base, 1
-    while Venue.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return slug_unique(
+        name, taken=lambda slug: Venue.objects.filter(slug=slug).exists(), fallback="venue"
+    )
 
 
 @transaction.atomic
