@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TestCase
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from pista.secret_key import secret_key_is_published
@@ -78,6 +79,14 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
 def _back_to_public_schema() -> Iterator[None]:
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language() -> Iterator[None]:
+    """A request in another language leaves it active in the thread: the next
+    test's messages must not come out in German."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,8 @@ class AmountField(forms.DecimalField):
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=0, max_digits=14, **kwargs)
+        # Shown back in the language's notation (250,00 in German); both read.
+        super().__init__(min_value=0, max_digits=14, localize=True, **kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
