@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 from django_tenants.utils import get_public_schema_name
 
 from pista.metrics import COMMUNITIES
@@ -106,13 +107,13 @@ def slug_availability(*, slug: str) -> tuple[bool, str, list[str]]:
     except ValidationError as exc:
         return False, exc.messages[0], []
     if not _slug_taken(slug):
-        return True, f"{slug} is available.", []
+        return True, gettext("%(slug)s is available.") % {"slug": slug}, []
     base = slug[:34].rstrip("-")
     candidates = [f"{base}-club", f"{base}-dance", f"{base}-community"]
     candidates += [f"{base}-{number}" for number in range(2, 6)]
     taken = set(Community.objects.filter(slug__in=candidates).values_list("slug", flat=True))
     suggestions = [candidate for candidate in candidates if candidate not in taken][:3]
-    return False, f"{slug} is already taken.", suggestions
+    return False, gettext("%(slug)s is already taken.") % {"slug": slug}, suggestions
 
 
 def _slug_taken(slug: str) -> bool:
