@@ -377,6 +377,12 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "core_apps.integrations.tasks.webhook_deliveries_due_task"},
         "schedule": 60.0,
     },
+    # Finished webhook deliveries leave the delivery log after 30 days.
+    "webhook-deliveries-prune": {
+        "task": "tenants.tasks.community_fanout_task",
+        "kwargs": {"task_name": "core_apps.integrations.tasks.webhook_deliveries_prune_task"},
+        "schedule": 86400.0,
+    },
     # Uptime: the readiness checks once a minute, recorded for the weekly report.
     "uptime-probe": {"task": "tenants.console.tasks.uptime_probe_task", "schedule": 60.0},
     # Communities whose deletion grace period is over are deleted for good.

@@ -23,6 +23,14 @@ def webhook_deliveries_due_task() -> None:
 
 
 @app.task(base=CommunityTask)
+def webhook_deliveries_prune_task() -> None:
+    """Beat, daily: finished deliveries past the delivery log's period."""
+    from core_apps.integrations.webhooks import webhook_deliveries_prune
+
+    webhook_deliveries_prune()
+
+
+@app.task(base=CommunityTask)
 def webhook_disabled_mail_send_task(*, subscription_id: int) -> None:
     from core_apps.integrations.webhooks import webhook_disabled_mail_send
 

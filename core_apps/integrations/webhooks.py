@@ -468,6 +468,23 @@ def webhook_deliveries_due(*, now: datetime | None = None) -> int:
     return len(due)
 
 
+# Finished deliveries (delivered, or failed after every retry) stay visible in
+# the delivery log this long, then go; pending ones are never pruned.
+DELIVERY_LOG_KEPT = timedelta(days=30)
+
+
+def webhook_deliveries_prune(*, now: datetime | None = None) -> int:
+    """Delete finished deliveries older than ``DELIVERY_LOG_KEPT`` (the beat,
+    daily); returns how many went."""
+    cutoff = (now or timezone.now()) - DELIVERY_LOG_KEPT
+    deleted, _by_model = (
+        WebhookDelivery.objects.filter(created_at__lt=cutoff)
+        .exclude(status=WebhookDelivery.Status.PENDING)
+        .delete()
+    )
+    return deleted
+
+
 @transaction.atomic
 def webhook_delivery_redeliver(
     *, actor: User, delivery_id: int, request: HttpRequest | None = None

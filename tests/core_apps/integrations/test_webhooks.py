@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core_apps.events.models import Event
@@ -306,3 +308,44 @@ def test_events_and_deliveries_stay_in_their_community(
     assert receiver.url not in page
     with schema_context(community_a.schema_name):
         assert WebhookDelivery.objects.count() == 1
+
+
+def test_finished_deliveries_leave_the_log_after_30_days_pending_ones_never(
+    in_a, community_b, receiver
+):
+    subscription = _subscribe(in_a, receiver.url)
+    now = timezone.now()
+    old = now - webhooks.DELIVERY_LOG_KEPT - timedelta(minutes=1)
+
+    def delivery(status: str, created_at: datetime) -> WebhookDelivery:
+        return WebhookDelivery.objects.create(
+            subscription=subscription,
+            event_id=uuid.uuid4(),
+            event_type="order.paid",
+            payload={},
+            status=status,
+            created_at=created_at,
+        )
+
+    old_done = delivery(WebhookDelivery.Status.SUCCEEDED, old)
+    old_failed = delivery(WebhookDelivery.Status.FAILED, old)
+    old_pending = delivery(WebhookDelivery.Status.PENDING, old)
+    recent = delivery(WebhookDelivery.Status.SUCCEEDED, now - timedelta(days=29))
+    with schema_context(community_b.schema_name):
+        other = WebhookDelivery.objects.create(
+            subscription=_subscribe(community_b, receiver.url),
+            event_id=uuid.uuid4(),
+            event_type="order.paid",
+            payload={},
+            status=WebhookDelivery.Status.SUCCEEDED,
+            created_at=old,
+        )
+
+    assert webhooks.webhook_deliveries_prune(now=now) == 2
+
+    kept = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert {old_pending.pk, recent.pk} <= kept
+    assert not kept & {old_done.pk, old_failed.pk}
+    with schema_context(community_b.schema_name):
+        # Another community's log is pruned by its own run, not by A's.
+        assert WebhookDelivery.objects.filter(pk=other.pk).exists()
