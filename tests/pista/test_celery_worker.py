@@ -112,6 +112,7 @@ def test_beat_fans_community_tasks_out_to_every_active_community(
         "tenants.tasks.community_exports_prune_task",
         "pista.outbox.tasks.outbox_sweep_task",
         "core_apps.integrations.tasks.webhook_deliveries_due_task",
+        "core_apps.integrations.tasks.webhook_deliveries_prune_task",
     }
     # The task's body, called directly (not as a task, so no subtask runs inside
     # another task's context); the queued digests run eagerly in their schemas.
