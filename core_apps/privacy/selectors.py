@@ -85,3 +85,10 @@ def audit_entries_recent(*, action_prefix: str = "") -> QuerySet[AuditEntry]:
     if action_prefix:
         entries = entries.filter(action__startswith=action_prefix)
     return entries.order_by("-created_at", "-pk")
+
+
+def audit_entries_for_target(*, target: Any) -> QuerySet[AuditEntry]:
+    """Entries about the row ``target``, newest first (in the current schema)."""
+    return AuditEntry.objects.filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)[:64]
+    )

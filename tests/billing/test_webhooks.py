@@ -16,7 +16,9 @@ from billing.models import ConnectedAccount, PlatformInvoice, PlatformStripeEven
 from billing.services.subscriptions import dunning_run
 from core_apps.privacy.models import AuditEntry
 from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, PlanLimitReached, plan_limit_check
+from tenants.lifecycle.services.suspension import community_reinstate, community_suspend
 from tenants.models import Community
+from tests.factories import UserFactory
 
 from .conftest import (
     CONNECT_SECRET,
@@ -335,3 +337,30 @@ def test_stripe_checkout_records_the_customer_and_the_owner_sees_the_invoices(
     page = client_a.get("/settings/plan/").content.decode()
     invoices = page.split('id="invoices"')[1].split("</section>")[0]
     assert "€29.00" in invoices and "https://invoice.stripe.com/i/test" in invoices
+
+
+def test_a_paid_invoice_does_not_reopen_a_community_an_operator_suspended(
+    platform_client, community_a, a_on_free, django_capture_on_commit_callbacks, settings
+):
+    settings.PISTA_DUNNING_SUSPEND_AFTER_DAYS = 21
+    capture = django_capture_on_commit_callbacks
+    _subscribe(platform_client, community_a, capture)
+    failed = event(
+        "invoice.payment_failed", stripe_invoice(inv_id="in_1", status="open"), event_id="evt_f"
+    )
+    deliver(platform_client, failed, capture)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    community_suspend(community=community_a, operator=operator, reason="Abuse report #12")
+
+    paid = event(
+        "invoice.paid", stripe_invoice(inv_id="in_1", status="paid", paid=2900), event_id="evt_p"
+    )
+    assert deliver(platform_client, paid, capture).status_code == 200
+    assert Subscription.objects.get(community=community_a).status == Subscription.Status.ACTIVE
+    community_a.refresh_from_db()
+    assert community_a.status == Community.Status.SUSPENDED
+
+    # Once the operator reinstates it, billing's later changes apply again.
+    community_reinstate(community=community_a, operator=operator, reason="Resolved")
+    community_a.refresh_from_db()
+    assert community_a.status == Community.Status.ACTIVE

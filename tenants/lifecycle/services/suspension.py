@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core_apps.privacy.selectors import audit_entries_for_target
 from core_apps.privacy.services.audit import audit_record
 from pista.errors import ApplicationError, Conflict
 from tenants.models import Community
@@ -155,11 +156,25 @@ def community_reinstate(
     return community
 
 
+def _operator_suspension_in_force(community: Community) -> bool:
+    """Whether the last operator action on ``community``'s status suspended it."""
+    with schema_context(get_public_schema_name()):
+        last = (
+            audit_entries_for_target(target=community)
+            .filter(action__in=("community.suspend", "community.reinstate"))
+            .first()
+        )
+    return last is not None and last.action == "community.suspend"
+
+
 def community_dunning_suspension(community: Community, suspended: bool) -> None:
     """Billing's dunning closes a community whose payment is long overdue, and
-    reopens it when paid (never one that awaits deletion)."""
+    reopens it when paid — never one that awaits deletion, nor one an operator
+    suspended (only an operator's reinstatement lifts that)."""
     community.refresh_from_db()
     if community.is_deletion_pending:
+        return
+    if not suspended and _operator_suspension_in_force(community):
         return
     target = Community.Status.SUSPENDED if suspended else Community.Status.ACTIVE
     if community.status != target:
