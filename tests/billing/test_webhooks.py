@@ -351,6 +351,10 @@ def test_a_paid_invoice_does_not_reopen_a_community_an_operator_suspended(
     deliver(platform_client, failed, capture)
     operator = UserFactory(is_staff=True, is_superuser=True)
     community_suspend(community=community_a, operator=operator, reason="Abuse report #12")
+    # Dunning runs on meanwhile: the subscription is suspended too.
+    with capture(execute=True):
+        dunning_run(now=timezone.now() + timedelta(days=22))
+    assert Subscription.objects.get(community=community_a).status == "suspended"
 
     paid = event(
         "invoice.paid", stripe_invoice(inv_id="in_1", status="paid", paid=2900), event_id="evt_p"
