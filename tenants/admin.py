@@ -37,12 +37,23 @@ ADMIN_ACTION_REASON = "Django admin action by an operator"
 
 
 class DomainInline(admin.TabularInline):
+    """A community's domains, read only: they change through the domain
+    services (the owner's domain settings, the verification task), which check
+    them, keep one primary and forget cached routes."""
+
     model = Domain
     extra = 0
-    # Operators may set a status by hand (e.g. a domain verified out of band);
-    # the DNS bookkeeping is the verification task's.
     fields = ["domain", "is_primary", "status", "failure_reason", "last_checked_at", "verified_at"]
-    readonly_fields = ["failure_reason", "last_checked_at", "verified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
+        return False
 
 
 @admin.register(Community)
@@ -74,6 +85,11 @@ class CommunityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Created through provisioning: the console's "New community" page.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Community | None = None) -> bool:
+        # Read only: its settings change through the community's own settings
+        # (audited services), its status through the actions below.
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Community]:

@@ -93,8 +93,11 @@ def test_admin_cannot_add_communities_nor_edit_their_status(platform_client, com
     change = f"/admin/tenants/community/{community_a.pk}/change/"
     page = platform_client.get(change)
     assert page.status_code == 200
-    assert b'name="status"' not in page.content
-    assert b'name="slug"' not in page.content
+    for field in (b'name="status"', b'name="slug"', b'name="name"', b'name="domains-0-domain"'):
+        assert field not in page.content, field
+    assert platform_client.post(change, {"name": "Renamed"}).status_code == 403
+    community_a.refresh_from_db()
+    assert community_a.name != "Renamed"
 
 
 def test_admin_actions_go_through_the_audited_services(
