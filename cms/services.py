@@ -201,3 +201,10 @@ def library_image_add(*, upload: File, title: str) -> AbstractImage:
     image.file.save(clean.name, clean, save=False)
     image.save()
     return image
+
+
+def library_image_file_discard(image: AbstractImage | None) -> None:
+    """Delete the stored file of a library image whose row was rolled back
+    (storage is not transactional); nothing for ``None``."""
+    if image is not None and image.file.name:
+        image.file.storage.delete(image.file.name)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cms.services import library_image_add
+from cms.services import library_image_add, library_image_file_discard
 from core_apps.accounts.request import authed_user
 from core_apps.artists.selectors import artists_for_ids
 from core_apps.events.feeds import calendar_build, event_json_ld
@@ -222,11 +222,12 @@ def _event_form_save(request: HttpRequest, form: EventForm, event=None):
     exceptions = data.pop("repeat_except", [])
     actor = authed_user(request)
     upload = form.cleaned_data.get("image_upload")
+    image = None
     try:
         # One transaction: an exception date outside the series undoes the save.
         with transaction.atomic():
             if upload:
-                data["image"] = library_image_add(upload=upload, title=data["title"])
+                image = data["image"] = library_image_add(upload=upload, title=data["title"])
             if event is None:
                 event = event_create(actor=actor, **data)
             else:
@@ -238,7 +239,10 @@ def _event_form_save(request: HttpRequest, form: EventForm, event=None):
     except InvalidImage as exc:
         form.add_error("image_upload", exc.message)
     except PermissionDenied as exc:
+        library_image_file_discard(image)
         raise DjangoPermissionDenied(exc.message) from exc
+    # The picture's row went with the transaction; its stored file goes too.
+    library_image_file_discard(image)
     return None
 
 

@@ -77,3 +77,37 @@ def test_the_image_can_be_removed(client_a, organizer):
     assert response.status_code == 302, response.context["form"].errors
     event.refresh_from_db()
     assert event.image is None
+
+
+def _stored_originals() -> set[str]:
+    storage = get_image_model()._meta.get_field("file").storage
+    if not storage.exists("original_images"):
+        return set()
+    return set(storage.listdir("original_images")[1])
+
+
+def test_a_save_refused_after_the_upload_leaves_no_file_behind(client_a, organizer):
+    """The picture is stored before the services refuse an exception date off
+    the series: the rolled-back row's file is deleted too."""
+    storage = get_image_model()._meta.get_field("file").storage
+    before = (
+        set(storage.listdir("original_images")[1]) if storage.exists("original_images") else set()
+    )
+    response = client_a.post(
+        "/manage/events/new/",
+        {
+            **FORM,
+            "repeat_days": ["FR"],
+            "repeat_count": "3",
+            "repeat_except": "2030-07-06",  # a Saturday: no date of the series
+            "image_upload": _png("refused.png"),
+        },
+    )
+    assert response.status_code == 200
+    assert "repeat_except" in response.context["form"].errors
+    assert not Event.objects.filter(title="Summer social").exists()
+    assert not get_image_model().objects.filter(title="Summer social").exists()
+    after = (
+        set(storage.listdir("original_images")[1]) if storage.exists("original_images") else set()
+    )
+    assert not {name for name in after - before if name.startswith("refused")}
