@@ -369,8 +369,8 @@ def artist_booking_request(
         raise ApplicationError(
             _("Say which event or occasion the booking is for."), code="invalid_title"
         )
-    fee_minor = amount_minor_check(fee_minor, "fee")
-    deposit_minor = amount_minor_check(deposit_minor, "deposit")
+    fee_minor = amount_minor_check(fee_minor, _("fee"))
+    deposit_minor = amount_minor_check(deposit_minor, _("deposit"))
     if deposit_minor > fee_minor:
         raise InvalidAmount(_("The deposit cannot exceed the fee."))
     currency = currency_clean(currency)
@@ -425,9 +425,9 @@ def artist_booking_counter(
             _("A counter-offer must stay in %(currency)s; it cannot switch to %(new_currency)s.")
             % {"currency": booking.currency, "new_currency": currency}
         )
-    booking.fee_minor = amount_minor_check(fee_minor, "fee")
+    booking.fee_minor = amount_minor_check(fee_minor, _("fee"))
     if deposit_minor is not None:
-        booking.deposit_minor = amount_minor_check(deposit_minor, "deposit")
+        booking.deposit_minor = amount_minor_check(deposit_minor, _("deposit"))
     if booking.deposit_minor > booking.fee_minor:
         raise InvalidAmount(_("The deposit cannot exceed the fee."))
     if starts_at is not None or ends_at is not None:
