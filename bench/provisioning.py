@@ -6,12 +6,18 @@ service (clone of the template) and ``--count`` schemas by running every
 migration, then clones ``--fleet`` schemas and times migrating all of them after
 one new migration, with django-tenants' sequential and multiprocessing executors.
 Everything it creates is removed at the end. The last line is one JSON object.
+
+``--fleet-steps 1000,2000`` instead grows one fleet of cloned schemas step by
+step and measures, at each step, the catalog's size, the memory of one backend
+that touched every schema, and the time to migrate the whole fleet after one new
+migration (see bench/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -21,6 +27,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
@@ -34,14 +41,19 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.commands.migrate import Command as MigrateCommand  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.db.migrations.loader import MigrationLoader  # noqa: E402
 from django_tenants.migration_executors import get_executor  # noqa: E402
 
 from tenants.models import Community  # noqa: E402
+from tenants.provisioning import template as template_module  # noqa: E402
 from tenants.provisioning.services import community_create, template_prepare  # noqa: E402
 from tenants.provisioning.spares import spare_schemas_drain, spare_schemas_refill  # noqa: E402
-from tenants.provisioning.template import catalog_statistics_refresh, schema_clone  # noqa: E402
+from tenants.provisioning.template import (  # noqa: E402
+    catalog_statistics_refresh,
+    schema_clone,
+    template_dump_sql,
+)
 
 PROBE_APP = "cms"
 
@@ -131,11 +143,313 @@ def probe_migration_undo(schemas: list[str]) -> None:
             )
 
 
+# --- Fleet in steps -------------------------------------------------------------
+
+
+def fleet_schema_names(tag: str, count: int) -> list[str]:
+    return [f"bench_{tag}_f{index}" for index in range(count)]
+
+
+def existing_schemas(names: list[str]) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [names])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _clone_worker_init() -> None:
+    # Each forked worker opens its own connection; the bench's schemas need not
+    # survive a crash, so commits do not wait for the WAL flush.
+    connections.close_all()
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+
+
+def _clone_one(schema: str) -> float:
+    started = time.perf_counter()
+    schema_clone(target=schema)
+    return time.perf_counter() - started
+
+
+def fleet_template_dump() -> None:
+    """Take the template's dump for the forked cloners, or stop.
+
+    ``pg_dump`` reads the whole catalog to dump one schema: past ~1,000 schemas
+    it outlasts provisioning's 120 s timeout on a busy machine, and provisioning
+    then falls back to ``clone_schema``, whose shared helper types make parallel
+    clones collide. The bench waits for the dump instead."""
+    run = template_module.subprocess.run
+
+    def patient_run(*popenargs: Any, **kwargs: Any) -> Any:
+        return run(*popenargs, **{**kwargs, "timeout": 3600})
+
+    template_module.subprocess.run = patient_run
+    try:
+        started = time.perf_counter()
+        if template_dump_sql() is None:
+            raise SystemExit("pg_dump of the template failed: see the warning above.")
+        print(f"  template dump taken in {time.perf_counter() - started:.0f} s", flush=True)
+    finally:
+        template_module.subprocess.run = run
+
+
+def fleet_grow(names: list[str], workers: int) -> tuple[int, float]:
+    """Clone the schemas of ``names`` that do not exist yet, ``workers`` at a time,
+    each exactly as provisioning clones one (``schema_clone``). Returns how many
+    were cloned and the wall time."""
+    missing = [name for name in names if name not in existing_schemas(names)]
+    if not missing:
+        return 0, 0.0
+    fleet_template_dump()  # taken once here, inherited by the forked workers
+    connections.close_all()
+    started = time.perf_counter()
+    done = 0
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_clone_worker_init) as pool:
+        for _ in pool.imap_unordered(_clone_one, missing, chunksize=4):
+            done += 1
+            if done % 200 == 0:
+                catalog_statistics_refresh()
+                elapsed = time.perf_counter() - started
+                print(f"  {done}/{len(missing)} cloned, {elapsed:.0f} s", flush=True)
+    catalog_statistics_refresh()
+    return done, time.perf_counter() - started
+
+
+def catalog_figures() -> dict[str, Any]:
+    """Rows and on-disk size of the database's own (not shared) system catalogs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class")
+        pg_class_rows = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_attribute")
+        pg_attribute_rows = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            SELECT c.relname, pg_total_relation_size(c.oid)
+            FROM pg_class c
+            WHERE c.relnamespace = 'pg_catalog'::regnamespace
+              AND c.relkind = 'r' AND NOT c.relisshared
+            ORDER BY 2 DESC
+            """
+        )
+        sizes = cursor.fetchall()
+        cursor.execute("SELECT pg_database_size(current_database())")
+        database_bytes = cursor.fetchone()[0]
+    return {
+        "pg_class_rows": pg_class_rows,
+        "pg_attribute_rows": pg_attribute_rows,
+        "catalog_bytes": sum(size for _, size in sizes),
+        "catalog_top": dict(sizes[:6]),
+        "database_bytes": database_bytes,
+    }
+
+
+def _proc_kb(path: str, fields: tuple[str, ...]) -> dict[str, int]:
+    values: dict[str, int] = {}
+    try:
+        for line in Path(path).read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in fields:
+                values[key] = int(rest.split()[0])
+    except OSError:
+        pass
+    return values
+
+
+def backend_memory(cursor: Any) -> dict[str, int]:
+    """The backend's RSS (anonymous part: its private memory), PSS and memory contexts."""
+    cursor.execute("SELECT pg_backend_pid()")
+    pid = cursor.fetchone()[0]
+    status = _proc_kb(f"/proc/{pid}/status", ("VmRSS", "RssAnon"))
+    rollup = _proc_kb(f"/proc/{pid}/smaps_rollup", ("Pss", "Pss_Anon"))
+    cursor.execute(
+        """
+        SELECT coalesce(sum(total_bytes) FILTER (
+                   WHERE name = 'CacheMemoryContext' OR parent = 'CacheMemoryContext'), 0),
+               coalesce(sum(total_bytes), 0)
+        FROM pg_backend_memory_contexts
+        """
+    )
+    cache_bytes, contexts_bytes = cursor.fetchone()
+    return {
+        "rss_kb": status.get("VmRSS", 0),
+        "rss_anon_kb": status.get("RssAnon", 0),
+        "pss_kb": rollup.get("Pss", 0),
+        "cache_context_kb": int(cache_bytes) // 1024,
+        "all_contexts_kb": int(contexts_bytes) // 1024,
+    }
+
+
+def backend_touch(schemas: list[str], full_sample: int) -> dict[str, Any]:
+    """One new connection: its memory fresh, after one query in every schema (as a
+    request sets the tenant's search_path and reads a table), then after planning a
+    query on every table of ``full_sample`` schemas (a backend serving every page)."""
+    import psycopg
+
+    db = connection.settings_dict
+    with (
+        psycopg.connect(
+            dbname=db["NAME"],
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            autocommit=True,
+        ) as conn,
+        conn.cursor() as cursor,
+    ):
+        fresh = backend_memory(cursor)
+        started = time.perf_counter()
+        for schema in schemas:
+            cursor.execute(f'SET search_path = "{schema}", public')
+            cursor.execute("SELECT count(*) FROM django_migrations")
+        light_s = time.perf_counter() - started
+        light = backend_memory(cursor)
+        sample = schemas[:full_sample]
+        for schema in sample:
+            # One transaction per schema: planning locks every table and index,
+            # and the whole fleet at once would overflow the lock table.
+            cursor.execute(f'SET search_path = "{schema}", public')
+            cursor.execute(
+                """
+                DO $$ DECLARE t text; BEGIN
+                  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+                  LOOP EXECUTE format('SELECT 1 FROM %I.%I LIMIT 0', current_schema(), t);
+                  END LOOP;
+                END $$
+                """
+            )
+        full = backend_memory(cursor)
+    return {
+        "fresh": fresh,
+        "one_query_per_schema": light,
+        "one_query_per_schema_s": round(light_s, 1),
+        "every_table_sample_schemas": len(sample),
+        "every_table_sample": full,
+    }
+
+
+def fleet_steps_run(args: argparse.Namespace) -> None:
+    steps = sorted({int(step) for step in args.fleet_steps.split(",") if step.strip()})
+    tag = args.fleet_tag or uuid.uuid4().hex[:6]
+    names = fleet_schema_names(tag, steps[-1])
+    processes = getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
+    template_prepare()
+    workdir = Path(tempfile.mkdtemp(prefix="pista-bench-"))
+    probe_package = probe_migrations_package(workdir)
+    baseline = catalog_figures()
+    print(f"fleet tag {tag}; before the fleet: {json.dumps(baseline)}", flush=True)
+    results: list[dict[str, Any]] = []
+    try:
+        for step in steps:
+            fleet = names[:step]
+            print(f"Step {step}: cloning up to {step} schemas…", flush=True)
+            cloned, clone_s = fleet_grow(fleet, args.clone_workers)
+            figures: dict[str, Any] = {
+                "schemas": step,
+                "cloned": cloned,
+                "clone_s": round(clone_s, 1),
+                "clone_per_schema_s": round(clone_s / cloned, 3) if cloned else None,
+                **catalog_figures(),
+            }
+            print(f"  catalog: {json.dumps(figures)}", flush=True)
+            figures["backend"] = backend_touch(fleet, args.full_touch)
+            print(f"  backend: {json.dumps(figures['backend'])}", flush=True)
+            settings.MIGRATION_MODULES = {PROBE_APP: probe_package}
+            try:
+                print(f"  migrating {step} schemas (multiprocessing, {processes})…", flush=True)
+                parallel_s = migrate_fleet(fleet, "multiprocessing")
+                probe_migration_undo(fleet)
+                figures["migrate_parallel_s"] = round(parallel_s, 1)
+                figures["migrate_parallel_per_schema_s"] = round(parallel_s / step, 4)
+                if args.sequential:
+                    print(f"  migrating {step} schemas (sequential)…", flush=True)
+                    sequential_s = migrate_fleet(fleet, "standard")
+                    probe_migration_undo(fleet)
+                    figures["migrate_sequential_s"] = round(sequential_s, 1)
+                    figures["migrate_sequential_per_schema_s"] = round(sequential_s / step, 4)
+            finally:
+                settings.MIGRATION_MODULES = {}
+            print(f"step: {json.dumps(figures)}", flush=True)
+            results.append(figures)
+    finally:
+        settings.MIGRATION_MODULES = {}
+        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            print("Dropping the fleet…", flush=True)
+            fleet_drop(tag)
+
+    def per_schema(figures: dict[str, Any], key: str) -> float:
+        return (float(figures[key]) - float(baseline[key])) / int(figures["schemas"])
+
+    first = results[0]
+    ratios = {}
+    for figures in results[1:]:
+        ratios[str(figures["schemas"])] = {
+            "against": first["schemas"],
+            "migrate_per_schema": round(
+                float(figures["migrate_parallel_per_schema_s"])
+                / float(first["migrate_parallel_per_schema_s"]),
+                2,
+            ),
+            "catalog_bytes_per_schema": round(
+                per_schema(figures, "catalog_bytes") / per_schema(first, "catalog_bytes"), 2
+            ),
+            "pg_class_rows_per_schema": round(
+                per_schema(figures, "pg_class_rows") / per_schema(first, "pg_class_rows"), 2
+            ),
+        }
+    print(
+        json.dumps(
+            {
+                "fleet_tag": tag,
+                "kept": args.keep,
+                "parallel_processes": processes,
+                "clone_workers": args.clone_workers,
+                "before_fleet": baseline,
+                "steps": results,
+                "ratios": ratios,
+            }
+        )
+    )
+
+
+def fleet_drop(tag: str) -> None:
+    """Drop every schema of fleet ``tag``, one transaction each (the lock table
+    holds a few schemas' worth of relations, not thousands)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [f"bench\\_{tag}\\_f%"]
+        )
+        schemas = [row[0] for row in cursor.fetchall()]
+    for index, schema in enumerate(schemas, start=1):
+        drop_schema(schema)
+        if index % 500 == 0:
+            print(f"  {index}/{len(schemas)} dropped", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--fleet", type=int, default=200)
+    parser.add_argument(
+        "--fleet-steps",
+        default="",
+        help="comma-separated fleet sizes (e.g. 1000,2000): grow one fleet and measure each",
+    )
+    parser.add_argument("--clone-workers", type=int, default=2)
+    parser.add_argument("--full-touch", type=int, default=100)
+    parser.add_argument(
+        "--sequential", action="store_true", help="also time the sequential executor"
+    )
+    parser.add_argument("--fleet-tag", default="", help="reuse (or name) a fleet: bench_TAG_fN")
+    parser.add_argument("--keep", action="store_true", help="keep the fleet's schemas")
+    parser.add_argument("--drop-fleet", default="", metavar="TAG", help="drop a kept fleet, exit")
     args = parser.parse_args()
+    if args.drop_fleet:
+        fleet_drop(args.drop_fleet)
+        return
+    if args.fleet_steps:
+        fleet_steps_run(args)
+        return
     tag = uuid.uuid4().hex[:6]
 
     template_prepare()
