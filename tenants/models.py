@@ -172,3 +172,17 @@ class SchemaVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name}: {self.version[:12]}"
+
+
+class TemplateDump(models.Model):
+    """The template schema as SQL (``pg_dump``), kept for every process that
+    provisions: past ~1,000 communities a dump reads the whole catalog for
+    minutes, so ``migrate_all`` takes it once per deploy and signups replay it.
+    ``key`` names the migrations and role groups it holds."""
+
+    key = models.CharField(max_length=160, unique=True)
+    sql = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key[:24]

@@ -23,9 +23,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from core_apps.accounts.roles import roles_fingerprint
 from core_apps.accounts.services import roles_sync
+from tenants.models import TemplateDump
 
 logger = logging.getLogger(__name__)
 
@@ -129,21 +131,39 @@ _TEMPLATE_NAME = re.compile(
 # own connection, whose search_path must survive it.
 _DUMP_SESSION_LINE = re.compile(r"^(SET |SELECT pg_catalog\.set_config\(|\\)")
 _dump_cache: dict[str, str | None] = {}
+# A signup waits for a dump at most this long before cloning another way.
+DUMP_TIMEOUT_S = 120.0
 
 
-def template_dump_sql() -> str | None:
+def template_dump_sql(*, timeout: float | None = DUMP_TIMEOUT_S) -> str | None:
     """The template as SQL (``pg_dump``), session settings removed; None when no
-    ``pg_dump`` that can read this server is available. Cached per template version."""
-    version = template_version()
-    if version not in _dump_cache:
+    ``pg_dump`` that can read this server is available. Kept per template
+    version in this process and in the database (:class:`TemplateDump`), so a
+    dump is taken once — by ``migrate_all`` at deploy, with no time limit."""
+    key = template_dump_key()
+    if key not in _dump_cache:
+        with schema_context(get_public_schema_name()):
+            stored = TemplateDump.objects.filter(key=key).values_list("sql", flat=True).first()
+            if stored is None:
+                stored = _template_dump(timeout=timeout)
+                if stored is not None:
+                    TemplateDump.objects.exclude(key=key).delete()
+                    TemplateDump.objects.get_or_create(key=key, defaults={"sql": stored})
         _dump_cache.clear()
-        _dump_cache[version] = _template_dump()
-    return _dump_cache[version]
+        _dump_cache[key] = stored
+    return _dump_cache[key]
+
+
+def template_dump_key() -> str:
+    """What a template dump holds: the migrations and the role groups."""
+    return f"{template_version()}:{roles_fingerprint()}"
 
 
 def template_dump_forget() -> None:
-    """Drop the cached dump (after the template was rebuilt)."""
+    """Drop the kept dump, here and in the database (the template changed)."""
     _dump_cache.clear()
+    with schema_context(get_public_schema_name()):
+        TemplateDump.objects.all().delete()
 
 
 def pg_dump_path() -> str | None:
@@ -159,7 +179,7 @@ def pg_dump_path() -> str | None:
     return shutil.which("pg_dump")
 
 
-def _template_dump() -> str | None:
+def _template_dump(*, timeout: float | None) -> str | None:
     executable = pg_dump_path()
     if executable is None:
         logger.warning("No pg_dump found; cloning communities with clone_schema instead.")
@@ -183,7 +203,7 @@ def _template_dump() -> str | None:
     environment = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
     try:
         completed = subprocess.run(  # noqa: S603 fixed arguments, no shell
-            command, capture_output=True, text=True, timeout=120, env=environment, check=False
+            command, capture_output=True, text=True, timeout=timeout, env=environment, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         logger.warning("pg_dump failed (%s); cloning with clone_schema instead.", exc)

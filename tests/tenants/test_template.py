@@ -96,3 +96,26 @@ def test_dump_replay_copies_the_template_rows(db):
         assert cloned == cursor.fetchone()[0] > 100
         cursor.execute("SHOW search_path")
         assert "public" in cursor.fetchone()[0]  # the dump's session settings were not replayed
+
+
+def test_the_dump_is_kept_in_the_database_for_every_process(db, settings):
+    """Taken once (by migrate_all at deploy), then read by other processes
+    without running pg_dump again."""
+    from tenants.models import TemplateDump
+    from tenants.provisioning import template
+
+    template.template_dump_forget()
+    sql = template.template_dump_sql()
+    assert sql is not None
+    assert TemplateDump.objects.get().key == template.template_dump_key()
+
+    # Another process: nothing cached in memory, and no pg_dump it could run.
+    template._dump_cache.clear()
+    settings.PISTA_PG_DUMP = "/nonexistent/pg_dump"
+    assert template.template_dump_sql() == sql
+
+    # A rebuilt template forgets it everywhere.
+    template.template_dump_forget()
+    assert not TemplateDump.objects.exists()
+    assert template.template_dump_sql() is None  # no pg_dump: clone_schema's turn
+    template.template_dump_forget()

@@ -17,8 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from core_apps.accounts.services import roles_sync
 from pista.tasks import task_enqueue_on_commit
 from tenants.models import Community
 from tenants.provisioning.fleet import (
@@ -27,11 +28,15 @@ from tenants.provisioning.fleet import (
     schema_markers_record,
     schemas_with_stale_markers,
 )
-from tenants.provisioning.schema_versions import schema_versions_record
 from tenants.provisioning.selectors import schemas_behind_migrations
 from tenants.provisioning.services import platform_tenant_ensure, template_prepare
 from tenants.provisioning.tasks import spare_schemas_refill_task
-from tenants.provisioning.template import template_schema_is_current, template_schema_name
+from tenants.provisioning.template import (
+    template_dump_forget,
+    template_dump_sql,
+    template_schema_is_current,
+    template_schema_name,
+)
 
 PROGRESS_EVERY_S = 5.0
 
@@ -71,6 +76,7 @@ class Command(BaseCommand):
         platform_tenant_ensure()
         if template_prepare():
             self.stdout.write("Template schema rebuilt.")
+        self._template_roles_and_dump()
         if settings.PISTA_SPARE_SCHEMAS:
             task_enqueue_on_commit(spare_schemas_refill_task)
         communities = list(
@@ -86,13 +92,27 @@ class Command(BaseCommand):
             self.stdout.write(f"Communities brought up to date: {result.line()}")
         if public not in schemas_behind_migrations():
             schema_markers_record(schemas=[public], roles=False)
-        if template_schema_is_current():
-            schema_versions_record(schemas=[template_schema_name()])
         if result.failed:
             failures = "; ".join(f"{schema}: {error}" for schema, error in result.failed.items())
             raise CommandError(
                 f"{len(result.failed)} schemas failed (run migrate_all again to retry): {failures}"
             )
+
+    @staticmethod
+    def _template_roles_and_dump() -> None:
+        """The template's role groups follow the code's (new communities are
+        its copies), then its dump is taken here, at deploy, with no time limit:
+        past ~1,000 communities ``pg_dump`` reads the catalog for minutes, which
+        no signup should wait for."""
+        template = template_schema_name()
+        if not template_schema_is_current():
+            return
+        if schemas_with_stale_markers([template]):
+            with schema_context(template):
+                roles_sync()
+            template_dump_forget()
+            schema_markers_record(schemas=[template])
+        template_dump_sql(timeout=None)
 
     def _reporter(self, verbosity: int) -> Callable[[FleetProgress], None]:
         """A progress line after the first schema, then every few seconds."""
