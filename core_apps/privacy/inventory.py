@@ -803,6 +803,7 @@ NOT_PERSONAL: dict[str, str] = {
     "tenants.Community": "the community's name and schema",
     "tenants.SpareSchema": "a schema name",
     "tenants.SchemaVersion": "a schema name and a migrations fingerprint",
+    "tenants.TemplateDump": "the empty template schema as SQL (structure and its starter rows)",
     "billing.Plan": "the platform's plans: prices and limits",
     "billing.Subscription": "a community's plan and its Stripe customer and subscription ids",
     "billing.PlatformInvoice": "amounts and Stripe ids of a community's platform invoices",
