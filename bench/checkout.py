@@ -117,6 +117,13 @@ def gunicorn_start(port: int, workers: int, *, serialise: bool, log: Path) -> su
     # also locks its event row (see that module's docstring).
     app = "checkout_baseline_wsgi:application" if serialise else "pista.wsgi:application"
     env.pop("REDIS_URL", None)  # nothing is queued by a pending order; keep it local
+    # Pages are served with DEBUG off: their static files need collectstatic's
+    # manifest (incremental: quick when nothing changed).
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+    )
     process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
         [
             str(Path(sys.executable).with_name("gunicorn")),

@@ -74,9 +74,9 @@ def generate(n: int) -> None:
         cursor.execute("SELECT setseed(0.42)")
         cursor.execute(
             "INSERT INTO accounts_user (password, is_superuser, first_name, last_name, email,"
-            " is_staff, is_active, date_joined, display_name)"
+            " is_staff, is_active, date_joined, display_name, language)"
             " SELECT '!', false, '', '', 'bench' || g || '@bench.invalid', false, true, now(),"
-            " 'Dancer ' || g FROM generate_series(1, %s) g",
+            " 'Dancer ' || g, '' FROM generate_series(1, %s) g",
             [n],
         )
         cursor.execute(

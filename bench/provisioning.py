@@ -44,15 +44,18 @@ from django.core.management.commands.migrate import Command as MigrateCommand  #
 from django.db import connection, connections  # noqa: E402
 from django.db.migrations.loader import MigrationLoader  # noqa: E402
 from django_tenants.migration_executors import get_executor  # noqa: E402
+from django_tenants.utils import get_public_schema_name  # noqa: E402
 
-from tenants.models import Community  # noqa: E402
+from tenants.models import Community, SchemaVersion  # noqa: E402
 from tenants.provisioning import template as template_module  # noqa: E402
 from tenants.provisioning.services import community_create, template_prepare  # noqa: E402
 from tenants.provisioning.spares import spare_schemas_drain, spare_schemas_refill  # noqa: E402
 from tenants.provisioning.template import (  # noqa: E402
     catalog_statistics_refresh,
     schema_clone,
+    template_dump_forget,
     template_dump_sql,
+    template_schema_name,
 )
 
 PROBE_APP = "cms"
@@ -131,6 +134,32 @@ def migrate_fleet(schemas: list[str], executor_name: str) -> float:
     elapsed = time.perf_counter() - started
     connection.set_schema_to_public()
     return elapsed
+
+
+def time_migrate_all(fleet: list[str], workdir: Path) -> tuple[float, float]:
+    """``migrate_all`` over the fleet as communities: once to settle (their
+    role groups and markers), then timed with nothing to apply and with one new
+    migration (undone afterwards, in the template and public too)."""
+    Community.objects.bulk_create(
+        Community(schema_name=schema, slug=schema.replace("_", "-"), name=schema)
+        for schema in fleet
+    )
+    call_command("migrate_all", verbosity=0)
+    started = time.perf_counter()
+    call_command("migrate_all", verbosity=0)
+    noop_s = time.perf_counter() - started
+    print(f"  migrate_all, nothing to apply: {noop_s:.1f} s", flush=True)
+    settings.MIGRATION_MODULES = {PROBE_APP: probe_migrations_package(workdir)}
+    try:
+        started = time.perf_counter()
+        call_command("migrate_all", verbosity=1)
+        one_s = time.perf_counter() - started
+        print(f"  migrate_all, one new migration: {one_s:.1f} s", flush=True)
+    finally:
+        settings.MIGRATION_MODULES = {}
+        probe_migration_undo([*fleet, template_schema_name(), get_public_schema_name()])
+        template_dump_forget()
+    return noop_s, one_s
 
 
 def probe_migration_undo(schemas: list[str]) -> None:
@@ -479,6 +508,7 @@ def main() -> None:
                     catalog_statistics_refresh()
                     print(f"  {index} cloned", flush=True)
             fleet_clone_s = time.perf_counter() - fleet_started
+            migrate_noop_s, migrate_one_s = time_migrate_all(fleet, workdir)
             settings.MIGRATION_MODULES = {PROBE_APP: probe_migrations_package(workdir)}
             print("Migrating the fleet after one new migration (sequential)…", flush=True)
             sequential_s = migrate_fleet(fleet, "standard")
@@ -486,10 +516,13 @@ def main() -> None:
             print("Migrating the fleet after one new migration (multiprocessing)…", flush=True)
             parallel_s = migrate_fleet(fleet, "multiprocessing")
         else:
-            fleet_clone_s = 0.0
+            fleet_clone_s = migrate_noop_s = migrate_one_s = 0.0
     finally:
         settings.MIGRATION_MODULES = {}
         shutil.rmtree(workdir, ignore_errors=True)
+        Community.objects.filter(schema_name__in=fleet).delete()
+        SchemaVersion.objects.filter(schema_name__in=fleet).delete()
+        template_dump_forget()
         for schema in fleet:
             drop_schema(schema)
         for community in created:
@@ -508,6 +541,8 @@ def main() -> None:
         "fleet_clone_total_s": round(fleet_clone_s, 1),
         "fleet_migrate_sequential_s": round(sequential_s, 1),
         "fleet_migrate_parallel_s": round(parallel_s, 1),
+        "migrate_noop_s": round(migrate_noop_s, 1),
+        "migrate_one_s": round(migrate_one_s, 1),
         "parallel_processes": getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2),
     }
     print(
@@ -517,6 +552,10 @@ def main() -> None:
         f"{result['pooled_median_s']} s, p95 {result['pooled_p95_s']} s"
     )
     if args.fleet:
+        print(
+            f"migrate_all over {args.fleet} communities: nothing to apply "
+            f"{result['migrate_noop_s']} s, one new migration {result['migrate_one_s']} s"
+        )
         print(
             f"{args.fleet} schemas after one new migration: sequential "
             f"{result['fleet_migrate_sequential_s']} s, multiprocessing "
