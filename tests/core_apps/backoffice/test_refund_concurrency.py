@@ -53,8 +53,12 @@ def test_two_concurrent_refunds_of_one_order_never_exceed_what_was_paid(committe
         return "refunded"
 
     try:
-        outcomes = sorted(_hammer(schema, 2, refund))
-        assert outcomes == ["order_state", "refunded"]
+        refusal, success = sorted(_hammer(schema, 2, refund))
+        assert success == "refunded"
+        # Which refusal depends on the interleaving: the second refund waits on
+        # the locked order and then finds too little left to refund
+        # (invalid_amount), or meets the first one's reservation (order_state).
+        assert refusal in {"invalid_amount", "order_state"}
 
         def state() -> tuple[int, int, int]:
             order = Order.objects.get(pk=order_id)
