@@ -95,8 +95,9 @@ def communities_bring_current(
     """Migrate the ``behind`` schemas and re-sync roles in those and the
     ``stale`` ones, with up to ``processes`` processes. A failing schema is
     reported in the result; the others carry on."""
+    migrating = set(behind)
     work = [(schema, True) for schema in behind]
-    work += [(schema, False) for schema in dict.fromkeys(stale) if schema not in set(behind)]
+    work += [(schema, False) for schema in dict.fromkeys(stale) if schema not in migrating]
     progress = FleetProgress(total=len(work))
     if not work:
         return progress
