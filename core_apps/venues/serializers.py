@@ -6,32 +6,13 @@ from rest_framework import serializers
 
 from core_apps.bookings.serializers import BookingRequestSerializer, booking_party_name_field
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
+from core_apps.venues.services.spaces import SPACE_FIELDS
 
 
 class SpaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Space
-        fields = [
-            "id",
-            "name",
-            "size_m2",
-            "capacity",
-            "floor_type",
-            "mirrors",
-            "sound_system",
-            "air_conditioning",
-            "step_free_access",
-            "currency",
-            "hourly_rate_minor",
-            "peak_hourly_rate_minor",
-            "peak_starts",
-            "peak_ends",
-            "peak_weekdays",
-            "minimum_minutes",
-            "setup_minutes",
-            "teardown_minutes",
-            "auto_approve",
-        ]
+        fields = ["id", *SPACE_FIELDS]
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

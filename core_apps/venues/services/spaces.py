@@ -21,7 +21,8 @@ from core_apps.venues.services.venues import (
 )
 from pista.errors import ApplicationError, unknown_fields_refuse
 
-SPACE_FIELDS = {
+# The fields a space's services take, in the order the API shows them.
+SPACE_FIELDS = (
     "name",
     "size_m2",
     "capacity",
@@ -40,8 +41,7 @@ SPACE_FIELDS = {
     "setup_minutes",
     "teardown_minutes",
     "auto_approve",
-}
-# How many bookings a refusal names before it says "and N more".
+)
 
 
 def _space_values(data: dict[str, Any], space: Space | None = None) -> dict[str, Any]:
