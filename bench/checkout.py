@@ -22,11 +22,15 @@ request to the last successful sale (the on-sale window), per minute.
 from __future__ import annotations
 
 import argparse
+import email
+import email.utils
 import http.client
 import json
 import os
 import random
 import secrets
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -54,9 +58,10 @@ from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from core_apps.events.models import Event  # noqa: E402
-from core_apps.orders.models import Order, Position  # noqa: E402
+from core_apps.orders.models import Invoice, Order, Position  # noqa: E402
 from core_apps.ticketing.balance import BalanceRules, Mode, within_policy  # noqa: E402
 from core_apps.ticketing.models import Product, Quota, RoleMode  # noqa: E402
+from pista.outbox.models import OutboxMessage  # noqa: E402
 from tenants.models import Community  # noqa: E402
 from tenants.provisioning.services import community_create  # noqa: E402
 
@@ -106,17 +111,46 @@ def festival_create(schema: str, places: int, label: str) -> tuple[int, int]:
         return product.pk, quota.pk
 
 
-def gunicorn_start(port: int, workers: int, *, serialise: bool, log: Path) -> subprocess.Popen:
+def server_env(mail_dir: Path) -> dict[str, str]:
+    """The environment of gunicorn and the Celery worker: production-like
+    (DEBUG off, persistent connections, Redis when configured: the cache, the
+    rate limits and the broker), the simulated card on, emails to files."""
     env = dict(os.environ)
     env.update(DJANGO_DEBUG="0", DATABASE_CONN_MAX_AGE="600", LOG_LEVEL="WARNING")
     # Every buyer comes from this one address: lift the per-address API limits.
     env.update(
         PISTA_API_RATE_PUBLIC_WRITES="1000000/minute", PISTA_API_RATE_PER_ADDRESS="1000000/minute"
     )
+    env.update(
+        PISTA_SIMULATED_PAYMENTS="1",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
+    return env
+
+
+def worker_start(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
+    """A real Celery worker on every queue (the outbox's deliveries)."""
+    return subprocess.Popen(  # noqa: S603 - our own venv's celery
+        [
+            str(Path(sys.executable).with_name("celery")),
+            *("-A", "pista", "worker", "--pool=prefork", f"--concurrency={concurrency}"),
+            *("-Q", "default,mail,webhooks,payments", "--without-gossip", "--without-mingle"),
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def gunicorn_start(
+    port: int, workers: int, *, serialise: bool, env: dict[str, str], log: Path
+) -> subprocess.Popen:
     # The baseline: Pista's application wrapped so that each order transaction
     # also locks its event row (see that module's docstring).
     app = "checkout_baseline_wsgi:application" if serialise else "pista.wsgi:application"
-    env.pop("REDIS_URL", None)  # nothing is queued by a pending order; keep it local
     # Pages are served with DEBUG off: their static files need collectstatic's
     # manifest (incremental: quick when nothing changed).
     subprocess.run(  # noqa: S603 - our own manage.py
@@ -177,7 +211,7 @@ def warm_up(port: int, host: str, workers: int) -> None:
         conn.close()
 
 
-def fire(port: int, host: str, product_id: int, buyers: int, clients: int) -> dict:
+def fire(port: int, host: str, product_id: int, buyers: int, clients: int, *, paid: bool) -> dict:
     rng = random.Random(42)
     roles = ["lead" if rng.random() < 0.55 else "follow" for _ in range(buyers)]
     local = threading.local()
@@ -188,36 +222,27 @@ def fire(port: int, host: str, product_id: int, buyers: int, clients: int) -> di
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        body = json.dumps(
-            {
-                "email": f"buyer{index}@example.org",
-                "name": f"Buyer {index}",
-                "provider": "manual",
-                "currency": "EUR",
-                "lines": [{"product": product_id, "quantity": 1, "role": roles[index]}],
-            }
-        )
+        headers = {"Host": host, "Content-Type": "application/json"}
+        body = {
+            "email": f"buyer{index}@example.org",
+            "name": f"Buyer {index}",
+            "provider": "simulated" if paid else "manual",
+            "currency": "EUR",
+            "lines": [{"product": product_id, "quantity": 1, "role": roles[index]}],
+        }
         began = time.perf_counter()
         try:
-            conn.request(
-                "POST",
-                "/api/v1/checkout/",
-                body=body,
-                headers={"Host": host, "Content-Type": "application/json"},
-            )
-            response = conn.getresponse()
-            payload = response.read()
-            status = response.status
+            status, payload = post(conn, "/api/v1/checkout/", body, headers)
+            if paid and status == 201:
+                order, secret = payload["order"]["code"], payload["secret"]
+                card = {"secret": secret, "card_number": "4242 4242 4242 4242"}
+                status, payload = post(conn, f"/api/v1/orders/{order}/pay/", card, headers)
+                status = 201 if status == 200 and payload.get("status") == "paid" else status
         except (OSError, http.client.HTTPException):
             local.conn = None
             return 0, "connection", began, time.perf_counter()
         ended = time.perf_counter()
-        code = ""
-        if status != 201:
-            try:
-                code = json.loads(payload).get("code", "")
-            except ValueError:
-                code = "not-json"
+        code = "" if status == 201 else str(payload.get("code", ""))
         return status, code, began, ended
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
@@ -246,6 +271,80 @@ def fire(port: int, host: str, product_id: int, buyers: int, clients: int) -> di
     }
 
 
+def post(
+    conn: http.client.HTTPConnection, path: str, body: dict, headers: dict[str, str]
+) -> tuple[int, dict]:
+    """POST JSON; the status and the decoded answer ({} when not JSON)."""
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    raw = response.read()
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        payload = {}
+    return response.status, payload if isinstance(payload, dict) else {}
+
+
+def effects_wait(schema: str, timeout_s: float) -> float:
+    """Wait until the outbox has delivered every effect recorded in ``schema``;
+    the seconds it took (raises SystemExit past ``timeout_s``)."""
+    started = time.perf_counter()
+    while True:
+        with schema_context(schema):
+            pending = OutboxMessage.objects.exclude(status=OutboxMessage.Status.DONE).count()
+        if not pending:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > timeout_s:
+            raise SystemExit(f"{pending} outbox effects still undelivered after {timeout_s:.0f} s")
+        time.sleep(0.5)
+
+
+def mails_by_recipient(mail_dir: Path) -> dict[str, list[str]]:
+    """The subjects of the emails written by the file backend, per recipient."""
+    found: dict[str, list[str]] = {}
+    for path in mail_dir.glob("*.log"):
+        for message in path.read_text(errors="replace").split("-" * 79):
+            parsed = email.message_from_string(message.strip())
+            for _name, address in email.utils.getaddresses(parsed.get_all("To", [])):
+                found.setdefault(address, []).append(str(parsed["Subject"]))
+    return found
+
+
+def profiler_start(pid: int, output: Path) -> subprocess.Popen:
+    """Sample gunicorn's workers with py-spy (on PATH) into collapsed stacks."""
+    executable = shutil.which("py-spy")
+    if executable is None:
+        raise SystemExit("--profile needs py-spy on PATH (pip install py-spy)")
+    process = subprocess.Popen(  # noqa: S603 - py-spy on our own workers
+        [
+            executable,
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            str(output),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # py-spy attaches before the load starts
+    return process
+
+
+def profiler_stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def verify(schema: str, product_id: int, quota_id: int) -> dict:
     with schema_context(schema):
         quota = Quota.objects.get(pk=quota_id)
@@ -270,14 +369,55 @@ def run(schema: str, host: str, args: argparse.Namespace, *, serialise: bool, la
     product_id, quota_id = festival_create(schema, args.places, label)
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"pista-bench-checkout-{label}.log"
-    process = gunicorn_start(port, args.workers, serialise=serialise, log=log)
+    mail_dir = Path(tempfile.mkdtemp(prefix=f"pista-bench-mail-{label}-"))
+    env = server_env(mail_dir)
+    process = gunicorn_start(port, args.workers, serialise=serialise, env=env, log=log)
+    worker = (
+        worker_start(env, args.worker_concurrency, log) if os.environ.get("REDIS_URL") else None
+    )
+    profiler = None
     try:
         warm_up(port, host, args.workers)
-        figures = fire(port, host, product_id, args.buyers, args.clients)
+        if args.profile and not serialise:
+            profiler = profiler_start(process.pid, Path(args.profile))
+        figures = fire(port, host, product_id, args.buyers, args.clients, paid=args.paid)
+        if profiler is not None:
+            profiler_stop(profiler)
+            profiler = None
+        figures["effects_drain_s"] = effects_wait(schema, timeout_s=600)
     finally:
+        if profiler is not None:
+            profiler_stop(profiler)
         gunicorn_stop(process)
+        if worker is not None:
+            gunicorn_stop(worker)
     figures.update(verify(schema, product_id, quota_id))
+    figures.update(deliveries_verify(schema, product_id, mail_dir, paid=args.paid))
+    shutil.rmtree(mail_dir, ignore_errors=True)
     return figures
+
+
+def deliveries_verify(schema: str, product_id: int, mail_dir: Path, *, paid: bool) -> dict:
+    """What the buyers received: for paid orders an invoice and the tickets
+    email each, for bank-transfer orders the payment instructions."""
+    mails = mails_by_recipient(mail_dir)
+    with schema_context(schema):
+        orders = list(
+            Order.objects.filter(positions__product_id=product_id)
+            .distinct()
+            .values("pk", "email", "status")
+        )
+        invoiced = set(
+            Invoice.objects.filter(
+                order__in=[o["pk"] for o in orders], kind=Invoice.Kind.INVOICE
+            ).values_list("order_id", flat=True)
+        )
+    expected = "paid" if paid else "pending"
+    return {
+        "orders_in_state": sum(1 for o in orders if o["status"] == expected),
+        "orders_invoiced": sum(1 for o in orders if o["pk"] in invoiced),
+        "orders_emailed": sum(1 for o in orders if mails.get(o["email"])),
+    }
 
 
 def main() -> None:
@@ -287,6 +427,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=48)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--paid",
+        action="store_true",
+        help="pay each order with the simulated card; a worker delivers tickets and invoices",
+    )
+    parser.add_argument("--worker-concurrency", type=int, default=1)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="py-spy's collapsed stacks of the workers to FILE"
+    )
     args = parser.parse_args()
 
     slug = f"bench-checkout-{uuid.uuid4().hex[:8]}"
@@ -334,6 +483,11 @@ def main() -> None:
         == (pista["positions_lead"], pista["positions_follow"]),
         "policy_holds": within_policy(rules=rules, leads=pista["lead"], follows=pista["follow"]),
         "no_5xx": pista["errors_5xx"] == 0,
+        # Every sale's effects delivered, once the outbox drained: the tickets
+        # email and the invoice of a paid order, the bank details of a transfer.
+        "every_order_in_its_state": pista["orders_in_state"] == pista["orders"],
+        "every_buyer_emailed": pista["orders_emailed"] == pista["orders"],
+        "every_paid_order_invoiced": not args.paid or pista["orders_invoiced"] == pista["orders"],
     }
     print("checks: " + ", ".join(f"{k}={'ok' if v else 'FAILED'}" for k, v in checks.items()))
     result = {
@@ -348,6 +502,10 @@ def main() -> None:
         "window_s": round(pista["window_s"], 3),
         "all_answered_s": round(pista["total_s"], 3),
         "workers": args.workers,
+        "paid": args.paid,
+        "orders_emailed": pista["orders_emailed"],
+        "orders_invoiced": pista["orders_invoiced"],
+        "effects_drain_s": round(pista["effects_drain_s"], 1),
         "baseline_tickets_per_min": round(baseline["tickets_per_min"], 1) if baseline else None,
         "baseline_sold": baseline["quota_sold"] if baseline else None,
         "ratio": round(pista["tickets_per_min"] / baseline["tickets_per_min"], 2)

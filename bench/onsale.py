@@ -150,7 +150,11 @@ def main() -> None:
     )
     log = Path(base.tempfile.gettempdir()) / f"{slug}-gunicorn.log"
     port = base.free_port()
-    process = base.gunicorn_start(port, args.workers, serialise=False, log=log)
+    mail_dir = Path(base.tempfile.mkdtemp(prefix=f"{slug}-mail-"))
+    env = base.server_env(mail_dir)
+    process = base.gunicorn_start(port, args.workers, serialise=False, env=env, log=log)
+    # With a broker, a real worker delivers the paid orders' effects (as in production).
+    worker = base.worker_start(env, 1, log) if base.os.environ.get("REDIS_URL") else None
     stats: dict = {
         "lock": threading.Lock(),
         "latency": {name: [] for name in [*STEPS, "journey"]},
@@ -175,6 +179,9 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     finally:
         base.gunicorn_stop(process)
+        if worker is not None:
+            base.gunicorn_stop(worker)
+        base.shutil.rmtree(mail_dir, ignore_errors=True)
 
     with schema_context(community.schema_name):
         quota = Quota.objects.get(pk=quota_id)

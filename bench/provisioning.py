@@ -501,18 +501,13 @@ def main() -> None:
     try:
         if args.fleet:
             print(f"Cloning a fleet of {args.fleet} schemas…", flush=True)
-            fleet_started = time.perf_counter()
-            for index, schema in enumerate(fleet, start=1):
-                schema_clone(target=schema)
-                if index % 50 == 0:
-                    catalog_statistics_refresh()
-                    print(f"  {index} cloned", flush=True)
-            fleet_clone_s = time.perf_counter() - fleet_started
+            _, fleet_clone_s = fleet_grow(fleet, args.clone_workers)
             migrate_noop_s, migrate_one_s = time_migrate_all(fleet, workdir)
             settings.MIGRATION_MODULES = {PROBE_APP: probe_migrations_package(workdir)}
-            print("Migrating the fleet after one new migration (sequential)…", flush=True)
-            sequential_s = migrate_fleet(fleet, "standard")
-            probe_migration_undo(fleet)
+            if args.sequential:
+                print("Migrating the fleet after one new migration (sequential)…", flush=True)
+                sequential_s = migrate_fleet(fleet, "standard")
+                probe_migration_undo(fleet)
             print("Migrating the fleet after one new migration (multiprocessing)…", flush=True)
             parallel_s = migrate_fleet(fleet, "multiprocessing")
         else:

@@ -40,6 +40,7 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
+from pista.counters import counters_add
 from pista.request_id import user_id_bind
 
 logger = logging.getLogger(__name__)
@@ -238,26 +239,23 @@ def _bucket_names() -> list[str]:
     return [*(f"le{bound}" for bound in LATENCY_BOUNDS_MS), "inf"]
 
 
-def _counter_add(key: str, ttl: int) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # the hour's first request
-        cache.add(key, 0, ttl)
-        cache.incr(key)
-
-
 def _request_note(schema: str | None, status: int, seconds: float) -> None:
-    """Count one request platform-wide and, for a community (``schema``), for it."""
+    """Count one request platform-wide and, for a community (``schema``), for it
+    (one round trip per lifetime: the platform's and the community's)."""
     now = time.time()
     hour = _hour(now)
     names = (f"{status // 100}xx", _bucket(seconds))
     with schema_context(get_public_schema_name()):
-        for name in names:
-            _counter_add(f"{PLATFORM_HEALTH_PREFIX}{hour}:{name}", PLATFORM_HEALTH_TTL_S)
+        counters_add(
+            cache,
+            [f"{PLATFORM_HEALTH_PREFIX}{hour}:{name}" for name in names],
+            PLATFORM_HEALTH_TTL_S,
+        )
         if schema is None:
             return
-        for name in names:
-            _counter_add(f"{HEALTH_PREFIX}{schema}:{hour}:{name}", HEALTH_TTL_S)
+        counters_add(
+            cache, [f"{HEALTH_PREFIX}{schema}:{hour}:{name}" for name in names], HEALTH_TTL_S
+        )
         if now - _last_seen_written.get(schema, 0) >= LAST_SEEN_EVERY_S:
             _last_seen_written[schema] = now
             cache.set(f"{LAST_SEEN_PREFIX}{schema}", int(now), LAST_SEEN_TTL_S)

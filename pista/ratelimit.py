@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from pista.counters import counter_add
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,13 +48,7 @@ def rate_limit_exceeded(
     cache = caches["ratelimit"]
     cache_key = f"ratelimit:{scope}:{key}"
     try:
-        if cache.add(cache_key, 1, window_s):
-            return limit < 1
-        try:
-            hits = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, window_s)
-            hits = 1
+        hits = counter_add(cache, cache_key, window_s)
     except Exception:  # the cache server is unreachable: no count to go by
         logger.warning(
             "rate limit %s: cache unavailable, failing %s",

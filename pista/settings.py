@@ -799,6 +799,9 @@ PISTA_COMMUNITY_DELETION_GRACE_DAYS = env.int("PISTA_COMMUNITY_DELETION_GRACE_DA
 
 # --- Orders and payments ----------------------------------------------------
 PISTA_HOLD_MINUTES = env.int("PISTA_HOLD_MINUTES", default=15)
+# How long a product stays known as sold out without asking the database
+# (core_apps.ticketing.sold_out); dropped earlier when places come back.
+PISTA_SOLD_OUT_FLAG_S = env.int("PISTA_SOLD_OUT_FLAG_S", default=10)
 PISTA_MANUAL_PAYMENT_DAYS = env.int("PISTA_MANUAL_PAYMENT_DAYS", default=3)
 PISTA_WAITLIST_OFFER_HOURS = env.int("PISTA_WAITLIST_OFFER_HOURS", default=24)
 # The offline "simulated card" lets `make run` complete a purchase; never in production.

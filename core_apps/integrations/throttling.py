@@ -27,6 +27,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from core_apps.integrations.models import ApiKey
+from pista.counters import counter_add
 from pista.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -76,14 +77,7 @@ class _WindowThrottle(BaseThrottle):
         key = f"throttle:{self.scope}:{ident}:{window}"
         cache = caches["ratelimit"]
         try:
-            if cache.add(key, 1, period + 1):
-                hits = 1
-            else:
-                try:
-                    hits = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, period + 1)
-                    hits = 1
+            hits = counter_add(cache, key, period + 1)
         except Exception:
             allowed = self.fail_open(request)
             logger.warning(

@@ -40,12 +40,12 @@ def products_for_event(*, event: Event, unlock_code: str = "") -> QuerySet[Produ
 
 def products_for_checkout(*, product_ids: Iterable[int]) -> dict[int, Product]:
     """The products of a cart by pk (any status: the caller checks what is on
-    sale), with quotas, tiers and questions prefetched."""
+    sale), with their event, quotas, tiers and questions."""
     return {
         p.pk: p
-        for p in Product.objects.filter(pk__in=set(product_ids)).prefetch_related(
-            "quotas", "tiers", "questions"
-        )
+        for p in Product.objects.filter(pk__in=set(product_ids))
+        .select_related("event")
+        .prefetch_related("quotas", "tiers", "questions")
     }
 
 

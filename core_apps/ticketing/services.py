@@ -37,6 +37,7 @@ from core_apps.ticketing.models import (
     Quota,
     RoleMode,
 )
+from core_apps.ticketing.sold_out import products_sold_out_forget, quotas_sold_out_forget
 from pista.errors import ApplicationError, PermissionDenied
 from tenants.current import community_current
 
@@ -152,6 +153,7 @@ def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
         setattr(quota, field, value)
     quota_validate(quota)
     quota.save()
+    quotas_sold_out_forget(quota_ids=[quota.pk])
     audit_record("quota.update", actor=actor, target=quota, data={"fields": sorted(fields)})
     return quota
 
@@ -285,6 +287,7 @@ def quotas_release(
                 """,
                 {"id": quota_id, "n": n, "leads": leads, "follows": follows},
             )
+    quotas_sold_out_forget(quota_ids=quota_ids_with_counts)
 
 
 def quotas_lock(*, quota_ids: Iterable[int]) -> None:
@@ -534,6 +537,7 @@ def product_update(
         product, quotas=quotas, covers_events=covers_events, covers_dates=covers_dates
     )
     _product_extras_replace(actor, product, tiers=tiers, questions=questions)
+    products_sold_out_forget(product_ids=[product.pk])
     audit_record(
         "product.update",
         actor=actor,

@@ -43,19 +43,20 @@ def outbox_enqueue(task: Any, /, *, dedupe_key: str = "", **kwargs: Any) -> Outb
     commits (immediately when none is open). A non-empty ``dedupe_key`` already
     recorded makes this a no-op (returns None). ``kwargs`` must be JSON."""
     grace = timedelta(seconds=settings.PISTA_OUTBOX_SWEEP_GRACE_S)
-    with transaction.atomic():
-        if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        try:
-            with transaction.atomic():
-                message = OutboxMessage.objects.create(
-                    task=task.name,
-                    kwargs=kwargs,
-                    dedupe_key=dedupe_key,
-                    next_attempt_at=timezone.now() + grace,
-                )
-        except IntegrityError:  # the same key, recorded concurrently
-            return None
+    try:
+        # One savepoint and one INSERT: the key's unique constraint, not a
+        # read first, tells a repeat (checkouts enqueue on their hot path).
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                task=task.name,
+                kwargs=kwargs,
+                dedupe_key=dedupe_key,
+                next_attempt_at=timezone.now() + grace,
+            )
+    except IntegrityError:  # the same key, recorded before or concurrently
+        if not dedupe_key:
+            raise
+        return None
     schema = current_schema()
     transaction.on_commit(
         lambda: outbox_dispatch(message_id=message.pk, task_name=message.task, schema=schema)

@@ -71,6 +71,7 @@ from core_apps.ticketing.services import (
     quotas_lock,
     quotas_reserve,
 )
+from core_apps.ticketing.sold_out import product_sold_out_note, products_known_sold_out
 from pista.errors import ApplicationError
 from pista.metrics import checkout_outcome_record
 from tenants.current import community_current
@@ -294,7 +295,9 @@ def _outcomes_counted(
             checkout_outcome_record("refused")
             raise
         if result.order is not None:
-            checkout_outcome_record("sold", result.order.positions.count())
+            created = getattr(result.order, "created_positions", None)
+            sold = len(created) if created is not None else result.order.positions.count()
+            checkout_outcome_record("sold", sold)
         checkout_outcome_record("waitlisted", len(result.waitlisted))
         return result
 
@@ -338,6 +341,12 @@ def order_checkout(
         )
     if provider not in Order.Provider.values:
         raise InvalidProvider(_("Unknown payment method %(provider)r.") % {"provider": provider})
+    if not join_waitlist:
+        # At an on-sale most buyers arrive after the last place went: they are
+        # refused here, from a cache read (the database decides every sale).
+        flagged = products_known_sold_out(product_ids=[line.product_id for line in lines])
+        if flagged:
+            raise SoldOut(gettext("This is sold out."), extra={"product": min(flagged)})
     if provider == Order.Provider.SIMULATED and not settings.PISTA_SIMULATED_PAYMENTS:
         raise InvalidProvider(_("The simulated card is for development only."))
     if provider == Order.Provider.STRIPE and not stripe_account_current():
@@ -362,11 +371,16 @@ def order_checkout(
         # Refused on a snapshot, without a transaction: at on-sale this keeps
         # the many refused buyers off the quota rows the admitted ones need.
         only = registrations[0]
-        product_admission_precheck(
-            product=only.product,
-            role=None if only.couple else (only.attendee.role or None),
-            couple=only.couple,
-        )
+        try:
+            product_admission_precheck(
+                product=only.product,
+                role=None if only.couple else (only.attendee.role or None),
+                couple=only.couple,
+            )
+        except SoldOut:
+            if not only.couple:
+                product_sold_out_note(product_id=only.product.pk)
+            raise
 
     waitlisted: list[WaitlistEntry] = []
     with transaction.atomic():
@@ -399,7 +413,9 @@ def order_checkout(
                     role=role if balanced else None,
                     couple=reg.couple,
                 )
-            except (SoldOut, RoleImbalance):
+            except (SoldOut, RoleImbalance) as refusal:
+                if isinstance(refusal, SoldOut) and not reg.couple:
+                    product_sold_out_note(product_id=reg.product.pk)
                 if not join_waitlist:
                     raise
                 waitlisted.append(waitlist_entry_build(registration=reg))
@@ -454,12 +470,11 @@ def _transfer_instructions_send(*, order: Order) -> None:
     from core_apps.orders.tasks import order_transfer_instructions_task
     from pista.tasks import task_enqueue_on_commit
 
-    with transaction.atomic():
-        task_enqueue_on_commit(
-            order_transfer_instructions_task,
-            dedupe_key=f"order-transfer-instructions:{order.pk}",
-            order_id=order.pk,
-        )
+    task_enqueue_on_commit(
+        order_transfer_instructions_task,
+        dedupe_key=f"order-transfer-instructions:{order.pk}",
+        order_id=order.pk,
+    )
 
 
 def positions_create(
