@@ -12,7 +12,7 @@ Errors of the cache server propagate: the caller decides what an outage means.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import BaseCache
@@ -25,15 +25,14 @@ def _redis_client(cache: BaseCache) -> Any | None:
     return get_client(write=True) if get_client is not None else None
 
 
-def counters_add(cache: BaseCache, keys: Iterable[str], ttl_s: int) -> list[int]:
-    """Add one to each of ``keys`` (created at 1, living ``ttl_s`` seconds from
-    their first count) and return their new values, in order."""
-    keys = list(keys)
+def counters_add(cache: BaseCache, lifetimes: Mapping[str, int]) -> list[int]:
+    """Add one to each key of ``lifetimes`` (created at 1, living its value in
+    seconds from its first count) and return their new values, in order."""
     redis = _redis_client(cache)
     if redis is None:
-        return [_counter_add_portable(cache, key, ttl_s) for key in keys]
+        return [_counter_add_portable(cache, key, ttl_s) for key, ttl_s in lifetimes.items()]
     pipeline = redis.pipeline(transaction=False)
-    for key in keys:
+    for key, ttl_s in lifetimes.items():
         full_key = cache.make_key(key)
         pipeline.incr(full_key)
         pipeline.expire(full_key, ttl_s, nx=True)
@@ -43,7 +42,7 @@ def counters_add(cache: BaseCache, keys: Iterable[str], ttl_s: int) -> list[int]
 
 def counter_add(cache: BaseCache, key: str, ttl_s: int) -> int:
     """Add one to ``key`` (see :func:`counters_add`) and return its new value."""
-    return counters_add(cache, [key], ttl_s)[0]
+    return counters_add(cache, {key: ttl_s})[0]
 
 
 def _counter_add_portable(cache: BaseCache, key: str, ttl_s: int) -> int:

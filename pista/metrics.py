@@ -241,21 +241,17 @@ def _bucket_names() -> list[str]:
 
 def _request_note(schema: str | None, status: int, seconds: float) -> None:
     """Count one request platform-wide and, for a community (``schema``), for it
-    (one round trip per lifetime: the platform's and the community's)."""
+    (one round trip)."""
     now = time.time()
     hour = _hour(now)
     names = (f"{status // 100}xx", _bucket(seconds))
+    lifetimes = {f"{PLATFORM_HEALTH_PREFIX}{hour}:{name}": PLATFORM_HEALTH_TTL_S for name in names}
+    if schema is not None:
+        lifetimes.update({f"{HEALTH_PREFIX}{schema}:{hour}:{name}": HEALTH_TTL_S for name in names})
     with schema_context(get_public_schema_name()):
-        counters_add(
-            cache,
-            [f"{PLATFORM_HEALTH_PREFIX}{hour}:{name}" for name in names],
-            PLATFORM_HEALTH_TTL_S,
-        )
+        counters_add(cache, lifetimes)
         if schema is None:
             return
-        counters_add(
-            cache, [f"{HEALTH_PREFIX}{schema}:{hour}:{name}" for name in names], HEALTH_TTL_S
-        )
         if now - _last_seen_written.get(schema, 0) >= LAST_SEEN_EVERY_S:
             _last_seen_written[schema] = now
             cache.set(f"{LAST_SEEN_PREFIX}{schema}", int(now), LAST_SEEN_TTL_S)
