@@ -495,7 +495,9 @@ def main() -> None:
     print(f"Creating {args.count} schemas by running every migration…", flush=True)
     migrate_s = time_migrate_provisioning(args.count, tag)
 
-    fleet = [f"bench_{tag}_f{index}" for index in range(args.fleet)]
+    # A kept fleet (--keep) is found again by its tag (--fleet-tag): only the
+    # schemas it lacks are cloned.
+    fleet = fleet_schema_names(args.fleet_tag or tag, args.fleet)
     workdir = Path(tempfile.mkdtemp(prefix="pista-bench-"))
     sequential_s = parallel_s = 0.0
     try:
@@ -518,8 +520,9 @@ def main() -> None:
         Community.objects.filter(schema_name__in=fleet).delete()
         SchemaVersion.objects.filter(schema_name__in=fleet).delete()
         template_dump_forget()
-        for schema in fleet:
-            drop_schema(schema)
+        if not args.keep:
+            for schema in fleet:
+                drop_schema(schema)
         for community in created:
             community.delete(force_drop=True)
 
