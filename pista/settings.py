@@ -566,11 +566,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "pista.api.exceptions.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Per API key, per client address, and on public writes (docs/api/rate-limits.md).
-    "DEFAULT_THROTTLE_CLASSES": [
-        "core_apps.integrations.throttling.ApiKeyThrottle",
-        "core_apps.integrations.throttling.AddressThrottle",
-        "core_apps.integrations.throttling.PublicWriteThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["core_apps.integrations.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_key": env.str("PISTA_API_RATE_PER_KEY", default="1200/minute"),
         "address": env.str("PISTA_API_RATE_PER_ADDRESS", default="600/minute"),

@@ -19,6 +19,7 @@ from django.test import Client, TestCase
 from django.utils import translation
 from django_tenants.utils import schema_context
 
+from pista.memo import memos_clear
 from pista.secret_key import secret_key_is_published
 from tenants.models import Community
 
@@ -181,6 +182,7 @@ def _empty_cache() -> Iterator[None]:
     if settings.REDIS_URL and location == settings.CELERY_BROKER_URL:
         pytest.fail("Set CACHE_REDIS_URL to another Redis database than the broker's for tests.")
     cache.clear()
+    memos_clear()
     yield
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from pista.memo import LocalMemo
+
 DOMAIN_CACHE_PREFIX = "tenants:domain:"
+# Every request routes its host: the last few seconds' answers stay in the
+# process. Another process may route a changed host the old way this long.
+HOST_ROUTE_MEMO_SECONDS = 5.0
+host_routes_memo: LocalMemo[Any] = LocalMemo(ttl_s=HOST_ROUTE_MEMO_SECONDS)
 
 
 def domain_cache_key(host: str) -> str:
@@ -14,5 +22,7 @@ def domain_cache_key(host: str) -> str:
 
 def domain_cache_forget(hosts: list[str]) -> None:
     """Drop cached host → community lookups (kept under the public schema's keys)."""
+    keys = [domain_cache_key(host) for host in hosts]
+    host_routes_memo.forget(keys)
     with schema_context(get_public_schema_name()):
-        cache.delete_many([domain_cache_key(host) for host in hosts])
+        cache.delete_many(keys)
