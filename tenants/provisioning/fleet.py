@@ -77,6 +77,15 @@ def schemas_with_stale_markers(schemas: list[str]) -> list[str]:
     return [schema for schema in schemas if schema not in current]
 
 
+def schemas_with_current_roles(schemas: list[str]) -> set[str]:
+    """Of ``schemas``, those whose role groups were synced with the code's roles."""
+    return set(
+        SchemaVersion.objects.filter(
+            schema_name__in=schemas, roles_version=roles_fingerprint()
+        ).values_list("schema_name", flat=True)
+    )
+
+
 def schema_markers_record(*, schemas: list[str], roles: bool = True) -> None:
     """Record that ``schemas`` have every migration (and, with ``roles``, the
     code's role groups)."""
@@ -98,8 +107,9 @@ def communities_bring_current(
     ``stale`` ones, with up to ``processes`` processes. A failing schema is
     reported in the result; the others carry on."""
     migrating = set(behind)
-    work = [(schema, True) for schema in behind]
-    work += [(schema, False) for schema in dict.fromkeys(stale) if schema not in migrating]
+    touched = [*behind, *(schema for schema in dict.fromkeys(stale) if schema not in migrating)]
+    roles_current = schemas_with_current_roles(touched)
+    work = [(schema, schema in migrating, schema not in roles_current) for schema in touched]
     progress = FleetProgress(total=len(work))
     if not work:
         return progress
@@ -159,10 +169,10 @@ def _collect(
         report(progress)
 
 
-def _schema_bring_current(item: tuple[str, bool]) -> tuple[str, str]:
-    """Migrate one schema (when behind), sync its roles, record its marker.
-    Returns (schema, error text or "")."""
-    schema, migrate = item
+def _schema_bring_current(item: tuple[str, bool, bool]) -> tuple[str, str]:
+    """Migrate one schema (when behind), sync its roles (when the code's changed
+    since), record its marker. Returns (schema, error text or "")."""
+    schema, migrate, sync_roles = item
     try:
         if not schema_exists(schema):
             raise LookupError(f"schema {schema} does not exist")
@@ -175,8 +185,9 @@ def _schema_bring_current(item: tuple[str, bool]) -> tuple[str, str]:
                 schema_name=schema,
             )
         with transaction.atomic():
-            with schema_context(schema):
-                roles_sync()
+            if sync_roles:
+                with schema_context(schema):
+                    roles_sync()
             schema_markers_record(schemas=[schema])
     except Exception as exc:  # reported per schema; the run goes on
         logger.exception("Bringing schema %s up to date failed", schema)

@@ -19,6 +19,7 @@ from pista.tasks import CommunityTask
 from tenants.current import community_current
 from tenants.provisioning.selectors import communities_listed
 from tenants.provisioning.spares import spare_schemas_refill
+from tenants.provisioning.template import template_dump_sql
 
 
 @app.task(name="tenants.tasks.community_stats_task", base=CommunityTask)
@@ -38,6 +39,14 @@ def community_stats_task() -> dict[str, Any]:
 def spare_schemas_refill_task() -> int:
     """Top the pool of spare schemas back up (a platform task, public schema)."""
     return spare_schemas_refill()
+
+
+@app.task(name="tenants.tasks.template_dump_take_task", ignore_result=True)
+def template_dump_take_task() -> bool:
+    """Take the template's dump for the clones to come, with no time limit (past
+    ~1,000 communities ``pg_dump`` reads the catalogue for minutes: a worker
+    waits for it, not the deploy). True when a dump is kept."""
+    return template_dump_sql(timeout=None) is not None
 
 
 @app.task(name="tenants.tasks.community_fanout_task", ignore_result=True)

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.roles import Role, roles_fingerprint
+from core_apps.accounts.services import roles_sync
 from tenants.models import Community, SchemaVersion
 from tenants.provisioning.schema_versions import code_migrations_version
 from tenants.provisioning.selectors import schemas_behind_migrations
@@ -200,9 +201,17 @@ def test_a_new_migration_reaches_every_community_with_signals_only_when_needed(
             "public",
             *Community.objects.exclude(schema_name="public").values_list("schema_name", flat=True),
         ]
+        # The first community's roles were synced with this code: a release that
+        # only migrates leaves its groups alone (what was removed stays removed).
+        roles_synced = schemas[1]
+        SchemaVersion.objects.update_or_create(
+            schema_name=roles_synced, defaults={"roles_version": roles_fingerprint()}
+        )
+        _owner_permission_remove(roles_synced)
         try:
             assert len(schemas_behind_migrations()) == len(schemas)
             output = _migrate_all(processes=1)
+            assert not _owner_has_permission(roles_synced)
             communities = len(schemas) - 1
             assert f"{communities}/{communities} schemas" in output
             assert schemas_behind_migrations() == []
@@ -218,6 +227,8 @@ def test_a_new_migration_reaches_every_community_with_signals_only_when_needed(
             )
         finally:
             post_migrate.disconnect(count)
+            with schema_context(roles_synced):
+                roles_sync()
             connection.set_schema_to_public()
             with connection.cursor() as cursor:
                 for schema in [*schemas, template_schema_name()]:

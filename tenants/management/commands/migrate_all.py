@@ -30,10 +30,9 @@ from tenants.provisioning.fleet import (
 )
 from tenants.provisioning.selectors import schemas_behind_migrations
 from tenants.provisioning.services import platform_tenant_ensure, template_prepare
-from tenants.provisioning.tasks import spare_schemas_refill_task
+from tenants.provisioning.tasks import spare_schemas_refill_task, template_dump_take_task
 from tenants.provisioning.template import (
     template_dump_forget,
-    template_dump_sql,
     template_schema_is_current,
     template_schema_name,
 )
@@ -101,9 +100,11 @@ class Command(BaseCommand):
     @staticmethod
     def _template_roles_and_dump() -> None:
         """The template's role groups follow the code's (new communities are
-        its copies), then its dump is taken here, at deploy, with no time limit:
+        its copies), then its dump is taken by a worker, with no time limit:
         past ~1,000 communities ``pg_dump`` reads the catalog for minutes, which
-        no signup should wait for."""
+        neither the deploy nor a signup should wait for (signups take spares
+        meanwhile; a clone without a dump takes one itself or copies the schema
+        another way)."""
         template = template_schema_name()
         if not template_schema_is_current():
             return
@@ -112,7 +113,7 @@ class Command(BaseCommand):
                 roles_sync()
             template_dump_forget()
             schema_markers_record(schemas=[template])
-        template_dump_sql(timeout=None)
+        task_enqueue_on_commit(template_dump_take_task)  # a no-op once the dump is kept
 
     def _reporter(self, verbosity: int) -> Callable[[FleetProgress], None]:
         """A progress line after the first schema, then every few seconds."""
