@@ -147,6 +147,21 @@ def owner_create(
     return user
 
 
+def signup_verification_email_queue(*, user: User, language: str) -> None:
+    """Email a new owner the link that verifies their address, in ``language``,
+    once the current transaction commits (through the outbox: retried until
+    sent, so a mail provider's hiccup neither slows nor breaks the welcome).
+    Nothing when the primary address is verified already."""
+    from allauth.account.models import EmailAddress
+
+    from core_apps.accounts.tasks import signup_verification_email_send_task
+
+    if EmailAddress.objects.filter(user=user, primary=True, verified=False).exists():
+        task_enqueue_on_commit(
+            signup_verification_email_send_task, user_id=user.pk, language=language
+        )
+
+
 LOGIN_TOKEN_SALT = "pista.accounts.login-token"  # noqa: S105 - a salt, not a secret
 LOGIN_TOKEN_MAX_AGE_S = 120
 # A welcome link signs in only an owner whose account is this recent: one

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -217,10 +217,11 @@ def community_create(
         )
         try:
             community = _community_create_from_spare(new) or _community_create_by_clone(new)
-        except IntegrityError:
+        except (IntegrityError, OperationalError):
             # Signups from the pool don't take the provisioning lock: a
-            # concurrent one may have taken the slug or a domain since the
-            # check. Say which.
+            # concurrent one (or a restore) may have taken the slug or a domain
+            # since the check — a unique violation, or a deadlock with a
+            # restore creating the same schema. Say which.
             _validate_new_community(new)
             raise
     finally:
