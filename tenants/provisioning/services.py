@@ -311,11 +311,7 @@ def _community_fill(
         # The starter pages are written in the community's language.
         with provisioning_step("locales"):
             locales_sync(languages=languages_enabled(community), relabel=True)
-    # A new community starts on the free plan (when operators made one).
-    with provisioning_step("subscription"):
-        subscription_default_ensure(community=community)
-    with schema_context(community.schema_name):
-        # Last: the password's hash is being computed meanwhile.
+        # Last but the plan: the password's hash was computed meanwhile.
         with provisioning_step("password hash wait"):
             password_hash = new.owner_password_hash.result() if new.owner_password_hash else None
         with provisioning_step("owner"):
@@ -325,6 +321,10 @@ def _community_fill(
                 community=community,
                 email_verified=new.owner_email_verified,
             )
+    # A new community starts on the free plan (when operators made one), after
+    # its owner: a plan's staff-seat limit never refuses a community its owner.
+    with provisioning_step("subscription"):
+        subscription_default_ensure(community=community)
 
 
 @transaction.atomic
