@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from core_apps.privacy.models import PolicyDocument
 
 CATALOG_ANALYZE_EVERY = 50
+PASSWORD_HASH_STEP = "password hash"  # noqa: S105 - a step's name (provisioning_step)
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -238,7 +239,7 @@ def community_create(
 
 
 def _password_hash(password: str) -> str:
-    with provisioning_step("password hash", background=True):
+    with provisioning_step(PASSWORD_HASH_STEP, background=True):
         return make_password(password)
 
 
