@@ -8,10 +8,11 @@ from django import forms
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
+from wagtail.search import index as search_index
 
 from cms.models import HONEYPOT_FIELD, HomePage
 from pista.images import image_sanitise, upload_name_stem
@@ -99,6 +100,54 @@ def site_provision(*, community: Community, hostname: str) -> Site:
             "site_name": community.name,
         },
     )
+    return site
+
+
+# The name a starter site carries until a community claims it (see site_starter_prepare).
+STARTER_SITE_NAME = "pista-starter"
+
+
+@transaction.atomic
+def site_starter_prepare(*, hostname: str) -> Site:
+    """Give a schema made ahead of its community (a spare) a published home page
+    and Site named ``STARTER_SITE_NAME``, so that ``site_starter_claim`` only has
+    to rename them: publishing a page is most of a new site's cost."""
+    from tenants.models import Community
+
+    placeholder = Community(name=STARTER_SITE_NAME, language=settings.LANGUAGE_CODE)
+    return site_provision(community=placeholder, hostname=hostname)
+
+
+@transaction.atomic
+def site_starter_claim(*, community: Community, hostname: str) -> Site:
+    """Make the starter site of ``site_starter_prepare`` the community's, in place:
+    its name, host and home page (title and starter words in the community's
+    language, in the page, its published revision and its history), dated now.
+    A schema without a starter gets a new site (``site_provision``)."""
+    site = Site.objects.filter(is_default_site=True, site_name=STARTER_SITE_NAME).first()
+    home = HomePage.objects.filter(pk=site.root_page_id).first() if site else None
+    if site is None or home is None:
+        return site_provision(community=community, hostname=hostname)
+    now = timezone.now()
+    home.title = home.draft_title = community.name
+    home.sections = home_sections_starter(community=community)
+    home.first_published_at = home.last_published_at = home.latest_revision_created_at = now
+    Page.objects.filter(pk=home.pk).update(
+        title=home.title,
+        draft_title=home.draft_title,
+        first_published_at=now,
+        last_published_at=now,
+        latest_revision_created_at=now,
+    )
+    HomePage.objects.filter(pk=home.pk).update(sections=home.sections)
+    Revision.objects.filter(pk=home.latest_revision_id).update(
+        content=home.serializable_data(), object_str=home.title, created_at=now
+    )
+    PageLogEntry.objects.filter(page_id=home.pk).update(label=home.title, timestamp=now)
+    site.hostname, site.port, site.site_name = hostname, 80, community.name
+    Site.objects.filter(pk=site.pk).update(hostname=hostname, port=80, site_name=community.name)
+    Site.clear_site_root_paths_cache()
+    search_index.insert_or_update_object(home)
     return site
 
 

@@ -347,6 +347,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "pista.outbox.tasks.outbox_sweep_task"},
         "schedule": PISTA_OUTBOX_SWEEP_INTERVAL_S,
     },
+    # The pool of spare schemas is topped up after every signup (through the
+    # outbox); this also refills it after a deploy discarded its spares or
+    # PISTA_SPARE_SCHEMAS grew.
+    "spare-schemas-refill": {"task": "tenants.tasks.spare_schemas_refill_task", "schedule": 300.0},
     # Pending and failed custom domains are re-checked with backoff
     # (tenants.domains.services.recheck_delay); the beat only finds the due ones.
     "domains-recheck": {"task": "tenants.tasks.domains_recheck_task", "schedule": 60.0},

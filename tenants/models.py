@@ -120,8 +120,10 @@ class SpareSchema(models.Model):
     """A schema cloned ahead of time from the template, waiting for a signup.
 
     Provisioning renames one (``ALTER SCHEMA … RENAME``) instead of cloning, so
-    a new community waits milliseconds. ``template_version`` identifies the set
-    of migrations the template had: spares of an older version are discarded.
+    a new community waits milliseconds. ``template_version`` is the fingerprint
+    of what the template had (its migrations and role groups:
+    ``tenants.provisioning.spares.spare_schema_version``): spares of an older
+    version are discarded.
     """
 
     schema_name = models.CharField(max_length=63, unique=True)

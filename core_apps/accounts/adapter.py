@@ -60,6 +60,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 request=allauth_context.request,
             )
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's, without a request being needed: workers send account
+        emails too (the signup's verification email, through the outbox), and
+        ``render_mail`` names the site from settings, not from the request."""
+        request = allauth_context.request
+        self.render_mail(
+            template_prefix, email, {"request": request, "email": email, **context}
+        ).send()
+
     def format_email_subject(self, subject: str) -> str:
         """No ``[host]`` prefix: the sender's name already says who writes."""
         return str(subject)

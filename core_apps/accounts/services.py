@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -101,11 +102,18 @@ def user_roles(*, user: User) -> set[Role]:
 
 @transaction.atomic
 def owner_create(
-    *, email: str, password: str | None, community: Community, email_verified: bool | None = None
+    *,
+    email: str,
+    community: Community,
+    password: str | None = None,
+    password_hash: str | None = None,
+    email_verified: bool | None = None,
 ) -> User:
     """Create the community's owner.
 
-    Without a password the owner gets an email with a link to set one. An
+    ``password_hash`` is the password already hashed (``make_password``; signup
+    hashes it while the community's schema is prepared), in place of ``password``.
+    Without either the owner gets an email with a link to set one. An
     operator-given password (demo data) counts the address as verified unless
     ``email_verified`` says otherwise (self-service signup). Raises InvalidEmail.
     """
@@ -116,24 +124,42 @@ def owner_create(
         validate_email(email)
     except ValidationError as exc:
         raise InvalidEmail(gettext("Invalid owner email %(email)r.") % {"email": email}) from exc
+    if password is not None:
+        password_hash = make_password(password)
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password)
+        # make_password(None): an unusable password, as create_user sets one.
+        user = User.objects.create(email=email, password=password_hash or make_password(None))
     EmailAddress.objects.update_or_create(
         user=user,
         email=email,
         defaults={
             "primary": True,
-            "verified": password is not None if email_verified is None else email_verified,
+            "verified": password_hash is not None if email_verified is None else email_verified,
         },
     )
     user_role_grant(user=user, role=Role.OWNER)
     user_role_grant(user=user, role=Role.MEMBER)
-    if password is None:
+    if password_hash is None:
         from core_apps.accounts.tasks import owner_invitation_send_task
 
         task_enqueue_on_commit(owner_invitation_send_task, user_id=user.pk)
     return user
+
+
+def signup_verification_email_queue(*, user: User, language: str) -> None:
+    """Email a new owner the link that verifies their address, in ``language``,
+    once the current transaction commits (through the outbox: retried until
+    sent, so a mail provider's hiccup neither slows nor breaks the welcome).
+    Nothing when the primary address is verified already."""
+    from allauth.account.models import EmailAddress
+
+    from core_apps.accounts.tasks import signup_verification_email_send_task
+
+    if EmailAddress.objects.filter(user=user, primary=True, verified=False).exists():
+        task_enqueue_on_commit(
+            signup_verification_email_send_task, user_id=user.pk, language=language
+        )
 
 
 LOGIN_TOKEN_SALT = "pista.accounts.login-token"  # noqa: S105 - a salt, not a secret

@@ -7,19 +7,23 @@ Both ``create_community`` and ``seed_demo`` go through ``community_create``.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Site
 
 from billing.services.plans import subscription_default_ensure
-from cms.services import locales_sync, site_provision
+from cms.services import locales_sync, site_provision, site_starter_claim
 from core_apps.accounts.models import User
 from core_apps.accounts.roles import Role
 from core_apps.accounts.services import login_token_issue, owner_create, user_roles
@@ -35,7 +39,12 @@ from tenants.current import (
 from tenants.models import Community, Domain, PlatformTermsAcceptance
 from tenants.provisioning.dance_styles import DANCE_STYLE_CODES
 from tenants.provisioning.schema_versions import schema_versions_record
-from tenants.provisioning.spares import spare_schema_claim, spare_schemas_discard_stale
+from tenants.provisioning.spares import (
+    spare_schema_rename,
+    spare_schema_take,
+    spare_schemas_discard_stale,
+)
+from tenants.provisioning.steps import provisioning_step
 from tenants.provisioning.template import (
     catalog_statistics_refresh,
     provisioning_lock,
@@ -51,6 +60,7 @@ if TYPE_CHECKING:
     from core_apps.privacy.models import PolicyDocument
 
 CATALOG_ANALYZE_EVERY = 50
+PASSWORD_HASH_STEP = "password hash"  # noqa: S105 - a step's name (provisioning_step)
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -83,41 +93,70 @@ def _time_zone_validate(time_zone: str) -> None:
         ) from exc
 
 
-def _validate_new_community(
-    *, slug: str, name: str, domains: list[str], language: str, currency: str, time_zone: str
-) -> None:
+@dataclass(frozen=True)
+class _NewCommunity:
+    """What ``community_create`` was asked for, normalised."""
+
+    slug: str
+    name: str
+    owner_email: str
+    domains: list[str]
+    language: str
+    currency: str
+    time_zone: str
+    owner_password_hash: Future[str] | None
+    owner_email_verified: bool | None
+    theme: str
+    dance_styles: list[str]
+
+    @property
+    def schema_name(self) -> str:
+        return schema_name_for_slug(self.slug)
+
+
+def _validate_new_community(new: _NewCommunity) -> None:
+    """Raises InvalidCommunity for bad input, CommunityTaken for a taken slug or domain."""
     try:
-        validate_community_slug(slug)
+        validate_community_slug(new.slug)
     except ValidationError as exc:
         raise InvalidCommunity(exc.messages[0], code=exc.code) from exc
-    if not name.strip() or len(name) > 120:
+    if not new.name.strip() or len(new.name) > 120:
         raise InvalidCommunity(_("The name must be 1 to 120 characters."), code="invalid_name")
-    if language not in SUPPORTED_LANGUAGES:
+    if new.language not in SUPPORTED_LANGUAGES:
         raise InvalidCommunity(
             _("Unsupported language %(language)r; choose one of %(languages)s.")
-            % {"language": language, "languages": sorted(SUPPORTED_LANGUAGES)},
+            % {"language": new.language, "languages": sorted(SUPPORTED_LANGUAGES)},
             code="invalid_language",
         )
+    currency = new.currency
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise InvalidCommunity(
             _("Invalid currency %(currency)r: use an ISO 4217 code such as EUR.")
             % {"currency": currency},
             code="invalid_currency",
         )
-    _time_zone_validate(time_zone)
-    schema = schema_name_for_slug(slug)
-    if (
-        Community.objects.filter(slug=slug).exists()
-        or Community.objects.filter(schema_name=schema).exists()
-    ):
+    _time_zone_validate(new.time_zone)
+    if Community.objects.filter(Q(slug=new.slug) | Q(schema_name=new.schema_name)).exists():
         raise CommunityTaken(
-            _("The slug %(slug)r is already taken.") % {"slug": slug}, code="slug_taken"
+            _("The slug %(slug)r is already taken.") % {"slug": new.slug}, code="slug_taken"
         )
-    taken = list(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
-    if taken or base_host() in domains:
+    taken = list(Domain.objects.filter(domain__in=new.domains).values_list("domain", flat=True))
+    if taken or base_host() in new.domains:
         raise CommunityTaken(
             _("The domain %(taken)r is already taken.") % {"taken": (taken or [base_host()])[0]},
             code="domain_taken",
+        )
+    unknown_styles = set(new.dance_styles) - DANCE_STYLE_CODES
+    if unknown_styles:
+        raise InvalidCommunity(
+            _("Unknown dance styles: %(styles)s.") % {"styles": ", ".join(sorted(unknown_styles))},
+            code="invalid_styles",
+        )
+    if new.theme not in THEME_NAMES:
+        raise InvalidCommunity(
+            _("Unknown theme %(theme)r; choose one of %(themes)s.")
+            % {"theme": new.theme, "themes": sorted(THEME_NAMES)},
+            code="invalid_theme",
         )
 
 
@@ -135,15 +174,17 @@ def community_create(
     theme: str = "salon",
     dance_styles: list[str] | None = None,
 ) -> ProvisionedCommunity:
-    """Provision a community: schema (cloned from the template), domains, Wagtail
-    site and home page, roles, and its owner.
+    """Provision a community: its schema, domains, Wagtail site and home page,
+    roles, and its owner.
 
-    Everything happens in one transaction, so a failure leaves nothing behind.
+    The schema is a spare from the pool (``tenants.provisioning.spares``), renamed,
+    with its site already published under a placeholder name; signups from the
+    pool don't wait for each other. With the pool empty the template is cloned
+    under the provisioning lock instead. Everything happens in one transaction,
+    so a failure leaves nothing behind (a spare goes back to the pool).
     Raises InvalidCommunity for bad input and CommunityTaken for a taken slug or domain.
     """
     slug = slug.strip().lower()
-    owner_email = owner_email.strip().lower()
-    currency = currency.strip().upper()
     try:
         domains = [community_default_domain(slug)]
         if extra_domain:
@@ -154,107 +195,137 @@ def community_create(
         raise InvalidCommunity(
             _("The extra domain repeats the default one."), code="invalid_domain"
         )
+    # The password's hash (scrypt: ~0.1 s of CPU, without the GIL) is computed
+    # in a thread while the database does the rest.
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pista-signup-hash")
+    try:
+        new = _NewCommunity(
+            slug=slug,
+            name=name,
+            owner_email=owner_email.strip().lower(),
+            domains=domains,
+            language=language,
+            currency=currency.strip().upper(),
+            time_zone=time_zone,
+            owner_password_hash=(
+                None
+                if owner_password is None
+                else hasher.submit(copy_context().run, _password_hash, owner_password)
+            ),
+            owner_email_verified=owner_email_verified,
+            theme=theme,
+            dance_styles=dance_styles or [],
+        )
+        try:
+            community = _community_create_from_spare(new) or _community_create_by_clone(new)
+        except (IntegrityError, OperationalError):
+            # Signups from the pool don't take the provisioning lock: a
+            # concurrent one (or a restore) may have taken the slug or a domain
+            # since the check — a unique violation, or a deadlock with a
+            # restore creating the same schema. Say which.
+            _validate_new_community(new)
+            raise
+    finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
+    with provisioning_step("caches"):
+        domain_cache_forget(domains)
+    if settings.PISTA_SPARE_SCHEMAS:
+        # The task module imports this one.
+        from tenants.provisioning.tasks import spare_schemas_refill_task
 
+        with provisioning_step("pool refill queued"):
+            task_enqueue_on_commit(spare_schemas_refill_task)
+    return ProvisionedCommunity(community=community, domains=domains, owner_email=new.owner_email)
+
+
+def _password_hash(password: str) -> str:
+    with provisioning_step(PASSWORD_HASH_STEP, background=True):
+        return make_password(password)
+
+
+def _community_create_from_spare(new: _NewCommunity) -> Community | None:
+    """The community, in a spare schema from the pool; None when the pool is empty."""
+    with transaction.atomic():
+        with provisioning_step("spare taken"):
+            spare = spare_schema_take()
+        if spare is None:
+            return None
+        community = _community_row_create(new)
+        with provisioning_step("schema renamed"):
+            spare_schema_rename(spare=spare, target=community.schema_name)
+        _community_fill(community, new, site_create=site_starter_claim)
+    return community
+
+
+def _community_create_by_clone(new: _NewCommunity) -> Community:
+    """The community, in a new clone of the template (the pool is empty)."""
     with provisioning_lock():
         # Migrations can't run inside the provisioning transaction, so the
         # template is brought up to date first.
         template_schema_refresh()
         with transaction.atomic():
-            community = _community_create_locked(
-                slug=slug,
-                name=name,
-                owner_email=owner_email,
-                domains=domains,
-                language=language,
-                currency=currency,
-                time_zone=time_zone,
-                owner_password=owner_password,
-                owner_email_verified=owner_email_verified,
-                theme=theme,
-                dance_styles=dance_styles or [],
-            )
-            # A new community starts on the free plan (when operators made one).
-            subscription_default_ensure(community=community)
+            community = _community_row_create(new)
+            schema_clone(target=community.schema_name)
+            _community_fill(community, new, site_create=site_provision)
         public_schema_activate()
-    domain_cache_forget(domains)
     if Community.objects.count() % CATALOG_ANALYZE_EVERY == 0:
         catalog_statistics_refresh()
-    if settings.PISTA_SPARE_SCHEMAS:
-        # The task module imports this one.
-        from tenants.provisioning.tasks import spare_schemas_refill_task
-
-        task_enqueue_on_commit(spare_schemas_refill_task)
-    return ProvisionedCommunity(community=community, domains=domains, owner_email=owner_email)
+    return community
 
 
-def _community_create_locked(
-    *,
-    slug: str,
-    name: str,
-    owner_email: str,
-    domains: list[str],
-    language: str,
-    currency: str,
-    time_zone: str,
-    owner_password: str | None,
-    owner_email_verified: bool | None,
-    theme: str,
-    dance_styles: list[str],
-) -> Community:
-    _validate_new_community(
-        slug=slug,
-        name=name,
-        domains=domains,
-        language=language,
-        currency=currency,
-        time_zone=time_zone,
-    )
-    unknown_styles = set(dance_styles) - DANCE_STYLE_CODES
-    if unknown_styles:
-        raise InvalidCommunity(
-            _("Unknown dance styles: %(styles)s.") % {"styles": ", ".join(sorted(unknown_styles))},
-            code="invalid_styles",
+def _community_row_create(new: _NewCommunity) -> Community:
+    with provisioning_step("validated"):
+        _validate_new_community(new)
+    with provisioning_step("community row"):
+        return Community.objects.create(
+            schema_name=new.schema_name,
+            slug=new.slug,
+            name=new.name.strip(),
+            language=new.language,
+            currency=new.currency,
+            time_zone=new.time_zone,
+            theme=new.theme,
+            dance_styles=sorted(set(new.dance_styles)),
         )
-    if theme not in THEME_NAMES:
-        raise InvalidCommunity(
-            _("Unknown theme %(theme)r; choose one of %(themes)s.")
-            % {"theme": theme, "themes": sorted(THEME_NAMES)},
-            code="invalid_theme",
-        )
-    community = Community.objects.create(
-        schema_name=schema_name_for_slug(slug),
-        slug=slug,
-        name=name.strip(),
-        language=language,
-        currency=currency,
-        time_zone=time_zone,
-        theme=theme,
-        dance_styles=sorted(set(dance_styles)),
-    )
-    if not spare_schema_claim(target=community.schema_name):
-        schema_clone(target=community.schema_name)
+
+
+def _community_fill(
+    community: Community, new: _NewCommunity, *, site_create: Callable[..., Site]
+) -> None:
+    """Everything a new community has besides its schema: the schema's version
+    marker, domains, site, locales, owner and plan."""
     # Cloned from a template (or a spare of it) that is current: so is the schema.
-    schema_versions_record(schemas=[community.schema_name])
-    primary, *others = domains
+    with provisioning_step("schema version"):
+        schema_versions_record(schemas=[community.schema_name])
+    primary, *others = new.domains
     # The platform sub-domain is the platform's own DNS: verified from the start.
     # An extra (custom) domain routes once its owner proves control of it.
-    Domain.objects.create(
-        domain=primary, tenant=community, is_primary=True, status=Domain.Status.VERIFIED
-    )
-    for host in others:
-        Domain.objects.create(domain=host, tenant=community, is_primary=False)
-
-    with schema_context(community.schema_name):
-        site_provision(community=community, hostname=primary)
-        # The starter pages are written in the community's language.
-        locales_sync(languages=languages_enabled(community), relabel=True)
-        owner_create(
-            email=owner_email,
-            password=owner_password,
-            community=community,
-            email_verified=owner_email_verified,
+    with provisioning_step("domains"):
+        Domain.objects.create(
+            domain=primary, tenant=community, is_primary=True, status=Domain.Status.VERIFIED
         )
-    return community
+        for host in others:
+            Domain.objects.create(domain=host, tenant=community, is_primary=False)
+    with schema_context(community.schema_name):
+        with provisioning_step("wagtail site"):
+            site_create(community=community, hostname=primary)
+        # The starter pages are written in the community's language.
+        with provisioning_step("locales"):
+            locales_sync(languages=languages_enabled(community), relabel=True)
+        # Last but the plan: the password's hash was computed meanwhile.
+        with provisioning_step("password hash wait"):
+            password_hash = new.owner_password_hash.result() if new.owner_password_hash else None
+        with provisioning_step("owner"):
+            owner_create(
+                email=new.owner_email,
+                password_hash=password_hash,
+                community=community,
+                email_verified=new.owner_email_verified,
+            )
+    # A new community starts on the free plan (when operators made one), after
+    # its owner: a plan's staff-seat limit never refuses a community its owner.
+    with provisioning_step("subscription"):
+        subscription_default_ensure(community=community)
 
 
 @transaction.atomic
@@ -376,17 +447,19 @@ def community_signup(
         time_zone=time_zone,
         dance_styles=dance_styles,
     )
-    PlatformTermsAcceptance.objects.bulk_create(
-        PlatformTermsAcceptance(
-            community=provisioned.community,
-            community_slug=provisioned.community.slug,
-            document=document,
+    with provisioning_step("terms"):
+        PlatformTermsAcceptance.objects.bulk_create(
+            PlatformTermsAcceptance(
+                community=provisioned.community,
+                community_slug=provisioned.community.slug,
+                document=document,
+            )
+            for document in accepted_documents
         )
-        for document in accepted_documents
-    )
-    token = login_token_issue(
-        schema=provisioned.community.schema_name, email=provisioned.owner_email
-    )
+    with provisioning_step("login token"):
+        token = login_token_issue(
+            schema=provisioned.community.schema_name, email=provisioned.owner_email
+        )
     welcome_url = f"{community_url(community=provisioned.community)}/welcome/{token}/"
     return CommunitySignup(provisioned=provisioned, welcome_url=welcome_url)
 

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
@@ -18,7 +19,12 @@ from wagtail.models import Site
 from core_apps.accounts.models import User
 from core_apps.accounts.request import authed_user
 from core_apps.accounts.roles import Role
-from core_apps.accounts.services import InvalidLoginToken, login_token_redeem, user_roles
+from core_apps.accounts.services import (
+    InvalidLoginToken,
+    login_token_redeem,
+    signup_verification_email_queue,
+    user_roles,
+)
 from core_apps.privacy.selectors import policies_current
 from pista.error_views import form_service_call
 from pista.errors import ApplicationError
@@ -134,19 +140,15 @@ def slug_check_view(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
-    """Sign the new owner in on their community's host (one-time link) and send
-    the address-verification email."""
-    from allauth.account.models import EmailAddress
-
+    """Sign the new owner in on their community's host (one-time link); the
+    address-verification email follows (outbox)."""
     try:
         user = login_token_redeem(token=token, schema=current_schema())
     except InvalidLoginToken as exc:
         messages.error(request, exc.message)
         return redirect("account_login")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    address = EmailAddress.objects.filter(user=user, primary=True, verified=False).first()
-    if address is not None:
-        address.send_confirmation(request, signup=True)
+    signup_verification_email_queue(user=user, language=get_language())
     return redirect("onboarding")
 
 

@@ -9,8 +9,9 @@ from django.utils import translation
 from django_tenants.utils import schema_context, schema_exists
 
 from core_apps.accounts.models import User
-from tenants.models import Community
+from tenants.models import Community, SpareSchema
 from tenants.provisioning.forms import FORM_TIMESTAMP_SALT
+from tenants.provisioning.spares import spare_schemas_drain, spare_schemas_refill
 from tests.conftest import totp_activate
 
 PASSWORD = "a-long-enough-passphrase-9"
@@ -55,7 +56,12 @@ def test_slug_check_says_available_taken_with_suggestions_or_invalid(platform_cl
         assert body["suggestions"] == []
 
 
-def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(platform_client):
+@pytest.mark.parametrize("spares", [0, 1], ids=["cloned", "from-the-spare-pool"])
+def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(
+    platform_client, django_capture_on_commit_callbacks, spares
+):
+    spare_schemas_drain()
+    spare_schemas_refill(target_size=spares)
     response = platform_client.post("/start/", signup_data())
     assert response.status_code == 302
     welcome_url = response["Location"]
@@ -64,9 +70,12 @@ def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(plat
     community = Community.objects.get(slug="kizomba")
     assert community.language == "de"
     assert community.dance_styles == ["kizomba", "zouk"]
+    assert not SpareSchema.objects.exists()
 
     community_client = Client(HTTP_HOST="kizomba.localhost")
-    landed = community_client.get(welcome_url.split(":8000")[1], follow=True)
+    # The verification email follows the welcome through the outbox.
+    with django_capture_on_commit_callbacks(execute=True):
+        landed = community_client.get(welcome_url.split(":8000")[1], follow=True)
     # Owners need two-factor authentication before any staff page, onboarding included.
     assert landed.redirect_chain[-1][0] == "/accounts/2fa/?next=%2Fonboarding%2F"
     totp_activate(community_client, password=signup_data()["password"])
@@ -89,6 +98,10 @@ def test_signup_provisions_the_community_and_signs_the_owner_in_on_its_host(plat
         assert community_client.session["_auth_user_id"] == str(owner.pk)
         assert owner.emailaddress_set.get().verified is False
     assert [message.to for message in mail.outbox] == [["founder@example.org"]]
+    assert "Kizomba Kollektiv" in mail.outbox[0].subject + mail.outbox[0].body
+    home = Client(HTTP_HOST="kizomba.localhost").get("/")
+    assert home.status_code == 200
+    assert "Tanz mit Kizomba Kollektiv" in home.content.decode()
 
     # The one-time link doesn't work twice, nor on another community's host.
     again = Client(HTTP_HOST="kizomba.localhost").get(welcome_url.split(":8000")[1])

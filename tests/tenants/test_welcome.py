@@ -3,12 +3,14 @@ and never from a token signed with a published key."""
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -22,6 +24,9 @@ from core_apps.accounts.services import (
     login_token_issue,
     user_role_grant,
 )
+from core_apps.accounts.tasks import signup_verification_email_send_task
+from pista.outbox.models import OutboxMessage
+from pista.outbox.services import outbox_sweep
 from pista.secret_key import DEVELOPMENT_SECRET_KEY
 from tests.factories import UserFactory
 from tests.tenants.test_signup import signup_data
@@ -157,3 +162,39 @@ def test_the_signup_welcome_link_survives_nothing_but_its_first_use(platform_cli
     cache.clear()
     second = Client(HTTP_HOST="kizomba.localhost")
     assert_refused(second.get(path), second)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_verification_email_is_retried_until_the_mail_server_takes_it(
+    client_a, community_a, new_owner, settings, django_capture_on_commit_callbacks
+):
+    with schema_context(community_a.schema_name):
+        EmailAddress.objects.update_or_create(
+            user=new_owner, email=new_owner.email, defaults={"primary": True, "verified": False}
+        )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    token = login_token_issue(schema=community_a.schema_name, email=new_owner.email)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = welcome(client_a, token)
+
+    # The mail server being down doesn't stand between the owner and their site.
+    assert response.status_code == 302 and response["Location"] == "/onboarding/"
+    assert signed_in_as(client_a) == str(new_owner.pk)
+    with schema_context(community_a.schema_name):
+        message = OutboxMessage.objects.get(task=signup_verification_email_send_task.name)
+        assert (message.status, message.attempts) == ("pending", 1)
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        assert outbox_sweep() == 1
+        assert outbox_sweep() == 0
+    assert [sent.to for sent in mail.outbox] == [[new_owner.email]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body

@@ -368,8 +368,9 @@ def community_purge(
     if _schema_protected(schema):
         raise ProtectedSchema(_("The schema %(schema)r can't be deleted.") % {"schema": schema})
     public_schema_activate()
-    # The lock keeps provisioning (clones, spare renames) away while the schema
-    # goes and the slug is freed.
+    # The lock keeps clones away while the schema goes and the slug is freed; a
+    # signup from the spare pool takes no lock, but can't insert a row with this
+    # slug before this transaction ends.
     with provisioning_lock(), transaction.atomic():
         community = Community.objects.select_for_update().get(pk=community.pk)
         if community.status != Community.Status.DELETION_PENDING:
