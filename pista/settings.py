@@ -516,13 +516,15 @@ AXES_VERBOSE = False
 PISTA_TRUSTED_PROXY_COUNT = env.int("PISTA_TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+# Argon2id at OWASP's minimum; scrypt and PBKDF2 hashes still verify and are
+# upgraded at the next sign-in (core_apps.accounts.hashers).
+PISTA_PASSWORD_HASHERS = [
+    "core_apps.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 PASSWORD_HASHERS = (
-    ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if TESTING
-    else [
-        "django.contrib.auth.hashers.ScryptPasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+    ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else PISTA_PASSWORD_HASHERS
 )
 
 # --- Wagtail --------------------------------------------------------------

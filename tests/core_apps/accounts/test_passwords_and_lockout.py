@@ -114,3 +114,28 @@ def test_lockouts_in_one_community_do_not_touch_another(
         "/accounts/login/", {"login": "same@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_new_passwords_are_stored_with_argon2id_and_old_scrypt_ones_upgraded_at_sign_in(
+    client_a, community_a, settings
+):
+    from django.contrib.auth.hashers import get_hasher
+
+    settings.PASSWORD_HASHERS = settings.PISTA_PASSWORD_HASHERS
+    with schema_context(community_a.schema_name):
+        member = UserFactory(email="scrypt@example.org")
+        member.password = get_hasher("scrypt").encode(PASSWORD, get_hasher("scrypt").salt())
+        member.save(update_fields=["password"])
+        fresh = UserFactory(email="fresh@example.org")
+        fresh.set_password(PASSWORD)
+        fresh.save(update_fields=["password"])
+        assert fresh.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+    response = client_a.post(
+        "/accounts/login/", {"login": "scrypt@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.content[:500]
+    with schema_context(community_a.schema_name):
+        member.refresh_from_db()
+        assert member.password.startswith("argon2$argon2id$")
+        assert member.check_password(PASSWORD)
