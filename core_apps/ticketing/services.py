@@ -38,6 +38,7 @@ from core_apps.ticketing.models import (
     RoleMode,
 )
 from pista.errors import ApplicationError, PermissionDenied
+from pista.pagecache.store import page_cache_invalidate
 from tenants.current import community_current
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def quota_create(*, actor: User | None, name: str, size: int, **fields: Any) -> 
     quota_validate(quota)
     quota.save()
     audit_record("quota.create", actor=actor, target=quota, data={"size": quota.size})
+    page_cache_invalidate()
     return quota
 
 
@@ -153,6 +155,7 @@ def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
     quota_validate(quota)
     quota.save()
     audit_record("quota.update", actor=actor, target=quota, data={"fields": sorted(fields)})
+    page_cache_invalidate()
     return quota
 
 
@@ -502,6 +505,7 @@ def product_create(
         target=product,
         data={"status": product.status, "price_minor": product.price_minor},
     )
+    page_cache_invalidate()
     return product
 
 
@@ -540,6 +544,7 @@ def product_update(
         target=product,
         data={"fields": sorted(fields), "status": product.status},
     )
+    page_cache_invalidate()
     return product
 
 
@@ -646,7 +651,7 @@ def price_tier_add(
         errors["first_n"] = [gettext("At least 1.")]
     _raise_if(errors)
     position = product.tiers.count()
-    return PriceTier.objects.create(
+    tier = PriceTier.objects.create(
         product=product,
         name=name,
         price_minor=price_minor,
@@ -654,6 +659,8 @@ def price_tier_add(
         first_n=first_n,
         position=position,
     )
+    page_cache_invalidate()
+    return tier
 
 
 @transaction.atomic

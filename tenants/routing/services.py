@@ -1,9 +1,13 @@
-"""Writes about routing: forgetting cached host lookups when what they carry changes."""
+"""Writes about routing: forgetting cached host lookups (and the community's
+cached pages) when what they carry changes."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django_tenants.utils import get_public_schema_name, schema_context
+
+from pista.pagecache.store import page_cache_invalidate
+from tenants.models import Community
 
 DOMAIN_CACHE_PREFIX = "tenants:domain:"
 
@@ -16,3 +20,10 @@ def domain_cache_forget(hosts: list[str]) -> None:
     """Drop cached host → community lookups (kept under the public schema's keys)."""
     with schema_context(get_public_schema_name()):
         cache.delete_many([domain_cache_key(host) for host in hosts])
+
+
+def community_caches_forget(*, community: Community) -> None:
+    """After a change to the community's row (name, languages, theme…): its
+    host lookups go now, its cached pages and site chrome once the change commits."""
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    page_cache_invalidate(schema=community.schema_name)
