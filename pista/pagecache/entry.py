@@ -25,8 +25,11 @@ new response's policy.
 from __future__ import annotations
 
 import hashlib
+import math
+import random
 import re
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,6 +76,10 @@ class PageEntry:
     # The URL pattern the page came from (metrics label cached responses by it).
     view_name: str
     route: str
+    # When it expires (epoch seconds) and how long it took to render: see
+    # entry_refresh_due.
+    expires_at: float
+    render_seconds: float
 
 
 def _cacheable_headers(response: HttpResponse) -> bool:
@@ -93,7 +100,7 @@ def _csrf_placeheld(body: bytes, secret: str) -> tuple[bytes, bytes] | None:
 
 
 def entry_from_response(
-    request: HttpRequest, response: HttpResponse, *, generation: str
+    request: HttpRequest, response: HttpResponse, *, generation: str, render_seconds: float
 ) -> tuple[PageEntry, int] | None:
     """The storable page of ``response`` to an anonymous ``GET``, and how many
     seconds it may live; None when the response must not be stored: not marked
@@ -137,8 +144,22 @@ def entry_from_response(
         digest=None if nonce else _body_digest(body, csrf),
         view_name=match.view_name if match else "",
         route=match.route if match else "",
+        expires_at=time.time() + seconds,
+        render_seconds=render_seconds,
     )
     return entry, seconds
+
+
+def entry_refresh_due(entry: PageEntry) -> bool:
+    """Whether this request should render the page again although it has not
+    expired yet. The closer the expiry and the longer a render takes, the
+    likelier ("probabilistic early expiration"): so one request renders it
+    again while the others are still served, instead of every request that
+    comes in while it renders, once it has expired. Event pages, which live
+    seconds, are renewed without a burst of renders at 500 requests a second."""
+    # Exponentially distributed: -log(u) for u in (0, 1]; not a secret.
+    wait = -math.log(1.0 - random.random())  # noqa: S311
+    return time.time() + entry.render_seconds * wait >= entry.expires_at
 
 
 def _body_digest(body: bytes, placeholder: bytes | None) -> str:

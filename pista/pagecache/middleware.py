@@ -15,6 +15,7 @@ of an older generation is stale. See ``docs/performance.md``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,7 +24,13 @@ from django.http.response import HttpResponseBase
 from django_tenants.utils import get_public_schema_name
 
 from pista.etag import response_conditional
-from pista.pagecache.entry import PageEntry, entry_etag, entry_from_response, entry_response
+from pista.pagecache.entry import (
+    PageEntry,
+    entry_etag,
+    entry_from_response,
+    entry_refresh_due,
+    entry_response,
+)
 from pista.pagecache.store import (
     STORE_ERRORS,
     entry_key,
@@ -88,17 +95,25 @@ class PageCacheMiddleware:
         schema = request.tenant.schema_name  # type: ignore[attr-defined]
         try:
             generation, entry = store_read(schema, key)
-            if generation and isinstance(entry, PageEntry) and entry.generation == generation:
+            if (
+                generation
+                and isinstance(entry, PageEntry)
+                and entry.generation == generation
+                and not entry_refresh_due(entry)
+            ):
                 return _served(request, entry)
             # Read before rendering: an invalidation meanwhile makes this page stale.
             generation = generation_ensure(schema, generation)
         except STORE_ERRORS as exc:
             store_failed(exc)
             return self.get_response(request)
+        started = time.monotonic()
         response = self.get_response(request)
         if request.method != "GET" or not isinstance(response, HttpResponse):
             return response
-        stored = entry_from_response(request, response, generation=generation)
+        stored = entry_from_response(
+            request, response, generation=generation, render_seconds=time.monotonic() - started
+        )
         if stored is None:
             return response
         entry, seconds = stored

@@ -5,6 +5,8 @@ uncached (never failing) while Redis is down."""
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import re
 import time
 from datetime import timedelta
@@ -23,6 +25,7 @@ from core_apps.events.services import event_update
 from core_apps.ticketing.models import Product, Quota
 from core_apps.ticketing.services import product_create, quota_create
 from pista.pagecache import store
+from pista.pagecache.entry import PageEntry, entry_refresh_due
 from tenants.provisioning.services import community_languages_set
 from tests.conftest import community_host, login
 from tests.core_apps.events.factories import EventFactory, organizer_create
@@ -200,9 +203,10 @@ def test_pages_render_uncached_while_redis_is_down(settings, community_a, client
 
 
 def test_availability_on_an_event_page_is_at_most_its_short_lifetime_behind(
-    settings, community_a, client_a
+    settings, monkeypatch, community_a, client_a
 ):
     settings.PISTA_PAGE_CACHE_AVAILABILITY_SECONDS = 1
+    monkeypatch.setattr(random, "random", lambda: 0.0)  # no early renewal: the test decides
     event = _event(community_a, "Tiny class")
     with schema_context(community_a.schema_name):
         quota = quota_create(actor=None, name="Room", size=1, event=event)
@@ -220,6 +224,44 @@ def test_availability_on_an_event_page_is_at_most_its_short_lifetime_behind(
     assert "Sold out" not in client_a.get("/events/night/").content.decode()
     time.sleep(1.2)  # the entry's lifetime lapses in Redis
     assert "Sold out" in client_a.get("/events/night/").content.decode()
+
+
+def test_a_page_close_to_expiry_is_rendered_again_by_one_request_and_stored(
+    settings, monkeypatch, community_a, client_a, django_assert_num_queries
+):
+    settings.PISTA_PAGE_CACHE_AVAILABILITY_SECONDS = 1
+    event = _event(community_a, "Early social")
+    client_a.get("/events/night/")
+    with schema_context(community_a.schema_name):
+        Event.objects.filter(pk=event.pk).update(title="Renewed social")
+    time.sleep(0.9)  # close to its expiry: a render's time times the wait reaches it
+    with monkeypatch.context() as patched:
+        patched.setattr(random, "random", lambda: 1.0 - 2**-53)  # the longest wait: renew
+        assert "Renewed social" in client_a.get("/events/night/").content.decode()
+    monkeypatch.setattr(random, "random", lambda: 0.0)
+    with django_assert_num_queries(0):
+        assert "Renewed social" in client_a.get("/events/night/").content.decode()
+
+
+def test_renewal_before_expiry_grows_likelier_as_expiry_nears(monkeypatch):
+    entry = PageEntry(
+        generation="g",
+        headers=(),
+        body=b"",
+        nonce=None,
+        csrf=None,
+        digest=None,
+        view_name="",
+        route="",
+        expires_at=time.time() + 60,
+        render_seconds=0.1,
+    )
+    monkeypatch.setattr(random, "random", lambda: 1.0 - 2**-53)  # the longest wait (3.7 s)
+    assert not entry_refresh_due(entry)
+    assert entry_refresh_due(dataclasses.replace(entry, expires_at=time.time() + 2))
+    monkeypatch.setattr(random, "random", lambda: 0.0)
+    assert not entry_refresh_due(dataclasses.replace(entry, expires_at=time.time() + 0.5))
+    assert entry_refresh_due(dataclasses.replace(entry, expires_at=time.time() - 0.01))
 
 
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
