@@ -62,7 +62,8 @@ _NO_STORE = ("private", "no-store", "no-cache")
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One stored page, valid while its community's generation is ``generation``."""
+    """One stored page, valid while its community's generation is ``generation``.
+    Changing its fields: bump ``pista.pagecache.store.KEY_VERSION``."""
 
     generation: str
     headers: tuple[tuple[str, str], ...]
@@ -186,23 +187,26 @@ def _cached_page(request: HttpRequest) -> HttpResponse:  # pragma: no cover - ne
     raise NotImplementedError
 
 
+# Reads the visitor's CSRF cookie and sets it on the response, as Django does
+# for a rendered page (it keeps no state of its own between requests).
+_CSRF = CsrfViewMiddleware(_cached_page)
+
+
 def entry_response(request: HttpRequest, entry: PageEntry) -> HttpResponse:
     """``entry`` as the response to ``request``: a fresh CSP nonce, the
     visitor's CSRF token (and cookie), and the route noted for metrics."""
     body = entry.body
     if entry.nonce:
         body = body.replace(entry.nonce, request_csp_nonce(request).encode("ascii"))
-    csrf = None
     if entry.csrf:
-        csrf = CsrfViewMiddleware(_cached_page)
-        csrf.process_request(request)  # the visitor's secret, from their cookie
+        _CSRF.process_request(request)  # the visitor's secret, from their cookie
         body = body.replace(entry.csrf, get_token(request).encode("ascii"))
     response = HttpResponse(body)
     for name, value in entry.headers:
         response.headers[name] = value
     response["Content-Length"] = str(len(body))
-    if csrf is not None:
-        csrf.process_response(request, response)  # the CSRF cookie, as Django sets it
+    if entry.csrf:
+        _CSRF.process_response(request, response)  # the CSRF cookie, as Django sets it
     if entry.view_name:
         request.resolver_match = ResolverMatch(
             _cached_page, (), {}, url_name=entry.view_name, route=entry.route

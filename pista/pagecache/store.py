@@ -13,6 +13,7 @@ schema first, like every cache key) and name the schema themselves as well.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -23,6 +24,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
@@ -35,7 +37,7 @@ from pista.tenancy import current_schema
 logger = logging.getLogger(__name__)
 
 PAGES_ALIAS = "pages"
-# Bumped when the layout of what is stored changes.
+# Bumped when the layout of what is stored changes (pista.pagecache.entry.PageEntry).
 KEY_VERSION = "1"
 # What a Redis outage raises through django-redis (and the sockets below it).
 STORE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
@@ -84,9 +86,17 @@ def generation_key(schema: str) -> str:
     return f"pagecache:{KEY_VERSION}:generation:{schema}"
 
 
+@functools.cache
+def _static_release() -> str:
+    """The static files' manifest hash (empty without a manifest): pages of
+    another release link to hashed static files that may not exist any more."""
+    return str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+
+
 def entry_key(schema: str, kind: str, *parts: str) -> str:
-    """The key of one cached thing of ``schema``: ``kind`` and a digest of ``parts``."""
-    return f"pagecache:{KEY_VERSION}:{kind}:{schema}:{_digest(*parts)}"
+    """The key of one cached thing of ``schema``: ``kind`` and a digest of
+    ``parts``, in this release's key space."""
+    return f"pagecache:{KEY_VERSION}:{_static_release()}:{kind}:{schema}:{_digest(*parts)}"
 
 
 def store_read(schema: str, key: str) -> tuple[str | None, Any]:
