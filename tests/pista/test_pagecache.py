@@ -200,6 +200,7 @@ def test_pages_render_uncached_while_redis_is_down(settings, community_a, client
         with schema_context(community_a.schema_name):
             Event.objects.filter(pk=event.pk).update(title="Renamed social")
     assert client_a.get("/").status_code == 200
+    assert store._retry_at > 0  # the failures were noticed (the breaker tripped)
 
 
 def test_availability_on_an_event_page_is_at_most_its_short_lifetime_behind(
