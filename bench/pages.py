@@ -338,6 +338,7 @@ def main() -> None:
     finally:
         if redis is not None:
             redis.terminate()
+            redis.wait(timeout=20)
     result = {
         **cached,
         "clients": args.clients,
