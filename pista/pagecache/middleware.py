@@ -4,13 +4,13 @@ Placed right after the community and the language are known
 (``CommunityLanguageMiddleware``): a stored page is answered from there, and
 the rest of the stack (CSRF, authentication, messages, allauth, the session
 and privacy checks) and the view never run for it. Only anonymous ``GET`` and
-``HEAD`` requests on a community's host take part: no ``Authorization``
-header and no cookie but the CSRF and language ones (a session cookie means a
-signed-in or known visitor, whose pages are theirs).
+``HEAD`` requests without a query string on a community's host take part: no
+``Authorization`` header and no cookie but the CSRF and language ones (a
+session cookie means a signed-in or known visitor, whose pages are theirs).
 
-The key: schema, language, theme, scheme, host and path with query. One
-round trip reads the community's generation and the page together; a page
-of an older generation is stale. See ``docs/performance.md``.
+The key: schema, language, theme, scheme, host and path. One round trip reads
+the community's generation and the page together; a page of an older
+generation is stale. See ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,12 @@ CACHED_METHODS = ("GET", "HEAD")
 def request_page_key(request: HttpRequest) -> str | None:
     """The page key of an anonymous request that may be served from the cache,
     else None."""
-    if request.method not in CACHED_METHODS or "HTTP_AUTHORIZATION" in request.META:
+    if (
+        request.method not in CACHED_METHODS
+        or "HTTP_AUTHORIZATION" in request.META
+        # Anyone can vary a query string at will: it must not fill the store.
+        or request.META.get("QUERY_STRING")
+    ):
         return None
     tenant = getattr(request, "tenant", None)
     schema = getattr(tenant, "schema_name", None)
@@ -65,7 +70,7 @@ def request_page_key(request: HttpRequest) -> str | None:
         str(getattr(tenant, "theme", "")),
         request.scheme or "",
         request.get_host().lower(),
-        request.get_full_path(),
+        request.path,
     )
 
 

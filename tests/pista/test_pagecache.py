@@ -151,6 +151,13 @@ def _stale_event(community, client: Client) -> Event:
     return event
 
 
+def test_addresses_with_a_query_string_are_rendered_every_time(community_a, client_a):
+    _stale_event(community_a, client_a)
+    for query in ("?code=x", "?utm_source=x", "?lang=en"):
+        assert "Fresh title" in client_a.get(f"/events/night/{query}").content.decode()
+        assert not client_a.get(f"/events/night/{query}").has_header("ETag")
+
+
 def test_signed_in_members_and_visitors_with_a_session_are_never_served_cached_pages(
     community_a, client_a
 ):
