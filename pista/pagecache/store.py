@@ -20,7 +20,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -145,7 +144,7 @@ def page_cache_invalidate(*, schema: str | None = None) -> None:
     schema = schema or current_schema()
     if schema == get_public_schema_name():
         return
-    transaction.on_commit(partial(generation_bump, schema=schema))
+    transaction.on_commit(functools.partial(generation_bump, schema=schema))
 
 
 def generation_cached(*, schema: str, key: str, build: Callable[[], T], timeout: int) -> T:
