@@ -8,7 +8,9 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from cms.page_cache import page_cache_receivers_connect
         from cms.services import home_sections_ensure
         from tenants.demo import demo_seeder
 
         demo_seeder(home_sections_ensure)
+        page_cache_receivers_connect()

@@ -10,8 +10,8 @@ A provider takes the request and returns ``MenuLink``s; it may run at most one
 small query (the events app asks whether a festival is coming). Pages the owner
 adds in Wagtail with "show in menus" follow the apps' links. ``menu_for_request``
 builds everything in one pass: a bounded number of queries whatever the number
-of pages (the site lookup, the menu pages, one per provider that needs data).
-Nothing is cached yet.
+of pages (one per provider that needs data; the menu pages are kept in the page
+cache's store, ``cms.selectors.menu_page_links``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from cms.selectors import menu_pages_for_request, titles_localized
+from cms.selectors import menu_page_links
 
 Section = Literal["main", "member"]
 
@@ -79,15 +79,7 @@ def menu_for_request(*, request: HttpRequest) -> Menu:
     main: list[MenuLink] = []
     for _, provider in _PROVIDERS["main"]:
         main.extend(provider(request))
-    # Titles in the visitor's language (``page.localized``'s, in one query); the
-    # address stays the page's own, where its translation is served
-    # (cms.wagtail_hooks).
-    pages = menu_pages_for_request(request=request)
-    titles = titles_localized(pages)
-    main.extend(
-        MenuLink(label=titles.get(page.pk, page.title), url=page.get_url(request) or "")
-        for page in pages
-    )
+    main.extend(MenuLink(label=label, url=url) for label, url in menu_page_links(request=request))
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     member: list[MenuLink] = []

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
+from pista.pagecache.marks import page_cacheable
+
 
 class HostSitemap(Sitemap):
     """Wagtail's sitemap, with every URL on the host the sitemap was asked on.
@@ -27,10 +29,12 @@ class HostSitemap(Sitemap):
         return urls
 
 
+@page_cacheable()
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return wagtail_sitemap(request, sitemaps={"wagtail": HostSitemap})
 
 
+@page_cacheable()
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,11 +12,27 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.views import serve_chain
 
+from pista.pagecache.marks import response_page_cacheable
+
 
 @hooks.register("insert_global_admin_js")
 def admin_widget_starter() -> str:
     """Starts the admin widgets whose inline scripts Pista's CSP forbids."""
     return format_html('<script src="{}" defer></script>', static("cms/admin-init.js"))
+
+
+@hooks.register("on_serve_page")
+def page_serve_cacheable(next_serve: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages Wagtail serves may be kept by the page cache (for anonymous
+    visitors). A restricted page's password form comes from a
+    ``before_serve_page`` hook and is not marked."""
+
+    def serve(page: Page, request: HttpRequest, *args: Any) -> HttpResponse:
+        response = next_serve(page, request, *args)
+        response_page_cacheable(response)
+        return response
+
+    return serve
 
 
 @hooks.register("before_serve_page")

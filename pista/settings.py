@@ -153,6 +153,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The community's language, the visitor's choice or Accept-Language.
     "tenants.routing.language.CommunityLanguageMiddleware",
+    # Anonymous pages from the page cache, before the rest of the stack
+    # (pista.pagecache; after the community and the language are known).
+    "pista.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag and 304 Not Modified on the API's reads (pista.api.etag).
     "pista.api.etag.ApiETagMiddleware",
@@ -283,6 +286,23 @@ else:
     }
 CACHES.setdefault("ratelimit", CACHES["default"])
 CACHES["renditions"] = {**CACHES["default"], "TIMEOUT": 600}
+# Anonymous pages and the site chrome (pista.pagecache). Errors reach the page
+# cache, which then renders uncached for a while instead of waiting on every call.
+CACHES["pages"] = {
+    **CACHES["default"],
+    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5} if REDIS_URL else {},
+}
+# Full-page cache of anonymous community pages (docs/performance.md). Off
+# without Redis: each process's local memory would miss other processes'
+# invalidations. Off in tests, whose tests of it switch it on.
+PISTA_PAGE_CACHE = env.bool("PISTA_PAGE_CACHE", default=bool(REDIS_URL) and not TESTING)
+# Longest a cached page lives whatever happens (lists of upcoming events age by
+# themselves); an event page's availability ("12 places left", sold out) at most
+# PISTA_PAGE_CACHE_AVAILABILITY_SECONDS behind the sales.
+PISTA_PAGE_CACHE_SECONDS = env.int("PISTA_PAGE_CACHE_SECONDS", default=300)
+PISTA_PAGE_CACHE_AVAILABILITY_SECONDS = env.int("PISTA_PAGE_CACHE_AVAILABILITY_SECONDS", default=10)
+# After a Redis error, pages render uncached for this long before Redis is tried again.
+PISTA_PAGE_CACHE_RETRY_SECONDS = env.float("PISTA_PAGE_CACHE_RETRY_SECONDS", default=5.0)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
@@ -618,6 +638,8 @@ SPECTACULAR_SETTINGS = {
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+# The visitor's language choice, kept only with their consent (tenants.routing.language).
+LANGUAGE_COOKIE_NAME = "pista_language"
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

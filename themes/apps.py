@@ -12,6 +12,18 @@ class ThemesConfig(AppConfig):
 
         BrandingSettings.base_form_class = BrandingSettingsForm
 
+        from django.db.models.signals import post_delete, post_save
+
+        from pista.pagecache.store import page_cache_invalidate_receiver
+
+        # Cached pages and site chrome show the branding, whichever door changed it.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                page_cache_invalidate_receiver,
+                sender=BrandingSettings,
+                dispatch_uid=f"themes-branding-page-cache-{id(signal)}",
+            )
+
         from django.utils.translation import gettext_lazy as _
 
         from tenants.onboarding import onboarding_step_register

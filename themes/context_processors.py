@@ -5,9 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django_tenants.utils import get_public_schema_name
-from wagtail.models import Site
 
-from themes.selectors import branding_for_site, theme_current
+from themes.selectors import branding_for_request, theme_current
 
 
 def theme(request: HttpRequest) -> dict[str, Any]:
@@ -17,8 +16,7 @@ def theme(request: HttpRequest) -> dict[str, Any]:
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return {"theme": theme_current(), "branding": None}
 
-    def load_branding() -> Any:
-        site = Site.find_for_request(request)
-        return branding_for_site(site=site) if site else None
-
-    return {"theme": theme_current(), "branding": SimpleLazyObject(load_branding)}
+    return {
+        "theme": theme_current(),
+        "branding": SimpleLazyObject(lambda: branding_for_request(request=request)),
+    }

@@ -8,9 +8,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import DatabaseError, connection
+from django.http import HttpRequest
 from django_tenants.utils import get_public_schema_name
 
+from pista.pagecache.store import entry_key, generation_cached
+from pista.tenancy import current_schema
 from tenants.models import Community
 from themes.colours import RGB, colour_hex, colour_mix, colour_parse, contrast_ratio, readable_on
 from themes.models import BrandingSettings
@@ -67,6 +71,24 @@ def theme_current() -> Theme:
 def branding_for_site(*, site: Site) -> BrandingSettings:
     """The site's branding settings (created empty on first use, like Wagtail does)."""
     return BrandingSettings.for_site(site)
+
+
+def branding_for_request(*, request: HttpRequest) -> BrandingSettings | None:
+    """The branding of the request's Wagtail site (None without one), kept in
+    the page cache's store until the community's next invalidation."""
+    from wagtail.models import Site
+
+    def lookup() -> BrandingSettings | None:
+        site = Site.find_for_request(request)
+        return branding_for_site(site=site) if site else None
+
+    schema = current_schema()
+    return generation_cached(
+        schema=schema,
+        key=entry_key(schema, "branding", request.get_host().lower()),
+        build=lookup,
+        timeout=settings.PISTA_PAGE_CACHE_SECONDS,
+    )
 
 
 @dataclass(frozen=True)

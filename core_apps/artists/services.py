@@ -64,6 +64,7 @@ from pista.errors import (
     PermissionDenied,
     unknown_fields_refuse,
 )
+from pista.pagecache.store import page_cache_invalidate
 from pista.tasks import task_enqueue_on_commit
 from pista.text import slug_unique
 
@@ -165,6 +166,7 @@ def artist_profile_create(
     if cleaned is not None:
         profile.photo.save(f"{profile.slug}-{cleaned.name}", cleaned, save=True)
     audit_record("artist.profile_create", actor=actor, target=profile, data={"name": profile.name})
+    page_cache_invalidate()
     return profile
 
 
@@ -192,6 +194,7 @@ def artist_profile_update(
         target=profile,
         data={"changed": sorted(values) + (["photo"] if cleaned is not None else [])},
     )
+    page_cache_invalidate()
     return profile
 
 

@@ -32,6 +32,7 @@ from core_apps.privacy.services import audit_record
 from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
 from pista.domain_events import domain_event_emit
 from pista.errors import PermissionDenied
+from pista.pagecache.store import page_cache_invalidate
 from pista.text import slug_make
 from tenants.current import community_current, languages_enabled
 
@@ -283,6 +284,7 @@ def event_create(
     event.styles.set(styles)
     _event_dates_sync(event, occurrences)
     audit_record("event.create", actor=actor, target=event, data={"status": event.status})
+    page_cache_invalidate()
     return event
 
 
@@ -316,6 +318,7 @@ def event_update(
     audit_record(
         "event.update", actor=actor, target=event, data={"fields": changed, "status": event.status}
     )
+    page_cache_invalidate()
     return event
 
 
@@ -324,6 +327,7 @@ def event_dates_regenerate(*, event: Event) -> None:
     """Bring an event's dates in line with its rule (after an edit made outside
     these services, e.g. in the CMS). Raises ValidationError."""
     _event_dates_sync(event, event_validate(event))
+    page_cache_invalidate()
 
 
 @transaction.atomic
@@ -388,6 +392,7 @@ def event_date_move(
         target=event_date.event,
         data={"date": event_date.pk, "starts_at": starts_at.isoformat()},
     )
+    page_cache_invalidate()
     return event_date
 
 
@@ -412,6 +417,7 @@ def event_date_cancel(*, actor: User | None, event_date: EventDate) -> EventDate
         target=event_date.event,
         data={"date": event_date.pk, "starts_at": event_date.starts_at.isoformat()},
     )
+    page_cache_invalidate()
     return event_date
 
 
@@ -459,4 +465,6 @@ def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
         raise ValidationError({"name": [_("Give the style a name.")]})
     if DanceStyle.objects.filter(slug=slug).exists():
         raise ValidationError({"name": [_("This style exists already.")]})
-    return DanceStyle.objects.create(slug=slug, name=name.strip())
+    style = DanceStyle.objects.create(slug=slug, name=name.strip())
+    page_cache_invalidate()
+    return style

@@ -58,6 +58,7 @@ from core_apps.venues.selectors import space_get
 from pista.errors import PermissionDenied
 from pista.formats import first_week_day
 from pista.images import InvalidImage
+from pista.pagecache.marks import page_cacheable
 from pista.staff_actions import staff_action_run
 from tenants.current import community_current, languages_enabled
 
@@ -68,6 +69,7 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(community_current().time_zone)
 
 
+@page_cacheable()
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = EventFilters()
@@ -93,6 +95,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cacheable()
 def event_calendar(request: HttpRequest) -> HttpResponse:
     zone = _zone()
     today = timezone.now().astimezone(zone).date()
@@ -132,6 +135,7 @@ def _event_or_404(request: HttpRequest, slug: str):
     return event_for_slug(slug=slug, user=request.user)
 
 
+@page_cacheable(availability=True)
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(request, slug)
     product_list = list(products_for_event(event=event, unlock_code=request.GET.get("code", "")))
@@ -161,6 +165,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@page_cacheable()
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Add to calendar": every date of one event."""
     event = _event_or_404(request, slug)
@@ -170,6 +175,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _ics_response(body, f"event-{event.pk}.ics")
 
 
+@page_cacheable()
 def community_feed(request: HttpRequest) -> HttpResponse:
     """The community's public iCal feed."""
     body = calendar_build(
@@ -178,6 +184,7 @@ def community_feed(request: HttpRequest) -> HttpResponse:
     return _ics_response(body, "events.ics")
 
 
+@page_cacheable()
 def teacher_feed(request: HttpRequest, teacher_id: int) -> HttpResponse:
     """The iCal feed of the public events one teacher (a public artist profile) teaches."""
     profiles = artists_for_ids(ids=[teacher_id])
@@ -191,6 +198,7 @@ def teacher_feed(request: HttpRequest, teacher_id: int) -> HttpResponse:
     return _ics_response(body, f"teacher-{teacher_id}.ics")
 
 
+@page_cacheable()
 def space_feed(request: HttpRequest, space_id: int) -> HttpResponse:
     """The iCal feed of the public events held in one venue space."""
     space = space_get(pk=space_id)

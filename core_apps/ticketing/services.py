@@ -39,6 +39,7 @@ from core_apps.ticketing.models import (
 )
 from core_apps.ticketing.sold_out import products_sold_out_forget, quotas_sold_out_forget
 from pista.errors import ApplicationError, PermissionDenied
+from pista.pagecache.store import page_cache_invalidate
 from tenants.current import community_current
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def quota_create(*, actor: User | None, name: str, size: int, **fields: Any) -> 
     quota_validate(quota)
     quota.save()
     audit_record("quota.create", actor=actor, target=quota, data={"size": quota.size})
+    page_cache_invalidate()
     return quota
 
 
@@ -155,6 +157,7 @@ def quota_update(*, actor: User | None, quota: Quota, **fields: Any) -> Quota:
     quota.save()
     quotas_sold_out_forget(quota_ids=[quota.pk])
     audit_record("quota.update", actor=actor, target=quota, data={"fields": sorted(fields)})
+    page_cache_invalidate()
     return quota
 
 
@@ -505,6 +508,7 @@ def product_create(
         target=product,
         data={"status": product.status, "price_minor": product.price_minor},
     )
+    page_cache_invalidate()
     return product
 
 
@@ -544,6 +548,7 @@ def product_update(
         target=product,
         data={"fields": sorted(fields), "status": product.status},
     )
+    page_cache_invalidate()
     return product
 
 
@@ -650,7 +655,7 @@ def price_tier_add(
         errors["first_n"] = [gettext("At least 1.")]
     _raise_if(errors)
     position = product.tiers.count()
-    return PriceTier.objects.create(
+    tier = PriceTier.objects.create(
         product=product,
         name=name,
         price_minor=price_minor,
@@ -658,6 +663,8 @@ def price_tier_add(
         first_n=first_n,
         position=position,
     )
+    page_cache_invalidate()
+    return tier
 
 
 @transaction.atomic

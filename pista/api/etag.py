@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, set_response_etag
+
+from pista.etag import response_conditional
 
 API_PREFIX = "/api/v1/"
 
@@ -29,8 +30,4 @@ class ApiETagMiddleware:
             or response.status_code != 200
         ):
             return response
-        if not response.has_header("ETag"):
-            set_response_etag(response)
-        return (
-            get_conditional_response(request, etag=response["ETag"], response=response) or response
-        )
+        return response_conditional(request, response)

@@ -51,7 +51,7 @@ from tenants.provisioning.template import (
     schema_clone,
     template_schema_refresh,
 )
-from tenants.routing.services import domain_cache_forget
+from tenants.routing.services import community_caches_forget, domain_cache_forget
 from tenants.validators import normalise_domain, validate_community_slug
 from themes.registry import THEME_NAMES
 from themes.services import branding_theme_check, branding_update
@@ -353,6 +353,7 @@ def community_languages_set(
     community.save(update_fields=["language", "languages"])
     with schema_context(community.schema_name):
         locales_sync(languages=languages_enabled(community), relabel=relabel_pages)
+    community_caches_forget(community=community)
     return community
 
 
@@ -410,7 +411,7 @@ def community_settings_update(
         _time_zone_validate(time_zone)
         community.time_zone = time_zone
     community.save(update_fields=["name", "language", "time_zone"])
-    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    community_caches_forget(community=community)
     return community
 
 
@@ -506,5 +507,5 @@ def community_theme_set(*, community: Community, theme: str) -> Community:
     community.theme = theme
     community.save(update_fields=["theme"])
     # Requests read the community from the cached host lookup: drop it.
-    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    community_caches_forget(community=community)
     return community

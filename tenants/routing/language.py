@@ -24,7 +24,7 @@ from tenants.current import language_code, languages_enabled
 
 QUERY_PARAMETER = "lang"
 SESSION_KEY = "pista_language"
-COOKIE_NAME = "pista_language"
+COOKIE_NAME = settings.LANGUAGE_COOKIE_NAME
 # The preference cookie, once the visitor consented to it, lasts a year.
 COOKIE_MAX_AGE = 365 * 24 * 3600
 MAX_HEADER_LENGTH = 500

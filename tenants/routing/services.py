@@ -1,4 +1,5 @@
-"""Writes about routing: forgetting cached host lookups when what they carry changes."""
+"""Writes about routing: forgetting cached host lookups (and the community's
+cached pages) when what they carry changes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.core.cache import cache
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from pista.memo import LocalMemo
+from pista.pagecache.store import page_cache_invalidate
+from tenants.models import Community
 
 DOMAIN_CACHE_PREFIX = "tenants:domain:"
 # Every request routes its host: the last few seconds' answers stay in the
@@ -26,3 +29,10 @@ def domain_cache_forget(hosts: list[str]) -> None:
     host_routes_memo.forget(keys)
     with schema_context(get_public_schema_name()):
         cache.delete_many(keys)
+
+
+def community_caches_forget(*, community: Community) -> None:
+    """After a change to the community's row (name, languages, theme…): its
+    host lookups go now, its cached pages and site chrome once the change commits."""
+    domain_cache_forget(list(community.domains.values_list("domain", flat=True)))
+    page_cache_invalidate(schema=community.schema_name)

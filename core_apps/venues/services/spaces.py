@@ -20,6 +20,7 @@ from core_apps.venues.services.venues import (
     venue_write_check,
 )
 from pista.errors import ApplicationError, unknown_fields_refuse
+from pista.pagecache.store import page_cache_invalidate
 
 # The fields a space's services take, in the order the API shows them.
 SPACE_FIELDS = (
@@ -145,6 +146,7 @@ def space_update(
         changed.append("photo")
     space.save()
     audit_record("space.update", actor=actor, target=space, data={"changed": changed})
+    page_cache_invalidate()
     return space
 
 
@@ -186,3 +188,4 @@ def space_delete(*, actor: User, space: Space) -> None:
         data={"space": space.pk, "name": space.name},
     )
     space.delete()
+    page_cache_invalidate()

@@ -23,6 +23,7 @@ from core_apps.privacy.services import audit_record
 from core_apps.venues.models import SpaceBooking, Venue
 from core_apps.venues.selectors import venue_bookings_outside_hours, venue_is_managed_by
 from pista.errors import ApplicationError, Conflict, PermissionDenied, unknown_fields_refuse
+from pista.pagecache.store import page_cache_invalidate
 from pista.text import slug_unique
 
 VENUE_FIELDS = {"name", "address", "latitude", "longitude", "time_zone", "house_rules"}
@@ -119,6 +120,7 @@ def venue_create(*, actor: User, name: str, managers: Iterable[User] = (), **dat
         target=venue,
         data={"name": venue.name, "managers": sorted(u.pk for u in venue.managers.all())},
     )
+    page_cache_invalidate()
     return venue
 
 
@@ -168,4 +170,5 @@ def venue_update(
     if "managers" in changed:
         data_out["managers"] = sorted(wanted or [])
     audit_record("venue.update", actor=actor, target=venue, data=data_out)
+    page_cache_invalidate()
     return venue
