@@ -146,6 +146,9 @@ MIDDLEWARE = [
     # Bodies over the limits are refused before anything reads them (413).
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # The on-sale queue's status and join endpoints: polled by every waiting
+    # browser, answered from Redis before routing, sessions and views.
+    "core_apps.ticketing.salequeue.middleware.SaleQueueStatusMiddleware",
     "tenants.routing.middleware.CommunityMiddleware",
     # NUL and control characters in paths, query strings and forms: 400 (themed).
     "pista.request_limits.RequestCharactersMiddleware",
