@@ -136,6 +136,10 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     "pista.health.HealthCheckMiddleware",
     "tenants.routing.middleware.TlsAskMiddleware",
+    # The on-sale queue's status and join endpoints, polled by every waiting
+    # browser: answered from Redis like the probes, before the per-request
+    # bookkeeping, routing, sessions and views (they set their own headers).
+    "core_apps.ticketing.salequeue.middleware.SaleQueueStatusMiddleware",
     "pista.metrics.MetricsMiddleware",
     # Security headers first, so that every answer carries them — redirects to a
     # primary domain, unknown-host 404s and suspended-community 503s included.
@@ -146,9 +150,6 @@ MIDDLEWARE = [
     # Bodies over the limits are refused before anything reads them (413).
     "pista.request_limits.RequestSizeLimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    # The on-sale queue's status and join endpoints: polled by every waiting
-    # browser, answered from Redis before routing, sessions and views.
-    "core_apps.ticketing.salequeue.middleware.SaleQueueStatusMiddleware",
     "tenants.routing.middleware.CommunityMiddleware",
     # NUL and control characters in paths, query strings and forms: 400 (themed).
     "pista.request_limits.RequestCharactersMiddleware",

@@ -13,7 +13,9 @@ database.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +43,43 @@ from tenants.routing.selectors import host_route
 
 PATH = re.compile(r"^/queue/([1-9][0-9]{0,9})/(status|join)/$")
 METHODS = {"status": frozenset({"GET", "HEAD"}), "join": frozenset({"POST"})}
+# Each process keeps a host's community for this long (the shared route cache
+# is a Redis round trip per request otherwise): a moved domain or a suspended
+# community reaches the polls this much later than the pages.
+ROUTE_MEMO_S = 1.0
+
+
+@dataclass(frozen=True)
+class _Route:
+    schema: str
+    language: str
+    until: float
+
+
+_routes: dict[str, _Route | None] = {}
+_routes_until: dict[str, float] = {}
+
+
+def _route(hostname: str) -> _Route | None:
+    """The community a host serves the line for: its schema and language;
+    None for a host the ordinary routing answers (unknown, redirected,
+    suspended, the platform)."""
+    now = time.monotonic()
+    if _routes_until.get(hostname, 0.0) > now:
+        return _routes.get(hostname)
+    public_schema_activate()  # the domain lookup reads the public schema
+    route = host_route(hostname=hostname)
+    found = None
+    if route is not None and not route.redirect_to and not route.community.is_suspended:
+        community = route.community
+        if community.schema_name != get_public_schema_name():
+            found = _Route(community.schema_name, community.language, now + ROUTE_MEMO_S)
+    if len(_routes) > 10_000:  # hosts come and go: never grow without bound
+        _routes.clear()
+        _routes_until.clear()
+    _routes[hostname] = found
+    _routes_until[hostname] = now + ROUTE_MEMO_S
+    return found
 
 
 def _json(body: dict[str, object], status: int = 200) -> JsonResponse:
@@ -144,14 +183,8 @@ class SaleQueueStatusMiddleware:
             hostname = request.get_host().rsplit(":", 1)[0].lower()
         except DisallowedHost:
             return None
-        public_schema_activate()  # the domain lookup reads the public schema
-        route = host_route(hostname=hostname)
-        if route is None or route.redirect_to or route.community.is_suspended:
+        route = _route(hostname)
+        if route is None:
             return None
-        community = route.community
-        if community.schema_name == get_public_schema_name():
-            return None
-        with translation.override(community.language):
-            return line_answer(
-                request, schema=community.schema_name, event_id=event_id, action=action
-            )
+        with translation.override(route.language):
+            return line_answer(request, schema=route.schema, event_id=event_id, action=action)

@@ -19,10 +19,11 @@ from core_apps.ticketing.salequeue.passes import (
     ticket_sign,
 )
 
-# How often a waiting browser asks again: often near the front, seldom far
-# back (a tenth of the wait), so a long line does not cost more polls.
+# How often a waiting browser asks again: after half its remaining wait, so
+# each visitor polls a handful of times however long the line (the wait
+# halves at each poll) and still hears of its turn within POLL_MIN_S.
 POLL_MIN_S = 2
-POLL_MAX_S = 30
+POLL_MAX_S = 60
 POLL_UNAVAILABLE_S = 15
 # States in which a ticket still names a place worth keeping.
 _KEPT = frozenset({"waiting", "admitted", "expired", "used", "off", "missing"})
@@ -40,7 +41,7 @@ class Place:
     @property
     def poll_s(self) -> int:
         wait = self.status.wait_s
-        return max(POLL_MIN_S, min(POLL_MAX_S, wait // 10))
+        return max(POLL_MIN_S, min(POLL_MAX_S, wait // 2))
 
 
 def place_lookup(*, schema: str, event_id: int, ticket_token: str) -> Place:
