@@ -45,11 +45,12 @@ class Place:
 
 
 def place_lookup(*, schema: str, event_id: int, ticket_token: str) -> Place:
-    """The place ``ticket_token`` holds (state ``none`` without a token).
-    Raises TokenInvalid (a ticket not signed here for this event),
-    LineUnavailable."""
+    """The place ``ticket_token`` holds; without a token, state ``none`` (or
+    the line's own: ``off``, ``missing``). Raises TokenInvalid (a ticket not
+    signed here for this event), LineUnavailable."""
     if not ticket_token:
-        return Place(LineStatus(state="none"))
+        line = line_status(schema=schema, event_id=event_id, epoch="", position=0)
+        return Place(LineStatus(state=line.state if line.state in {"off", "missing"} else "none"))
     ticket = ticket_read(schema=schema, event_id=event_id, token=ticket_token)
     status = line_status(
         schema=schema, event_id=event_id, epoch=ticket.epoch, position=ticket.position
