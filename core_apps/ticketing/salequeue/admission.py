@@ -204,14 +204,14 @@ def sale_queue_pass_redeem(admission: Admission | None) -> Iterator[Admission | 
         yield None
         return
     queue_pass = admission.queue_pass
-    keys = {
-        "schema": admission.schema,
-        "event_id": queue_pass.event_id,
-        "epoch": queue_pass.epoch,
-        "position": queue_pass.position,
-    }
     try:
-        claimed = pass_claim(**keys, ttl_s=admission.ttl_s)
+        claimed = pass_claim(
+            schema=admission.schema,
+            event_id=queue_pass.event_id,
+            epoch=queue_pass.epoch,
+            position=queue_pass.position,
+            ttl_s=admission.ttl_s,
+        )
     except LineUnavailable:
         raise _unavailable(queue_pass.event_id) from None
     if not claimed:
@@ -220,7 +220,14 @@ def sale_queue_pass_redeem(admission: Admission | None) -> Iterator[Admission | 
         yield admission
     finally:
         try:
-            pass_settle(**keys, used=admission.consumed, ttl_s=admission.ttl_s)
+            pass_settle(
+                schema=admission.schema,
+                event_id=queue_pass.event_id,
+                epoch=queue_pass.epoch,
+                position=queue_pass.position,
+                used=admission.consumed,
+                ttl_s=admission.ttl_s,
+            )
         except LineUnavailable:
             # The claim stays and expires with the pass: used, to be safe.
-            logger.warning("queue pass %s: not settled, Redis unavailable", keys)
+            logger.warning("queue pass %s: not settled, Redis unavailable", queue_pass)

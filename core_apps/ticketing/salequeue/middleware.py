@@ -27,7 +27,7 @@ from core_apps.ticketing.salequeue.line import LineUnavailable
 from core_apps.ticketing.salequeue.passes import (
     TICKET_MAX_AGE_S,
     TokenInvalid,
-    cookie_options,
+    cookie_set,
     pass_cookie_name,
     ticket_cookie_name,
 )
@@ -152,16 +152,11 @@ def line_answer(
 
 def place_response(response: HttpResponse, place: Place, *, event_id: int) -> HttpResponse:
     """``response`` carrying the visitor's new ticket and their pass, if any."""
-    options = cookie_options()
     if place.ticket:
-        response.set_cookie(
-            ticket_cookie_name(event_id), place.ticket, max_age=TICKET_MAX_AGE_S, **options
-        )
+        cookie_set(response, ticket_cookie_name(event_id), place.ticket, max_age=TICKET_MAX_AGE_S)
     if place.pass_token:
         max_age = max(1, int(place.status.expires_at - place.status.now))
-        response.set_cookie(
-            pass_cookie_name(event_id), place.pass_token, max_age=max_age, **options
-        )
+        cookie_set(response, pass_cookie_name(event_id), place.pass_token, max_age=max_age)
     return response
 
 

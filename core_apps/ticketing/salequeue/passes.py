@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.http.response import HttpResponseBase
 
 TICKET_MAX_AGE_S = 86400
 
@@ -85,11 +86,15 @@ def pass_cookie_name(event_id: int) -> str:
     return _cookie_name(f"pista_queue_pass_{event_id}")
 
 
-def cookie_options() -> dict[str, object]:
-    """Host-only, whole site, script-proof, sent on top-level navigations."""
-    return {
-        "path": "/",
-        "secure": settings.SESSION_COOKIE_SECURE,
-        "httponly": True,
-        "samesite": "Lax",
-    }
+def cookie_set(response: HttpResponseBase, name: str, value: str, *, max_age: int) -> None:
+    """Set a line cookie: host-only, whole site, script-proof, sent on top-level
+    navigations, secure wherever the session cookie is."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
