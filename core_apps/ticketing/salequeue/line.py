@@ -219,10 +219,6 @@ def _queued_key(schema: str) -> str:
     return _key(schema, "queued")
 
 
-def _indexed_key(schema: str) -> str:
-    return _key(schema, "indexed")
-
-
 def _used_key(schema: str, event_id: int, epoch: str, position: int) -> str:
     return _key(schema, event_id, epoch, "used", position)
 
@@ -267,28 +263,30 @@ def line_configure(*, schema: str, event_id: int, line: LineSettings) -> str:
     return epoch.decode() if isinstance(epoch, bytes) else str(epoch)
 
 
+# A member of every whole set of queued events (event ids start at 1): a set
+# that Redis lost, even in part, lacks it and is rebuilt.
+_WHOLE = 0
+
+
 def queued_events(*, schema: str) -> set[int] | None:
     """The ids of the community's events whose queue is on, or None when
-    Redis does not hold that list (``queued_events_mark_indexed`` after
+    Redis does not hold that whole list (``queued_events_mark_whole`` after
     rebuilding it). Raises LineUnavailable."""
     client = _redis()
     try:
-        with client.pipeline(transaction=False) as pipe:
-            pipe.smembers(_queued_key(schema))
-            pipe.exists(_indexed_key(schema))
-            members, indexed = pipe.execute()
+        members = {int(m) for m in client.smembers(_queued_key(schema))}
     except RedisError as exc:
         raise LineUnavailable(str(exc)) from exc
-    if not indexed:
+    if _WHOLE not in members:
         return None
-    return {int(m) for m in members}
+    return members - {_WHOLE}
 
 
-def queued_events_mark_indexed(*, schema: str) -> None:
+def queued_events_mark_whole(*, schema: str) -> None:
     """Record that every queue of ``schema`` was configured (the list is whole)."""
     client = _redis()
     try:
-        client.set(_indexed_key(schema), "1")
+        client.sadd(_queued_key(schema), _WHOLE)
     except RedisError as exc:
         raise LineUnavailable(str(exc)) from exc
 

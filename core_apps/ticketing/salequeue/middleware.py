@@ -53,7 +53,6 @@ ROUTE_MEMO_S = 1.0
 class _Route:
     schema: str
     language: str
-    until: float
 
 
 _routes: dict[str, _Route | None] = {}
@@ -73,7 +72,7 @@ def _route(hostname: str) -> _Route | None:
     if route is not None and not route.redirect_to and not route.community.is_suspended:
         community = route.community
         if community.schema_name != get_public_schema_name():
-            found = _Route(community.schema_name, community.language, now + ROUTE_MEMO_S)
+            found = _Route(community.schema_name, community.language)
     if len(_routes) > 10_000:  # hosts come and go: never grow without bound
         _routes.clear()
         _routes_until.clear()

@@ -11,7 +11,7 @@ from core_apps.ticketing.salequeue.line import (
     LineSettings,
     line_configure,
     queued_events,
-    queued_events_mark_indexed,
+    queued_events_mark_whole,
 )
 from pista.tenancy import current_schema
 
@@ -44,7 +44,7 @@ def queued_event_ids() -> set[int]:
             line_configure(
                 schema=schema, event_id=queue.event_id, line=sale_queue_line_settings(queue)
             )
-        queued_events_mark_indexed(schema=schema)
+        queued_events_mark_whole(schema=schema)
         ids = queued_events(schema=schema) or set()
     return ids
 
