@@ -136,6 +136,10 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     "pista.health.HealthCheckMiddleware",
     "tenants.routing.middleware.TlsAskMiddleware",
+    # The on-sale queue's status and join endpoints, polled by every waiting
+    # browser: answered from Redis like the probes, before the per-request
+    # bookkeeping, routing, sessions and views (they set their own headers).
+    "core_apps.ticketing.salequeue.middleware.SaleQueueStatusMiddleware",
     "pista.metrics.MetricsMiddleware",
     # Security headers first, so that every answer carries them — redirects to a
     # primary domain, unknown-host 404s and suspended-community 503s included.

@@ -35,6 +35,8 @@ urlpatterns = [
     # The organizer's back office (core_apps.backoffice), namespace ``manage``.
     path("manage/", include("core_apps.backoffice.urls")),
     path("orders/", include("core_apps.orders.urls")),
+    # An event's on-sale queue: the waiting room and its JSON endpoints.
+    path("queue/", include("core_apps.ticketing.salequeue.urls")),
     path("", include("tenants.provisioning.urls_tenant")),
     path("artists/", include("core_apps.artists.urls")),
     path("venues/", include("core_apps.venues.urls")),

@@ -49,7 +49,7 @@ EVENT_MANAGEMENT = [
     f"{app}.{action}_{model}"
     for app, models in [
         ("events", ["event", "eventdate", "dancestyle", "level"]),
-        ("ticketing", ["product", "quota", "pricetier", "attendeequestion"]),
+        ("ticketing", ["product", "quota", "pricetier", "attendeequestion", "salequeue"]),
         (
             "orders",
             [

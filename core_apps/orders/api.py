@@ -49,6 +49,12 @@ from core_apps.orders.serializers import (
     WaitlistEntrySerializer,
     WaitlistJoinSerializer,
 )
+from core_apps.ticketing.salequeue.admission import (
+    PASS_HEADER,
+    pass_token_from_request,
+    sale_queue_admission_for_products,
+    sale_queue_pass_redeem,
+)
 from core_apps.ticketing.selectors import product_for_staff, product_on_sale
 from pista.api.filtering import StrictFilterBackend, StrictOrderingFilter
 from pista.api.pagination import PageNumberPagination
@@ -64,13 +70,39 @@ def _staff(request: Request, perm: str) -> Any:
 class CheckoutApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=CheckoutInSerializer, responses={201: OrderSerializer})
+    @extend_schema(
+        request=CheckoutInSerializer,
+        responses={201: OrderSerializer},
+        parameters=[
+            OpenApiParameter(
+                PASS_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=(
+                    "For an event sold through its on-sale queue: the pass the line "
+                    "gave (`GET /queue/<event>/status/` once admitted; browsers send "
+                    "the cookie instead). Without one 403 `queue_pass_required`; "
+                    "forged 403 `queue_pass_invalid`, expired 410 `queue_pass_expired`, "
+                    "already used for an order 409 `queue_pass_used`."
+                ),
+            )
+        ],
+    )
     @idempotent
     def post(self, request: Request) -> Response:
         serializer = CheckoutInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        result = services.order_checkout(user=user, **serializer.to_service_kwargs())
+        checkout = serializer.to_service_kwargs()
+        admission = sale_queue_admission_for_products(
+            product_ids=[line.product_id for line in checkout["lines"]],
+            pass_token=lambda event_id: pass_token_from_request(request, event_id),
+        )
+        with sale_queue_pass_redeem(admission) as held:
+            result = services.order_checkout(user=user, **checkout)
+            if held is not None:  # the queue's pass is used once it placed an order
+                held.consumed = result.order is not None
         waitlisted = WaitlistEntrySerializer(result.waitlisted, many=True).data
         if result.order is None:
             return Response(

@@ -28,6 +28,12 @@ from core_apps.orders import selectors, services
 from core_apps.orders.forms import CardForm, CheckoutForm, TransferForm
 from core_apps.orders.models import Order, Position
 from core_apps.orders.qr import position_qr_svg
+from core_apps.ticketing.salequeue.admission import (
+    pass_token_from_request,
+    sale_queue_admission,
+    sale_queue_pass_redeem,
+)
+from core_apps.ticketing.salequeue.errors import QueuePassRequired, QueueRefusal, line_url
 from core_apps.ticketing.selectors import (
     product_availability,
     product_on_sale,
@@ -72,6 +78,15 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         product.is_hidden and not selectors.product_unlocked_by(product=product, code=code)
     ):
         raise NotFound(_("No such product on sale here."))
+    try:
+        # A queued event's products need the pass its waiting room gives.
+        admission = sale_queue_admission(
+            event_ids=[product.event_id] if product.event_id else [],
+            pass_token=lambda event_id: pass_token_from_request(request, event_id),
+            check_used=request.method != "POST",
+        )
+    except QueueRefusal as exc:
+        return _queue_refused(request, exc)
     price = product_price_current(product=product)
     form = CheckoutForm(
         request.POST or None,
@@ -92,26 +107,29 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
         )
 
         def place() -> dict[str, Any]:
-            result = services.order_checkout(
-                email=data["email"],
-                name=data["name"],
-                lines=[
-                    services.LineIn(
-                        product_id=product.pk,
-                        quantity=1,
-                        attendees=[attendee],
-                        event_date_id=data.get("event_date"),
-                    )
-                ],
-                provider=data["provider"],
-                # The product's own unlock code is no promo code: it only opens it.
-                promo_code=data["promo_code"]
-                if selectors.promo_code_exists(code=data["promo_code"]) or not product.is_hidden
-                else "",
-                unlock_code=data["promo_code"],
-                join_waitlist=data["join_waitlist"],
-                user=request.user if request.user.is_authenticated else None,
-            )
+            with sale_queue_pass_redeem(admission) as held:
+                result = services.order_checkout(
+                    email=data["email"],
+                    name=data["name"],
+                    lines=[
+                        services.LineIn(
+                            product_id=product.pk,
+                            quantity=1,
+                            attendees=[attendee],
+                            event_date_id=data.get("event_date"),
+                        )
+                    ],
+                    provider=data["provider"],
+                    # The product's own unlock code is no promo code: it only opens it.
+                    promo_code=data["promo_code"]
+                    if selectors.promo_code_exists(code=data["promo_code"]) or not product.is_hidden
+                    else "",
+                    unlock_code=data["promo_code"],
+                    join_waitlist=data["join_waitlist"],
+                    user=request.user if request.user.is_authenticated else None,
+                )
+                if held is not None:  # the queue's pass is used once it placed an order
+                    held.consumed = result.order is not None
             if result.order is None:
                 return {"location": request.path, "waitlisted": True}
             return {"location": _order_url(result.order), "waitlisted": False}
@@ -134,6 +152,20 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
             "availability": product_availability(product=product),
         },
         status=form_error_status(form),
+    )
+
+
+def _queue_refused(request: HttpRequest, exc: QueueRefusal) -> HttpResponse:
+    """A checkout of a queued event without a usable pass: to the line (a
+    first visit), else a page saying why, with the way back to the line."""
+    back = line_url(exc.event_id, next_url=request.get_full_path())
+    if isinstance(exc, QueuePassRequired) and request.method == "GET":
+        return redirect(back)
+    return render(
+        request,
+        "orders/queue_refused.html",
+        {"error": exc, "line_url": back},
+        status=exc.status_code,
     )
 
 

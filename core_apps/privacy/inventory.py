@@ -836,6 +836,7 @@ NOT_PERSONAL: dict[str, str] = {
     "ticketing.Product": "product names",
     "ticketing.PriceTier": "price tier names",
     "ticketing.AttendeeQuestion": "question labels",
+    "ticketing.SaleQueue": "an event's on-sale queue settings (pace, window, opening time)",
     "orders.CheckinList.name": "a check-in list's name (a door, a day)",
     "venues.Space": "room names",
     "venues.Venue.name": "a venue's business name",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core_apps.ticketing import views
+from core_apps.ticketing.salequeue import views as salequeue_views
 
 urlpatterns = [
     path("", views.manage_catalogue, name="catalogue"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("products/<int:pk>/<slug:action>/", views.manage_product_action, name="product-action"),
     path("quotas/new/", views.manage_quota_create, name="quota-create"),
     path("quotas/<int:pk>/", views.manage_quota_edit, name="quota-edit"),
+    path("queues/<int:event_id>/", salequeue_views.manage_sale_queue, name="sale-queue"),
 ]

@@ -233,3 +233,53 @@ class AttendeeQuestion(models.Model):
     @property
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class SaleQueue(models.Model):
+    """An event's on-sale queue: while enabled, buying its products takes a
+    pass from the line (``core_apps.ticketing.salequeue``), handed out at
+    ``rate_per_minute`` from ``opens_at`` on, each valid ``window_minutes``.
+
+    ``version`` grows with every change, so a copy of these settings kept in
+    Redis is never overwritten by an older one; ``generation`` grows each time
+    the queue is turned on, which starts a new, empty line.
+    """
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="sale_queue"
+    )
+    is_enabled = models.BooleanField(default=False)
+    rate_per_minute = models.PositiveIntegerField(
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_("How many visitors from the line may go to checkout per minute."),
+    )
+    window_minutes = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Minutes an admitted visitor has to check out."),
+    )
+    opens_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the line starts admitting visitors (empty: at once)."),
+    )
+    version = models.PositiveIntegerField(default=0)
+    generation = models.PositiveIntegerField(default=0)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("on-sale queue")
+        verbose_name_plural = _("on-sale queues")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate_per_minute__gte=1), name="ticketing_salequeue_rate_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_minutes__gte=1),
+                name="ticketing_salequeue_window_gte_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.rate_per_minute}/min"

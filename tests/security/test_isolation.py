@@ -94,6 +94,8 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("manage/catalogue/products/", "pk"): "product",
     ("manage/catalogue/products/", "action"): "product_action",
     ("manage/catalogue/quotas/", "pk"): "quota",
+    ("manage/catalogue/queues/", "event_id"): "event",
+    ("queue/", "event_id"): "event",
     ("manage/orders/", "action"): "order_action",
     ("manage/venues/", "pk"): "venue",
     ("manage/venues/", "space_pk"): "space",
