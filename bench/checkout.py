@@ -130,9 +130,12 @@ def server_env(mail_dir: Path) -> dict[str, str]:
 
 
 def worker_start(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
-    """A real Celery worker on every queue (the outbox's deliveries)."""
+    """A real Celery worker on every queue (the outbox's deliveries), at a lower
+    CPU priority than the web workers: on one host the buyers' requests come
+    first and the deferred effects take the cores they leave (docs/operations/deploy.md)."""
     return subprocess.Popen(  # noqa: S603 - our own venv's celery
         [
+            *(str(shutil.which("nice") or "nice"), "-n", "10"),
             str(Path(sys.executable).with_name("celery")),
             *("-A", "pista", "worker", "--pool=prefork", f"--concurrency={concurrency}"),
             *("-Q", "default,mail,webhooks,payments", "--without-gossip", "--without-mingle"),
