@@ -16,6 +16,7 @@ from core_apps.orders.models import Order, OrderLog, Position
 from core_apps.orders.services import LineIn, order_checkout
 from core_apps.privacy.models import AuditEntry
 from core_apps.ticketing.models import Quota
+from tenants.current import community_current
 from tests.conftest import login
 from tests.core_apps.events.factories import (
     EventFactory,
@@ -91,7 +92,8 @@ def test_the_list_searches_filters_and_formats_money_and_times(client_a, organiz
     assert codes(f"?product={other.pk}") - {ana.code, ben.code} == codes(f"?product={other.pk}")
     assert codes(f"?event={festival.event_id}") == {ana.code, ben.code}
     assert codes("?provider=stripe") == set()
-    today = timezone.now().date()
+    # The range is whole days in the community's zone: "today" is its date, not UTC's.
+    today = timezone.localdate(timezone=ZoneInfo(community_current().time_zone))
     assert codes(f"?created_from={today - timedelta(days=1)}&created_until={today}") >= {
         ana.code,
         ben.code,
