@@ -102,6 +102,12 @@ def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
     return venue
 
 
+def venue_blackouts_ahead(*, venue: Venue) -> QuerySet[BlackoutDate]:
+    """The venue's closed days from today on, today being the venue's own date."""
+    today = timezone.localdate(timezone=ZoneInfo(venue.time_zone))
+    return venue.blackout_dates.filter(date__gte=today)
+
+
 def space_get(*, pk: int, venue: Venue | None = None) -> Space:
     """The space (of ``venue``, when given). Raises NotFound."""
     spaces = Space.objects.select_related("venue").filter(pk=pk)

@@ -36,7 +36,7 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "venue": venue,
             "spaces": venue.spaces.all(),
             "opening_hours": venue.opening_hours.all(),
-            "blackouts": venue.blackout_dates.filter(date__gte=timezone.localdate()),
+            "blackouts": selectors.venue_blackouts_ahead(venue=venue),
         },
     )
 

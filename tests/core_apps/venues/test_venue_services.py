@@ -4,14 +4,15 @@ and an audit entry for each write."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from core_apps.accounts.roles import Role
 from core_apps.privacy.models import AuditEntry
-from core_apps.venues.models import OpeningHours, Space, SpaceBooking
-from core_apps.venues.selectors import OpeningInterval
+from core_apps.venues.models import BlackoutDate, OpeningHours, Space, SpaceBooking
+from core_apps.venues.selectors import OpeningInterval, venue_blackouts_ahead
 from core_apps.venues.services import (
     InvalidOpeningHours,
     VenueHasBookings,
@@ -228,3 +229,14 @@ def test_a_new_time_zone_is_refused_when_it_moves_the_hours_off_a_booking(staff,
     assert space.venue.time_zone == "Europe/Berlin"
     venue_update(actor=staff, venue=space.venue, data={"time_zone": "Europe/Paris"})
     assert AuditEntry.objects.get(action="venue.update").data["changed"] == ["time_zone"]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_closed_days_ahead_start_at_the_venues_own_date(in_a, zone):
+    """UTC+14 and UTC-11 are never on the same date: each venue's "today" is its own."""
+    venue = VenueFactory(time_zone=zone)
+    today = datetime.now(ZoneInfo(zone)).date()
+    yesterday, kept = today - timedelta(days=1), [today, today + timedelta(days=1)]
+    for day in [yesterday, *kept]:
+        BlackoutDate.objects.create(venue=venue, date=day)
+    assert sorted(b.date for b in venue_blackouts_ahead(venue=venue)) == kept
