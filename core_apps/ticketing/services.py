@@ -508,6 +508,8 @@ def product_create(
         target=product,
         data={"status": product.status, "price_minor": product.price_minor},
     )
+    # Something new to sell: an event's queue no longer says it is sold out.
+    products_sold_out_forget(product_ids=[product.pk])
     page_cache_invalidate()
     return product
 

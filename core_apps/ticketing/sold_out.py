@@ -15,6 +15,10 @@ committing while another request is between its database read and setting the
 flag — bounded by the flag's lifetime. Keys go through the cache's key
 function, so they carry the community's schema. Redis down: no flag, every
 checkout is decided in the database.
+
+The same moments tell an event's on-sale queue: when a refusal leaves nothing
+of the event to sell, its waiting visitors are told it is sold out, and told
+no longer once places come back (``salequeue.services``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core_apps.ticketing.models import Product
+from core_apps.ticketing.salequeue.services import (
+    sale_queue_places_back,
+    sale_queue_sold_out_note,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +56,22 @@ def products_known_sold_out(*, product_ids: Iterable[int]) -> set[int]:
     return {keys[key] for key in found}
 
 
-def product_sold_out_note(*, product_id: int) -> None:
-    """Flag ``product_id`` as having no single place left (the database just said so)."""
+def product_sold_out_note(*, product: Product) -> None:
+    """Flag ``product`` as having no single place left (the database just said
+    so), and tell its event's waiting line when nothing of the event is left."""
     try:
-        cache.set(_key(product_id), 1, settings.PISTA_SOLD_OUT_FLAG_S)
+        cache.set(_key(product.pk), 1, settings.PISTA_SOLD_OUT_FLAG_S)
     except Exception:
         logger.warning("Setting a sold-out flag failed", exc_info=True)
+    if product.event_id is not None:
+        sale_queue_sold_out_note(event_id=product.event_id)
 
 
 def products_sold_out_forget(*, product_ids: Iterable[int]) -> None:
     """Drop the flags of ``product_ids`` once the current transaction commits."""
-    keys = [_key(pid) for pid in set(product_ids)]
-    if keys:
-        transaction.on_commit(lambda: _delete(keys))
+    ids = set(product_ids)
+    if ids:
+        transaction.on_commit(lambda: _places_back(ids))
 
 
 def quotas_sold_out_forget(*, quota_ids: Iterable[int]) -> None:
@@ -72,8 +83,9 @@ def quotas_sold_out_forget(*, quota_ids: Iterable[int]) -> None:
     products_sold_out_forget(product_ids=list(product_ids))
 
 
-def _delete(keys: list[str]) -> None:
+def _places_back(product_ids: set[int]) -> None:
     try:
-        cache.delete_many(keys)
+        cache.delete_many([_key(pid) for pid in product_ids])
     except Exception:
         logger.warning("Dropping sold-out flags failed", exc_info=True)
+    sale_queue_places_back(product_ids=product_ids)

@@ -379,7 +379,7 @@ def order_checkout(
             )
         except SoldOut:
             if not only.couple:
-                product_sold_out_note(product_id=only.product.pk)
+                product_sold_out_note(product=only.product)
             raise
 
     waitlisted: list[WaitlistEntry] = []
@@ -415,7 +415,7 @@ def order_checkout(
                 )
             except (SoldOut, RoleImbalance) as refusal:
                 if isinstance(refusal, SoldOut) and not reg.couple:
-                    product_sold_out_note(product_id=reg.product.pk)
+                    product_sold_out_note(product=reg.product)
                 if not join_waitlist:
                     raise
                 waitlisted.append(waitlist_entry_build(registration=reg))

@@ -18,6 +18,7 @@ mistakes an old ticket for a new place.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,7 +55,9 @@ class LineStatus:
     ``state``: ``waiting``, ``admitted``, ``expired`` (admitted, window over),
     ``used`` (admitted, its pass in use or used for an order), ``off`` (the
     queue was turned off), ``reset`` (the ticket is of a line that restarted)
-    or ``missing`` (Redis holds no settings for this event).
+    or ``missing`` (Redis holds no settings for this event). ``sold_out``
+    (told to waiting places): the event had nothing left to sell when a
+    checkout last asked the database, and no place has come back since.
     """
 
     state: str
@@ -66,6 +69,7 @@ class LineStatus:
     now: float = 0.0
     window_s: int = 0
     admitted_at: float = 0.0
+    sold_out: bool = False
 
     @property
     def ahead(self) -> int:
@@ -137,7 +141,8 @@ end
 return redis.call('HGET', q, 'epoch')
 """
 
-# KEYS: line hash. Returns {'joined', epoch, admitted, rate, opens, now, window, place}.
+# KEYS: line hash, the event's sold-out mark. Returns {'joined', epoch,
+# admitted, rate, opens, now, window, place, sold out}.
 _JOIN = (
     _TICK
     + """
@@ -148,13 +153,15 @@ if s.enabled ~= '1' then return {'off'} end
 local r = fields(s, now)
 table.insert(r, 1, 'joined')
 table.insert(r, tostring(redis.call('HINCRBY', KEYS[1], 'tail', 1)))
+table.insert(r, tostring(redis.call('EXISTS', KEYS[2])))
 return r
 """
 )
 
 # KEYS: line hash, the epoch's hash of admission times, the place's pass-use
-# key. ARGV: epoch, place, TTL. Returns {state, epoch, admitted, rate, opens,
-# now, window, admitted_at}; state ``used`` once its pass is in use or used.
+# key, the event's sold-out mark. ARGV: epoch, place, TTL. Returns {state,
+# epoch, admitted, rate, opens, now, window, admitted_at} and, waiting, sold
+# out; state ``used`` once its pass is in use or used.
 _STATUS = (
     _TICK
     + """
@@ -177,6 +184,7 @@ if now >= s.opens and place <= s.admitted then
 else
   table.insert(r, 1, 'waiting')
   table.insert(r, '0')
+  table.insert(r, tostring(redis.call('EXISTS', KEYS[4])))
 end
 return r
 """
@@ -221,6 +229,10 @@ def _queued_key(schema: str) -> str:
 
 def _used_key(schema: str, event_id: int, epoch: str, position: int) -> str:
     return _key(schema, event_id, epoch, "used", position)
+
+
+def _sold_out_key(schema: str, event_id: int) -> str:
+    return _key(schema, event_id, "sold-out")
 
 
 def _run(name: str, keys: list[str], args: list[object]) -> Any:
@@ -300,6 +312,7 @@ def _status(raw: list[Any], *, position: int = 0) -> LineStatus:
     admitted_at = float(values[7]) if state in {"admitted", "used"} else 0.0
     if state == "joined":
         position, state = int(values[7]), "waiting"
+    sold_out = state == "waiting" and len(values) > 8 and values[8] == "1"
     status = LineStatus(
         state=state,
         epoch=epoch,
@@ -310,6 +323,7 @@ def _status(raw: list[Any], *, position: int = 0) -> LineStatus:
         now=float(now),
         window_s=int(float(window)),
         admitted_at=admitted_at,
+        sold_out=sold_out,
     )
     if state == "admitted" and status.now > status.expires_at:
         return replace(status, state="expired")
@@ -319,7 +333,7 @@ def _status(raw: list[Any], *, position: int = 0) -> LineStatus:
 def line_join(*, schema: str, event_id: int) -> LineStatus:
     """Give the next place in the event's line (state ``waiting``; or ``off``
     / ``missing``). Raises LineUnavailable."""
-    return _status(_run("join", [line_key(schema, event_id)], []))
+    return _status(_run("join", [line_key(schema, event_id), _sold_out_key(schema, event_id)], []))
 
 
 def line_status(*, schema: str, event_id: int, epoch: str, position: int) -> LineStatus:
@@ -331,10 +345,30 @@ def line_status(*, schema: str, event_id: int, epoch: str, position: int) -> Lin
             line_key(schema, event_id),
             _key(schema, event_id, epoch, "seen"),
             _used_key(schema, event_id, epoch, position),
+            _sold_out_key(schema, event_id),
         ],
         [epoch, position, SEEN_TTL_S],
     )
     return _status(raw, position=position)
+
+
+def line_sold_out_set(*, schema: str, event_ids: Iterable[int], sold_out: bool) -> None:
+    """Mark the lines of ``event_ids`` sold out (kept ``SEEN_TTL_S``), or
+    clear the mark. Raises LineUnavailable."""
+    keys = [_sold_out_key(schema, event_id) for event_id in set(event_ids)]
+    if not keys:
+        return
+    client = _redis()
+    try:
+        if sold_out:
+            with client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(key, "1", ex=SEEN_TTL_S)
+                pipe.execute()
+        else:
+            client.delete(*keys)
+    except RedisError as exc:
+        raise LineUnavailable(str(exc)) from exc
 
 
 def pass_claim(*, schema: str, event_id: int, epoch: str, position: int, ttl_s: int) -> bool:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+from django.utils import timezone
+
 from core_apps.ticketing.models import Product, SaleQueue
 from core_apps.ticketing.salequeue.line import (
     LineSettings,
@@ -68,3 +71,17 @@ def event_ids_for_products(*, product_ids: Iterable[int]) -> set[int]:
         )
         if event_id is not None
     }
+
+
+def event_sold_out(*, event_id: int) -> bool:
+    """Whether the event has products still selling (published, their sale not
+    ended) and every one of them has a quota with no place left. Two queries."""
+    products = Product.objects.filter(
+        Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=timezone.now()),
+        event_id=event_id,
+        status=Product.Status.PUBLISHED,
+    ).prefetch_related("quotas")
+    selling = list(products)
+    return bool(selling) and all(
+        any(quota.available <= 0 for quota in product.quotas.all()) for product in selling
+    )

@@ -4,17 +4,29 @@ Redis that the line runs on."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
 from core_apps.privacy.services import audit_record
 from core_apps.ticketing.models import SaleQueue
-from core_apps.ticketing.salequeue.line import LineUnavailable, line_available, line_configure
-from core_apps.ticketing.salequeue.selectors import sale_queue_line_settings
+from core_apps.ticketing.salequeue.line import (
+    LineUnavailable,
+    line_available,
+    line_configure,
+    line_sold_out_set,
+)
+from core_apps.ticketing.salequeue.selectors import (
+    event_ids_for_products,
+    event_sold_out,
+    queued_event_ids,
+    sale_queue_line_settings,
+)
 from core_apps.ticketing.tasks import sale_queue_sync_task
 from pista.errors import PermissionDenied
 from pista.tasks import task_enqueue_on_commit
@@ -118,3 +130,30 @@ def sale_queue_sync(*, event_id: int) -> str | None:
     return line_configure(
         schema=current_schema(), event_id=event_id, line=sale_queue_line_settings(queue)
     )
+
+
+def sale_queue_sold_out_note(*, event_id: int) -> None:
+    """A checkout just found a product of ``event_id`` sold out: when the event
+    sells through its queue and nothing of it is left, its waiting visitors are
+    told so (until places come back). A Redis outage only costs the notice."""
+    if not settings.REDIS_URL:
+        return  # no line without Redis
+    try:
+        if event_id in queued_event_ids() and event_sold_out(event_id=event_id):
+            line_sold_out_set(schema=current_schema(), event_ids=[event_id], sold_out=True)
+    except LineUnavailable:
+        logger.warning("sale queue %s: Redis unavailable; sold out not told", event_id)
+
+
+def sale_queue_places_back(*, product_ids: Iterable[int]) -> None:
+    """Places of ``product_ids`` came back, or the products or their quotas
+    changed: the waiting lines of their events are no longer told sold out
+    (the next refusal tells them again if it still is)."""
+    if not settings.REDIS_URL:
+        return
+    try:
+        queued = queued_event_ids()
+        events = event_ids_for_products(product_ids=product_ids) & queued if queued else set()
+        line_sold_out_set(schema=current_schema(), event_ids=events, sold_out=False)
+    except LineUnavailable:
+        logger.warning("sale queues: Redis unavailable; a sold-out notice may linger")

@@ -102,6 +102,8 @@ def place_answer(place: Place) -> dict[str, Any]:
             wait_s=status.wait_s,
             opens_at=_iso(status.opens_at) if status.opens_at > status.now else None,
         )
+    if status.state == "waiting":
+        answer["sold_out"] = status.sold_out
     if status.state == "admitted":
         answer.update(
             {

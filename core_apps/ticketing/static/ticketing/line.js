@@ -8,6 +8,7 @@
   const url = page.dataset.statusUrl;
   const next = page.dataset.next;
   const notice = page.querySelector(".queue-unavailable");
+  const soldOut = page.querySelector(".queue-sold-out");
   const show = function (name, value) {
     const el = page.querySelector('[data-field="' + name + '"]');
     if (el && value !== undefined) el.textContent = String(value);
@@ -35,6 +36,7 @@
           show("position", data.position);
           show("ahead", data.ahead);
           show("wait_minutes", Math.ceil((data.wait_s || 0) / 60));
+          if (soldOut) soldOut.hidden = !data.sold_out;
         }
         later(data.poll_s);
       })
