@@ -92,8 +92,22 @@ WEBHOOK_LAG = Histogram(
     ["source"],
     buckets=(1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600),
 )
+# The on-sale queue's status and join endpoints are answered before routing and
+# the request series (thousands of polls a second): they count here, in process.
+SALE_QUEUE_ANSWERS = Counter(
+    "pista_sale_queue_answers_total",
+    "On-sale queue status and join answers, by action and the state told",
+    ["action", "state"],
+)
+SALE_QUEUE_ANSWER_DURATION = Histogram(
+    "pista_sale_queue_answer_duration_seconds",
+    "Time to answer an on-sale queue status or join request",
+    ["action"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
+)
 
 CHECKOUT_OUTCOME_NAMES = frozenset({"sold", "waitlisted", "refused"})
+SALE_QUEUE_ACTIONS = frozenset({"status", "join"})
 PLAN_UNKNOWN = "unknown"
 
 # Gauges read from the database are refreshed when the page is served; the app
@@ -133,6 +147,16 @@ def checkout_outcome_record(outcome: str, count: int = 1) -> None:
         raise ValueError(f"Unknown checkout outcome {outcome!r}")
     if count > 0:
         CHECKOUT_OUTCOMES.labels(outcome=outcome).inc(count)
+
+
+def sale_queue_answer_record(*, action: str, state: str, seconds: float) -> None:
+    """Count one answer of the queue's ``action`` endpoint (status, join) that
+    told ``state`` (a line state, or ``invalid``, ``cross_site``,
+    ``unavailable``), and its time."""
+    if action not in SALE_QUEUE_ACTIONS:
+        raise ValueError(f"Unknown sale queue action {action!r}")
+    SALE_QUEUE_ANSWERS.labels(action=action, state=state).inc()
+    SALE_QUEUE_ANSWER_DURATION.labels(action=action).observe(seconds)
 
 
 def webhook_lag_observe(*, source: str, created: Any) -> None:

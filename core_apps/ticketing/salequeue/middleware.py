@@ -13,6 +13,7 @@ database.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from core_apps.ticketing.salequeue.waiting import (
     place_lookup,
     place_take,
 )
+from pista.metrics import sale_queue_answer_record
 from pista.tenancy import public_schema_activate
 from tenants.routing.selectors import host_route
 
@@ -103,34 +105,39 @@ def line_answer(
 ) -> HttpResponse | None:
     """The JSON answer of the status (``action="status"``) or join endpoint,
     with the ticket and pass cookies; None when Redis holds no settings for
-    this event (the caller copies them from the database and asks again)."""
+    this event (the caller copies them from the database and asks again).
+    Each answer is counted in the queue's metrics."""
+    began = time.perf_counter()
+    response, state = _line_answer(request, schema=schema, event_id=event_id, action=action)
+    if response is not None:
+        sale_queue_answer_record(action=action, state=state, seconds=time.perf_counter() - began)
+    return response
+
+
+def _line_answer(
+    request: HttpRequest, *, schema: str, event_id: int, action: str
+) -> tuple[HttpResponse | None, str]:
     token = request.COOKIES.get(ticket_cookie_name(event_id), "")
     try:
         if action == "join":
             if cross_site(request):
-                return _json(
-                    {
-                        "code": "queue_cross_site",
-                        "detail": gettext("Join the line from this site's own pages."),
-                    },
-                    status=403,
+                detail = gettext("Join the line from this site's own pages.")
+                return _json({"code": "queue_cross_site", "detail": detail}, status=403), (
+                    "cross_site"
                 )
             place = place_take(schema=schema, event_id=event_id, ticket_token=token)
         else:
             place = place_lookup(schema=schema, event_id=event_id, ticket_token=token)
     except TokenInvalid:
-        return _json(
-            {
-                "code": "queue_ticket_invalid",
-                "detail": gettext("This place in line is not valid here: join the line again."),
-            },
-            status=403,
-        )
+        detail = gettext("This place in line is not valid here: join the line again.")
+        return _json({"code": "queue_ticket_invalid", "detail": detail}, status=403), "invalid"
     except LineUnavailable:
-        return line_unavailable_response()
+        return line_unavailable_response(), "unavailable"
     if place.status.state == "missing":
-        return None
-    return place_response(_json(place_answer(place)), place, event_id=event_id)
+        return None, "missing"
+    answer = place_answer(place)
+    response = place_response(_json(answer), place, event_id=event_id)
+    return response, str(answer["state"])
 
 
 def place_response(response: HttpResponse, place: Place, *, event_id: int) -> HttpResponse:

@@ -12,7 +12,12 @@ from django_tenants.utils import schema_context
 
 from core_apps.orders.models import Order
 from core_apps.ticketing.salequeue.admission import PASS_HEADER
-from core_apps.ticketing.salequeue.passes import QueuePass, pass_cookie_name, pass_sign
+from core_apps.ticketing.salequeue.passes import (
+    QueuePass,
+    pass_cookie_name,
+    pass_sign,
+    ticket_cookie_name,
+)
 from tests.conftest import community_host
 from tests.core_apps.events.factories import EventFactory, ProductFactory, QuotaFactory
 from tests.core_apps.ticketing.salequeue.conftest import (
@@ -222,3 +227,28 @@ def test_the_host_of_community_b_has_no_line_of_community_a(client_b, queued):
     assert response.status_code in (200, 404)
     assert response.json().get("state") != "waiting"
     assert community_host  # both hosts route to their own schema
+
+
+def test_line_answers_are_counted_in_the_metrics(client_a, platform_client, queued, settings):
+    settings.METRICS_TOKEN = "queue-metrics-token"
+
+    def told(action: str, state: str) -> float:
+        body = platform_client.get(
+            "/metrics", HTTP_AUTHORIZATION="Bearer queue-metrics-token"
+        ).content.decode()
+        prefix = f'pista_sale_queue_answers_total{{action="{action}",state="{state}"}} '
+        found = [line for line in body.splitlines() if line.startswith(prefix)]
+        return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
+
+    joined, waiting, forged = (
+        told("join", "waiting"),
+        told("status", "waiting"),
+        told("status", "invalid"),
+    )
+    client_a.post(f"{queued.line}join/")
+    client_a.get(f"{queued.line}status/")
+    client_a.cookies[ticket_cookie_name(queued.event.pk)] = "forged"
+    assert client_a.get(f"{queued.line}status/").status_code == 403
+    assert told("join", "waiting") == joined + 1
+    assert told("status", "waiting") == waiting + 1
+    assert told("status", "invalid") == forged + 1
