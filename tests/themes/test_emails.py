@@ -217,7 +217,9 @@ def test_the_digest_has_one_click_unsubscribe_that_works_only_in_its_community(
 
     with schema_context(community_a.schema_name):
         user = User.objects.get(email="owner@alpha.example")
-        notification_send(user_id=user.pk, kind="message", text="A <b>new</b> message", url="/x/")
+        notification_send(
+            user_id=user.pk, kind="message", text=lambda: "A <b>new</b> message", url="/x/"
+        )
         assert notification_digest_send(user_id=user.pk)
     message = mail.outbox[-1]
     base_url = community_url(community=community_a)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.models import User
+from core_apps.community.models import Notification
 from core_apps.community.services.notifications import notifications_send
 from core_apps.community.tasks import notification_digest_send_task
 from pista.formats import money_format
@@ -74,7 +75,7 @@ def test_the_digest_is_in_the_members_language(english_with_spanish):
         english = member_create(name="Tom")
         User.objects.filter(pk=spanish.pk).update(language="es")
         for member in (spanish, english):
-            notifications_send(user_ids=[member.pk], kind="message", text="Hi", url="/x/")
+            notifications_send(user_ids=[member.pk], kind="message", text=lambda: "Hi", url="/x/")
         mail.outbox.clear()
         notification_digest_send_task.delay(user_id=spanish.pk)
         notification_digest_send_task.delay(user_id=english.pk)
@@ -135,3 +136,26 @@ def test_week_start_and_clock_per_locale():
     evening = datetime(2030, 1, 1, 19, tzinfo=UTC)
     assert time_format(evening, "Europe/Madrid", locale="es") == "20:00"
     assert time_format(evening, "Europe/Madrid", locale="en") == "8:00\u202fPM"
+
+
+def test_a_notification_is_written_in_each_recipients_language(english_with_spanish):
+    """A member browsing in German follows two others: each reads the news in
+    their own language, not the sender's (German is not offered here)."""
+    from core_apps.community.services.social import follow_create
+
+    with schema_context(english_with_spanish.schema_name):
+        follower = member_create(name="Klaus")
+        spanish = member_create(name="Rosa")
+        english = member_create(name="Tom")
+        User.objects.filter(pk=spanish.pk).update(language="es")
+        User.objects.filter(pk=follower.pk).update(language="de")  # not offered here
+        with translation.override("de"):
+            follow_create(follower=follower, followed_id=spanish.pk)
+            follow_create(follower=follower, followed_id=english.pk)
+        with translation.override("es"):
+            expected_es = gettext("%(name)s follows you now.") % {"name": "Klaus"}
+        [to_spanish] = Notification.objects.filter(user=spanish, kind="follow")
+        [to_english] = Notification.objects.filter(user=english, kind="follow")
+    assert expected_es != "Klaus follows you now."
+    assert to_spanish.text == expected_es
+    assert to_english.text == "Klaus follows you now."

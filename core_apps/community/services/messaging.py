@@ -161,7 +161,7 @@ def message_send(
         notification_send(
             user_id=other.pk,
             kind=Notification.Kind.MESSAGE,
-            text=_("New message from %(name)s.") % {"name": name},
+            text=lambda: _("New message from %(name)s.") % {"name": name},
             url=f"/community/messages/{conversation.pk}/",
         )
     return message

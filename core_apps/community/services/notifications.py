@@ -2,48 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core_apps.accounts.models import User
 from core_apps.community.errors import InvalidInput
 from core_apps.community.mail import digest_unsubscribe_token_read, notification_digest_message
 from core_apps.community.models import Notification, NotificationSetting
+from tenants.current import community_current, language_code, languages_enabled
+
+# A notification's text, written when called: once per recipient language.
+Text = Callable[[], str]
 
 
-def notification_send(*, user_id: int, kind: str, text: str, url: str = "") -> Notification | None:
+def notification_send(*, user_id: int, kind: str, text: Text, url: str = "") -> Notification | None:
     """Record a notification as the member's switches for ``kind`` allow: in the
-    centre, and/or waiting for the next email digest (never one mail per event)."""
+    centre, and/or waiting for the next email digest (never one mail per event).
+    ``text`` is written in the member's language."""
     return next(iter(notifications_send(user_ids=[user_id], kind=kind, text=text, url=url)), None)
 
 
 def notifications_send(
-    *, user_ids: Iterable[int], kind: str, text: str, url: str = ""
+    *, user_ids: Iterable[int], kind: str, text: Text, url: str = ""
 ) -> list[Notification]:
+    """``notification_send`` to each of ``user_ids``; ``text`` is called once per
+    language among them, in that language."""
     ids = list(dict.fromkeys(user_ids))
     switches = {
         row.user_id: row for row in NotificationSetting.objects.filter(user_id__in=ids, kind=kind)
     }
+    languages = _languages(ids)
+    texts: dict[str, str] = {}
     rows = []
     for user_id in ids:
         setting = switches.get(user_id)
         in_app = setting.in_app if setting else True
         email = setting.email if setting else True
-        if in_app or email:
-            rows.append(
-                Notification(
-                    user_id=user_id,
-                    kind=kind,
-                    text=text[:300],
-                    url=url,
-                    in_app=in_app,
-                    email_pending=email,
-                )
+        if not (in_app or email):
+            continue
+        language = languages[user_id]
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = str(text())[:300]
+        rows.append(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                text=texts[language],
+                url=url,
+                in_app=in_app,
+                email_pending=email,
             )
+        )
     return Notification.objects.bulk_create(rows)
+
+
+def _languages(user_ids: list[int]) -> dict[int, str]:
+    """Each member's language: the one they chose, when the community offers
+    it; else the community's default."""
+    enabled = languages_enabled(community_current())
+    chosen = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "language"))
+    return {
+        user_id: code if (code := language_code(chosen.get(user_id, ""))) in enabled else enabled[0]
+        for user_id in user_ids
+    }
 
 
 def notification_settings_update(

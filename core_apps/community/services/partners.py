@@ -99,7 +99,7 @@ def partner_request_send(
         notification_send(
             user_id=recipient_id,
             kind=Notification.Kind.PARTNER_REQUEST,
-            text=_("%(name)s sent you a partner request.") % {"name": sender_name},
+            text=lambda: _("%(name)s sent you a partner request.") % {"name": sender_name},
             url="/community/requests/",
         )
     return request
@@ -128,8 +128,10 @@ def partner_request_respond(*, request_id: int, user: User, accept: bool) -> Par
         notification_send(
             user_id=request.sender_id,
             kind=Notification.Kind.PARTNER_ACCEPTED,
-            text=_("%(name)s accepted your partner request. You can now send messages.")
-            % {"name": name},
+            text=lambda: (
+                _("%(name)s accepted your partner request. You can now send messages.")
+                % {"name": name}
+            ),
             url="/community/messages/",
         )
     return request

@@ -79,8 +79,10 @@ def code_of_conduct_publish(*, text: str, by: User | None) -> CodeOfConduct:
         notifications_send(
             user_ids=User.objects.filter(is_active=True).values_list("pk", flat=True),
             kind=Notification.Kind.CODE_OF_CONDUCT,
-            text=_("The code of conduct changed (version %(version)s); please accept it again.")
-            % {"version": code.version},
+            text=lambda: (
+                _("The code of conduct changed (version %(version)s); please accept it again.")
+                % {"version": code.version}
+            ),
             url="/community/code-of-conduct/",
         )
     return code
@@ -197,7 +199,7 @@ def report_create(
     notifications_send(
         user_ids=moderators().values_list("pk", flat=True),
         kind=Notification.Kind.MODERATION,
-        text=_("A new report is waiting in the moderation queue."),
+        text=lambda: _("A new report is waiting in the moderation queue."),
         url="/community/moderation/",
     )
     return report
@@ -319,8 +321,10 @@ def moderation_action_take(
         notification_send(
             user_id=target.pk,
             kind=Notification.Kind.MODERATION,
-            text=_("A moderator warned you about a breach of the code of conduct.")
-            + (f" {note}" if note else ""),
+            text=lambda: (
+                _("A moderator warned you about a breach of the code of conduct.")
+                + (f" {note}" if note else "")
+            ),
             url="/community/code-of-conduct/",
         )
     elif kind == ModerationAction.Kind.HIDE:
@@ -342,6 +346,6 @@ def moderation_action_take(
         notification_send(
             user_id=report.reporter_id,
             kind=Notification.Kind.MODERATION,
-            text=str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),
+            text=lambda: str(REPORTER_OUTCOMES.get(kind, REPORTER_OUTCOME_ACTED)),
         )
     return action

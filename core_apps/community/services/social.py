@@ -27,7 +27,7 @@ def follow_create(*, follower: User, followed_id: int) -> Follow:
         notification_send(
             user_id=followed_id,
             kind=Notification.Kind.FOLLOW,
-            text=_("%(name)s follows you now.") % {"name": name},
+            text=lambda: _("%(name)s follows you now.") % {"name": name},
             url=f"/community/members/{follower.pk}/",
         )
     return follow
@@ -87,7 +87,7 @@ def group_join(*, group: Group, user: User) -> GroupMembership:
         notifications_send(
             user_ids=_admin_ids(group),
             kind=Notification.Kind.GROUP,
-            text=_("Someone asked to join %(name)s.") % {"name": group.name},
+            text=lambda: _("Someone asked to join %(name)s.") % {"name": group.name},
             url=f"/community/groups/{group.slug}/",
         )
     return membership
@@ -115,7 +115,7 @@ def group_membership_approve(*, group: Group, approver: User, user_id: int) -> G
     notification_send(
         user_id=user_id,
         kind=Notification.Kind.GROUP,
-        text=_("You are now a member of %(name)s.") % {"name": group.name},
+        text=lambda: _("You are now a member of %(name)s.") % {"name": group.name},
         url=f"/community/groups/{group.slug}/",
     )
     return membership
@@ -146,7 +146,7 @@ def group_post_create(
             .exclude(user=author)
             .values_list("user_id", flat=True),
             kind=Notification.Kind.GROUP,
-            text=_("New announcement in %(name)s.") % {"name": group.name},
+            text=lambda: _("New announcement in %(name)s.") % {"name": group.name},
             url=f"/community/groups/{group.slug}/",
         )
     return post

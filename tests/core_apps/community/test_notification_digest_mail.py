@@ -22,7 +22,9 @@ class RefusingBackend(BaseEmailBackend):
 
 def pending_for(member, *texts: str) -> None:
     for text in texts:
-        notifications_send(user_ids=[member.pk], kind="message", text=text, url="/community/x/")
+        notifications_send(
+            user_ids=[member.pk], kind="message", text=lambda: text, url="/community/x/"
+        )
 
 
 def test_the_digest_is_themed_lists_each_notification_and_is_sent_once(in_a) -> None:
