@@ -50,6 +50,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pista.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 import django  # noqa: E402
+import server  # noqa: E402 - bench/server.py
 
 django.setup()
 
@@ -111,22 +112,16 @@ def festival_create(schema: str, places: int, label: str) -> tuple[int, int]:
         return product.pk, quota.pk
 
 
-def server_env(mail_dir: Path) -> dict[str, str]:
+def checkout_env(mail_dir: Path) -> dict[str, str]:
     """The environment of gunicorn and the Celery worker: production-like
-    (DEBUG off, persistent connections, Redis when configured: the cache, the
-    rate limits and the broker), the simulated card on, emails to files."""
-    env = dict(os.environ)
-    env.update(DJANGO_DEBUG="0", DATABASE_CONN_MAX_AGE="600", LOG_LEVEL="WARNING")
-    # Every buyer comes from this one address: lift the per-address API limits.
-    env.update(
-        PISTA_API_RATE_PUBLIC_WRITES="1000000/minute", PISTA_API_RATE_PER_ADDRESS="1000000/minute"
-    )
-    env.update(
+    (Redis when configured: the cache, the rate limits and the broker), the
+    simulated card on, emails to files."""
+    return server.server_env(
+        **server.ONE_ADDRESS_LIMITS_LIFTED,
         PISTA_SIMULATED_PAYMENTS="1",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
     )
-    return env
 
 
 def worker_start(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
@@ -148,61 +143,14 @@ def worker_start(env: dict[str, str], concurrency: int, log: Path) -> subprocess
     )
 
 
-def gunicorn_start(
+def checkout_server_start(
     port: int, workers: int, *, serialise: bool, env: dict[str, str], log: Path
 ) -> subprocess.Popen:
-    # The baseline: Pista's application wrapped so that each order transaction
-    # also locks its event row (see that module's docstring).
+    """gunicorn's sync workers serving Pista, or for the baseline Pista wrapped
+    so that each order transaction also locks its event row (see that module)."""
+    server.static_collect(env)
     app = "checkout_baseline_wsgi:application" if serialise else "pista.wsgi:application"
-    # Pages are served with DEBUG off: their static files need collectstatic's
-    # manifest (incremental: quick when nothing changed).
-    subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
-        env=env,
-        check=True,
-    )
-    process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            app,
-            "--pythonpath",
-            str(ROOT / "bench"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "1",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"gunicorn did not start; see {log}")
-
-
-def gunicorn_stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    return server.gunicorn_start(app, port=port, env=env, log=log, workers=workers)
 
 
 def warm_up(port: int, host: str, workers: int) -> None:
@@ -373,8 +321,8 @@ def run(schema: str, host: str, args: argparse.Namespace, *, serialise: bool, la
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"pista-bench-checkout-{label}.log"
     mail_dir = Path(tempfile.mkdtemp(prefix=f"pista-bench-mail-{label}-"))
-    env = server_env(mail_dir)
-    process = gunicorn_start(port, args.workers, serialise=serialise, env=env, log=log)
+    env = checkout_env(mail_dir)
+    process = checkout_server_start(port, args.workers, serialise=serialise, env=env, log=log)
     worker = (
         worker_start(env, args.worker_concurrency, log) if os.environ.get("REDIS_URL") else None
     )
@@ -391,9 +339,9 @@ def run(schema: str, host: str, args: argparse.Namespace, *, serialise: bool, la
     finally:
         if profiler is not None:
             profiler_stop(profiler)
-        gunicorn_stop(process)
+        server.gunicorn_stop(process)
         if worker is not None:
-            gunicorn_stop(worker)
+            server.gunicorn_stop(worker)
     figures.update(verify(schema, product_id, quota_id))
     figures.update(deliveries_verify(schema, product_id, mail_dir, paid=args.paid))
     shutil.rmtree(mail_dir, ignore_errors=True)

@@ -36,6 +36,7 @@ os.environ["PISTA_SIMULATED_PAYMENTS"] = "1"
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import checkout as base
+import server
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -151,8 +152,8 @@ def main() -> None:
     log = Path(base.tempfile.gettempdir()) / f"{slug}-gunicorn.log"
     port = base.free_port()
     mail_dir = Path(base.tempfile.mkdtemp(prefix=f"{slug}-mail-"))
-    env = base.server_env(mail_dir)
-    process = base.gunicorn_start(port, args.workers, serialise=False, env=env, log=log)
+    env = base.checkout_env(mail_dir)
+    process = base.checkout_server_start(port, args.workers, serialise=False, env=env, log=log)
     # With a broker, a real worker delivers the paid orders' effects (as in production).
     worker = base.worker_start(env, 1, log) if base.os.environ.get("REDIS_URL") else None
     stats: dict = {
@@ -178,9 +179,9 @@ def main() -> None:
             list(pool.map(run, range(args.buyers)))
         elapsed = time.perf_counter() - started
     finally:
-        base.gunicorn_stop(process)
+        server.gunicorn_stop(process)
         if worker is not None:
-            base.gunicorn_stop(worker)
+            server.gunicorn_stop(worker)
         base.shutil.rmtree(mail_dir, ignore_errors=True)
 
     with schema_context(community.schema_name):

@@ -56,6 +56,7 @@ os.environ.setdefault("PISTA_CELERY_EAGER", "1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import checkout as base
+import server
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -165,57 +166,26 @@ def queue_set(schema: str, event_id: int, *, rate: int, window: int, opens_in_s:
         )
 
 
-def gunicorn_start(
+def queue_server_start(
     port: int, args: argparse.Namespace, log: Path, *, database_url: str = ""
 ) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(DJANGO_DEBUG="0", DATABASE_CONN_MAX_AGE="600", LOG_LEVEL="WARNING")
+    """gunicorn's gthread workers serving Pista, its answers counting their SQL
+    statements; ``database_url`` replaces the database's address."""
+    env = server.server_env(**server.ONE_ADDRESS_LIMITS_LIFTED)
     env.pop("PISTA_CELERY_EAGER", None)
-    # Every visitor comes from this one address: lift the per-address API limits.
-    env.update(
-        PISTA_API_RATE_PUBLIC_WRITES="1000000/minute", PISTA_API_RATE_PER_ADDRESS="1000000/minute"
-    )
     if database_url:
         env["DATABASE_URL"] = database_url
-    process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            # Pista's application, its answers counting their SQL statements.
-            "query_count_wsgi:application",
-            "--pythonpath",
-            str(ROOT / "bench"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--keep-alive",
-            "5",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
+    return server.gunicorn_start(
+        "query_count_wsgi:application",
+        port=port,
         env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
+        log=log,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class="gthread",
+        keep_alive_s=5,
+        ready_within_s=90,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 def join_all(port: int, host: str, event_id: int, visitors: list[Visitor], clients: int) -> float:
@@ -487,7 +457,7 @@ def main() -> None:
     )
     log = Path(base.tempfile.gettempdir()) / f"{slug}-gunicorn.log"
     port = base.free_port()
-    process = gunicorn_start(port, args, log)
+    process = queue_server_start(port, args, log)
     visitors = [Visitor(index=i) for i in range(args.visitors)]
     tally = Tally()
     try:
@@ -523,16 +493,16 @@ def main() -> None:
         healthz = load(port, host, "/healthz", {}, args)
         print(f"/healthz: {healthz['rps']:.0f} requests/s")
     finally:
-        base.gunicorn_stop(process)
+        server.gunicorn_stop(process)
 
     # The same polls against a server whose database address leads nowhere.
     port = base.free_port()
-    offline = gunicorn_start(port, args, log, database_url=unreachable_database_url())
+    offline = queue_server_start(port, args, log, database_url=unreachable_database_url())
     try:
         quick = argparse.Namespace(**{**vars(args), "poll_seconds": 2.0})
         without_db = load(port, host, status_path, headers, quick)
     finally:
-        base.gunicorn_stop(offline)
+        server.gunicorn_stop(offline)
     print(
         f"status with the database unreachable: {without_db['answers']} answered, "
         f"{without_db['errors']} failed"

@@ -42,6 +42,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import checkout as base  # sets Django up
+import server
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -77,7 +78,7 @@ def community_provision() -> tuple[Community, str]:
     with schema_context(community.schema_name):
         SEEDERS["salsa"](community)
         for seeder in DEMO_SEEDERS:
-            # Members (scrypt-hashed passwords: slow to make) show on no public page.
+            # Members (hashed passwords: slow to make on purpose) show on no public page.
             if not seeder.__module__.startswith(SEEDERS_SKIPPED):
                 seeder(community)
     connection.set_schema_to_public()
@@ -99,64 +100,22 @@ def redis_private_start() -> subprocess.Popen:
     return process
 
 
-def server_env(*, cache: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_DEBUG="0",
-        DATABASE_CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        PISTA_PAGE_CACHE="1" if cache else "0",
+def pages_env(*, cache: bool) -> dict[str, str]:
+    return server.server_env(PISTA_PAGE_CACHE="1" if cache else "0")
+
+
+def pages_server_start(port: int, args: argparse.Namespace, *, cache: bool, log: Path):
+    """gunicorn's gthread workers serving Pista, the page cache on or off."""
+    return server.gunicorn_start(
+        "pista.wsgi:application",
+        port=port,
+        env=pages_env(cache=cache),
+        log=log,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class="gthread",
+        keep_alive_s=30,
     )
-    return env
-
-
-def static_collect() -> None:
-    """Pages are served with DEBUG off: their static files need collectstatic's manifest."""
-    subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
-        env=server_env(cache=False),
-        check=True,
-    )
-
-
-def gunicorn_start(port: int, args: argparse.Namespace, *, cache: bool, log: Path):
-    process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "pista.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--keep-alive",
-            "30",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env(cache=cache),
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            status, _ = asyncio.run(_one(port, "localhost", "/healthz"))
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 def _request(host: str, path: str) -> bytes:
@@ -266,8 +225,8 @@ def measure(host: str, args: argparse.Namespace, *, cache: bool, expect: dict[st
     port = base.free_port()
     log = Path(tempfile.gettempdir()) / f"pista-bench-pages-{label}.log"
     began = time.perf_counter()
-    process = gunicorn_start(port, args, cache=cache, log=log)
-    server = psutil.Process(process.pid)
+    process = pages_server_start(port, args, cache=cache, log=log)
+    served = psutil.Process(process.pid)
     print(f"{label}: gunicorn up in {time.perf_counter() - began:.1f} s")
     runs = {}
     try:
@@ -276,9 +235,9 @@ def measure(host: str, args: argparse.Namespace, *, cache: bool, expect: dict[st
                 status, body = asyncio.run(_one(port, host, path))
                 if status != 200 or expect[name] not in body.decode():
                     raise SystemExit(f"{label} {path}: {status}, {expect[name]!r} missing")
-            server_before, client_before = _cpu_seconds(server)
+            server_before, client_before = _cpu_seconds(served)
             run = asyncio.run(_load(port, host, path, args.clients, args.seconds))
-            server_after, client_after = _cpu_seconds(server)
+            server_after, client_after = _cpu_seconds(served)
             run.update(
                 server_cpu=server_after - server_before, client_cpu=client_after - client_before
             )
@@ -293,8 +252,7 @@ def measure(host: str, args: argparse.Namespace, *, cache: bool, expect: dict[st
                 f"client {figures['client_cpu_ms']} ms"
             )
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.gunicorn_stop(process)
     return {
         **_figures(list(runs.values())),
         "pages": {name: _figures([run]) for name, run in runs.items()},
@@ -312,7 +270,7 @@ def run(args: argparse.Namespace) -> tuple[dict, dict | None]:
     )
     expect = {"event": "Salsa cubana", "home": "Bench Salsa"}
     try:
-        static_collect()
+        server.static_collect(pages_env(cache=False))
         cached = measure(host, args, cache=True, expect=expect)
         baseline = None if args.no_baseline else measure(host, args, cache=False, expect=expect)
     finally:
