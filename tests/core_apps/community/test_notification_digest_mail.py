@@ -23,7 +23,10 @@ class RefusingBackend(BaseEmailBackend):
 def pending_for(member, *texts: str) -> None:
     for text in texts:
         notifications_send(
-            user_ids=[member.pk], kind="message", text=lambda: text, url="/community/x/"
+            user_ids=[member.pk],
+            kind="message",
+            text=lambda written=text: written,
+            url="/community/x/",
         )
 
 
