@@ -125,6 +125,9 @@ def space_booking_request(
     """
     if not requester.has_perm("venues.add_spacebooking"):
         raise PermissionDenied(gettext("Your role cannot request spaces."))
+    # Read afresh: the caller's copy may predate a deactivation. (A request
+    # racing one is like a request made a moment earlier: it waits for a decision.)
+    space = Space.objects.select_related("venue").get(pk=space.pk)
     space_bookable_check(space=space)
     if not title.strip():
         raise ApplicationError(gettext("Give the booking a title."), code="invalid_title")
