@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core_apps.bookings.models import BookingEntry
 from core_apps.bookings.photos import PhotoCheckedAdminForm
@@ -155,7 +156,7 @@ class Space(models.Model):
     # Deactivated rather than deleted once it has bookings: an inactive space is
     # off the public pages and takes no new requests; its bookings stay.
     is_active = models.BooleanField(
-        _("active"),
+        pgettext_lazy("space", "active"),
         default=True,
         help_text=_("Inactive spaces are hidden and take no new requests; their bookings stay."),
     )
