@@ -45,7 +45,7 @@ class VenueListApi(generics.ListAPIView):
 @extend_schema_view(get=extend_schema(responses=VenueSerializer, operation_id="venues_retrieve"))
 class VenueDetailApi(OwnerDetailApi):
     serializer_class = VenueSerializer
-    owner_selector = staticmethod(selectors.venue_get)
+    owner_selector = staticmethod(selectors.venue_public_get)
 
 
 class VenueBlackoutApi(APIView):

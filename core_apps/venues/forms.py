@@ -17,7 +17,7 @@ from core_apps.bookings.forms import (
     amounts_initial,
     amounts_to_minor,
 )
-from core_apps.venues.models import FloorType, OpeningHours, Space, Venue
+from core_apps.venues.models import FloorType, OpeningHours, Space, Venue, Weekday
 from core_apps.venues.selectors import OpeningInterval, venue_manager_candidates
 from core_apps.venues.services import SPACE_FIELDS, VENUE_FIELDS
 
@@ -42,22 +42,10 @@ class DecisionForm(forms.Form):
 # --- the back office: venues, spaces, opening hours ----------------------------
 
 
-WEEKDAYS = [
-    _("Monday"),
-    _("Tuesday"),
-    _("Wednesday"),
-    _("Thursday"),
-    _("Friday"),
-    _("Saturday"),
-    _("Sunday"),
-]
+WEEKDAYS = Weekday.labels
 TIME_INPUT = {"type": "time"}
 TIME_FORMAT = "%H:%M"
 SPACE_PRICES = {"hourly_rate": "hourly_rate_minor", "peak_hourly_rate": "peak_hourly_rate_minor"}
-
-
-def _weekday_choices() -> list[tuple[int, object]]:
-    return [(day, name) for day, name in enumerate(WEEKDAYS)]
 
 
 class ManagerChoiceField(forms.ModelMultipleChoiceField):
@@ -93,10 +81,20 @@ class VenueForm(forms.Form):
         help_text=_("They decide on this venue's booking requests."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, with_managers: bool = True, **kwargs: Any) -> None:
+        """``with_managers=False``: no managers field (only staff choose them)."""
         super().__init__(*args, **kwargs)
+        if not with_managers:
+            del self.fields["managers"]
+            return
         # Asked per request: people gain and lose the venue-manager role.
         self.fields["managers"].queryset = venue_manager_candidates()  # type: ignore[attr-defined]
+
+    def managers_chosen(self) -> list[User] | None:
+        """The managers chosen, or None when the form has no managers field."""
+        if "managers" not in self.fields:
+            return None
+        return list(self.cleaned_data["managers"])
 
     def venue_data(self) -> dict[str, Any]:
         """The venue's own fields, as ``venue_create``/``venue_update`` take them."""
@@ -142,7 +140,7 @@ class SpaceForm(forms.Form):
         label=_("Peak days"),
         coerce=int,
         required=False,
-        choices=_weekday_choices,
+        choices=Weekday.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     minimum_minutes = forms.IntegerField(label=_("Shortest booking (minutes)"), min_value=1)

@@ -5,29 +5,51 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core_apps.bookings.models import BookingEntry
 from core_apps.bookings.photos import PhotoCheckedAdminForm
 from core_apps.bookings.ranges import booking_constraints
 
 
+class Weekday(models.IntegerChoices):
+    """Days of the week as Python counts them (0 = Monday)."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
 class Venue(models.Model):
     """A place with one or more bookable spaces, run by its managers."""
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     address = models.TextField(_("address"), blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     house_rules = models.TextField(_("house rules"), blank=True)
     managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="managed_venues"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_venues",
+        verbose_name=_("managers"),
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
 
     def __str__(self) -> str:
         return self.name
@@ -39,15 +61,16 @@ class OpeningHours(models.Model):
     A venue without any opening hours is treated as always open.
     """
 
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(
-        choices=[(i, d) for i, d in enumerate(["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"])]
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("venue")
     )
-    opens = models.TimeField()
-    closes = models.TimeField()
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
 
     class Meta:
         ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
@@ -66,12 +89,16 @@ class OpeningHours(models.Model):
 class BlackoutDate(models.Model):
     """A local date on which the venue takes no bookings."""
 
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="blackout_dates")
-    date = models.DateField()
-    reason = models.CharField(max_length=200, blank=True)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="blackout_dates", verbose_name=_("venue")
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["date"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
         constraints = [
             models.UniqueConstraint(fields=["venue", "date"], name="venues_blackout_unique_date")
         ]
@@ -98,31 +125,48 @@ class Space(models.Model):
     buffers extend the time the space is blocked, not the time charged.
     """
 
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="spaces")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="spaces", verbose_name=_("venue")
+    )
     name = models.CharField(_("name"), max_length=120)
     size_m2 = models.PositiveIntegerField(_("size (m²)"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    floor_type = models.CharField(max_length=16, choices=FloorType.choices, default="other")
-    mirrors = models.BooleanField(default=False)
-    sound_system = models.BooleanField(default=False)
-    air_conditioning = models.BooleanField(default=False)
-    step_free_access = models.BooleanField(default=False)
-    photo = models.ImageField(upload_to="venues/spaces/", blank=True)
-    currency = models.CharField(max_length=3, default="EUR")
+    floor_type = models.CharField(
+        _("floor type"), max_length=16, choices=FloorType.choices, default="other"
+    )
+    mirrors = models.BooleanField(_("mirrors"), default=False)
+    sound_system = models.BooleanField(_("sound system"), default=False)
+    air_conditioning = models.BooleanField(_("air conditioning"), default=False)
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    photo = models.ImageField(_("photo"), upload_to="venues/spaces/", blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
     hourly_rate_minor = models.PositiveIntegerField(_("hourly rate"), default=0)
-    peak_hourly_rate_minor = models.PositiveIntegerField(null=True, blank=True)
-    peak_starts = models.TimeField(null=True, blank=True)
-    peak_ends = models.TimeField(null=True, blank=True)
-    peak_weekdays = models.JSONField(default=list, blank=True, help_text=_("0 = Monday"))
-    minimum_minutes = models.PositiveIntegerField(default=60)
-    setup_minutes = models.PositiveIntegerField(default=0)
-    teardown_minutes = models.PositiveIntegerField(default=0)
-    auto_approve = models.BooleanField(default=False)
+    peak_hourly_rate_minor = models.PositiveIntegerField(
+        _("peak hourly rate"), null=True, blank=True
+    )
+    peak_starts = models.TimeField(_("peak from"), null=True, blank=True)
+    peak_ends = models.TimeField(_("peak until"), null=True, blank=True)
+    peak_weekdays = models.JSONField(
+        _("peak days"), default=list, blank=True, help_text=_("0 = Monday")
+    )
+    minimum_minutes = models.PositiveIntegerField(_("shortest booking (minutes)"), default=60)
+    setup_minutes = models.PositiveIntegerField(_("setup time (minutes)"), default=0)
+    teardown_minutes = models.PositiveIntegerField(_("teardown time (minutes)"), default=0)
+    auto_approve = models.BooleanField(_("confirm requests automatically"), default=False)
+    # Deactivated rather than deleted once it has bookings: an inactive space is
+    # off the public pages and takes no new requests; its bookings stay.
+    is_active = models.BooleanField(
+        pgettext_lazy("space", "active"),
+        default=True,
+        help_text=_("Inactive spaces are hidden and take no new requests; their bookings stay."),
+    )
 
     base_form_class = PhotoCheckedAdminForm
 
     class Meta:
         ordering = ["venue", "name"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
 
     def __str__(self) -> str:
         return f"{self.venue} - {self.name}"
@@ -131,15 +175,24 @@ class Space(models.Model):
 class SpaceBookingSeries(models.Model):
     """A recurring request (RFC 5545 rule in the venue's local time)."""
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="series")
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="series", verbose_name=_("space")
     )
-    title = models.CharField(max_length=200)
-    rrule = models.CharField(max_length=500)
-    first_starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField()
-    created = models.DateTimeField(auto_now_add=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requester"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    rrule = models.CharField(_("recurrence rule"), max_length=500)
+    first_starts_at = models.DateTimeField(_("first date starts at"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring space booking")
+        verbose_name_plural = _("recurring space bookings")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.rrule})"
@@ -154,9 +207,14 @@ class SpaceBooking(models.Model):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="bookings")
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("space")
+    )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="space_bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="space_bookings",
+        verbose_name=_("requester"),
     )
     series = models.ForeignKey(
         SpaceBookingSeries,
@@ -164,31 +222,37 @@ class SpaceBooking(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="bookings",
+        verbose_name=_("series"),
     )
-    title = models.CharField(max_length=200)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     # starts/ends widened by the space's setup and teardown buffers at request time.
-    blocked_from = models.DateTimeField()
-    blocked_until = models.DateTimeField()
-    price_minor = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
+    blocked_from = models.DateTimeField(_("blocked from"))
+    blocked_until = models.DateTimeField(_("blocked until"))
+    price_minor = models.PositiveIntegerField(_("price"))
+    currency = models.CharField(_("currency"), max_length=3)
     # The event date this booking hosts, once core_apps.events exists (plain id,
     # no migration dependency on that app).
-    event_id = models.BigIntegerField(null=True, blank=True)
+    event_id = models.BigIntegerField(_("event date"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decision_note = models.CharField(max_length=300, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["starts_at"]
+        verbose_name = _("space booking")
+        verbose_name_plural = _("space bookings")
         constraints = [
             # No double booking by construction (buffers included).
             *booking_constraints(
@@ -211,23 +275,33 @@ class SpaceBooking(models.Model):
 class SpaceBookingEntry(BookingEntry):
     """Audit log of a space booking; also the in-app inbox of the other side."""
 
-    booking = models.ForeignKey(SpaceBooking, on_delete=models.CASCADE, related_name="entries")
+    booking = models.ForeignKey(
+        SpaceBooking, on_delete=models.CASCADE, related_name="entries", verbose_name=_("booking")
+    )
+
+    class Meta(BookingEntry.Meta):
+        verbose_name = _("space booking entry")
+        verbose_name_plural = _("space booking entries")
 
 
 class VenueInvoice(models.Model):
     """The invoice for a confirmed space booking; numbers are sequential per community."""
 
-    number = models.PositiveIntegerField(unique=True)
-    booking = models.OneToOneField(SpaceBooking, on_delete=models.PROTECT, related_name="invoice")
-    venue_name = models.CharField(max_length=120)
-    bill_to = models.CharField(max_length=254)
-    description = models.CharField(max_length=300)
-    amount_minor = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    booking = models.OneToOneField(
+        SpaceBooking, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("booking")
+    )
+    venue_name = models.CharField(_("venue name"), max_length=120)
+    bill_to = models.CharField(_("bill to"), max_length=254)
+    description = models.CharField(_("description"), max_length=300)
+    amount_minor = models.PositiveIntegerField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-number"]
+        verbose_name = _("venue invoice")
+        verbose_name_plural = _("venue invoices")
 
     def __str__(self) -> str:
         return f"Invoice {self.number}"

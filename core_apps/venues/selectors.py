@@ -9,7 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from core_apps.venues.models import (
     Venue,
     VenueInvoice,
 )
-from pista.errors import ApplicationError, NotFound
+from pista.errors import ApplicationError, Conflict, NotFound
 from pista.formats import first_week_day
 
 MAX_BOOKING = timedelta(days=14)
@@ -56,6 +56,12 @@ class BelowMinimumDuration(ApplicationError):
 
 class InvalidRecurrence(ApplicationError):
     default_code = "invalid_recurrence"
+
+
+class SpaceInactive(Conflict):
+    """The space was deactivated by its venue: it takes no new requests."""
+
+    default_code = "space_inactive"
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,16 @@ class Occurrence:
 # --- listings ------------------------------------------------------------------
 
 
+def _public_venues() -> QuerySet[Venue]:
+    """Venues with ``spaces`` holding their active spaces only: what the public sees."""
+    active = Space.objects.filter(is_active=True)
+    return Venue.objects.prefetch_related(Prefetch("spaces", queryset=active))
+
+
 def venue_list() -> QuerySet[Venue]:
-    return Venue.objects.prefetch_related("spaces").order_by("name")
+    """Every venue, as the public pages and API list them: ``venue.spaces.all()``
+    holds the active spaces only."""
+    return _public_venues().order_by("name")
 
 
 def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
@@ -100,6 +114,33 @@ def venue_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
     if venue is None:
         raise NotFound(_("No such venue."))
     return venue
+
+
+def venue_public_get(*, slug: str | None = None, pk: int | None = None) -> Venue:
+    """The venue as the public sees it (``venue.spaces.all()``: active spaces
+    only). Raises NotFound."""
+    lookup: dict[str, object] = {"slug": slug} if slug is not None else {"pk": pk}
+    venue = _public_venues().filter(**lookup).first()
+    if venue is None:
+        raise NotFound(_("No such venue."))
+    return venue
+
+
+def venues_with_spaces(*, managed_by: User | None = None) -> QuerySet[Venue]:
+    """The back office's list: every venue (or those ``managed_by`` manages) with
+    all its spaces, inactive ones included, and its closed days."""
+    venues = Venue.objects.prefetch_related("spaces", "blackout_dates").order_by("name")
+    if managed_by is not None and not managed_by.is_superuser:
+        venues = venues.filter(managers=managed_by)
+    return venues
+
+
+def venue_blackout_get(*, venue: Venue, pk: int) -> BlackoutDate:
+    """One of the venue's closed days. Raises NotFound."""
+    blackout = BlackoutDate.objects.filter(venue=venue, pk=pk).first()
+    if blackout is None:
+        raise NotFound(_("No such closed day."))
+    return blackout
 
 
 def venue_blackouts_ahead(*, venue: Venue) -> QuerySet[BlackoutDate]:
@@ -123,6 +164,34 @@ def venue_is_managed_by(*, venue: Venue, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or venue.managers.filter(pk=user.pk).exists()
+
+
+def venue_ids_managed_by(*, user: User) -> set[int]:
+    """The ids of the venues listing ``user`` among their managers."""
+    if not user.is_authenticated:
+        return set()
+    return set(Venue.objects.filter(managers=user).values_list("pk", flat=True))
+
+
+def venue_is_run_by(
+    *, venue: Venue, user: User, permission: str, manages: bool | None = None
+) -> bool:
+    """Who may change a venue, its spaces, hours and closed days: staff holding
+    ``permission``, and the venue's own managers (the one rule the services and
+    the back office share). ``manages``: whether ``user`` manages ``venue``, when
+    the caller knows already (a list of venues asks once for all)."""
+    if user.has_perm(permission):
+        return True
+    return manages if manages is not None else venue_is_managed_by(venue=venue, user=user)
+
+
+def space_bookable_check(*, space: Space) -> None:
+    """Raises SpaceInactive when the space takes no new requests."""
+    if not space.is_active:
+        raise SpaceInactive(
+            _("%(space)s at %(venue)s no longer takes booking requests.")
+            % {"space": space.name, "venue": space.venue.name}
+        )
 
 
 def space_bookings_for_user(*, user: User) -> QuerySet[SpaceBooking]:
@@ -407,7 +476,8 @@ def space_occurrences_preview(
 ) -> list[Occurrence]:
     """Every date of a request with its price, or the reason it cannot be booked
     (venue rules or a clash with a confirmed booking). Raises InvalidBookingTimes,
-    InvalidRecurrence."""
+    InvalidRecurrence, SpaceInactive."""
+    space_bookable_check(space=space)
     previews = []
     for start, end in space_occurrence_times(
         space=space, starts_at=starts_at, ends_at=ends_at, rrule=rrule

@@ -28,7 +28,8 @@ def venue_index(request: HttpRequest) -> HttpResponse:
 
 
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = selectors.venue_get(slug=slug)
+    """The venue's public page: its active spaces, hours and closed days ahead."""
+    venue = selectors.venue_public_get(slug=slug)
     return render(
         request,
         "venues/venue_detail.html",
@@ -43,8 +44,15 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The space's week or month calendar, and the request form with a price and
-    conflict preview before anything is sent."""
+    conflict preview before anything is sent.
+
+    A deactivated space answers 410 Gone with a page saying it takes no new
+    requests, for every method: links to it from bookings, emails and feeds
+    keep explaining themselves instead of a bare 404, and the bookings it still
+    has stay on their own pages."""
     space = selectors.space_get(pk=pk)
+    if not space.is_active:
+        return render(request, "venues/space_inactive.html", {"space": space}, status=410)
     zone = ZoneInfo(space.venue.time_zone)
     view = "month" if request.GET.get("view") == "month" else "week"
     try:

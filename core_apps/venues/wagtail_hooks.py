@@ -56,6 +56,7 @@ class SpaceViewSet(ReadOnlySnippetViewSet):
             accessor=lambda space: money_format(space.hourly_rate_minor, space.currency),
         ),
         "auto_approve",
+        "is_active",
         _back_office_column(
             lambda space: reverse("manage:space-edit", args=[space.venue_id, space.pk])
         ),

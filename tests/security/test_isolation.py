@@ -99,6 +99,7 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("manage/orders/", "action"): "order_action",
     ("manage/venues/", "pk"): "venue",
     ("manage/venues/", "space_pk"): "space",
+    ("manage/venues/", "blackout_pk"): "blackout_date",
     ("manage/artists/", "pk"): "artist",
     ("manage/dashboard/", "chart"): "dashboard_chart",
     ("manage/promo-codes/", "pk"): "promo_code",

@@ -1,4 +1,6 @@
-"""The back office's navigation: ``{% nav_item 'manage:orders' label %}``."""
+"""The back office's navigation: ``{% nav_item 'manage:orders' label %}``, and
+``{% backoffice_staff as staff %}`` (the whole back office, or a venue
+manager's own venues only)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,17 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core_apps.backoffice import access
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def backoffice_staff(context: template.Context) -> bool:
+    """Whether the signed-in user sees every back-office section."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user is not None and access.backoffice_staff(user)
 
 
 @register.simple_tag(takes_context=True)

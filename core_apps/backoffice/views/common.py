@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 
-from core_apps.backoffice.access import staff_required
+from core_apps.accounts.request import authed_user
+from core_apps.backoffice.access import backoffice_staff, backoffice_venues
 
 
-@staff_required()
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("manage:dashboard")
+    """Staff land on the dashboard, a venue's managers on their venues (403 for
+    anyone else)."""
+    user = authed_user(request)
+    if backoffice_staff(user):
+        return redirect("manage:dashboard")
+    backoffice_venues(user)  # raises PermissionDenied for anyone who manages none
+    return redirect("manage:venues")
 
 
 def placeholder_render(

@@ -14,9 +14,17 @@ from core_apps.venues.services.bookings import (
     space_booking_request,
     space_booking_series_approve,
     venue_blackout_add,
+    venue_blackout_remove,
 )
 from core_apps.venues.services.opening_hours import InvalidOpeningHours, venue_opening_hours_set
-from core_apps.venues.services.spaces import SPACE_FIELDS, space_create, space_delete, space_update
+from core_apps.venues.services.spaces import (
+    SPACE_FIELDS,
+    space_activate,
+    space_create,
+    space_deactivate,
+    space_delete,
+    space_update,
+)
 from core_apps.venues.services.venues import (
     VENUE_FIELDS,
     VenueHasBookings,
@@ -31,6 +39,7 @@ __all__ = [
     "InvalidOpeningHours",
     "RecurrenceHasConflicts",
     "VenueHasBookings",
+    "space_activate",
     "space_booking_approve",
     "space_booking_cancel",
     "space_booking_decline",
@@ -38,9 +47,11 @@ __all__ = [
     "space_booking_request",
     "space_booking_series_approve",
     "space_create",
+    "space_deactivate",
     "space_delete",
     "space_update",
     "venue_blackout_add",
+    "venue_blackout_remove",
     "venue_create",
     "venue_opening_hours_set",
     "venue_update",

@@ -40,11 +40,13 @@ from core_apps.venues.models import (
 )
 from core_apps.venues.selectors import (
     Occurrence,
+    space_bookable_check,
     space_confirmed_overlapping,
     space_occurrences_preview,
     space_quote,
     venue_is_managed_by,
 )
+from core_apps.venues.services.venues import venue_write_check
 from core_apps.venues.tasks import space_booking_notify_task
 from pista.domain_events import domain_event_emit
 from pista.errors import ApplicationError, Conflict, PermissionDenied
@@ -117,12 +119,16 @@ def space_booking_request(
     make the whole request fail unless ``free_dates_only``, which books the rest.
     A space that auto-approves confirms them at once.
 
-    Raises PermissionDenied, InvalidBookingTimes, BelowMinimumDuration,
-    OutsideOpeningHours, VenueClosed, InvalidRecurrence, RecurrenceHasConflicts,
-    BookingConflict.
+    Raises PermissionDenied, SpaceInactive, InvalidBookingTimes,
+    BelowMinimumDuration, OutsideOpeningHours, VenueClosed, InvalidRecurrence,
+    RecurrenceHasConflicts, BookingConflict.
     """
     if not requester.has_perm("venues.add_spacebooking"):
         raise PermissionDenied(gettext("Your role cannot request spaces."))
+    # Read afresh: the caller's copy may predate a deactivation. (A request
+    # racing one is like a request made a moment earlier: it waits for a decision.)
+    space = Space.objects.select_related("venue").get(pk=space.pk)
+    space_bookable_check(space=space)
     if not title.strip():
         raise ApplicationError(gettext("Give the booking a title."), code="invalid_title")
     if not rrule:
@@ -316,8 +322,7 @@ def venue_blackout_add(*, actor: User, venue: Venue, day: date, reason: str = ""
     """Close a venue on a local date. Its managers or staff may; a date with
     confirmed bookings is refused (cancel those first). Raises PermissionDenied,
     Conflict."""
-    if not actor.has_perm("venues.add_blackoutdate"):
-        _manager_check(venue=venue, actor=actor)
+    venue_write_check(actor=actor, permission="venues.add_blackoutdate", venue=venue)
     zone = ZoneInfo(venue.time_zone)
     day_start = datetime.combine(day, time.min, tzinfo=zone)
     booked = SpaceBooking.objects.filter(
@@ -343,6 +348,22 @@ def venue_blackout_add(*, actor: User, venue: Venue, day: date, reason: str = ""
         data={"date": day.isoformat(), "reason": reason[:200]},
     )
     return blackout
+
+
+@transaction.atomic
+def venue_blackout_remove(*, actor: User, blackout: BlackoutDate) -> None:
+    """Open a venue again on a day it was closed: its managers or staff with
+    ``venues.delete_blackoutdate``. Raises PermissionDenied."""
+    venue = blackout.venue
+    venue_write_check(actor=actor, permission="venues.delete_blackoutdate", venue=venue)
+    deleted, _ = BlackoutDate.objects.filter(pk=blackout.pk).delete()
+    if deleted:
+        audit_record(
+            "venue.blackout_remove",
+            actor=actor,
+            target=venue,
+            data={"date": blackout.date.isoformat(), "reason": blackout.reason},
+        )
 
 
 @transaction.atomic

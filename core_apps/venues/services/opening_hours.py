@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from core_apps.accounts.models import User
 from core_apps.privacy.services import audit_record
-from core_apps.venues.models import OpeningHours, Venue
+from core_apps.venues.models import OpeningHours, Venue, Weekday
 from core_apps.venues.selectors import Interval, OpeningInterval, venue_bookings_outside_hours
 from core_apps.venues.services.venues import (
     VenueHasBookings,
@@ -57,15 +57,7 @@ def _clock(item: Interval) -> dict[str, str]:
 
 
 def _weekday_names() -> list[str]:
-    return [
-        gettext("Monday"),
-        gettext("Tuesday"),
-        gettext("Wednesday"),
-        gettext("Thursday"),
-        gettext("Friday"),
-        gettext("Saturday"),
-        gettext("Sunday"),
-    ]
+    return [str(label) for label in Weekday.labels]
 
 
 @transaction.atomic

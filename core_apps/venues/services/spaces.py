@@ -1,4 +1,5 @@
-"""Writes about a venue's spaces: add, change, delete (never one with bookings)."""
+"""Writes about a venue's spaces: add, change, deactivate and reactivate, delete
+(never one with bookings: deactivate it instead)."""
 
 from __future__ import annotations
 
@@ -148,6 +149,40 @@ def space_update(
     audit_record("space.update", actor=actor, target=space, data={"changed": changed})
     page_cache_invalidate()
     return space
+
+
+def _space_active_set(*, actor: User, space: Space, active: bool) -> Space:
+    space = Space.objects.select_for_update().select_related("venue").get(pk=space.pk)
+    venue_write_check(actor=actor, permission="venues.change_space", venue=space.venue)
+    if space.is_active == active:
+        return space  # already so: nothing changes, nothing to record
+    space.is_active = active
+    space.save(update_fields=["is_active"])
+    audit_record(
+        "space.activate" if active else "space.deactivate",
+        actor=actor,
+        target=space,
+        data={"venue": space.venue_id, "name": space.name},
+    )
+    page_cache_invalidate()
+    return space
+
+
+@transaction.atomic
+def space_deactivate(*, actor: User, space: Space) -> Space:
+    """Take a space off the public pages and stop new requests for it: staff
+    with ``venues.change_space`` or the venue's managers. Its bookings stay as
+    they are (confirmed ones still happen; pending requests still await a
+    decision). Deactivating an inactive space changes nothing. Raises
+    PermissionDenied."""
+    return _space_active_set(actor=actor, space=space, active=False)
+
+
+@transaction.atomic
+def space_activate(*, actor: User, space: Space) -> Space:
+    """Put a deactivated space back on the public pages, open to requests again
+    (who may: as for ``space_deactivate``). Raises PermissionDenied."""
+    return _space_active_set(actor=actor, space=space, active=True)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from core_apps.accounts.models import User
 from core_apps.privacy.services import audit_record
 from core_apps.venues.models import SpaceBooking, Venue
-from core_apps.venues.selectors import venue_bookings_outside_hours, venue_is_managed_by
+from core_apps.venues.selectors import venue_bookings_outside_hours, venue_is_run_by
 from pista.errors import ApplicationError, Conflict, PermissionDenied, unknown_fields_refuse
 from pista.pagecache.store import page_cache_invalidate
 from pista.text import slug_unique
@@ -40,11 +40,13 @@ class VenueHasBookings(Conflict):
 def venue_write_check(*, actor: User, permission: str, venue: Venue | None = None) -> None:
     """Staff with ``permission`` may; so may the managers of ``venue``. Raises
     PermissionDenied."""
-    if actor.has_perm(permission):
-        return
-    if venue is not None and venue_is_managed_by(venue=venue, user=actor):
-        return
-    raise PermissionDenied(gettext("Only staff or a manager of this venue can change it."))
+    allowed = (
+        actor.has_perm(permission)
+        if venue is None
+        else venue_is_run_by(venue=venue, user=actor, permission=permission)
+    )
+    if not allowed:
+        raise PermissionDenied(gettext("Only staff or a manager of this venue can change it."))
 
 
 def bookings_describe(bookings: Sequence[SpaceBooking], zone: str) -> str:

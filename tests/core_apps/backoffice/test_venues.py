@@ -4,16 +4,18 @@ per community; prices are typed as decimals and shown formatted."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
+from http.cookies import SimpleCookie
 
 import pytest
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from core_apps.accounts.roles import Role
 from core_apps.privacy.models import AuditEntry
 from core_apps.venues.models import OpeningHours, Space, SpaceBooking, Venue
 from core_apps.venues.services import space_booking_approve, space_booking_request
-from tests.conftest import login
+from tests.conftest import community_host, login
 from tests.core_apps.events.factories import organizer_create
 from tests.core_apps.venues.factories import SpaceFactory, VenueFactory, berlin, user_with_role
 from tests.factories import UserFactory
@@ -297,3 +299,235 @@ def test_another_communitys_venue_and_space_are_not_found(client_a, admin, commu
         assert Venue.objects.get(pk=other.pk).name == "Beta Hall"
         assert Space.objects.get(pk=other_space.pk).name == "Beta Room"
     assert Space.objects.filter(pk=elsewhere.pk).exists()
+
+
+# --- a venue's managers run their own venues ("My venues") -------------------------
+
+
+@pytest.fixture
+def manager(in_a, client_a, community_a):
+    """A venue manager (the role holds no permission) signed in on A's host."""
+    user = user_with_role(Role.VENUE_MANAGER)
+    login(client_a, community_a, user)
+    return user
+
+
+def test_a_manager_clicks_from_the_account_menu_to_my_venues_and_sees_only_their_own(
+    client_a, manager
+):
+    own = VenueFactory(name="Salón Propio", managers=[manager])
+    SpaceFactory(venue=own, name="Sala Uno")
+    VenueFactory(name="Someone Else's Hall")
+    menu = client_a.get("/venues/").content.decode()
+    assert '<a href="/manage/venues/">My venues</a>' in menu
+
+    assert client_a.get("/manage/")["Location"] == "/manage/venues/"
+    page = client_a.get("/manage/venues/").content.decode()
+    assert "<h1>My venues</h1>" in page
+    assert "Salón Propio" in page and "Someone Else" not in page
+    for url in (
+        f"/manage/venues/{own.pk}/",
+        f"/manage/venues/{own.pk}/hours/",
+        f"/manage/venues/{own.pk}/blackouts/",
+        f"/manage/venues/{own.pk}/spaces/{own.spaces.get().pk}/",
+    ):
+        assert url in page
+        assert client_a.get(url).status_code == 200, url
+    # The other sections are not offered (nor open, below).
+    for section in ("/manage/orders/", "/manage/dashboard/", "/manage/payments/", "/cms/"):
+        assert f'href="{section}"' not in page
+    assert "/manage/venues/new/" not in page
+
+
+def test_members_who_manage_no_venue_get_no_link_and_no_back_office(client_a, in_a, community_a):
+    member = user_with_role(Role.MEMBER)
+    login(client_a, community_a, member)
+    VenueFactory()
+    assert "My venues" not in client_a.get("/venues/").content.decode()
+    for url in ("/manage/", "/manage/venues/"):
+        assert client_a.get(url).status_code == 403, url
+
+
+def test_a_manager_edits_their_venue_but_not_who_manages_it(client_a, manager):
+    colleague = user_with_role(Role.VENUE_MANAGER)
+    venue = VenueFactory(managers=[manager, colleague])
+    form = client_a.get(f"/manage/venues/{venue.pk}/").content.decode()
+    assert 'name="managers"' not in form
+    response = client_a.post(
+        f"/manage/venues/{venue.pk}/",
+        {**VENUE, "house_rules": "No street shoes.", "managers": []},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    venue.refresh_from_db()
+    assert venue.house_rules == "No street shoes." and venue.name == "Salón Norte"
+    assert set(venue.managers.all()) == {manager, colleague}
+    entry = AuditEntry.objects.get(action="venue.update")
+    assert entry.actor == manager and "managers" not in entry.data["changed"]
+    assert "house_rules" in entry.data["changed"]
+
+
+def test_a_manager_adds_deactivates_and_reactivates_a_space(client_a, manager):
+    venue = VenueFactory(managers=[manager])
+    response = client_a.post(f"/manage/venues/{venue.pk}/spaces/new/", SPACE)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    space = Space.objects.get(venue=venue)
+    assert AuditEntry.objects.get(action="space.create").actor == manager
+    edit = client_a.get(f"/manage/venues/{venue.pk}/spaces/{space.pk}/").content.decode()
+    assert "Deactivate the space" in edit
+
+    assert client_a.get(f"/manage/venues/{venue.pk}/spaces/{space.pk}/deactivate/").status_code == (
+        405
+    )
+    response = client_a.post(f"/manage/venues/{venue.pk}/spaces/{space.pk}/deactivate/")
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert space.is_active is False
+    assert AuditEntry.objects.get(action="space.deactivate").actor == manager
+    listing = client_a.get(f"/manage/venues/{venue.pk}/").content.decode()
+    assert "Big Room is deactivated: it takes no new requests." in listing
+    assert 'data-status="inactive"' in listing
+    assert "Big Room" not in client_a.get(f"/venues/{venue.slug}/").content.decode()
+    assert (
+        "Reactivate the space"
+        in client_a.get(f"/manage/venues/{venue.pk}/spaces/{space.pk}/").content.decode()
+    )
+
+    response = client_a.post(f"/manage/venues/{venue.pk}/spaces/{space.pk}/activate/")
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert space.is_active is True
+    assert AuditEntry.objects.get(action="space.activate").actor == manager
+    assert "Big Room" in client_a.get(f"/venues/{venue.slug}/").content.decode()
+
+
+def test_a_manager_sets_the_hours_and_closes_and_reopens_a_day(client_a, manager):
+    venue = VenueFactory(managers=[manager])
+    response = client_a.post(
+        f"/manage/venues/{venue.pk}/hours/", hours_form(d4_0=("18:00", "23:00"))
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [(h.weekday, h.opens) for h in venue.opening_hours.all()] == [(4, time(18))]
+    assert AuditEntry.objects.get(action="venue.opening_hours_set").actor == manager
+    assert "Friday 18:00-23:00" in client_a.get(f"/venues/{venue.slug}/").content.decode()
+
+    url = f"/manage/venues/{venue.pk}/blackouts/"
+    response = client_a.post(url, {"day": "2031-05-13", "reason": "Floor works"})
+    assert response["Location"] == url
+    blackout = venue.blackout_dates.get()
+    assert AuditEntry.objects.get(action="venue.blackout_add").actor == manager
+    page = client_a.get(url).content.decode()
+    assert 'data-blackout="2031-05-13"' in page and "Floor works" in page
+
+    response = client_a.post(f"{url}{blackout.pk}/reopen/")
+    assert response.status_code == 302
+    assert not venue.blackout_dates.exists()
+    entry = AuditEntry.objects.get(action="venue.blackout_remove")
+    assert entry.actor == manager
+    assert entry.data == {"date": "2031-05-13", "reason": "Floor works"}
+    assert "is open again on" in client_a.get(url).content.decode()
+
+
+def test_a_manager_gets_403_on_another_venue_of_the_community(client_a, manager):
+    VenueFactory(managers=[manager])
+    other = VenueFactory(name="Not Theirs")
+    space = SpaceFactory(venue=other, name="Their Room")
+    blackout = other.blackout_dates.create(date=date(2031, 5, 13), reason="Kept")
+    base = f"/manage/venues/{other.pk}"
+    writes = [
+        (f"{base}/", {**VENUE, "name": "Taken"}),
+        (f"{base}/hours/", hours_form(d0_0=("09:00", "10:00"))),
+        (f"{base}/blackouts/", {"day": "2031-05-14"}),
+        (f"{base}/blackouts/{blackout.pk}/reopen/", {}),
+        (f"{base}/spaces/new/", SPACE),
+        (f"{base}/spaces/{space.pk}/", {**SPACE, "name": "Taken"}),
+        (f"{base}/spaces/{space.pk}/deactivate/", {}),
+        (f"{base}/spaces/{space.pk}/delete/", {}),
+    ]
+    for url, data in writes:
+        assert client_a.get(url).status_code in (403, 405), url
+        assert client_a.post(url, data).status_code == 403, url
+    other.refresh_from_db()
+    space.refresh_from_db()
+    assert other.name == "Not Theirs" and space.name == "Their Room" and space.is_active
+    assert list(other.blackout_dates.values_list("reason", flat=True)) == ["Kept"]
+    assert not other.opening_hours.exists()
+    assert not AuditEntry.objects.filter(action__regex=r"^(venue|space)\.").exists()
+
+
+def test_a_manager_gets_403_on_every_other_back_office_section(client_a, manager):
+    VenueFactory(managers=[manager])
+    for url in (
+        "/manage/dashboard/",
+        "/manage/events/",
+        "/manage/catalogue/",
+        "/manage/orders/",
+        "/manage/promo-codes/",
+        "/manage/waitlists/",
+        "/manage/checkin/",
+        "/manage/payments/",
+        "/manage/artists/",
+        "/manage/venues/new/",
+    ):
+        assert client_a.get(url).status_code == 403, url
+    assert client_a.post("/manage/venues/new/", VENUE).status_code == 403
+    assert Venue.objects.count() == 1
+
+
+def test_a_manager_of_a_venue_in_alpha_has_no_access_in_beta(
+    in_a, client_a, community_a, community_b
+):
+    # The same ids in both communities, so a leak could not pass for a miss.
+    manager = user_with_role(Role.VENUE_MANAGER, pk=900_021)
+    own = VenueFactory(pk=900_022, managers=[manager])
+    login(client_a, community_a, manager)
+    with schema_context(community_b.schema_name):
+        namesake = UserFactory(pk=900_021)
+        beta = VenueFactory(pk=900_023, name="Beta Hall", managers=[namesake])
+        beta_space = SpaceFactory(venue=beta, name="Beta Room")
+    # On B's host A's session cookie signs no one in. (A client of its own: B's
+    # answer drops the unknown cookie, as a browser keeps cookies per host.)
+    beta_client = Client(HTTP_HOST=community_host(community_b))
+    beta_client.cookies = SimpleCookie(client_a.cookies)
+    for url in ("/manage/venues/", f"/manage/venues/{beta.pk}/", f"/manage/venues/{own.pk}/"):
+        response = beta_client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    assert "My venues" not in beta_client.get("/venues/").content.decode()
+    # On A's host B's venue does not exist.
+    for url in (
+        f"/manage/venues/{beta.pk}/",
+        f"/manage/venues/{beta.pk}/hours/",
+        f"/manage/venues/{beta.pk}/spaces/{beta_space.pk}/deactivate/",
+    ):
+        assert client_a.post(url, {**VENUE, **SPACE}).status_code == 404, url
+    assert "Beta Hall" not in client_a.get("/manage/venues/").content.decode()
+    with schema_context(community_b.schema_name):
+        assert Venue.objects.get(pk=beta.pk).name == "Beta Hall"
+        assert Space.objects.get(pk=beta_space.pk).is_active
+
+
+def test_a_manager_needs_no_second_factor_for_their_venue_but_staff_do(in_a, client_a, community_a):
+    """The second factor is asked by permission (StaffMFAMiddleware): a venue
+    manager holds none, staff do."""
+    manager = user_with_role(Role.VENUE_MANAGER)
+    VenueFactory(managers=[manager])
+    login(client_a, community_a, manager, mfa=False)
+    assert client_a.get("/manage/venues/").status_code == 200
+    login(client_a, community_a, user_with_role(Role.ADMIN), mfa=False)
+    response = client_a.get("/manage/venues/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/")
+
+
+def test_staff_still_see_every_venue_with_its_inactive_spaces(client_a, admin):
+    manager = user_with_role(Role.VENUE_MANAGER)
+    venue = VenueFactory(name="Studio Eins", managers=[manager])
+    space = SpaceFactory(venue=venue, name="Old Room", is_active=False)
+    VenueFactory(name="Studio Zwei")
+    page = client_a.get("/manage/venues/").content.decode()
+    assert "<h1>Venues</h1>" in page and "Studio Eins" in page and "Studio Zwei" in page
+    assert "Old Room" in page and "(inactive)" in page
+    assert 'href="/manage/orders/"' in page and "/manage/venues/new/" in page
+    form = client_a.get(f"/manage/venues/{venue.pk}/").content.decode()
+    assert 'name="managers"' in form
+    response = client_a.post(f"/manage/venues/{venue.pk}/spaces/{space.pk}/activate/")
+    assert response.status_code == 302
+    assert AuditEntry.objects.get(action="space.activate").actor == admin
