@@ -152,7 +152,7 @@ class PlatformStripeEvent(models.Model):
     that community's order processing); ``community`` is who it was routed to;
     ``result`` says what processing did (``unroutable`` when nobody matched)."""
 
-    event_id = models.CharField(_("event ID"), max_length=255, unique=True)
+    event_id = models.CharField(_("Stripe event ID"), max_length=255, unique=True)
     type = models.CharField(_("type"), max_length=100)
     account = models.CharField(_("connected account"), max_length=64, blank=True)
     payload = models.TextField(_("payload"))

@@ -126,7 +126,7 @@ class WebhookDelivery(models.Model):
         related_name="deliveries",
         verbose_name=_("webhook subscription"),
     )
-    event_id = models.UUIDField(_("event ID"), db_index=True)
+    event_id = models.UUIDField(_("webhook event ID"), db_index=True)
     event_type = models.CharField(_("event type"), max_length=64)
     payload = models.JSONField(_("payload"))
     status = models.CharField(

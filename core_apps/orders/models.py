@@ -500,7 +500,7 @@ class PaymentSettings(models.Model):
 class StripeEvent(models.Model):
     """A Stripe webhook event as received (raw), processed once per event id."""
 
-    event_id = models.CharField(_("event ID"), max_length=255, unique=True)
+    event_id = models.CharField(_("Stripe event ID"), max_length=255, unique=True)
     type = models.CharField(_("type"), max_length=100)
     payload = models.TextField(_("payload"))
     received = models.DateTimeField(_("received"), auto_now_add=True)

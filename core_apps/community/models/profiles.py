@@ -100,10 +100,10 @@ class DancerProfile(models.Model):
     goals = models.PositiveIntegerField(_("goals"), default=0)
     availability = models.PositiveIntegerField(_("availability"), default=0)
     height_min_cm = models.PositiveSmallIntegerField(
-        _("minimum height (cm)"), null=True, blank=True
+        _("partner height from (cm)"), null=True, blank=True
     )
     height_max_cm = models.PositiveSmallIntegerField(
-        _("maximum height (cm)"), null=True, blank=True
+        _("partner height to (cm)"), null=True, blank=True
     )
 
     visibility = models.CharField(
