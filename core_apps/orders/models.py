@@ -150,7 +150,7 @@ class Position(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The date chosen, for a ticket to one date of a recurring event."),
-        verbose_name=_("date"),
+        verbose_name=_("event date"),
     )
     checkins_left = models.PositiveIntegerField(_("check-ins left"), null=True, blank=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
@@ -338,7 +338,7 @@ class CheckinList(models.Model):
         on_delete=models.CASCADE,
         related_name="checkin_lists",
         help_text=_("Only this date (empty: every date of the event)."),
-        verbose_name=_("date"),
+        verbose_name=_("event date"),
     )
     products = models.ManyToManyField(
         "ticketing.Product",
@@ -383,7 +383,7 @@ class CheckIn(models.Model):
         verbose_name=_("check-in list"),
     )
     # The date it counts for: its ``original_start`` (stable when the date moves).
-    occurrence = models.DateTimeField(_("date"), null=True, blank=True)
+    occurrence = models.DateTimeField(_("event date"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
