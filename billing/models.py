@@ -20,27 +20,37 @@ class Plan(models.Model):
         MONTH = "month", _("Monthly")
         YEAR = "year", _("Yearly")
 
-    slug = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=80)
-    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the plan list."))
-    active = models.BooleanField(default=True, help_text=_("Offered to communities."))
-    price_minor = models.PositiveIntegerField(default=0)
-    currency = models.CharField(max_length=3, default="EUR")
-    interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTH)
-    trial_days = models.PositiveSmallIntegerField(default=0)
-    # The Stripe Price a paid plan is billed by (created in the platform account).
-    stripe_price_id = models.CharField(max_length=64, blank=True)
-
-    max_members = models.PositiveIntegerField(null=True, blank=True)
-    max_events_per_month = models.PositiveIntegerField(null=True, blank=True)
-    max_staff_seats = models.PositiveIntegerField(null=True, blank=True)
-    max_custom_domains = models.PositiveIntegerField(null=True, blank=True)
-    max_storage_mb = models.PositiveIntegerField(null=True, blank=True)
-    application_fee_permille = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Platform fee on ticket sales, in tenths of a percent.")
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the plan list.")
     )
-    feature_partner_finder = models.BooleanField(default=False)
-    feature_api_access = models.BooleanField(default=False)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Offered to communities."))
+    price_minor = models.PositiveIntegerField(_("price"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    interval = models.CharField(
+        _("billing interval"), max_length=8, choices=Interval.choices, default=Interval.MONTH
+    )
+    trial_days = models.PositiveSmallIntegerField(_("trial days"), default=0)
+    # The Stripe Price a paid plan is billed by (created in the platform account).
+    stripe_price_id = models.CharField(_("Stripe price ID"), max_length=64, blank=True)
+
+    max_members = models.PositiveIntegerField(_("maximum members"), null=True, blank=True)
+    max_events_per_month = models.PositiveIntegerField(
+        _("maximum events per month"), null=True, blank=True
+    )
+    max_staff_seats = models.PositiveIntegerField(_("maximum staff seats"), null=True, blank=True)
+    max_custom_domains = models.PositiveIntegerField(
+        _("maximum custom domains"), null=True, blank=True
+    )
+    max_storage_mb = models.PositiveIntegerField(_("maximum storage (MB)"), null=True, blank=True)
+    application_fee_permille = models.PositiveSmallIntegerField(
+        _("platform fee (‰)"),
+        default=0,
+        help_text=_("Platform fee on ticket sales, in tenths of a percent."),
+    )
+    feature_partner_finder = models.BooleanField(_("partner finder"), default=False)
+    feature_api_access = models.BooleanField(_("API access"), default=False)
 
     class Meta:
         ordering = ["position", "price_minor"]
@@ -76,19 +86,30 @@ class Subscription(models.Model):
         CANCELED = "canceled", _("Canceled")
 
     community = models.OneToOneField(
-        Community, on_delete=models.CASCADE, related_name="subscription"
+        Community,
+        on_delete=models.CASCADE,
+        related_name="subscription",
+        verbose_name=_("community"),
     )
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    stripe_customer_id = models.CharField(max_length=64, blank=True, db_index=True)
-    stripe_subscription_id = models.CharField(max_length=64, blank=True, db_index=True)
-    trial_ends_at = models.DateTimeField(null=True, blank=True)
-    current_period_end = models.DateTimeField(null=True, blank=True)
-    cancel_at_period_end = models.BooleanField(default=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("plan")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    stripe_customer_id = models.CharField(
+        _("Stripe customer ID"), max_length=64, blank=True, db_index=True
+    )
+    stripe_subscription_id = models.CharField(
+        _("Stripe subscription ID"), max_length=64, blank=True, db_index=True
+    )
+    trial_ends_at = models.DateTimeField(_("trial ends at"), null=True, blank=True)
+    current_period_end = models.DateTimeField(_("current period ends at"), null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(_("cancel at period end"), default=False)
     # Dunning: when the first failed payment arrived, and how many reminders went out.
-    past_due_since = models.DateTimeField(null=True, blank=True, db_index=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    updated = models.DateTimeField(auto_now=True)
+    past_due_since = models.DateTimeField(_("overdue since"), null=True, blank=True, db_index=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("subscription")
@@ -102,17 +123,22 @@ class PlatformInvoice(models.Model):
     """A Stripe invoice of a community's subscription, as the webhooks told it."""
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="invoices"
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="invoices",
+        verbose_name=_("subscription"),
     )
-    stripe_invoice_id = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=16)
-    amount_due_minor = models.IntegerField(default=0)
-    amount_paid_minor = models.IntegerField(default=0)
-    currency = models.CharField(max_length=3)
-    hosted_invoice_url = models.URLField(max_length=500, blank=True)
-    created = models.DateTimeField()
+    stripe_invoice_id = models.CharField(_("Stripe invoice ID"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=16)
+    amount_due_minor = models.IntegerField(_("amount due"), default=0)
+    amount_paid_minor = models.IntegerField(_("amount paid"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    hosted_invoice_url = models.URLField(_("invoice page"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"))
 
     class Meta:
+        verbose_name = _("platform invoice")
+        verbose_name_plural = _("platform invoices")
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -126,16 +152,20 @@ class PlatformStripeEvent(models.Model):
     that community's order processing); ``community`` is who it was routed to;
     ``result`` says what processing did (``unroutable`` when nobody matched)."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    account = models.CharField(max_length=64, blank=True)
-    payload = models.TextField()
-    received_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    community = models.ForeignKey(Community, null=True, blank=True, on_delete=models.SET_NULL)
-    result = models.CharField(max_length=64, blank=True)
+    event_id = models.CharField(_("Stripe event ID"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    account = models.CharField(_("connected account"), max_length=64, blank=True)
+    payload = models.TextField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("community")
+    )
+    result = models.CharField(_("result"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("platform Stripe event")
+        verbose_name_plural = _("platform Stripe events")
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
@@ -147,14 +177,21 @@ class ConnectedAccount(models.Model):
     are routed by (``event.account`` → community), and its onboarding status."""
 
     community = models.OneToOneField(
-        Community, on_delete=models.CASCADE, related_name="connected_account"
+        Community,
+        on_delete=models.CASCADE,
+        related_name="connected_account",
+        verbose_name=_("community"),
     )
-    account_id = models.CharField(max_length=64, unique=True)
-    charges_enabled = models.BooleanField(default=False)
-    payouts_enabled = models.BooleanField(default=False)
-    details_submitted = models.BooleanField(default=False)
-    requirements_due = models.JSONField(default=list, blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    account_id = models.CharField(_("Stripe account ID"), max_length=64, unique=True)
+    charges_enabled = models.BooleanField(_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    details_submitted = models.BooleanField(_("details submitted"), default=False)
+    requirements_due = models.JSONField(_("requirements due"), default=list, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("connected account")
+        verbose_name_plural = _("connected accounts")
 
     def __str__(self) -> str:
         return self.account_id

@@ -29,7 +29,9 @@ class HomePage(Page):
     register their listings (``cms.listings``).
     """
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul", "h2", "h3"]
+    )
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -47,7 +49,7 @@ class HomePage(Page):
         related_name="+",
         verbose_name=_("hero button page"),
     )
-    sections = StreamField(HomeStreamBlock(), blank=True)
+    sections = StreamField(HomeStreamBlock(), blank=True, verbose_name=_("sections"))
 
     content_panels = [
         *Page.content_panels,
@@ -66,12 +68,13 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
 
 class StandardPage(Page):
     """A content page (about, code of conduct, FAQ…) built from blocks."""
 
-    body = StreamField(StandardStreamBlock(), blank=True)
+    body = StreamField(StandardStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
@@ -79,13 +82,23 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
 
     def __str__(self) -> str:
         return self.title
 
 
 class ContactFormField(AbstractFormField):
-    page = ParentalKey("cms.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+    page = ParentalKey(
+        "cms.ContactPage",
+        on_delete=models.CASCADE,
+        related_name="form_fields",
+        verbose_name=_("page"),
+    )
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("contact form field")
+        verbose_name_plural = _("contact form fields")
 
 
 class ContactPage(AbstractEmailForm):
@@ -96,8 +109,8 @@ class ContactPage(AbstractEmailForm):
     the normal thank-you page but is neither stored nor emailed.
     """
 
-    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
-    thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    thank_you_text = RichTextField(_("thank-you text"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [
         *AbstractEmailForm.content_panels,
@@ -120,6 +133,7 @@ class ContactPage(AbstractEmailForm):
 
     class Meta:
         verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
 
     def get_form(self, *args: Any, **kwargs: Any) -> forms.Form:
         form = super().get_form(*args, **kwargs)
@@ -147,19 +161,22 @@ StandardPage.subpage_types = ["cms.StandardPage", "cms.ContactPage"]
 
 
 class FooterLinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=60)
-    page = blocks.PageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False)
+    label = blocks.CharBlock(max_length=60, label=_("Label"))
+    page = blocks.PageChooserBlock(required=False, label=_("Page"))
+    url = blocks.URLBlock(required=False, label=_("URL"))
 
 
 @register_setting(icon="list-ul")
 class FooterSettings(BaseSiteSetting):
     """The site footer: a short text and a row of links."""
 
-    text = RichTextField(blank=True, features=["bold", "italic", "link"])
-    links = StreamField([("link", FooterLinkBlock())], blank=True)
+    text = RichTextField(_("text"), blank=True, features=["bold", "italic", "link"])
+    links = StreamField(
+        [("link", FooterLinkBlock(label=_("Link")))], blank=True, verbose_name=_("links")
+    )
 
     panels = [FieldPanel("text"), FieldPanel("links")]
 
     class Meta:
         verbose_name = _("footer")
+        verbose_name_plural = _("footers")

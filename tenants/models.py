@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
 
 
 class Community(TenantMixin):
@@ -19,21 +21,33 @@ class Community(TenantMixin):
         # the grace period ends (the owner may cancel), then deleted for good.
         DELETION_PENDING = "deletion_pending", _("Deletion pending")
 
-    slug = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=120)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    language = models.CharField(max_length=8, default="en")
+    # TenantMixin's field, redeclared only to give it a translatable label.
+    schema_name = models.CharField(
+        _("schema name"),
+        max_length=63,
+        unique=True,
+        db_index=True,
+        validators=[_check_schema_name],
+    )
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    language = models.CharField(_("default language"), max_length=8, default="en")
     # Further languages the site is offered in (the default is always offered).
-    languages = models.JSONField(default=list, blank=True)
-    currency = models.CharField(max_length=3, default="EUR")
-    time_zone = models.CharField(max_length=64, default="Europe/Berlin")
-    theme = models.CharField(max_length=32, default="salon")
-    dance_styles = models.JSONField(default=list, blank=True)
-    theme_chosen = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
-    deletion_requested_at = models.DateTimeField(null=True, blank=True)
-    deletion_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    deletion_requested_by = models.CharField(max_length=254, blank=True)
+    languages = models.JSONField(_("further languages"), default=list, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    theme = models.CharField(_("theme"), max_length=32, default="salon")
+    dance_styles = models.JSONField(_("dance styles"), default=list, blank=True)
+    theme_chosen = models.BooleanField(_("theme chosen"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
+    deletion_due_at = models.DateTimeField(
+        _("deletion due at"), null=True, blank=True, db_index=True
+    )
+    deletion_requested_by = models.CharField(_("deletion requested by"), max_length=254, blank=True)
 
     # Schemas are created by tenants.provisioning (clone of the template schema),
     # dropped only by the explicit deletion service.
@@ -76,20 +90,31 @@ class Domain(DomainMixin):
         VERIFIED = "verified", _("Verified")
         FAILED = "failed", _("Failed")
 
+    # DomainMixin's fields, redeclared only to give them translatable labels.
+    domain = models.CharField(_("domain"), max_length=253, unique=True, db_index=True)
+    tenant = models.ForeignKey(
+        settings.TENANT_MODEL,
+        db_index=True,
+        related_name="domains",
+        on_delete=models.CASCADE,
+        verbose_name=_("community"),
+    )
     # django-tenants defaults this to True, and saving a primary demotes the
     # others: a new domain must never take over routing by default.
-    is_primary = models.BooleanField(default=False, db_index=True)
+    is_primary = models.BooleanField(_("primary"), default=False, db_index=True)
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    verification_token = models.CharField(max_length=64, default=domain_verification_token_new)
-    added_at = models.DateTimeField(auto_now_add=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
+    verification_token = models.CharField(
+        _("verification token"), max_length=64, default=domain_verification_token_new
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     # Periodic re-checks back off: each unsuccessful check doubles the wait.
-    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    check_count = models.PositiveIntegerField(default=0)
-    failure_reason = models.CharField(max_length=500, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
+    check_count = models.PositiveIntegerField(_("checks"), default=0)
+    failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("domain")
@@ -126,11 +151,13 @@ class SpareSchema(models.Model):
     version are discarded.
     """
 
-    schema_name = models.CharField(max_length=63, unique=True)
-    template_version = models.CharField(max_length=40, db_index=True)
-    created = models.DateTimeField(auto_now_add=True)
+    schema_name = models.CharField(_("schema name"), max_length=63, unique=True)
+    template_version = models.CharField(_("template version"), max_length=40, db_index=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("spare schema")
+        verbose_name_plural = _("spare schemas")
         ordering = ["created"]
 
     def __str__(self) -> str:
@@ -146,15 +173,25 @@ class PlatformTermsAcceptance(models.Model):
     """
 
     community = models.ForeignKey(
-        Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Community,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("community"),
     )
-    community_slug = models.CharField(max_length=63)
+    community_slug = models.CharField(_("community slug"), max_length=63)
     document = models.ForeignKey(
-        "privacy.PolicyDocument", on_delete=models.PROTECT, related_name="+"
+        "privacy.PolicyDocument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("policy version"),
     )
-    accepted_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("platform terms acceptance")
+        verbose_name_plural = _("platform terms acceptances")
         ordering = ["-accepted_at", "-pk"]
 
     def __str__(self) -> str:
@@ -166,11 +203,15 @@ class SchemaVersion(models.Model):
     readiness compares it with the code's in one query instead of reading every
     schema's ``django_migrations``."""
 
-    schema_name = models.CharField(max_length=63, unique=True)
-    version = models.CharField(max_length=64)
+    schema_name = models.CharField(_("schema name"), max_length=63, unique=True)
+    version = models.CharField(_("version"), max_length=64)
     # The role groups' fingerprint last synced into the schema (``roles_sync``).
-    roles_version = models.CharField(max_length=64, blank=True, default="")
-    updated = models.DateTimeField(auto_now=True)
+    roles_version = models.CharField(_("roles version"), max_length=64, blank=True, default="")
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("schema version")
+        verbose_name_plural = _("schema versions")
 
     def __str__(self) -> str:
         return f"{self.schema_name}: {self.version[:12]}"
@@ -182,9 +223,13 @@ class TemplateDump(models.Model):
     minutes, so ``migrate_all`` takes it once per deploy and signups replay it.
     ``key`` names the migrations and role groups it holds."""
 
-    key = models.CharField(max_length=160, unique=True)
-    sql = models.TextField()
-    created = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=160, unique=True)
+    sql = models.TextField(_("SQL"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("template dump")
+        verbose_name_plural = _("template dumps")
 
     def __str__(self) -> str:
         return self.key[:24]

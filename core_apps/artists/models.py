@@ -41,9 +41,10 @@ class ArtistProfile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="artist_profile",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     photo = models.ImageField(_("photo"), upload_to="artists/photos/", blank=True)
     bio = models.TextField(_("bio"), blank=True, help_text=_("HTML; sanitised on save."))
     styles = models.JSONField(_("styles"), default=list, blank=True)
@@ -63,8 +64,10 @@ class ArtistProfile(models.Model):
     technical_rider = models.TextField(_("technical rider"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     invited_email = models.EmailField(_("invited email"), blank=True)
-    calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
-    created = models.DateTimeField(auto_now_add=True)
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=calendar_token_new
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     base_form_class = PhotoCheckedAdminForm
 
@@ -80,12 +83,16 @@ class ArtistProfile(models.Model):
 class ArtistBlock(models.Model):
     """A period the artist is not available (holiday, other commitments)."""
 
-    artist = models.ForeignKey(ArtistProfile, on_delete=models.CASCADE, related_name="blocks")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    note = models.CharField(max_length=200, blank=True)
+    artist = models.ForeignKey(
+        ArtistProfile, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("artist")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("unavailable period")
+        verbose_name_plural = _("unavailable periods")
         ordering = ["starts_at"]
         constraints = [
             ends_after_start_constraint(name="artists_block_ends_after_start"),
@@ -121,35 +128,46 @@ class ArtistBooking(models.Model):
         DUE = "due", _("Due")
         PAID = "paid", _("Paid")
 
-    artist = models.ForeignKey(ArtistProfile, on_delete=models.PROTECT, related_name="bookings")
-    organizer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="artist_bookings"
+    artist = models.ForeignKey(
+        ArtistProfile, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("artist")
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
-    offer_by = models.CharField(max_length=12, choices=Side.choices, default=Side.ORGANIZER)
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="artist_bookings",
+        verbose_name=_("organizer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    offer_by = models.CharField(
+        _("offer by"), max_length=12, choices=Side.choices, default=Side.ORGANIZER
+    )
     title = models.CharField(_("event or occasion"), max_length=200)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     wanted = models.TextField(_("what is wanted"), blank=True)
     fee_minor = models.PositiveIntegerField(_("fee"))
-    currency = models.CharField(max_length=3)
+    currency = models.CharField(_("currency"), max_length=3)
     travel_terms = models.TextField(_("travel terms"), blank=True)
     accommodation_terms = models.TextField(_("accommodation terms"), blank=True)
     deposit_minor = models.PositiveIntegerField(_("deposit"), default=0)
     deposit_status = models.CharField(
-        max_length=8, choices=DepositStatus.choices, default=DepositStatus.NONE
+        _("deposit status"), max_length=8, choices=DepositStatus.choices, default=DepositStatus.NONE
     )
-    deposit_provider = models.CharField(max_length=16, blank=True)
-    deposit_reference = models.CharField(max_length=120, blank=True)
+    deposit_provider = models.CharField(_("deposit payment method"), max_length=16, blank=True)
+    deposit_reference = models.CharField(_("deposit payment reference"), max_length=120, blank=True)
     # The event this booking is for, once core_apps.events exists: a plain id so
     # this app does not depend on that one's migrations (see docs in services).
-    event_id = models.BigIntegerField(null=True, blank=True)
-    contract_terms = models.JSONField(default=dict, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    event_id = models.BigIntegerField(_("event ID"), null=True, blank=True)
+    contract_terms = models.JSONField(_("contract terms"), default=dict, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("artist booking")
+        verbose_name_plural = _("artist bookings")
         ordering = ["-starts_at"]
         # No double booking by construction: two confirmed gigs of one artist
         # cannot overlap in time, whatever the application does.
@@ -166,13 +184,19 @@ class ArtistBooking(models.Model):
 class ArtistBookingEntry(BookingEntry):
     """Audit log of a booking: who did what, with which terms. Also the in-app inbox."""
 
-    booking = models.ForeignKey(ArtistBooking, on_delete=models.CASCADE, related_name="entries")
+    booking = models.ForeignKey(
+        ArtistBooking, on_delete=models.CASCADE, related_name="entries", verbose_name=_("booking")
+    )
+
+    class Meta(BookingEntry.Meta):
+        verbose_name = _("artist booking log entry")
+        verbose_name_plural = _("artist booking log")
 
 
 class TeachersIndexPage(Page):
     """CMS page listing the community's public artist profiles."""
 
-    intro = RichTextField(blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
@@ -182,6 +206,7 @@ class TeachersIndexPage(Page):
 
     class Meta:
         verbose_name = _("teachers index page")
+        verbose_name_plural = _("teachers index pages")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from core_apps.artists.selectors import artist_list

@@ -15,29 +15,29 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_DANCE_STYLES = [
-    ("salsa", "Salsa"),
-    ("bachata", "Bachata"),
-    ("kizomba", "Kizomba"),
-    ("tango", "Tango"),
-    ("west-coast-swing", "West Coast Swing"),
-    ("lindy-hop", "Lindy Hop"),
-    ("zouk", "Zouk"),
-    ("ballroom", "Ballroom"),
+    ("salsa", _("Salsa")),
+    ("bachata", _("Bachata")),
+    ("kizomba", _("Kizomba")),
+    ("tango", _("Tango")),
+    ("west-coast-swing", _("West Coast Swing")),
+    ("lindy-hop", _("Lindy Hop")),
+    ("zouk", _("Zouk")),
+    ("ballroom", _("Ballroom")),
 ]
 DEFAULT_LEVELS = [
-    ("open", "Open level"),
-    ("beginner", "Beginner"),
-    ("improver", "Improver"),
-    ("intermediate", "Intermediate"),
-    ("advanced", "Advanced"),
+    ("open", _("Open level")),
+    ("beginner", _("Beginner")),
+    ("improver", _("Improver")),
+    ("intermediate", _("Intermediate")),
+    ("advanced", _("Advanced")),
 ]
 
 
 class DanceStyle(models.Model):
     """A dance style; every community starts with the defaults and may add its own."""
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
 
     class Meta:
         ordering = ["name"]
@@ -51,9 +51,9 @@ class DanceStyle(models.Model):
 class Level(models.Model):
     """A level (open, beginner … advanced, or the community's own)."""
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
@@ -89,40 +89,60 @@ class Event(models.Model):
         MEMBERS = "members", _("Members only")
         UNLISTED = "unlisted", _("Unlisted")
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True, help_text=_("Sanitised HTML."))
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML."))
     # The description in the community's further languages: {"de": "<p>…</p>"}
     # (sanitised HTML; ``description`` is the default language's).
-    description_translations = models.JSONField(default=dict, blank=True)
+    description_translations = models.JSONField(
+        _("description translations"), default=dict, blank=True
+    )
     image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image"),
     )
-    styles = models.ManyToManyField(DanceStyle, blank=True, related_name="events")
+    styles = models.ManyToManyField(
+        DanceStyle, blank=True, related_name="events", verbose_name=_("dance styles")
+    )
     level = models.ForeignKey(
-        Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        Level,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("level"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLASS)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.CLASS)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     # Minimal references, extended by the venues and artists issues.
-    venue_name = models.CharField(max_length=200, blank=True)
-    venue_id = models.BigIntegerField(null=True, blank=True)
-    space_name = models.CharField(max_length=200, blank=True)
-    space_id = models.BigIntegerField(null=True, blank=True)
-    teacher_names = models.CharField(max_length=300, blank=True)
-    teacher_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
-
-    time_zone = models.CharField(max_length=64)
-    starts_at = models.DateTimeField(help_text=_("Start of the first occurrence."))
-    ends_at = models.DateTimeField(help_text=_("End of the first occurrence."))
-    recurrence = models.TextField(
-        blank=True, help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=8. Empty: one date.")
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_id = models.BigIntegerField(_("venue ID"), null=True, blank=True)
+    space_name = models.CharField(_("space name"), max_length=200, blank=True)
+    space_id = models.BigIntegerField(_("space ID"), null=True, blank=True)
+    teacher_names = models.CharField(_("teachers"), max_length=300, blank=True)
+    teacher_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("teacher IDs")
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    starts_at = models.DateTimeField(_("starts at"), help_text=_("Start of the first occurrence."))
+    ends_at = models.DateTimeField(_("ends at"), help_text=_("End of the first occurrence."))
+    recurrence = models.TextField(
+        _("recurrence"),
+        blank=True,
+        help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=8. Empty: one date."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -160,12 +180,16 @@ class EventDate(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="dates")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    original_start = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
-    moved = models.BooleanField(default=False)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="dates", verbose_name=_("event")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    original_start = models.DateTimeField(_("original start"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
+    )
+    moved = models.BooleanField(_("moved"), default=False)
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -452,9 +452,9 @@ def event_dates_except(
 def taxonomy_defaults_ensure() -> None:
     """Create the default dance styles and levels (idempotent)."""
     for slug, name in DEFAULT_DANCE_STYLES:
-        DanceStyle.objects.get_or_create(slug=slug, defaults={"name": name})
+        DanceStyle.objects.get_or_create(slug=slug, defaults={"name": str(name)})
     for position, (slug, name) in enumerate(DEFAULT_LEVELS):
-        Level.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+        Level.objects.get_or_create(slug=slug, defaults={"name": str(name), "position": position})
 
 
 def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:

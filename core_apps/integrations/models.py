@@ -23,9 +23,9 @@ class IdempotencyRecord(models.Model):
 
     # One row per key and community (the table lives in each tenant schema):
     # the unique index decides between concurrent requests.
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(_("key"), max_length=255, unique=True)
     # SHA-256 of the endpoint, the caller and the body: a replay must match it.
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
     # The signed-in caller, if any (so a member's erasure removes their rows).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,12 +33,15 @@ class IdempotencyRecord(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("account"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
 
     class Meta:
         verbose_name = _("idempotency record")
@@ -56,10 +59,13 @@ class ApiKey(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # The public, unique start of the key: finds the row without the secret.
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
+    secret_hash = models.CharField(_("secret hash"), max_length=64)
     scopes = models.JSONField(_("scopes"), default=list)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -85,11 +91,14 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("URL"), max_length=500)
     event_types = models.JSONField(_("events"), default=list)
     # Signs the deliveries (HMAC-SHA256); shown to the owners, who verify with it.
-    secret = models.CharField(max_length=80)
+    secret = models.CharField(_("signing secret"), max_length=80)
     is_active = models.BooleanField(_("active"), default=True)
-    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_reason = models.CharField(_("why it was disabled"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"))
 
@@ -112,19 +121,26 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook subscription"),
     )
-    event_id = models.UUIDField(db_index=True)
-    event_type = models.CharField(max_length=64)
-    payload = models.JSONField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField()
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    attempts_log = models.JSONField(default=list)
+    event_id = models.UUIDField(_("webhook event ID"), db_index=True)
+    event_type = models.CharField(_("event type"), max_length=64)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"))
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, db_index=True
+    )
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts_log = models.JSONField(_("attempts log"), default=list)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from core_apps.orders.models import Invoice, Order, Position, PromoCode, WaitlistEntry
 from pista.api.filtering import BooleanFilter, DateTimeFilter, IdFilter
 
-ROLE_CHOICES = [("lead", "lead"), ("follow", "follow"), ("switch", "switch")]
+ROLE_CHOICES = [("lead", _("Lead")), ("follow", _("Follow")), ("switch", _("Switch"))]
 
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
     provider = django_filters.ChoiceFilter(choices=Order.Provider.choices)
     email = django_filters.CharFilter(lookup_expr="iexact", max_length=254)
-    event = IdFilter(field_name="event", help_text="Orders placed for this event (id).")
+    event = IdFilter(field_name="event", help_text=_("Orders placed for this event (id)."))
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
 
@@ -58,7 +59,7 @@ class WaitlistEntryFilter(django_filters.FilterSet):
 class PromoCodeFilter(django_filters.FilterSet):
     is_active = BooleanFilter()
     kind = django_filters.ChoiceFilter(choices=PromoCode.Kind.choices)
-    product = IdFilter(field_name="products", help_text="Codes valid for this product (id).")
+    product = IdFilter(field_name="products", help_text=_("Codes valid for this product (id)."))
 
     class Meta:
         model = PromoCode

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core_apps.orders.models import CheckinList, Invoice, Order, Position, PromoCode, WaitlistEntry
@@ -58,7 +59,7 @@ class LineInSerializer(serializers.Serializer):
         default=None,
         min_value=1,
         max_value=2**31 - 1,
-        help_text="For a ticket to one date of a recurring event: the date's id.",
+        help_text=_("For a ticket to one date of a recurring event: the date's id."),
     )
 
 

@@ -26,6 +26,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("actor's account"),
     )
     actor_label = models.CharField(_("actor"), max_length=254, blank=True)
     subject = models.ForeignKey(
@@ -34,6 +35,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("concerning"),
     )
     target_type = models.CharField(_("target type"), max_length=100, blank=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
@@ -66,7 +68,12 @@ class PolicyDocument(models.Model):
     summary_of_changes = models.CharField(_("what changed"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class Meta:
@@ -94,10 +101,18 @@ class ConsentRecord(models.Model):
         PRIVACY_PAGE = "privacy_page", _("The member's privacy page")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        verbose_name=_("member"),
     )
     document = models.ForeignKey(
-        PolicyDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+        PolicyDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("policy version"),
     )
     purpose = models.CharField(_("purpose"), max_length=32)
     given = models.BooleanField(_("given"))
@@ -105,6 +120,8 @@ class ConsentRecord(models.Model):
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "purpose", "created_at"])]
 
@@ -123,15 +140,22 @@ class DataExport(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+        verbose_name=_("member"),
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to="privacy/exports/", blank=True)
-    requested_at = models.DateTimeField(default=timezone.now)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="privacy/exports/", blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
@@ -141,11 +165,13 @@ class DataExport(models.Model):
 class ErasureReport(models.Model):
     """What a member's erasure did, per model: no personal data, only counts."""
 
-    user_id_erased = models.BigIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-    summary = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    user_id_erased = models.BigIntegerField(_("erased member's ID"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.JSONField(_("summary"), default=dict, encoder=DjangoJSONEncoder)
 
     class Meta:
+        verbose_name = _("erasure report")
+        verbose_name_plural = _("erasure reports")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from core_apps.ticketing.models import Product, Quota
 from pista.api.filtering import IdFilter
 
 
 class ProductFilter(django_filters.FilterSet):
-    event = IdFilter(field_name="event", help_text="Products of this event (id).")
+    event = IdFilter(field_name="event", help_text=_("Products of this event (id)."))
     kind = django_filters.ChoiceFilter(choices=Product.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Product.Status.choices)
 
@@ -19,7 +20,7 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class QuotaFilter(django_filters.FilterSet):
-    event = IdFilter(field_name="event", help_text="Quotas of this event (id).")
+    event = IdFilter(field_name="event", help_text=_("Quotas of this event (id)."))
 
     class Meta:
         model = Quota

@@ -30,7 +30,7 @@ class BalancePolicy(models.TextChoices):
 class Quota(models.Model):
     """A capacity that one or more products draw on, with optional role balancing."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     event = models.ForeignKey(
         "events.Event",
         null=True,
@@ -38,23 +38,35 @@ class Quota(models.Model):
         on_delete=models.CASCADE,
         related_name="quotas",
         help_text=_("The event whose capacity this is, if any."),
+        verbose_name=_("event"),
     )
-    size = models.PositiveIntegerField()
-    sold = models.PositiveIntegerField(default=0)
-    sold_lead = models.PositiveIntegerField(default=0)
-    sold_follow = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(_("size"))
+    sold = models.PositiveIntegerField(_("sold"), default=0)
+    sold_lead = models.PositiveIntegerField(_("sold to leaders"), default=0)
+    sold_follow = models.PositiveIntegerField(_("sold to followers"), default=0)
 
-    role_mode = models.CharField(max_length=24, choices=RoleMode.choices, default=RoleMode.OFF)
-    balance_policy = models.CharField(
-        max_length=16, choices=BalancePolicy.choices, default=BalancePolicy.DIFFERENCE
+    role_mode = models.CharField(
+        _("roles"), max_length=24, choices=RoleMode.choices, default=RoleMode.OFF
     )
-    max_difference = models.PositiveIntegerField(default=2)
-    max_ratio = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.20"))
+    balance_policy = models.CharField(
+        _("balance policy"),
+        max_length=16,
+        choices=BalancePolicy.choices,
+        default=BalancePolicy.DIFFERENCE,
+    )
+    max_difference = models.PositiveIntegerField(_("maximum difference"), default=2)
+    max_ratio = models.DecimalField(
+        _("maximum ratio"), max_digits=5, decimal_places=2, default=Decimal("1.20")
+    )
     grace = models.PositiveIntegerField(
-        default=0, help_text=_("Registrations admitted before the policy applies.")
+        _("grace registrations"),
+        default=0,
+        help_text=_("Registrations admitted before the policy applies."),
     )
     couples_together = models.BooleanField(
-        default=True, help_text=_("Couples are admitted together, whatever the balance.")
+        _("couples together"),
+        default=True,
+        help_text=_("Couples are admitted together, whatever the balance."),
     )
 
     class Meta:
@@ -99,10 +111,12 @@ class Product(models.Model):
         MONTH = "month", _("Month")
         YEAR = "year", _("Year")
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TICKET)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.TICKET)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     event = models.ForeignKey(
         "events.Event",
         null=True,
@@ -110,56 +124,72 @@ class Product(models.Model):
         on_delete=models.CASCADE,
         related_name="products",
         help_text=_("The event this is sold on (a course: the whole series)."),
+        verbose_name=_("event"),
     )
     covers_events = models.ManyToManyField(
-        "events.Event", blank=True, related_name="covering_products"
+        "events.Event",
+        blank=True,
+        related_name="covering_products",
+        verbose_name=_("covers events"),
     )
     covers_dates = models.ManyToManyField(
-        "events.EventDate", blank=True, related_name="covering_products"
+        "events.EventDate",
+        blank=True,
+        related_name="covering_products",
+        verbose_name=_("covers dates"),
     )
-    quotas = models.ManyToManyField(Quota, blank=True, related_name="products")
+    quotas = models.ManyToManyField(
+        Quota, blank=True, related_name="products", verbose_name=_("quotas")
+    )
 
-    price_minor = models.IntegerField(help_text=_("Price in minor units (cents)."))
-    currency = models.CharField(max_length=3)
+    price_minor = models.IntegerField(_("price"), help_text=_("Price in minor units (cents)."))
+    currency = models.CharField(_("currency"), max_length=3)
     tax_rate = models.DecimalField(
+        _("tax rate"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Percent, included in the price."),
     )
-    sale_starts_at = models.DateTimeField(null=True, blank=True)
-    sale_ends_at = models.DateTimeField(null=True, blank=True)
-    min_per_order = models.PositiveIntegerField(default=1)
-    max_per_order = models.PositiveIntegerField(default=10)
+    sale_starts_at = models.DateTimeField(_("sale starts at"), null=True, blank=True)
+    sale_ends_at = models.DateTimeField(_("sale ends at"), null=True, blank=True)
+    min_per_order = models.PositiveIntegerField(_("minimum per order"), default=1)
+    max_per_order = models.PositiveIntegerField(_("maximum per order"), default=10)
     allow_transfer = models.BooleanField(
-        default=True, help_text=_("Buyers may hand a ticket on to another person.")
+        _("transferable"),
+        default=True,
+        help_text=_("Buyers may hand a ticket on to another person."),
     )
     # Buyer self-cancellation: allowed until this many days before the start
     # (empty: buyers can't cancel themselves), refunding this share minus a fee.
     cancel_days_before = models.PositiveIntegerField(
+        _("cancellation deadline (days before)"),
         null=True,
         blank=True,
         help_text=_("Buyers may cancel until this many days before the start (empty: never)."),
     )
     cancel_refund_percent = models.PositiveSmallIntegerField(
+        _("refund on cancellation (%)"),
         default=100,
         validators=[MaxValueValidator(100)],
         help_text=_("Share of the price refunded on self-cancellation."),
     )
     cancel_fee_minor = models.PositiveIntegerField(
-        default=0, help_text=_("Kept per ticket on self-cancellation (minor units).")
+        _("cancellation fee"),
+        default=0,
+        help_text=_("Kept per ticket on self-cancellation (minor units)."),
     )
-    is_hidden = models.BooleanField(default=False)
-    unlock_code = models.CharField(max_length=64, blank=True)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    unlock_code = models.CharField(_("unlock code"), max_length=64, blank=True)
     # Class pack: N check-ins valid for D days; membership: one period.
-    checkins = models.PositiveIntegerField(null=True, blank=True)
-    valid_days = models.PositiveIntegerField(null=True, blank=True)
-    period = models.CharField(max_length=8, choices=Period.choices, blank=True)
+    checkins = models.PositiveIntegerField(_("check-ins"), null=True, blank=True)
+    valid_days = models.PositiveIntegerField(_("valid for (days)"), null=True, blank=True)
+    period = models.CharField(_("period"), max_length=8, choices=Period.choices, blank=True)
     # Products sold so far (checkout increments it); first-N price tiers read it.
-    sold_count = models.PositiveIntegerField(default=0)
-    position = models.PositiveIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
+    sold_count = models.PositiveIntegerField(_("sold"), default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -186,14 +216,18 @@ class PriceTier(models.Model):
     product's own price.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tiers")
-    name = models.CharField(max_length=100)
-    price_minor = models.IntegerField()
-    ends_at = models.DateTimeField(null=True, blank=True)
-    first_n = models.PositiveIntegerField(null=True, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("product")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    price_minor = models.IntegerField(_("price"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    first_n = models.PositiveIntegerField(_("for the first N tickets"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -217,14 +251,18 @@ class AttendeeQuestion(models.Model):
         CHOICE = "choice", _("Choice")
         CHECKBOX = "checkbox", _("Checkbox")
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="questions")
-    label = models.CharField(max_length=200)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(blank=True, help_text=_("One choice per line."))
-    required = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="questions", verbose_name=_("product")
+    )
+    label = models.CharField(_("question"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("attendee question")
+        verbose_name_plural = _("attendee questions")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -246,27 +284,30 @@ class SaleQueue(models.Model):
     """
 
     event = models.OneToOneField(
-        "events.Event", on_delete=models.CASCADE, related_name="sale_queue"
+        "events.Event", on_delete=models.CASCADE, related_name="sale_queue", verbose_name=_("event")
     )
-    is_enabled = models.BooleanField(default=False)
+    is_enabled = models.BooleanField(_("enabled"), default=False)
     rate_per_minute = models.PositiveIntegerField(
+        _("visitors per minute"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
         help_text=_("How many visitors from the line may go to checkout per minute."),
     )
     window_minutes = models.PositiveIntegerField(
+        _("checkout window (minutes)"),
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("Minutes an admitted visitor has to check out."),
     )
     opens_at = models.DateTimeField(
+        _("opens at"),
         null=True,
         blank=True,
         help_text=_("When the line starts admitting visitors (empty: at once)."),
     )
-    version = models.PositiveIntegerField(default=0)
-    generation = models.PositiveIntegerField(default=0)
-    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("on-sale queue")

@@ -21,18 +21,22 @@ class OutboxMessage(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    task = models.CharField(max_length=200)
-    kwargs = models.JSONField(default=dict)
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
     # Enqueuing the same effect twice (same non-empty key) records it once.
-    dedupe_key = models.CharField(max_length=200, blank=True, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_error = models.TextField(blank=True, default="")
-    created = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["dedupe_key"],
@@ -56,8 +60,12 @@ class EffectMarker(models.Model):
     """An effect that happened (``outbox.services.effect_once``): its key is the
     idempotency marker, e.g. ``order:42:tickets-email``."""
 
-    key = models.CharField(max_length=200, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("effect marker")
+        verbose_name_plural = _("effect markers")
 
     def __str__(self) -> str:
         return self.key

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
 
 
 class Conversation(models.Model):
-    created_by = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    is_staff_message = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_message_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("started by")
+    )
+    is_staff_message = models.BooleanField(_("message from the staff"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         indexes = [models.Index(fields=["created_by", "created_at"], name="community_conv_creator")]
 
     def __str__(self) -> str:
@@ -23,12 +28,19 @@ class Conversation(models.Model):
 
 class ConversationMember(models.Model):
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="memberships"
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("conversation"),
     )
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    last_read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("conversation member")
+        verbose_name_plural = _("conversation members")
         constraints = [
             models.UniqueConstraint(fields=["conversation", "user"], name="community_conv_member"),
         ]
@@ -39,15 +51,22 @@ class ConversationMember(models.Model):
 
 class Message(models.Model):
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("conversation"),
     )
-    sender = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=4000, blank=True)
-    image = models.ImageField(upload_to="community/messages/", blank=True)
-    hidden_by_moderation = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    sender = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("sender")
+    )
+    body = models.TextField(_("text"), max_length=4000, blank=True)
+    image = models.ImageField(_("image"), upload_to="community/messages/", blank=True)
+    hidden_by_moderation = models.BooleanField(_("hidden by moderation"), default=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="community_msg_conv"),
             models.Index(fields=["sender", "created_at"], name="community_msg_sender"),

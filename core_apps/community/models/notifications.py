@@ -20,17 +20,21 @@ class Notification(models.Model):
         MODERATION = "moderation", _("Moderation and reports")
         CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct changes")
 
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     # In-app: shown in the centre; email: waits for the next digest.
-    in_app = models.BooleanField(default=True)
-    email_pending = models.BooleanField(default=False)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email_pending = models.BooleanField(_("waiting for the email digest"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["user", "created_at"], name="community_notif_user"),
             models.Index(
@@ -45,12 +49,16 @@ class Notification(models.Model):
 class NotificationSetting(models.Model):
     """A member's switch for one notification kind; missing means both on."""
 
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
-    in_app = models.BooleanField(default=True)
-    email = models.BooleanField(default=True)
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Notification.Kind.choices)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
 
     class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="community_notif_setting"),
         ]

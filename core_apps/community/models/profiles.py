@@ -83,31 +83,46 @@ class DancerProfile(models.Model):
     """A member's dance profile. Private (visible to nobody else) until the member
     chooses members-only or public; each field has its own visibility on top."""
 
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="dancer_profile")
-    display_name = models.CharField(max_length=80)
-    photo = models.ImageField(upload_to="community/photos/", blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
-    bio = models.TextField(blank=True, help_text=_("Sanitised HTML."))
-    city = models.CharField(max_length=80, blank=True)
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, related_name="dancer_profile", verbose_name=_("member")
+    )
+    display_name = models.CharField(_("display name"), max_length=80)
+    photo = models.ImageField(_("photo"), upload_to="community/photos/", blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    bio = models.TextField(_("about me"), blank=True, help_text=_("Sanitised HTML."))
+    city = models.CharField(_("city"), max_length=80, blank=True)
     # Coarse coordinates only (rounded to ~1 km), never a street address.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    languages = ArrayField(models.CharField(max_length=8), default=list, blank=True)
-    goals = models.PositiveIntegerField(default=0)
-    availability = models.PositiveIntegerField(default=0)
-    height_min_cm = models.PositiveSmallIntegerField(null=True, blank=True)
-    height_max_cm = models.PositiveSmallIntegerField(null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, verbose_name=_("languages")
+    )
+    goals = models.PositiveIntegerField(_("goals"), default=0)
+    availability = models.PositiveIntegerField(_("availability"), default=0)
+    height_min_cm = models.PositiveSmallIntegerField(
+        _("partner height from (cm)"), null=True, blank=True
+    )
+    height_max_cm = models.PositiveSmallIntegerField(
+        _("partner height to (cm)"), null=True, blank=True
+    )
 
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+        _("profile visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
     )
-    field_visibility = models.JSONField(default=field_visibility_default)
-    allow_open_messages = models.BooleanField(default=False)
-    read_receipts = models.BooleanField(default=False)
-    show_in_going_lists = models.BooleanField(default=False)
+    field_visibility = models.JSONField(_("visibility per field"), default=field_visibility_default)
+    allow_open_messages = models.BooleanField(_("messages from anyone"), default=False)
+    read_receipts = models.BooleanField(_("read receipts"), default=False)
+    show_in_going_lists = models.BooleanField(_("shown in who's going"), default=False)
     # Set by moderation ("hide content", suspension, ban).
-    hidden_by_moderation = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    hidden_by_moderation = models.BooleanField(_("hidden by moderation"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dancer profile")
+        verbose_name_plural = _("dancer profiles")
 
     def __str__(self) -> str:
         return self.display_name
@@ -116,12 +131,16 @@ class DancerProfile(models.Model):
 class DanceSkill(models.Model):
     """One dance style of a profile: the role(s) danced and the level."""
 
-    profile = models.ForeignKey(DancerProfile, on_delete=models.CASCADE, related_name="skills")
-    style = models.CharField(max_length=20, choices=DANCE_STYLES)
-    role = models.PositiveSmallIntegerField(choices=DanceRole.choices)
-    level = models.PositiveSmallIntegerField(choices=LEVELS)
+    profile = models.ForeignKey(
+        DancerProfile, on_delete=models.CASCADE, related_name="skills", verbose_name=_("profile")
+    )
+    style = models.CharField(_("dance style"), max_length=20, choices=DANCE_STYLES)
+    role = models.PositiveSmallIntegerField(_("role"), choices=DanceRole.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=LEVELS)
 
     class Meta:
+        verbose_name = _("dance skill")
+        verbose_name_plural = _("dance skills")
         constraints = [
             models.UniqueConstraint(fields=["profile", "style"], name="community_skill_unique"),
         ]
@@ -138,18 +157,24 @@ class PartnerSearchEntry(models.Model):
     fields the member hides are stored empty, so a filter can never reveal them.
     """
 
-    profile = models.ForeignKey(DancerProfile, on_delete=models.CASCADE, related_name="+")
-    user_id = models.BigIntegerField()
-    style = models.CharField(max_length=20)
-    role = models.PositiveSmallIntegerField()
-    level = models.PositiveSmallIntegerField()
-    latitude = models.FloatField(null=True)
-    longitude = models.FloatField(null=True)
-    goals = models.IntegerField(default=0)
-    availability = models.IntegerField(default=0)
-    languages = ArrayField(models.CharField(max_length=8), default=list)
+    profile = models.ForeignKey(
+        DancerProfile, on_delete=models.CASCADE, related_name="+", verbose_name=_("profile")
+    )
+    user_id = models.BigIntegerField(_("member ID"))
+    style = models.CharField(_("dance style"), max_length=20)
+    role = models.PositiveSmallIntegerField(_("role"))
+    level = models.PositiveSmallIntegerField(_("level"))
+    latitude = models.FloatField(_("latitude"), null=True)
+    longitude = models.FloatField(_("longitude"), null=True)
+    goals = models.IntegerField(_("goals"), default=0)
+    availability = models.IntegerField(_("availability"), default=0)
+    languages = ArrayField(
+        models.CharField(max_length=8), default=list, verbose_name=_("languages")
+    )
 
     class Meta:
+        verbose_name = _("partner search entry")
+        verbose_name_plural = _("partner search entries")
         indexes = [
             # Covering: the search reads only this index (index-only scan) once
             # autovacuum has marked the pages all-visible.

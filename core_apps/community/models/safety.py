@@ -12,11 +12,17 @@ USER = settings.AUTH_USER_MODEL
 class Block(models.Model):
     """``blocker`` no longer exists for ``blocked`` and vice versa; nobody is told."""
 
-    blocker = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    blocked = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    blocker = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("blocked by")
+    )
+    blocked = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("blocked member")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
         constraints = [
             models.UniqueConstraint(fields=["blocker", "blocked"], name="community_block_once"),
         ]
@@ -29,23 +35,41 @@ class Block(models.Model):
 class CodeOfConduct(models.Model):
     """A version of the community's code of conduct; the highest version is current."""
 
-    version = models.PositiveIntegerField(unique=True)
-    text = models.TextField(help_text=_("Sanitised HTML."))
-    published_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"), help_text=_("Sanitised HTML."))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
     published_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
+
+    class Meta:
+        verbose_name = _("code of conduct")
+        verbose_name_plural = _("codes of conduct")
 
     def __str__(self) -> str:
         return f"Code of conduct v{self.version}"
 
 
 class CodeOfConductAcceptance(models.Model):
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    code = models.ForeignKey(CodeOfConduct, on_delete=models.CASCADE, related_name="acceptances")
-    accepted_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    code = models.ForeignKey(
+        CodeOfConduct,
+        on_delete=models.CASCADE,
+        related_name="acceptances",
+        verbose_name=_("code of conduct"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("code of conduct acceptance")
+        verbose_name_plural = _("code of conduct acceptances")
         constraints = [
             models.UniqueConstraint(fields=["user", "code"], name="community_coc_accept_once"),
         ]
@@ -72,19 +96,27 @@ class Report(models.Model):
         OPEN = "open", _("Open")
         RESOLVED = "resolved", _("Resolved")
 
-    reporter = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    reported_user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    object_id = models.BigIntegerField()
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    details = models.TextField(max_length=2000, blank=True)
+    reporter = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("reported by")
+    )
+    reported_user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("reported member")
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("reported item ID"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("details"), max_length=2000, blank=True)
     # The reported content as it was, kept even if it is edited or deleted later.
-    snapshot = models.JSONField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(_("snapshot"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         indexes = [models.Index(fields=["status", "created_at"], name="community_report_queue")]
 
     def __str__(self) -> str:
@@ -103,13 +135,26 @@ class ModerationAction(models.Model):
         REINSTATE = "reinstate", _("Reinstate member")
 
     report = models.ForeignKey(
-        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+        Report,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("report"),
     )
-    moderator = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    target_user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    note = models.TextField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    moderator = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("moderator")
+    )
+    target_user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    kind = models.CharField(_("action"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.target_user_id} by {self.moderator_id}"
@@ -126,10 +171,18 @@ class MemberStanding(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         BANNED = "banned", _("Banned")
 
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="standing")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.GOOD)
-    warnings = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, related_name="standing", verbose_name=_("member")
+    )
+    status = models.CharField(
+        _("standing"), max_length=10, choices=Status.choices, default=Status.GOOD
+    )
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("member standing")
+        verbose_name_plural = _("member standings")
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.status}"

@@ -10,11 +10,17 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Follow(models.Model):
-    follower = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    followed = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    follower = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("follower")
+    )
+    followed = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("followed member")
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(fields=["follower", "followed"], name="community_follow_once"),
         ]
@@ -28,14 +34,20 @@ class Group(models.Model):
         OPEN = "open", _("Anyone can join")
         APPROVAL = "approval", _("Join by approval")
 
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
     join_policy = models.CharField(
-        max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+        _("who can join"), max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
-    created_by = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
 
     def __str__(self) -> str:
         return self.name
@@ -46,13 +58,19 @@ class GroupMembership(models.Model):
         PENDING = "pending", _("Waiting for approval")
         ACTIVE = "active", _("Member")
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices)
-    is_admin = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    is_admin = models.BooleanField(_("group admin"), default=False)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="community_group_member"),
         ]
@@ -62,12 +80,20 @@ class GroupMembership(models.Model):
 
 
 class GroupPost(models.Model):
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=4000)
-    is_announcement = models.BooleanField(default=False)
-    hidden_by_moderation = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="posts", verbose_name=_("group")
+    )
+    author = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("text"), max_length=4000)
+    is_announcement = models.BooleanField(_("announcement"), default=False)
+    hidden_by_moderation = models.BooleanField(_("hidden by moderation"), default=False)
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group post")
+        verbose_name_plural = _("group posts")
 
     def __str__(self) -> str:
         return f"Post {self.pk} in {self.group_id}"
