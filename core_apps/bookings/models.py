@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BookingEntry(models.Model):
@@ -11,11 +12,15 @@ class BookingEntry(models.Model):
     also the in-app inbox of the other side. Concrete entries add ``booking``."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    action = models.CharField(max_length=32)
-    data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=32)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True)
 
     booking_id: int  # the concrete entry's ``booking`` foreign key
 
