@@ -18,6 +18,7 @@ import nh3
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core_apps.events.models import (
@@ -450,11 +451,15 @@ def event_dates_except(
 
 
 def taxonomy_defaults_ensure() -> None:
-    """Create the default dance styles and levels (idempotent)."""
-    for slug, name in DEFAULT_DANCE_STYLES:
-        DanceStyle.objects.get_or_create(slug=slug, defaults={"name": str(name)})
-    for position, (slug, name) in enumerate(DEFAULT_LEVELS):
-        Level.objects.get_or_create(slug=slug, defaults={"name": str(name), "position": position})
+    """Create the default dance styles and levels (idempotent), named in the
+    community's default language."""
+    with translation.override(languages_enabled(community_current())[0]):
+        for slug, name in DEFAULT_DANCE_STYLES:
+            DanceStyle.objects.get_or_create(slug=slug, defaults={"name": str(name)})
+        for position, (slug, name) in enumerate(DEFAULT_LEVELS):
+            Level.objects.get_or_create(
+                slug=slug, defaults={"name": str(name), "position": position}
+            )
 
 
 def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_tenants.utils import schema_context
 
 from core_apps.events.models import DanceStyle, Level
 from core_apps.events.services import dance_style_create, taxonomy_defaults_ensure
@@ -29,3 +30,12 @@ def test_an_organizer_adds_a_style_and_a_member_may_not(in_a):
     assert "name" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
         dance_style_create(actor=UserFactory(), name="Kuduro")
+
+
+def test_the_defaults_are_named_in_the_communitys_language(community_a):
+    community_a.language = "de"
+    community_a.save(update_fields=["language"])
+    with schema_context(community_a.schema_name):
+        taxonomy_defaults_ensure()
+        assert Level.objects.get(slug="open").name == "Offenes Level"
+        assert DanceStyle.objects.get(slug="salsa").name == "Salsa"
