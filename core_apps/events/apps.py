@@ -18,6 +18,11 @@ class EventsConfig(AppConfig):
 
         menu_link_register(section="main", position=10, provider=events_menu_links)
         from core_apps.events import demo  # noqa: F401 - registers the demo seeder
+        from core_apps.events.services import taxonomy_defaults_ensure
+        from tenants.setup import community_setup_step
+
+        # Every new community starts with the default styles and levels.
+        community_setup_step(taxonomy_defaults_ensure)
         from core_apps.events.selectors import events_published_exist, events_published_in_month
         from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, usage_counter_register
         from tenants.onboarding import onboarding_step_register, url_first

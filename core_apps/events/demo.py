@@ -311,7 +311,7 @@ SEEDERS = {"salsa": _salsa, "tango": _tango, "swing": _swing}
 @transaction.atomic
 def events_demo_seed(community: Community) -> None:
     """Styles, levels, events and what is sold for one demo community."""
-    taxonomy_defaults_ensure()
+    taxonomy_defaults_ensure(community)
     seeder = SEEDERS.get(community.slug)
     if seeder is not None:
         seeder(community)

@@ -18,8 +18,10 @@ import nh3
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core_apps.events.models import (
     DEFAULT_DANCE_STYLES,
@@ -32,13 +34,14 @@ from core_apps.events.models import (
 from core_apps.privacy.services import audit_record
 from pista.billing_hooks import LIMIT_EVENTS_PER_MONTH, plan_limit_check
 from pista.domain_events import domain_event_emit
-from pista.errors import PermissionDenied
+from pista.errors import Conflict, PermissionDenied
 from pista.pagecache.store import page_cache_invalidate
-from pista.text import slug_make
+from pista.text import name_clean, slug_make
 from tenants.current import community_current, languages_enabled
 
 if TYPE_CHECKING:
     from core_apps.accounts.models import User
+    from tenants.models import Community
 
 # A series longer than this is almost certainly a mistake (weekly for 10 years).
 MAX_OCCURRENCES = 400
@@ -450,26 +453,192 @@ def event_dates_except(
     ]
 
 
-def taxonomy_defaults_ensure() -> None:
-    """Create the default dance styles and levels (idempotent), named in the
-    community's default language."""
-    with translation.override(languages_enabled(community_current())[0]):
-        for slug, name in DEFAULT_DANCE_STYLES:
-            DanceStyle.objects.get_or_create(slug=slug, defaults={"name": str(name)})
-        for position, (slug, name) in enumerate(DEFAULT_LEVELS):
-            Level.objects.get_or_create(
-                slug=slug, defaults={"name": str(name), "position": position}
+def taxonomy_defaults_ensure(community: Community | None = None) -> None:
+    """Give a community the default dance styles and levels, named in its
+    default language: each kind only while it has none (a default organizers
+    removed doesn't come back). Idempotent; two queries per kind. Registered
+    as a set-up step of every new community (``tenants.setup``)."""
+    language = languages_enabled(community or community_current())[0]
+    with translation.override(language):
+        if not DanceStyle.objects.exists():
+            DanceStyle.objects.bulk_create(
+                [DanceStyle(slug=slug, name=str(name)) for slug, name in DEFAULT_DANCE_STYLES],
+                ignore_conflicts=True,
+            )
+        if not Level.objects.exists():
+            Level.objects.bulk_create(
+                [
+                    Level(slug=slug, name=str(name), position=position)
+                    for position, (slug, name) in enumerate(DEFAULT_LEVELS)
+                ],
+                ignore_conflicts=True,
             )
 
 
+_NAME_MAX = 80
+_SLUG_MAX = 60
+
+
+def _taxonomy_name_check(
+    model: type[DanceStyle] | type[Level],
+    name: str,
+    *,
+    exclude_pk: int | None = None,
+    empty: str,
+    taken: str,
+) -> tuple[str, str]:
+    """The cleaned name and its slug; ValidationError on ``name`` when it is
+    empty, too long, or names another entry of ``model`` (by name or slug)."""
+    cleaned = name_clean(name)
+    slug = slug_make(cleaned)[:_SLUG_MAX].strip("-")
+    if not cleaned or not slug:
+        raise ValidationError({"name": [empty]})
+    if len(cleaned) > _NAME_MAX:
+        raise ValidationError({"name": [_("At most %(max)d characters.") % {"max": _NAME_MAX}]})
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    if others.filter(Q(name__iexact=cleaned) | Q(slug=slug)).exists():
+        raise ValidationError({"name": [taken]})
+    return cleaned, slug
+
+
+def _in_use_refuse(count: int, name: str) -> None:
+    if count:
+        raise Conflict(
+            ngettext(
+                "%(name)s is used by %(count)d event: change that event first.",
+                "%(name)s is used by %(count)d events: change those events first.",
+                count,
+            )
+            % {"name": name, "count": count},
+            code="in_use",
+        )
+
+
+@transaction.atomic
 def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
-    """Add a community's own dance style. Raises ValidationError."""
+    """Add a community's own dance style. Raises ValidationError, PermissionDenied."""
     _permission_require(actor, "events.add_dancestyle")
-    slug = slug_make(name)
-    if not slug:
-        raise ValidationError({"name": [_("Give the style a name.")]})
-    if DanceStyle.objects.filter(slug=slug).exists():
-        raise ValidationError({"name": [_("This style exists already.")]})
-    style = DanceStyle.objects.create(slug=slug, name=name.strip())
+    cleaned, slug = _taxonomy_name_check(
+        DanceStyle,
+        name,
+        empty=_("Give the style a name."),
+        taken=_("This style exists already."),
+    )
+    style = DanceStyle.objects.create(slug=slug, name=cleaned)
+    audit_record("dancestyle.create", actor=actor, target=style, data={"name": cleaned})
     page_cache_invalidate()
     return style
+
+
+@transaction.atomic
+def dance_style_rename(*, actor: User | None, style: DanceStyle, name: str) -> DanceStyle:
+    """Rename a dance style (its slug, in addresses and the API, stays).
+    Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "events.change_dancestyle")
+    cleaned, _slug = _taxonomy_name_check(
+        DanceStyle,
+        name,
+        exclude_pk=style.pk,
+        empty=_("Give the style a name."),
+        taken=_("This style exists already."),
+    )
+    before = style.name
+    style.name = cleaned
+    style.save(update_fields=["name"])
+    audit_record(
+        "dancestyle.rename", actor=actor, target=style, data={"from": before, "to": cleaned}
+    )
+    page_cache_invalidate()
+    return style
+
+
+@transaction.atomic
+def dance_style_delete(*, actor: User | None, style: DanceStyle) -> None:
+    """Remove a dance style no event uses. Raises Conflict (events use it),
+    PermissionDenied."""
+    _permission_require(actor, "events.delete_dancestyle")
+    style = DanceStyle.objects.select_for_update().get(pk=style.pk)
+    _in_use_refuse(style.events.count(), style.name)
+    audit_record(
+        "dancestyle.delete",
+        actor=actor,
+        target=style,
+        data={"slug": style.slug, "name": style.name},
+    )
+    style.delete()
+    page_cache_invalidate()
+
+
+@transaction.atomic
+def level_create(*, actor: User | None, name: str) -> Level:
+    """Add a level, after the others. Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "events.add_level")
+    cleaned, slug = _taxonomy_name_check(
+        Level,
+        name,
+        empty=_("Give the level a name."),
+        taken=_("This level exists already."),
+    )
+    last = Level.objects.aggregate(last=Max("position"))["last"]
+    level = Level.objects.create(slug=slug, name=cleaned, position=0 if last is None else last + 1)
+    audit_record("level.create", actor=actor, target=level, data={"name": cleaned})
+    page_cache_invalidate()
+    return level
+
+
+@transaction.atomic
+def level_rename(*, actor: User | None, level: Level, name: str) -> Level:
+    """Rename a level (its slug stays). Raises ValidationError, PermissionDenied."""
+    _permission_require(actor, "events.change_level")
+    cleaned, _slug = _taxonomy_name_check(
+        Level,
+        name,
+        exclude_pk=level.pk,
+        empty=_("Give the level a name."),
+        taken=_("This level exists already."),
+    )
+    before = level.name
+    level.name = cleaned
+    level.save(update_fields=["name"])
+    audit_record("level.rename", actor=actor, target=level, data={"from": before, "to": cleaned})
+    page_cache_invalidate()
+    return level
+
+
+@transaction.atomic
+def level_delete(*, actor: User | None, level: Level) -> None:
+    """Remove a level no event uses. Raises Conflict (events use it), PermissionDenied."""
+    _permission_require(actor, "events.delete_level")
+    level = Level.objects.select_for_update().get(pk=level.pk)
+    _in_use_refuse(level.events.count(), level.name)
+    audit_record(
+        "level.delete", actor=actor, target=level, data={"slug": level.slug, "name": level.name}
+    )
+    level.delete()
+    page_cache_invalidate()
+
+
+@transaction.atomic
+def level_move(*, actor: User | None, level: Level, up: bool) -> list[Level]:
+    """Move a level one place up (towards open/beginner) or down; the levels
+    are renumbered 0, 1, 2 … in their new order, which is returned. At either
+    end, nothing moves. Raises PermissionDenied."""
+    _permission_require(actor, "events.change_level")
+    levels = list(Level.objects.select_for_update().order_by("position", "name", "pk"))
+    index = next(i for i, item in enumerate(levels) if item.pk == level.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(levels):
+        return levels
+    levels[index], levels[other] = levels[other], levels[index]
+    changed = [item for position, item in enumerate(levels) if item.position != position]
+    for position, item in enumerate(levels):
+        item.position = position
+    Level.objects.bulk_update(changed, ["position"])
+    audit_record(
+        "level.move",
+        actor=actor,
+        target=levels[other],
+        data={"direction": "up" if up else "down", "position": other},
+    )
+    page_cache_invalidate()
+    return levels

@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Site
@@ -52,6 +53,7 @@ from tenants.provisioning.template import (
     template_schema_refresh,
 )
 from tenants.routing.services import community_caches_forget, domain_cache_forget
+from tenants.setup import COMMUNITY_SETUP
 from tenants.validators import normalise_domain, validate_community_slug
 from themes.registry import THEME_NAMES
 from themes.services import branding_theme_check, branding_update
@@ -293,7 +295,7 @@ def _community_fill(
     community: Community, new: _NewCommunity, *, site_create: Callable[..., Site]
 ) -> None:
     """Everything a new community has besides its schema: the schema's version
-    marker, domains, site, locales, owner and plan."""
+    marker, domains, site, locales, the apps' set-up steps, owner and plan."""
     # Cloned from a template (or a spare of it) that is current: so is the schema.
     with provisioning_step("schema version"):
         schema_versions_record(schemas=[community.schema_name])
@@ -312,6 +314,8 @@ def _community_fill(
         # The starter pages are written in the community's language.
         with provisioning_step("locales"):
             locales_sync(languages=languages_enabled(community), relabel=True)
+        with provisioning_step("community setup"):
+            community_setup_run(community=community)
         # Last but the plan: the password's hash was computed meanwhile.
         with provisioning_step("password hash wait"):
             password_hash = new.owner_password_hash.result() if new.owner_password_hash else None
@@ -326,6 +330,18 @@ def _community_fill(
     # its owner: a plan's staff-seat limit never refuses a community its owner.
     with provisioning_step("subscription"):
         subscription_default_ensure(community=community)
+
+
+def community_setup_run(*, community: Community) -> None:
+    """Run every registered set-up step (``tenants.setup``) in ``community``'s
+    schema, in its default language. The steps are idempotent: this also
+    completes an existing community."""
+    with (
+        schema_context(community.schema_name),
+        translation.override(languages_enabled(community)[0]),
+    ):
+        for step in COMMUNITY_SETUP:
+            step(community)
 
 
 @transaction.atomic
