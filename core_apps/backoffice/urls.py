@@ -15,6 +15,7 @@ urlpatterns = [
     path("", common.home, name="home"),
     path("dashboard/", include("core_apps.backoffice.views.dashboard")),
     path("events/", include("core_apps.events.manage_urls")),
+    path("styles-and-levels/", include("core_apps.backoffice.views.taxonomy")),
     path("catalogue/", include("core_apps.ticketing.manage_urls")),
     path("orders/", include("core_apps.backoffice.views.orders")),
     path("promo-codes/", include("core_apps.backoffice.views.promo_codes")),

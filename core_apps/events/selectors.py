@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,6 +225,30 @@ def event_date_for_staff(*, pk: int) -> EventDate:
 def taxonomy() -> dict[str, Any]:
     """The community's dance styles and levels, for filters and forms."""
     return {"styles": list(DanceStyle.objects.all()), "levels": list(Level.objects.all())}
+
+
+def dance_styles_for_staff() -> QuerySet[DanceStyle]:
+    """Every dance style, by name, with how many events use it (``event_count``)."""
+    return DanceStyle.objects.annotate(event_count=Count("events"))
+
+
+def levels_for_staff() -> QuerySet[Level]:
+    """Every level in its order, with how many events use it (``event_count``)."""
+    return Level.objects.annotate(event_count=Count("events")).order_by("position", "name", "pk")
+
+
+def dance_style_for_staff(*, pk: int) -> DanceStyle:
+    style = DanceStyle.objects.filter(pk=pk).first()
+    if style is None:
+        raise NotFound(_("No such dance style."))
+    return style
+
+
+def level_for_staff(*, pk: int) -> Level:
+    level = Level.objects.filter(pk=pk).first()
+    if level is None:
+        raise NotFound(_("No such level."))
+    return level
 
 
 def events_published_in_month(*, month: datetime | None = None) -> int:

@@ -3,14 +3,14 @@
 They change only through the services (rules, audit entries, refunds on
 cancellation, dates regenerated), from the back office at ``/manage/events/``
 and ``/manage/catalogue/``; the CMS lists and inspects them. Dance styles and
-levels (a plain vocabulary without rules of its own) stay editable here.
+levels are edited at ``/manage/styles-and-levels/`` (audited, page cache cleared).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.snippets import ReadOnlySnippetViewSet
 from core_apps.events.models import DanceStyle, Event, Level
@@ -53,12 +53,12 @@ class AttendeeQuestionViewSet(ReadOnlySnippetViewSet):
     list_display = ["label", "product", "kind", "required"]
 
 
-class DanceStyleViewSet(SnippetViewSet):
+class DanceStyleViewSet(ReadOnlySnippetViewSet):
     model = DanceStyle
     icon = "pick"
 
 
-class LevelViewSet(SnippetViewSet):
+class LevelViewSet(ReadOnlySnippetViewSet):
     model = Level
     icon = "list-ol"
 
