@@ -103,6 +103,8 @@ PARAMETERS: dict[tuple[str, str], str] = {
     ("manage/artists/", "pk"): "artist",
     ("manage/dashboard/", "chart"): "dashboard_chart",
     ("manage/promo-codes/", "pk"): "promo_code",
+    ("manage/styles-and-levels/styles/", "pk"): "dance_style",
+    ("manage/styles-and-levels/levels/", "pk"): "level",
     ("manage/waitlists/entries/", "pk"): "waitlist_entry",
     ("manage/checkin/", "pk"): "checkin_list",
     ("manage/checkin/events/", "event_id"): "event",
