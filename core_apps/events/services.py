@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nh3
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -501,6 +501,20 @@ def _taxonomy_name_check(
     return cleaned, slug
 
 
+TaxonomyEntry = TypeVar("TaxonomyEntry", DanceStyle, Level)
+
+
+def _taxonomy_insert(entry: TaxonomyEntry, *, taken: str) -> TaxonomyEntry:
+    """Save a new style or level; one created meanwhile under the same slug
+    (two staff at once) is the same "exists already" as the check's."""
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError:
+        raise ValidationError({"name": [taken]}) from None
+    return entry
+
+
 def _in_use_refuse(count: int, name: str) -> None:
     if count:
         raise Conflict(
@@ -524,7 +538,9 @@ def dance_style_create(*, actor: User | None, name: str) -> DanceStyle:
         empty=_("Give the style a name."),
         taken=_("This style exists already."),
     )
-    style = DanceStyle.objects.create(slug=slug, name=cleaned)
+    style = _taxonomy_insert(
+        DanceStyle(slug=slug, name=cleaned), taken=_("This style exists already.")
+    )
     audit_record("dancestyle.create", actor=actor, target=style, data={"name": cleaned})
     page_cache_invalidate()
     return style
@@ -580,7 +596,10 @@ def level_create(*, actor: User | None, name: str) -> Level:
         taken=_("This level exists already."),
     )
     last = Level.objects.aggregate(last=Max("position"))["last"]
-    level = Level.objects.create(slug=slug, name=cleaned, position=0 if last is None else last + 1)
+    level = _taxonomy_insert(
+        Level(slug=slug, name=cleaned, position=0 if last is None else last + 1),
+        taken=_("This level exists already."),
+    )
     audit_record("level.create", actor=actor, target=level, data={"name": cleaned})
     page_cache_invalidate()
     return level

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from core_apps.events import services
 from core_apps.events.models import DEFAULT_DANCE_STYLES, DEFAULT_LEVELS, DanceStyle, Level
 from core_apps.events.services import (
     dance_style_create,
@@ -209,3 +210,18 @@ def test_one_communitys_styles_are_its_own(community_a, community_b):
     with schema_context(community_b.schema_name):
         assert set(DanceStyle.objects.values_list("slug", flat=True)) == STYLE_SLUGS
         assert DanceStyle.objects.get(slug="salsa").name == "Salsa"
+
+
+@pytest.mark.parametrize(
+    ("create", "model"), [(dance_style_create, DanceStyle), (level_create, Level)]
+)
+def test_a_name_taken_meanwhile_is_the_same_form_error(in_a, monkeypatch, create, model):
+    """Two staff adding "Forró" at once: the second passes the check before the
+    first commits and meets the unique slug; it gets the form error, not a 500."""
+    taken = create(actor=organizer_create(), name="Forró")
+    # The check as it ran before the first commit: the name looked free.
+    monkeypatch.setattr(services, "_taxonomy_name_check", lambda *a, **k: ("Forró", "forro"))
+    with pytest.raises(ValidationError) as refused:
+        create(actor=organizer_create(), name="Forró")
+    assert "name" in refused.value.message_dict
+    assert list(model.objects.filter(slug="forro")) == [taken]
